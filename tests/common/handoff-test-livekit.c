@@ -1,0 +1,347 @@
+/* handoff-test-livekit.c: start, wait for, and always stop a real livekit-server
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "handoff-test"
+
+#include "handoff-test-livekit.h"
+
+#include <glib/gstdio.h>
+#include <jwt.h>
+#include <libsoup/soup.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <unistd.h>
+
+struct _HandoffTestLivekit {
+  GSubprocess *process;
+  char *dir;
+  char *config_path;
+  char *log_path;
+  char *ws_url;
+  char *http_url;
+  guint16 port;
+  guint16 tcp_port;
+  guint16 udp_port;
+};
+
+guint16
+handoff_test_free_port (gboolean udp)
+{
+  struct sockaddr_in addr = { 0 };
+  socklen_t len = sizeof addr;
+  int fd = socket (AF_INET, udp ? SOCK_DGRAM : SOCK_STREAM, 0);
+  guint16 port;
+
+  g_assert_cmpint (fd, >=, 0);
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  g_assert_cmpint (bind (fd, (struct sockaddr *) &addr, sizeof addr), ==, 0);
+  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &addr, &len), ==, 0);
+  port = ntohs (addr.sin_port);
+  close (fd);
+  return port;
+}
+
+static char *
+find_livekit_server (void)
+{
+  const char *env = g_getenv ("LIVEKIT_SERVER");
+  const char *tools = g_getenv ("HANDOFF_TOOLS");
+  g_autofree char *in_tools = NULL;
+
+  if (env != NULL && g_file_test (env, G_FILE_TEST_IS_EXECUTABLE))
+    return g_strdup (env);
+  in_tools = g_build_filename (tools ? tools : "/opt/handoff", "bin", "livekit-server", NULL);
+  if (g_file_test (in_tools, G_FILE_TEST_IS_EXECUTABLE))
+    return g_steal_pointer (&in_tools);
+  return g_find_program_in_path ("livekit-server");
+}
+
+/* If the test process dies (assertion, crash, timeout kill), the server must
+ * not outlive it and hold ports for the next test. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static gboolean
+wait_until_ready (HandoffTestLivekit *self,
+                  GError            **error)
+{
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 2, NULL);
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      g_autoptr(SoupMessage) msg = soup_message_new ("GET", self->http_url);
+      g_autoptr(GBytes) body = NULL;
+
+      if (g_subprocess_get_if_exited (self->process) || g_subprocess_get_if_signaled (self->process))
+        break;
+      body = soup_session_send_and_read (session, msg, NULL, NULL);
+      if (body != NULL && soup_message_get_status (msg) == SOUP_STATUS_OK)
+        return TRUE;
+      g_usleep (50 * 1000);
+    }
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+               "livekit-server did not become ready; log: %s", self->log_path);
+  return FALSE;
+}
+
+static gboolean
+spawn (HandoffTestLivekit *self,
+       GError            **error)
+{
+  g_autofree char *binary = find_livekit_server ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autofree char *port_arg = NULL;
+
+  if (binary == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   "livekit-server not found (run build-aux/setup.sh)");
+      return FALSE;
+    }
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  g_subprocess_launcher_set_stdout_file_path (launcher, self->log_path);
+  g_subprocess_launcher_set_stderr_file_path (launcher, NULL);
+  /* stderr follows stdout into the log */
+  g_subprocess_launcher_set_flags (launcher,
+                                   G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  self->process = g_subprocess_launcher_spawn (launcher, error, binary,
+                                               "--config", self->config_path, NULL);
+  if (self->process == NULL)
+    return FALSE;
+  return wait_until_ready (self, error);
+}
+
+HandoffTestLivekit *
+handoff_test_livekit_start (const HandoffTestLivekitOptions *options,
+                            GError                         **error)
+{
+  g_autoptr(HandoffTestLivekit) self = g_new0 (HandoffTestLivekit, 1);
+  g_autoptr(GString) config = g_string_new (NULL);
+  const char *base = g_getenv ("HANDOFF_TEST_TMPDIR");
+
+  self->dir = g_build_filename (base ? base : g_get_tmp_dir (), "handoff-lk-XXXXXX", NULL);
+  if (g_mkdtemp (self->dir) == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "mkdtemp failed");
+      return NULL;
+    }
+  self->config_path = g_build_filename (self->dir, "livekit.yaml", NULL);
+  self->log_path = g_build_filename (self->dir, "livekit.log", NULL);
+  self->port = handoff_test_free_port (FALSE);
+  self->tcp_port = handoff_test_free_port (FALSE);
+  self->udp_port = handoff_test_free_port (TRUE);
+  self->ws_url = g_strdup_printf ("ws://127.0.0.1:%u", self->port);
+  self->http_url = g_strdup_printf ("http://127.0.0.1:%u", self->port);
+
+  /* Loopback STUN that nobody answers keeps the server from handing out
+   * public STUN servers; the tests must contact nothing outside. */
+  g_string_append_printf (config,
+                          "port: %u\n"
+                          "bind_addresses: [\"127.0.0.1\"]\n"
+                          "rtc:\n"
+                          "  tcp_port: %u\n"
+                          "  udp_port: %u\n"
+                          "  node_ip: 127.0.0.1\n"
+                          "  use_external_ip: false\n"
+                          "  stun_servers: [\"127.0.0.1:%u\"]\n"
+                          "keys:\n"
+                          "  %s: %s\n"
+                          "room:\n"
+                          "  auto_create: true\n"
+                          "  empty_timeout: 60\n"
+                          "logging:\n"
+                          "  level: debug\n",
+                          self->port, self->tcp_port, self->udp_port, self->udp_port,
+                          HANDOFF_TEST_API_KEY, HANDOFF_TEST_API_SECRET);
+  if (options != NULL && options->webhook_url != NULL)
+    g_string_append_printf (config,
+                            "webhook:\n"
+                            "  api_key: %s\n"
+                            "  urls: [\"%s\"]\n",
+                            HANDOFF_TEST_API_KEY, options->webhook_url);
+  if (options != NULL && options->extra_yaml != NULL)
+    g_string_append (config, options->extra_yaml);
+
+  if (!g_file_set_contents (self->config_path, config->str, config->len, error))
+    return NULL;
+  if (!spawn (self, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+HandoffTestLivekit *
+handoff_test_livekit_start_or_skip (const HandoffTestLivekitOptions *options)
+{
+  g_autoptr(GError) error = NULL;
+  HandoffTestLivekit *self = handoff_test_livekit_start (options, &error);
+
+  if (self == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND)
+      && g_getenv ("HANDOFF_REQUIRE_LIVEKIT") == NULL)
+    {
+      g_test_skip (error->message);
+      return NULL;
+    }
+  g_assert_no_error (error);
+  return self;
+}
+
+static void
+on_process_waited (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  gboolean *done = user_data;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  *done = TRUE;
+}
+
+static gboolean
+wake_up (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Waits on a private main context so a test's own loop is not run here. */
+static void
+stop_process (HandoffTestLivekit *self,
+              gboolean            hard)
+{
+  g_autoptr(GMainContext) context = NULL;
+  g_autoptr(GSource) ticker = NULL;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  gboolean done = FALSE;
+
+  if (self->process == NULL)
+    return;
+  context = g_main_context_new ();
+  g_main_context_push_thread_default (context);
+  ticker = g_timeout_source_new (50);
+  g_source_set_callback (ticker, wake_up, NULL, NULL);
+  g_source_attach (ticker, context);
+
+  if (hard)
+    g_subprocess_force_exit (self->process);
+  else
+    g_subprocess_send_signal (self->process, SIGTERM);
+  g_subprocess_wait_async (self->process, NULL, on_process_waited, &done);
+  while (!done)
+    {
+      if (!hard && g_get_monotonic_time () > deadline)
+        {
+          g_subprocess_force_exit (self->process);
+          hard = TRUE;
+        }
+      g_main_context_iteration (context, TRUE);
+    }
+  g_source_destroy (ticker);
+  g_main_context_pop_thread_default (context);
+  g_clear_object (&self->process);
+}
+
+void
+handoff_test_livekit_stop (HandoffTestLivekit *self)
+{
+  stop_process (self, FALSE);
+}
+
+void
+handoff_test_livekit_kill (HandoffTestLivekit *self)
+{
+  stop_process (self, TRUE);
+}
+
+gboolean
+handoff_test_livekit_restart (HandoffTestLivekit *self,
+                              GError            **error)
+{
+  stop_process (self, FALSE);
+  return spawn (self, error);
+}
+
+void
+handoff_test_livekit_free (HandoffTestLivekit *self)
+{
+  if (self == NULL)
+    return;
+  stop_process (self, FALSE);
+  if (g_getenv ("HANDOFF_TEST_KEEP_LOGS") == NULL && self->dir != NULL)
+    {
+      g_unlink (self->config_path);
+      g_unlink (self->log_path);
+      g_rmdir (self->dir);
+    }
+  g_free (self->dir);
+  g_free (self->config_path);
+  g_free (self->log_path);
+  g_free (self->ws_url);
+  g_free (self->http_url);
+  g_free (self);
+}
+
+const char *
+handoff_test_livekit_get_ws_url (HandoffTestLivekit *self)
+{
+  return self->ws_url;
+}
+
+const char *
+handoff_test_livekit_get_http_url (HandoffTestLivekit *self)
+{
+  return self->http_url;
+}
+
+guint16
+handoff_test_livekit_get_port (HandoffTestLivekit *self)
+{
+  return self->port;
+}
+
+const char *
+handoff_test_livekit_get_log_path (HandoffTestLivekit *self)
+{
+  return self->log_path;
+}
+
+char *
+handoff_test_mint_token (const char *identity,
+                         const char *room,
+                         gint64      ttl_seconds,
+                         const char *video_grant_json)
+{
+  jwt_t *jwt = NULL;
+  g_autofree char *video = NULL;
+  g_autofree char *grants = NULL;
+  char *encoded;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  g_assert_cmpint (jwt_new (&jwt), ==, 0);
+  g_assert_cmpint (jwt_set_alg (jwt, JWT_ALG_HS256,
+                                (const unsigned char *) HANDOFF_TEST_API_SECRET,
+                                strlen (HANDOFF_TEST_API_SECRET)), ==, 0);
+  if (video_grant_json != NULL)
+    video = g_strdup (video_grant_json);
+  else
+    video = g_strdup_printf ("{\"roomJoin\": true, \"room\": \"%s\", \"canPublish\": true, "
+                             "\"canSubscribe\": true, \"canPublishData\": true, "
+                             "\"canUpdateOwnMetadata\": true}", room);
+  grants = g_strdup_printf ("{\"iss\": \"%s\", \"sub\": \"%s\", \"nbf\": %" G_GINT64_FORMAT ", "
+                            "\"exp\": %" G_GINT64_FORMAT ", \"name\": \"%s\", \"video\": %s}",
+                            HANDOFF_TEST_API_KEY, identity, now - 5, now + ttl_seconds,
+                            identity, video);
+  g_assert_cmpint (jwt_add_grants_json (jwt, grants), ==, 0);
+  encoded = jwt_encode_str (jwt);
+  jwt_free (jwt);
+  g_assert_nonnull (encoded);
+  return encoded;
+}
