@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# The two commands of the README.
+#   build-aux/dev.sh run    set up, build, and start the main job
+#   build-aux/dev.sh test   set up, build, and run every test suite
+#                           (once plainly, once with ASan + UBSan)
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(cd "$here/.." && pwd)
+cd "$top"
+
+export HANDOFF_TOOLS=${HANDOFF_TOOLS:-/opt/handoff}
+export PATH="$HANDOFF_TOOLS/bin:$PATH"
+export NODE_PATH="$HANDOFF_TOOLS/npm/node_modules${NODE_PATH:+:$NODE_PATH}"
+
+configure() {
+  local dir=$1; shift
+  if [ -f "$dir/build.ninja" ]; then
+    meson setup --reconfigure "$dir" "$@" >/dev/null
+  else
+    meson setup "$dir" "$@"
+  fi
+  meson compile -C "$dir"
+}
+
+# Prints the plain closing line "N passed, N failed" from meson's test log so
+# any reader of the output sees the count.
+summarize() {
+  local dir=$1 label=$2
+  python3 - "$dir/meson-logs/testlog.json" "$label" <<'PY'
+import json, sys
+passed = failed = skipped = 0
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    res = r.get("result")
+    if res in ("OK", "EXPECTEDFAIL"):
+        passed += 1
+    elif res == "SKIP":
+        skipped += 1
+    else:
+        failed += 1
+print(f"{sys.argv[2]}: {passed} passed, {failed} failed, {skipped} skipped")
+PY
+}
+
+run_suites() {
+  local dir=$1 label=$2; shift 2
+  local rc=0
+  meson test -C "$dir" --print-errorlogs --num-processes "${HANDOFF_TEST_JOBS:-2}" "$@" || rc=$?
+  summarize "$dir" "$label" || true
+  return $rc
+}
+
+cmd_test() {
+  "$here/setup.sh"
+  export HANDOFF_REQUIRE_LIVEKIT=1
+  configure build
+  local rc=0
+  run_suites build "tests" || rc=$?
+  # Same suites under AddressSanitizer + UndefinedBehaviorSanitizer. Suites that
+  # drive a browser or windows are excluded there: they test the same code as
+  # the plain run, and a sanitized build is several times slower.
+  configure build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dapp=disabled
+  run_suites build-asan "sanitized" --no-suite interop --no-suite ui --no-suite bench || rc=$?
+  return $rc
+}
+
+cmd_run() {
+  "$here/setup.sh"
+  configure build
+  exec "$here/demo.sh" "$top/build"
+}
+
+case "${1:-}" in
+  test) shift; cmd_test "$@" ;;
+  run) shift; cmd_run "$@" ;;
+  *) echo "usage: $0 run|test" >&2; exit 2 ;;
+esac
