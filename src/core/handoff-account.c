@@ -16,10 +16,8 @@
 #include "handoff-account.h"
 
 /* handoff-server routes (src/server/openapi.yaml). */
-#define PATH_LOGIN     "/api/v1/auth/login"
-#define PATH_LOGOUT    "/api/v1/auth/logout"
-#define PATH_ME        "/api/v1/me"
-#define PATH_PRESENCE  "/api/v1/me/presence"
+#define PATH_SESSIONS  "/api/v1/sessions"
+#define PATH_PRESENCE  "/api/v1/agents/me/status"
 #define PATH_AGENTS    "/api/v1/agents"
 #define PATH_EVENTS    "/api/v1/events"
 
@@ -53,6 +51,8 @@ struct _HandoffAccount
   char                    *display_name;
   char                    *presence;
   char                    *problem;
+  char                    *agent_id;
+  char                    *identity;
   GListStore              *directory;
 
   SoupWebsocketConnection *events;
@@ -212,13 +212,16 @@ handle_event (HandoffAccount *self,
   else
     data = event;
 
-  if (g_str_has_prefix (type, "presence") || g_str_equal (type, "agent.presence") ||
-      g_str_equal (type, "agent.updated"))
+  if (g_str_equal (type, "agent_status"))
     {
-      apply_agent_json (self, data);
-      if (g_strcmp0 (handoff_json_get_string (data, "id", NULL), self->username) == 0 &&
-          json_object_has_member (data, "presence"))
-        set_string_prop (self, &self->presence, handoff_json_get_string (data, "presence", NULL), PROP_PRESENCE);
+      JsonObject *agent = data;
+
+      if (json_object_has_member (data, "agent") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (data, "agent")))
+        agent = json_object_get_object_member (data, "agent");
+      apply_agent_json (self, agent);
+      if (g_strcmp0 (handoff_json_get_string (agent, "username", NULL), self->username) == 0 &&
+          json_object_has_member (agent, "status"))
+        set_string_prop (self, &self->presence, handoff_json_get_string (agent, "status", NULL), PROP_PRESENCE);
     }
   g_debug ("event %s seq %" G_GINT64_FORMAT, type, seq);
   g_signal_emit (self, signals[SIGNAL_EVENT], g_quark_from_string (type), type, data);
@@ -342,13 +345,16 @@ apply_identity (HandoffAccount *self,
   agent = json_object_has_member (obj, "agent") &&
           JSON_NODE_HOLDS_OBJECT (json_object_get_member (obj, "agent"))
           ? json_object_get_object_member (obj, "agent") : obj;
-  set_string_prop (self, &self->username,
-                   handoff_json_get_string (agent, "id", handoff_json_get_string (agent, "username", username)),
-                   PROP_USERNAME);
+  set_string_prop (self, &self->username, handoff_json_get_string (agent, "username", username), PROP_USERNAME);
+  g_free (self->agent_id);
+  self->agent_id = g_strdup (handoff_json_get_string (agent, "id", self->username));
+  g_free (self->identity);
+  self->identity = g_strdup (handoff_json_get_string (agent, "identity", NULL));
+  if (self->identity == NULL)
+    self->identity = g_strdup_printf ("agent-%s", self->username);
   set_string_prop (self, &self->display_name,
-                   handoff_json_get_string (agent, "display_name", handoff_json_get_string (agent, "name", self->username)),
-                   PROP_DISPLAY_NAME);
-  set_string_prop (self, &self->presence, handoff_json_get_string (agent, "presence", "available"), PROP_PRESENCE);
+                   handoff_json_get_string (agent, "display_name", self->username), PROP_DISPLAY_NAME);
+  set_string_prop (self, &self->presence, handoff_json_get_string (agent, "status", "available"), PROP_PRESENCE);
   return TRUE;
 }
 
@@ -449,7 +455,7 @@ handoff_account_sign_in_async (HandoffAccount      *self,
   self->cancellable = g_cancellable_new ();
   body = handoff_json_object_node ("username", 's', username, "password", 's', password, NULL);
   handoff_server_client_set_token (self->client, NULL);
-  handoff_server_client_request_async (self->client, "POST", PATH_LOGIN, body, cancellable,
+  handoff_server_client_request_async (self->client, "POST", PATH_SESSIONS, body, cancellable,
                                        on_login_done, g_steal_pointer (&task));
 }
 
@@ -469,21 +475,38 @@ on_me_done (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   HandoffAccount *self = g_task_get_source_object (task);
+  const char *username = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) me = NULL;
+  JsonObject *obj;
 
+  /* No "who am I" route: the directory lists us; a 401 means the token died. */
   root = handoff_server_client_request_finish (HANDOFF_SERVER_CLIENT (source), result, &error);
-  if (root == NULL || !apply_identity (self, root, g_task_get_task_data (task)))
+  obj = root && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  if (obj && json_object_has_member (obj, "agents") &&
+      JSON_NODE_HOLDS_ARRAY (json_object_get_member (obj, "agents")))
+    {
+      JsonArray *arr = json_object_get_array_member (obj, "agents");
+      for (guint i = 0; i < json_array_get_length (arr); i++)
+        {
+          JsonNode *n = json_array_get_element (arr, i);
+          if (JSON_NODE_HOLDS_OBJECT (n) &&
+              g_strcmp0 (handoff_json_get_string (json_node_get_object (n), "username", NULL), username) == 0)
+            me = json_node_copy (n);
+        }
+    }
+  if (me == NULL || !apply_identity (self, me, username))
     {
       if (g_error_matches (error, HANDOFF_API_ERROR, HANDOFF_API_ERROR_UNAUTHORIZED))
         {
-          g_autofree char *acct = secret_account (self, g_task_get_task_data (task));
+          g_autofree char *acct = secret_account (self, username);
           handoff_secret_store_clear_async (self->secrets, HANDOFF_SECRET_SESSION, acct, NULL, NULL, NULL);
         }
       handoff_server_client_set_token (self->client, NULL);
       set_state (self, HANDOFF_ACCOUNT_SIGNED_OUT);
       if (error == NULL)
-        error = g_error_new (HANDOFF_API_ERROR, HANDOFF_API_ERROR_PROTOCOL, _("The server sent no identity"));
+        error = g_error_new (HANDOFF_API_ERROR, HANDOFF_API_ERROR_PROTOCOL, _("The server does not know this agent"));
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -512,7 +535,7 @@ on_token_found (GObject      *source,
     }
   handoff_server_client_set_token (self->client, token);
   memset (token, 0, strlen (token));
-  handoff_server_client_request_async (self->client, "GET", PATH_ME, NULL,
+  handoff_server_client_request_async (self->client, "GET", PATH_AGENTS, NULL,
                                        g_task_get_cancellable (task), on_me_done, g_object_ref (task));
 }
 
@@ -561,7 +584,7 @@ handoff_account_sign_out (HandoffAccount *self)
   if (handoff_server_client_get_token (self->client) != NULL)
     {
       /* Revoke server-side; the answer does not matter. */
-      handoff_server_client_request_async (self->client, "POST", PATH_LOGOUT, NULL, NULL, NULL, NULL);
+      handoff_server_client_request_async (self->client, "DELETE", PATH_SESSIONS, NULL, NULL, NULL, NULL);
     }
   if (self->username != NULL)
     {
@@ -612,7 +635,7 @@ handoff_account_set_presence_async (HandoffAccount      *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, handoff_account_set_presence_async);
   g_task_set_task_data (task, g_strdup (presence), g_free);
-  body = handoff_json_object_node ("presence", 's', presence, NULL);
+  body = handoff_json_object_node ("status", 's', presence, NULL);
   handoff_server_client_request_async (self->client, "PUT", PATH_PRESENCE, body, cancellable,
                                        on_presence_done, g_steal_pointer (&task));
 }
@@ -740,6 +763,8 @@ handoff_account_finalize (GObject *object)
   g_free (self->display_name);
   g_free (self->presence);
   g_free (self->problem);
+  g_free (self->agent_id);
+  g_free (self->identity);
   G_OBJECT_CLASS (handoff_account_parent_class)->finalize (object);
 }
 
@@ -818,6 +843,28 @@ handoff_account_get_display_name (HandoffAccount *self)
 {
   g_return_val_if_fail (HANDOFF_IS_ACCOUNT (self), NULL);
   return self->display_name;
+}
+
+const char *
+handoff_account_get_agent_id (HandoffAccount *self)
+{
+  g_return_val_if_fail (HANDOFF_IS_ACCOUNT (self), NULL);
+  return self->agent_id;
+}
+
+const char *
+handoff_account_get_identity (HandoffAccount *self)
+{
+  g_return_val_if_fail (HANDOFF_IS_ACCOUNT (self), NULL);
+  return self->identity;
+}
+
+HandoffAgentInfo *
+handoff_account_lookup_agent (HandoffAccount *self,
+                              const char     *id)
+{
+  g_return_val_if_fail (HANDOFF_IS_ACCOUNT (self), NULL);
+  return id ? find_agent (self, id, NULL) : NULL;
 }
 
 const char *

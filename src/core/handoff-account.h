@@ -29,6 +29,12 @@ HandoffServerClient *handoff_account_get_client         (HandoffAccount      *se
 HandoffAccountState  handoff_account_get_state          (HandoffAccount      *self);
 const char          *handoff_account_get_username       (HandoffAccount      *self);
 const char          *handoff_account_get_display_name   (HandoffAccount      *self);
+const char          *handoff_account_get_agent_id       (HandoffAccount      *self);
+const char          *handoff_account_get_identity       (HandoffAccount      *self);
+/* An agent of the directory by id (borrowed), or NULL. */
+HandoffAgentInfo    *handoff_account_lookup_agent       (HandoffAccount      *self,
+                                                         const char          *id);
+/* available, busy, away or wrap_up */
 const char          *handoff_account_get_presence       (HandoffAccount      *self);
 gint64               handoff_account_get_last_seq       (HandoffAccount      *self);
 GListModel          *handoff_account_get_directory      (HandoffAccount      *self);

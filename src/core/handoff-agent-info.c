@@ -14,6 +14,9 @@ enum {
   PROP_PRESENCE,
   PROP_SKILLS,
   PROP_SKILLS_TEXT,
+  PROP_USERNAME,
+  PROP_IDENTITY,
+  PROP_ONLINE,
   N_PROPS
 };
 static GParamSpec *props[N_PROPS];
@@ -25,6 +28,9 @@ struct _HandoffAgentInfo
   char     *id;
   char     *name;
   char     *presence;
+  char     *username;
+  char     *identity;
+  gboolean  online;
   GStrv     skills;
 };
 
@@ -44,6 +50,9 @@ handoff_agent_info_get_property (GObject    *object,
     case PROP_NAME: g_value_set_string (value, self->name); break;
     case PROP_PRESENCE: g_value_set_string (value, self->presence); break;
     case PROP_SKILLS: g_value_set_boxed (value, self->skills); break;
+    case PROP_USERNAME: g_value_set_string (value, self->username); break;
+    case PROP_IDENTITY: g_value_set_string (value, self->identity); break;
+    case PROP_ONLINE: g_value_set_boolean (value, self->online); break;
     case PROP_SKILLS_TEXT:
       g_value_take_string (value, self->skills ? g_strjoinv (", ", self->skills) : g_strdup (""));
       break;
@@ -60,6 +69,8 @@ handoff_agent_info_finalize (GObject *object)
   g_free (self->id);
   g_free (self->name);
   g_free (self->presence);
+  g_free (self->username);
+  g_free (self->identity);
   g_strfreev (self->skills);
   G_OBJECT_CLASS (handoff_agent_info_parent_class)->finalize (object);
 }
@@ -80,6 +91,10 @@ handoff_agent_info_class_init (HandoffAgentInfoClass *klass)
                                            G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   props[PROP_SKILLS_TEXT] = g_param_spec_string ("skills-text", NULL, NULL, NULL,
                                                  G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  props[PROP_USERNAME] = g_param_spec_string ("username", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  props[PROP_IDENTITY] = g_param_spec_string ("identity", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  props[PROP_ONLINE] = g_param_spec_boolean ("online", NULL, NULL, FALSE,
+                                             G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
 }
 
@@ -114,13 +129,37 @@ handoff_agent_info_update (HandoffAgentInfo *self,
       g_free (self->id);
       self->id = g_strdup (id);
     }
-  g_free (self->name);
-  self->name = g_strdup (handoff_json_get_string (object, "display_name",
-                         handoff_json_get_string (object, "name", self->id)));
-  if (json_object_has_member (object, "presence"))
-    handoff_agent_info_set_presence (self, handoff_json_get_string (object, "presence", "offline"));
+  if (handoff_json_get_string (object, "username", NULL))
+    {
+      g_free (self->username);
+      self->username = g_strdup (handoff_json_get_string (object, "username", NULL));
+    }
+  if (handoff_json_get_string (object, "identity", NULL))
+    {
+      g_free (self->identity);
+      self->identity = g_strdup (handoff_json_get_string (object, "identity", NULL));
+    }
+  else if (self->identity == NULL && self->username != NULL)
+    self->identity = g_strdup_printf ("agent-%s", self->username);
+  if (handoff_json_get_string (object, "display_name", NULL) || self->name == NULL)
+    {
+      g_free (self->name);
+      self->name = g_strdup (handoff_json_get_string (object, "display_name",
+                             handoff_json_get_string (object, "name",
+                             self->username ? self->username : self->id)));
+    }
+  if (json_object_has_member (object, "online") &&
+      self->online != json_object_get_boolean_member_with_default (object, "online", FALSE))
+    {
+      self->online = !self->online;
+      g_object_notify_by_pspec (G_OBJECT (self), props[PROP_ONLINE]);
+    }
+  if (json_object_has_member (object, "status"))
+    handoff_agent_info_set_presence (self, handoff_json_get_string (object, "status", "away"));
+  else if (json_object_has_member (object, "presence"))
+    handoff_agent_info_set_presence (self, handoff_json_get_string (object, "presence", "away"));
   else if (self->presence == NULL)
-    self->presence = g_strdup ("offline");
+    self->presence = g_strdup ("away");
 
   if (json_object_has_member (object, "skills") &&
       JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "skills")))
@@ -153,6 +192,27 @@ handoff_agent_info_get_name (HandoffAgentInfo *self)
 {
   g_return_val_if_fail (HANDOFF_IS_AGENT_INFO (self), NULL);
   return self->name;
+}
+
+const char *
+handoff_agent_info_get_username (HandoffAgentInfo *self)
+{
+  g_return_val_if_fail (HANDOFF_IS_AGENT_INFO (self), NULL);
+  return self->username;
+}
+
+const char *
+handoff_agent_info_get_identity (HandoffAgentInfo *self)
+{
+  g_return_val_if_fail (HANDOFF_IS_AGENT_INFO (self), NULL);
+  return self->identity;
+}
+
+gboolean
+handoff_agent_info_get_online (HandoffAgentInfo *self)
+{
+  g_return_val_if_fail (HANDOFF_IS_AGENT_INFO (self), FALSE);
+  return self->online;
 }
 
 const char *
@@ -193,7 +253,7 @@ handoff_agent_info_matches (HandoffAgentInfo *self,
   needle = g_utf8_casefold (search, -1);
   {
     g_autofree char *n = g_utf8_casefold (self->name ? self->name : "", -1);
-    g_autofree char *i = g_utf8_casefold (self->id ? self->id : "", -1);
+    g_autofree char *i = g_utf8_casefold (self->username ? self->username : "", -1);
     if (strstr (n, needle) || strstr (i, needle))
       return TRUE;
   }

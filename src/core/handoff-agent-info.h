@@ -16,6 +16,10 @@ void                handoff_agent_info_update        (HandoffAgentInfo *self,
                                                       JsonObject       *object);
 const char         *handoff_agent_info_get_id        (HandoffAgentInfo *self);
 const char         *handoff_agent_info_get_name      (HandoffAgentInfo *self);
+const char         *handoff_agent_info_get_username  (HandoffAgentInfo *self);
+const char         *handoff_agent_info_get_identity  (HandoffAgentInfo *self);
+gboolean            handoff_agent_info_get_online    (HandoffAgentInfo *self);
+/* available, busy, away or wrap_up */
 const char         *handoff_agent_info_get_presence  (HandoffAgentInfo *self);
 void                handoff_agent_info_set_presence  (HandoffAgentInfo *self,
                                                       const char       *presence);

@@ -64,6 +64,8 @@ struct _HandoffCallSession
   gint64               started_us;
   gint64               hold_started_us;
   guint                tick_id;
+  guint                poll_id;
+  gboolean             polling;
 
   GListStore          *parties;
   GListStore          *transcript;
@@ -192,7 +194,10 @@ handoff_call_session_set_state (HandoffCallSession *self,
   else if (!holding && state != HANDOFF_CALL_RECONNECTING)
     self->hold_started_us = 0;
   if (state == HANDOFF_CALL_ENDED || state == HANDOFF_CALL_FAILED)
-    g_clear_handle_id (&self->tick_id, g_source_remove);
+    {
+      g_clear_handle_id (&self->tick_id, g_source_remove);
+      g_clear_handle_id (&self->poll_id, g_source_remove);
+    }
 
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_STATE]);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_HOLD_SECONDS]);
@@ -360,6 +365,58 @@ on_reconnected (HandoffCallMedia *media,
   handoff_call_session_set_state (self, self->on_hold ? HANDOFF_CALL_ON_HOLD : HANDOFF_CALL_TALKING);
 }
 
+/* ---- the caller follows the call on the server ---- */
+
+static void
+on_poll_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(HandoffCallSession) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *call;
+  const char *state, *agent;
+
+  self->polling = FALSE;
+  root = handoff_server_client_request_finish (HANDOFF_SERVER_CLIENT (source), result, &error);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return;   /* the room tells us too; try again on the next tick */
+  call = json_node_get_object (root);
+  state = handoff_json_get_string (call, "state", "");
+  agent = handoff_json_get_string (call, "agent_id", NULL);
+  if (g_str_equal (state, "ended"))
+    {
+      handoff_call_session_end (self, handoff_json_get_string (call, "end_reason", "ended"));
+      return;
+    }
+  if (g_str_equal (state, "active") && agent != NULL &&
+      (self->state == HANDOFF_CALL_WAITING || self->state == HANDOFF_CALL_CONNECTING))
+    {
+      if (self->agent_name == NULL)
+        {
+          self->agent_name = g_strdup (agent);
+          g_object_notify_by_pspec (G_OBJECT (self), props[PROP_AGENT_NAME]);
+        }
+      handoff_call_session_set_state (self, HANDOFF_CALL_TALKING);
+    }
+}
+
+static gboolean
+poll_cb (gpointer user_data)
+{
+  HandoffCallSession *self = user_data;
+  g_autofree char *path = NULL;
+
+  if (self->polling || self->call_id == NULL)
+    return G_SOURCE_CONTINUE;
+  self->polling = TRUE;
+  path = g_strdup_printf (PATH_CALLS "/%s", self->call_id);
+  handoff_server_client_request_async (self->client, "GET", path, NULL, self->cancellable,
+                                       on_poll_done, g_object_ref (self));
+  return G_SOURCE_CONTINUE;
+}
+
 /* ---- joining ---- */
 
 static void
@@ -441,6 +498,31 @@ take_grant (HandoffCallSession *self,
     replace_str (&self->local_identity, handoff_json_get_string (obj, "identity", NULL));
 }
 
+/* The accept answer carries the caller with previous calls: keep it for the
+ * caller card. */
+static void
+adopt_call_info (HandoffCallSession *self,
+                 JsonObject         *answer)
+{
+  JsonNode *caller = json_object_get_member (answer, "caller");
+  JsonNode *call = json_object_get_member (answer, "call");
+
+  if (caller && JSON_NODE_HOLDS_OBJECT (caller))
+    json_object_set_member (self->info, "caller", json_node_copy (caller));
+  if (call && JSON_NODE_HOLDS_OBJECT (call))
+    {
+      JsonObject *c = json_node_get_object (call);
+      if (self->caller_identity == NULL && handoff_json_get_string (c, "caller_identity", NULL))
+        self->caller_identity = g_strdup (handoff_json_get_string (c, "caller_identity", NULL));
+      if (self->caller_name == NULL && handoff_json_get_string (c, "caller_name", NULL))
+        {
+          self->caller_name = g_strdup (handoff_json_get_string (c, "caller_name", NULL));
+          g_object_notify_by_pspec (G_OBJECT (self), props[PROP_CALLER_NAME]);
+        }
+    }
+  update_status_text (self);
+}
+
 static void
 on_joined_forward (GObject      *source,
                    GAsyncResult *result,
@@ -482,6 +564,9 @@ on_place_done (GObject      *source,
   if (media)
     handoff_call_session_set_media (self, media);
   take_grant (self, json_node_get_object (root), &url, &token);
+  /* The caller's LiveKit token is also its credential for GET /calls/{id}. */
+  handoff_server_client_set_token (HANDOFF_SERVER_CLIENT (source), token);
+  self->poll_id = g_timeout_add_seconds (2, poll_cb, self);
   handoff_call_session_join_async (self, url, token, g_task_get_cancellable (task),
                                    on_joined_forward, g_object_ref (task));
 }
@@ -548,6 +633,7 @@ on_accept_done (GObject      *source,
       return;
     }
   take_grant (self, json_node_get_object (root), &url, &token);
+  adopt_call_info (self, json_node_get_object (root));
   handoff_call_session_join_async (self, url, token, g_task_get_cancellable (task),
                                    on_joined_forward, g_object_ref (task));
 }
@@ -608,7 +694,7 @@ handoff_call_session_hang_up (HandoffCallSession *self)
     return;
   if (self->call_id != NULL)
     {
-      path = g_strdup_printf (PATH_CALLS "/%s/hangup", self->call_id);
+      path = g_strdup_printf (PATH_CALLS "/%s/end", self->call_id);
       handoff_server_client_request_async (self->client, "POST", path, NULL, NULL, NULL, NULL);
     }
   handoff_call_session_end (self, "hung_up");
@@ -739,6 +825,7 @@ handoff_call_session_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->tick_id, g_source_remove);
+  g_clear_handle_id (&self->poll_id, g_source_remove);
   handoff_call_session_set_media (self, NULL);
   G_OBJECT_CLASS (handoff_call_session_parent_class)->dispose (object);
 }
@@ -817,6 +904,20 @@ handoff_call_session_new (HandoffServerClient *client,
   if (json_object_has_member (self->info, "caller") &&
       JSON_NODE_HOLDS_OBJECT (json_object_get_member (self->info, "caller")))
     caller = json_object_get_object_member (self->info, "caller");
+  if (json_object_has_member (self->info, "call") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (self->info, "call")))
+    {
+      /* An event's {"call": {...}}: flatten what we read. */
+      JsonObject *c = json_object_get_object_member (self->info, "call");
+      JsonObjectIter iter;
+      const char *k;
+      JsonNode *v;
+
+      json_object_iter_init (&iter, c);
+      while (json_object_iter_next (&iter, &k, &v))
+        if (!json_object_has_member (self->info, k))
+          json_object_set_member (self->info, k, json_node_copy (v));
+    }
   self->call_id = g_strdup (handoff_json_get_string (self->info, "call_id",
                                                      handoff_json_get_string (self->info, "id", NULL)));
   self->caller_name = g_strdup (handoff_json_get_string (caller, "name",

@@ -281,77 +281,118 @@ end_with (HandoffTransferSession *self,
   set_state (self, HANDOFF_TRANSFER_ENDED);
 }
 
+static JsonObject *
+transfer_of (JsonObject *data)
+{
+  JsonNode *t = data ? json_object_get_member (data, "transfer") : NULL;
+
+  if (t != NULL && JSON_NODE_HOLDS_OBJECT (t))
+    return json_node_get_object (t);
+  return data;
+}
+
+/* The server's transfer states onto ours (see openapi.yaml: offered,
+ * accepted, consulting, connected, then the outcome). In `accepted` B has
+ * joined privately and A and B can talk; `consulting` means B pressed Ready
+ * (the briefing is read), which is when A may Connect. */
+static void
+apply_server_state (HandoffTransferSession *self,
+                    const char             *state,
+                    JsonObject             *transfer)
+{
+  if (state == NULL)
+    return;
+  if (g_str_equal (state, "offered"))
+    return;
+  if (g_str_equal (state, "accepted") || g_str_equal (state, "consulting"))
+    {
+      if (self->state == HANDOFF_TRANSFER_OFFERED)
+        set_state (self, HANDOFF_TRANSFER_CONSULTING);
+      if (g_str_equal (state, "consulting") && !self->peer_ready)
+        {
+          self->peer_ready = TRUE;
+          g_object_notify_by_pspec (G_OBJECT (self), props[PROP_PEER_READY]);
+          set_text (self);
+        }
+      return;
+    }
+  if (g_str_equal (state, "connected"))
+    {
+      if (self->state == HANDOFF_TRANSFER_OFFERED || self->state == HANDOFF_TRANSFER_CONSULTING)
+        {
+          set_state (self, HANDOFF_TRANSFER_THREE_WAY);
+          /* B: our grant is open now; the server re-subscribes the caller. */
+          if (self->role == HANDOFF_TRANSFER_ROLE_TARGET && self->id != NULL)
+            {
+              g_autofree char *path = g_strdup_printf (PATH_TRANSFERS "/%s/ready", self->id);
+              handoff_server_client_request_async (self->client, "POST", path, NULL, NULL, NULL, NULL);
+            }
+        }
+      return;
+    }
+  if (g_str_equal (state, "completed"))
+    {
+      if (self->outcome == NULL)
+        self->outcome = g_strdup ("completed");
+      set_state (self, HANDOFF_TRANSFER_COMPLETED);
+      return;
+    }
+  end_with (self, state);
+}
+
 gboolean
 handoff_transfer_session_handle_event (HandoffTransferSession *self,
                                        const char             *type,
                                        JsonObject             *data)
 {
-  const char *id, *what;
+  JsonObject *transfer;
+  const char *id, *state;
 
   g_return_val_if_fail (HANDOFF_IS_TRANSFER_SESSION (self), FALSE);
   g_return_val_if_fail (type != NULL, FALSE);
 
-  if (!g_str_has_prefix (type, "transfer."))
+  if (g_str_equal (type, "call_ended"))
     {
+      JsonObject *call = data;
+      if (data && json_object_has_member (data, "call") &&
+          JSON_NODE_HOLDS_OBJECT (json_object_get_member (data, "call")))
+        call = json_object_get_object_member (data, "call");
       /* The caller left during the transfer. */
-      if (g_str_equal (type, "call.ended") && self->call &&
-          g_strcmp0 (handoff_json_get_string (data, "call_id", NULL),
-                     handoff_call_session_get_call_id (self->call)) == 0 &&
-          handoff_transfer_session_is_active (self))
+      if (self->call && handoff_transfer_session_is_active (self) &&
+          g_strcmp0 (handoff_json_get_string (call, "id", handoff_json_get_string (call, "call_id", NULL)),
+                     handoff_call_session_get_call_id (self->call)) == 0)
         {
           end_with (self, "caller_abandoned");
           return TRUE;
         }
       return FALSE;
     }
-  id = handoff_json_get_string (data, "transfer_id", handoff_json_get_string (data, "id", NULL));
+  if (!g_str_has_prefix (type, "transfer_"))
+    return FALSE;
+  transfer = transfer_of (data);
+  id = handoff_json_get_string (transfer, "id", handoff_json_get_string (transfer, "transfer_id", NULL));
   if (id == NULL || g_strcmp0 (id, self->id) != 0)
     return FALSE;
-  what = type + strlen ("transfer.");
 
-  if (g_str_equal (what, "accepted"))
+  state = handoff_json_get_string (transfer, "state", NULL);
+  if (state == NULL)
     {
-      if (self->state == HANDOFF_TRANSFER_OFFERED)
-        set_state (self, HANDOFF_TRANSFER_CONSULTING);
+      /* An event without the transfer's state: its type says it. */
+      const char *what = type + strlen ("transfer_");
+      if (g_str_equal (what, "ready"))
+        state = "consulting";
+      else if (g_str_equal (what, "ended"))
+        state = handoff_json_get_string (transfer, "outcome", "failed");
+      else
+        state = what;
     }
-  else if (g_str_equal (what, "ready"))
+  if (g_str_equal (state, "failed") && handoff_json_get_string (transfer, "failure_reason", NULL))
     {
-      if (!self->peer_ready)
-        {
-          self->peer_ready = TRUE;
-          g_object_notify_by_pspec (G_OBJECT (self), props[PROP_PEER_READY]);
-          set_text (self);
-        }
+      g_autofree char *o = g_strdup_printf ("failed:%s", handoff_json_get_string (transfer, "failure_reason", NULL));
+      end_with (self, o);
+      return TRUE;
     }
-  else if (g_str_equal (what, "connected"))
-    {
-      if (self->state == HANDOFF_TRANSFER_CONSULTING || self->state == HANDOFF_TRANSFER_OFFERED)
-        set_state (self, HANDOFF_TRANSFER_THREE_WAY);
-    }
-  else if (g_str_equal (what, "completed"))
-    {
-      if (self->outcome == NULL)
-        self->outcome = g_strdup ("completed");
-      set_state (self, HANDOFF_TRANSFER_COMPLETED);
-    }
-  else if (g_str_equal (what, "declined") || g_str_equal (what, "no_answer") ||
-           g_str_equal (what, "cancelled") || g_str_equal (what, "caller_abandoned") ||
-           g_str_equal (what, "failed"))
-    end_with (self, what);
-  else if (g_str_equal (what, "expired") || g_str_equal (what, "timeout"))
-    end_with (self, "no_answer");
-  else if (g_str_equal (what, "ended") || g_str_equal (what, "updated"))
-    {
-      const char *outcome = handoff_json_get_string (data, "outcome", handoff_json_get_string (data, "state", NULL));
-      if (g_strcmp0 (outcome, "completed") == 0)
-        set_state (self, HANDOFF_TRANSFER_COMPLETED);
-      else if (g_strcmp0 (outcome, "accepted") == 0 || g_strcmp0 (outcome, "consulting") == 0)
-        handoff_transfer_session_handle_event (self, "transfer.accepted", data);
-      else if (g_strcmp0 (outcome, "connected") == 0 || g_strcmp0 (outcome, "three_way") == 0)
-        handoff_transfer_session_handle_event (self, "transfer.connected", data);
-      else if (outcome != NULL && !g_str_equal (outcome, "offered") && !g_str_equal (outcome, "pending"))
-        end_with (self, outcome);
-    }
+  apply_server_state (self, state, transfer);
   return TRUE;
 }
 
@@ -425,12 +466,39 @@ check_state (HandoffTransferSession *self,
 
 #define M(s) (1u << (HANDOFF_TRANSFER_##s))
 
+static JsonNode *
+transcript_json (HandoffCallSession *call)
+{
+  GListModel *model = handoff_call_session_get_transcript (call);
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  guint n = g_list_model_get_n_items (model);
+
+  json_builder_begin_array (b);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(HandoffTranscriptSegment) seg = g_list_model_get_item (model, i);
+      if (!handoff_transcript_segment_get_final (seg))
+        continue;
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "speaker");
+      json_builder_add_string_value (b, handoff_transcript_segment_get_speaker (seg));
+      json_builder_set_member_name (b, "text");
+      json_builder_add_string_value (b, handoff_transcript_segment_get_text (seg));
+      json_builder_set_member_name (b, "time");
+      json_builder_add_double_value (b, handoff_transcript_segment_get_start_ms (seg) / 1000.0);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  return json_builder_get_root (b);
+}
+
 static void
 sent_done (HandoffTransferSession *self,
            JsonObject             *answer,
            GTask                  *task)
 {
-  const char *id = handoff_json_get_string (answer, "transfer_id", handoff_json_get_string (answer, "id", NULL));
+  JsonObject *transfer = transfer_of (answer);
+  const char *id = handoff_json_get_string (transfer, "id", NULL);
 
   if (id == NULL)
     {
@@ -440,12 +508,9 @@ sent_done (HandoffTransferSession *self,
       return;
     }
   self->id = g_strdup (id);
-  if (handoff_json_get_string (answer, "target_identity", NULL))
-    {
-      g_free (self->peer_identity);
-      self->peer_identity = g_strdup (handoff_json_get_string (answer, "target_identity", NULL));
-    }
   set_state (self, HANDOFF_TRANSFER_OFFERED);
+  /* Events may have overtaken the answer. */
+  apply_server_state (self, handoff_json_get_string (transfer, "state", NULL), transfer);
 }
 
 static void
@@ -473,6 +538,7 @@ on_send_done (GObject      *source,
 void
 handoff_transfer_session_send_async (HandoffTransferSession *self,
                                      const char             *target_id,
+                                     const char             *target_identity,
                                      const char             *target_name,
                                      gboolean                urgent,
                                      const char             *summary,
@@ -517,7 +583,7 @@ handoff_transfer_session_send_async (HandoffTransferSession *self,
   g_free (self->peer_name);
   self->peer_name = g_strdup (target_name ? target_name : target_id);
   g_free (self->peer_identity);
-  self->peer_identity = g_strdup_printf ("agent-%s", target_id);
+  self->peer_identity = target_identity ? g_strdup (target_identity) : g_strdup_printf ("agent-%s", target_id);
   g_free (self->summary);
   self->summary = g_strdup (summary ? summary : "");
   self->urgent = urgent;
@@ -525,9 +591,10 @@ handoff_transfer_session_send_async (HandoffTransferSession *self,
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_SUMMARY]);
 
   body = handoff_json_object_node ("call_id", 's', handoff_call_session_get_call_id (self->call),
-                                   "target", 's', target_id,
+                                   "target_agent_id", 's', target_id,
                                    "urgent", 'b', urgent,
-                                   "summary", 's', self->summary,
+                                   "summary", 'n', handoff_json_object_node ("text", 's', self->summary, NULL),
+                                   "transcript", 'n', transcript_json (self->call),
                                    NULL);
   handoff_server_client_request_async (self->client, "POST", PATH_TRANSFERS, body, cancellable,
                                        on_send_done, g_steal_pointer (&task));
@@ -541,22 +608,63 @@ connected_done (HandoffTransferSession *self,
   set_state (self, HANDOFF_TRANSFER_THREE_WAY);
 }
 
+static void
+on_connect_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  HandoffTransferSession *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+
+  root = handoff_server_client_request_finish (HANDOFF_SERVER_CLIENT (source), result, &error);
+  if (error != NULL)
+    {
+      apply_media (self);   /* back to agents only */
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  connected_done (self, NULL, task);
+  g_task_return_boolean (task, TRUE);
+}
+
 void
 handoff_transfer_session_connect_async (HandoffTransferSession *self,
                                         GCancellable           *cancellable,
                                         GAsyncReadyCallback     callback,
                                         gpointer                user_data)
 {
-  g_autoptr(GTask) probe = NULL;
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *path = NULL;
+  HandoffCallMedia *media;
 
   g_return_if_fail (HANDOFF_IS_TRANSFER_SESSION (self));
-  probe = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (probe, handoff_transfer_session_connect_async);
-  if (!check_state (self, probe, HANDOFF_TRANSFER_ROLE_INITIATOR, M (CONSULTING)))
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, handoff_transfer_session_connect_async);
+  if (!check_state (self, task, HANDOFF_TRANSFER_ROLE_INITIATOR, M (CONSULTING)))
     return;
-  g_clear_object (&probe);
-  post_action (self, "connect", NULL, connected_done, handoff_transfer_session_connect_async,
-               cancellable, callback, user_data);
+  if (!self->peer_ready)
+    {
+      g_task_return_new_error (task, HANDOFF_TRANSFER_ERROR, HANDOFF_TRANSFER_ERROR_WRONG_STATE,
+                               _("Wait until %s is ready"), self->peer_name);
+      return;
+    }
+  /* The server wants A's grant open before connect. */
+  media = handoff_call_session_get_media (self->call);
+  if (media != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      if (!handoff_call_media_set_hold_music (media, NULL, NULL, &error) ||
+          !handoff_call_media_set_mic_audience (media, TRUE, NULL, &error))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+    }
+  path = g_strdup_printf (PATH_TRANSFERS "/%s/connect", self->id);
+  handoff_server_client_request_async (self->client, "POST", path, NULL, cancellable,
+                                       on_connect_done, g_steal_pointer (&task));
 }
 
 static void
@@ -768,7 +876,7 @@ handoff_transfer_session_rate_async (HandoffTransferSession *self,
                                _("A rating is from 1 to 5"));
       return;
     }
-  body = handoff_json_object_node ("rating", 'i', (gint64) rating, NULL);
+  body = handoff_json_object_node ("score", 'i', (gint64) rating, NULL);
   post_action (self, "rating", body, NULL, handoff_transfer_session_rate_async,
                cancellable, callback, user_data);
 }
@@ -884,19 +992,20 @@ handoff_transfer_session_new_incoming (HandoffServerClient *client,
   self->client = g_object_ref (client);
   self->role = HANDOFF_TRANSFER_ROLE_TARGET;
   self->offer = json_object_ref (offer);
-  self->id = g_strdup (handoff_json_get_string (offer, "transfer_id", handoff_json_get_string (offer, "id", NULL)));
+  self->id = g_strdup (handoff_json_get_string (offer, "id", handoff_json_get_string (offer, "transfer_id", NULL)));
   if (json_object_has_member (offer, "from") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (offer, "from")))
     from = json_object_get_object_member (offer, "from");
-  from_id = handoff_json_get_string (from, "id", handoff_json_get_string (offer, "from_agent",
-                                     handoff_json_get_string (offer, "initiator", NULL)));
+  from_id = handoff_json_get_string (offer, "from_agent_id", handoff_json_get_string (from, "id", NULL));
   self->peer_id = g_strdup (from_id);
   self->peer_name = g_strdup (handoff_json_get_string (from, "display_name",
-                              handoff_json_get_string (from, "name",
-                              handoff_json_get_string (offer, "from_name", from_id))));
-  self->peer_identity = g_strdup (handoff_json_get_string (offer, "initiator_identity", NULL));
+                              handoff_json_get_string (offer, "from_name", from_id)));
+  self->peer_identity = g_strdup (handoff_json_get_string (from, "identity", NULL));
   if (self->peer_identity == NULL && from_id != NULL)
     self->peer_identity = g_strdup_printf ("agent-%s", from_id);
-  self->summary = g_strdup (handoff_json_get_string (offer, "summary", ""));
+  if (json_object_has_member (offer, "summary") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (offer, "summary")))
+    self->summary = g_strdup (handoff_json_get_string (json_object_get_object_member (offer, "summary"), "text", ""));
+  else
+    self->summary = g_strdup (handoff_json_get_string (offer, "summary", ""));
   self->urgent = json_object_get_boolean_member_with_default (offer, "urgent", FALSE);
   self->call = handoff_call_session_new (client, HANDOFF_CALL_ROLE_AGENT, offer);
   self->state = HANDOFF_TRANSFER_OFFERED;
@@ -987,6 +1096,34 @@ handoff_transfer_session_is_active (HandoffTransferSession *self)
   g_return_val_if_fail (HANDOFF_IS_TRANSFER_SESSION (self), FALSE);
   return self->state == HANDOFF_TRANSFER_OFFERED || self->state == HANDOFF_TRANSFER_CONSULTING ||
          self->state == HANDOFF_TRANSFER_THREE_WAY;
+}
+
+void
+handoff_transfer_session_set_peer (HandoffTransferSession *self,
+                                   const char             *name,
+                                   const char             *identity)
+{
+  g_return_if_fail (HANDOFF_IS_TRANSFER_SESSION (self));
+  if (name != NULL && g_strcmp0 (name, self->peer_name) != 0)
+    {
+      g_free (self->peer_name);
+      self->peer_name = g_strdup (name);
+      g_object_notify_by_pspec (G_OBJECT (self), props[PROP_PEER_NAME]);
+      set_text (self);
+    }
+  if (identity != NULL && g_strcmp0 (identity, self->peer_identity) != 0)
+    {
+      g_free (self->peer_identity);
+      self->peer_identity = g_strdup (identity);
+      apply_media (self);
+    }
+}
+
+const char *
+handoff_transfer_session_get_peer_id (HandoffTransferSession *self)
+{
+  g_return_val_if_fail (HANDOFF_IS_TRANSFER_SESSION (self), NULL);
+  return self->peer_id;
 }
 
 JsonObject *

@@ -58,6 +58,11 @@ gboolean                handoff_transfer_session_get_urgent      (HandoffTransfe
 gboolean                handoff_transfer_session_get_peer_ready  (HandoffTransferSession *self);
 gboolean                handoff_transfer_session_is_active       (HandoffTransferSession *self);
 JsonObject             *handoff_transfer_session_get_offer       (HandoffTransferSession *self);
+const char             *handoff_transfer_session_get_peer_id     (HandoffTransferSession *self);
+/* The app knows the peer's name and identity from the directory. */
+void                    handoff_transfer_session_set_peer        (HandoffTransferSession *self,
+                                                                  const char             *name,
+                                                                  const char             *identity);
 
 /* Applies a server event ("transfer.accepted", ...). Returns FALSE if it was
  * not for this transfer. Safe to call twice with the same event. */
@@ -68,6 +73,7 @@ gboolean                handoff_transfer_session_handle_event    (HandoffTransfe
 /* A */
 void     handoff_transfer_session_send_async     (HandoffTransferSession *self,
                                                   const char             *target_id,
+                                                  const char             *target_identity,
                                                   const char             *target_name,
                                                   gboolean                urgent,
                                                   const char             *summary,

@@ -77,12 +77,14 @@ test_target_events (void)
 {
   g_autoptr(HandoffServerClient) client = handoff_server_client_new ("http://127.0.0.1:9");
   g_autoptr(JsonObject) offer = parse_object (
-    "{\"transfer_id\":\"t1\",\"call_id\":\"c1\",\"urgent\":true,"
-    "\"from\":{\"id\":\"alice\",\"display_name\":\"Alice Agent\"},"
+    "{\"id\":\"t1\",\"call_id\":\"c1\",\"urgent\":true,\"state\":\"offered\","
+    "\"from_agent_id\":\"alice\",\"from\":{\"display_name\":\"Alice Agent\"},"
     "\"caller\":{\"name\":\"Carol\",\"identity\":\"caller-1\"},"
-    "\"summary\":\"Carol was charged twice for order 4411.\"}");
-  g_autoptr(JsonObject) other = parse_object ("{\"transfer_id\":\"t2\"}");
-  g_autoptr(JsonObject) mine = parse_object ("{\"transfer_id\":\"t1\"}");
+    "\"summary\":{\"text\":\"Carol was charged twice for order 4411.\"}}");
+  g_autoptr(JsonObject) other = parse_object ("{\"transfer\":{\"id\":\"t2\",\"state\":\"cancelled\"}}");
+  g_autoptr(JsonObject) connected = parse_object ("{\"transfer\":{\"id\":\"t1\",\"state\":\"connected\"}}");
+  g_autoptr(JsonObject) completed = parse_object ("{\"transfer\":{\"id\":\"t1\",\"state\":\"completed\"}}");
+  g_autoptr(JsonObject) cancelled = parse_object ("{\"transfer\":{\"id\":\"t1\",\"state\":\"cancelled\"}}");
   g_autoptr(HandoffTransferSession) t = handoff_transfer_session_new_incoming (client, offer);
   HandoffCallSession *call = handoff_transfer_session_get_call (t);
 
@@ -95,16 +97,16 @@ test_target_events (void)
   g_assert_cmpstr (handoff_transfer_session_get_status_text (t), ==, "Alice Agent wants to transfer a call to you");
 
   /* Someone else's transfer is not ours. */
-  g_assert_false (handoff_transfer_session_handle_event (t, "transfer.cancelled", other));
+  g_assert_false (handoff_transfer_session_handle_event (t, "transfer_cancelled", other));
   g_assert_cmpint (handoff_transfer_session_get_state (t), ==, HANDOFF_TRANSFER_OFFERED);
 
   /* Connected before accepted (events crossed): straight to three-way. */
-  g_assert_true (handoff_transfer_session_handle_event (t, "transfer.connected", mine));
+  g_assert_true (handoff_transfer_session_handle_event (t, "transfer_connected", connected));
   g_assert_cmpint (handoff_transfer_session_get_state (t), ==, HANDOFF_TRANSFER_THREE_WAY);
   g_assert_cmpint (handoff_call_session_get_state (call), ==, HANDOFF_CALL_THREE_WAY);
   g_assert_true (handoff_transfer_session_is_active (t));
 
-  g_assert_true (handoff_transfer_session_handle_event (t, "transfer.completed", mine));
+  g_assert_true (handoff_transfer_session_handle_event (t, "transfer_completed", completed));
   g_assert_cmpint (handoff_transfer_session_get_state (t), ==, HANDOFF_TRANSFER_COMPLETED);
   g_assert_cmpstr (handoff_transfer_session_get_outcome (t), ==, "completed");
   /* B owns the call now. */
@@ -112,7 +114,7 @@ test_target_events (void)
   g_assert_cmpstr (handoff_transfer_session_get_status_text (t), ==, "The call is yours");
 
   /* Terminal: a late cancel changes nothing. */
-  handoff_transfer_session_handle_event (t, "transfer.cancelled", mine);
+  handoff_transfer_session_handle_event (t, "transfer_cancelled", cancelled);
   g_assert_cmpint (handoff_transfer_session_get_state (t), ==, HANDOFF_TRANSFER_COMPLETED);
 }
 
@@ -120,11 +122,11 @@ static void
 test_target_caller_abandoned (void)
 {
   g_autoptr(HandoffServerClient) client = handoff_server_client_new ("http://127.0.0.1:9");
-  g_autoptr(JsonObject) offer = parse_object ("{\"transfer_id\":\"t9\",\"call_id\":\"c9\",\"from\":{\"id\":\"alice\"}}");
-  g_autoptr(JsonObject) ended = parse_object ("{\"call_id\":\"c9\"}");
+  g_autoptr(JsonObject) offer = parse_object ("{\"id\":\"t9\",\"call_id\":\"c9\",\"from_agent_id\":\"alice\"}");
+  g_autoptr(JsonObject) ended = parse_object ("{\"call\":{\"id\":\"c9\",\"state\":\"ended\"}}");
   g_autoptr(HandoffTransferSession) t = handoff_transfer_session_new_incoming (client, offer);
 
-  g_assert_true (handoff_transfer_session_handle_event (t, "call.ended", ended));
+  g_assert_true (handoff_transfer_session_handle_event (t, "call_ended", ended));
   g_assert_cmpint (handoff_transfer_session_get_state (t), ==, HANDOFF_TRANSFER_ENDED);
   g_assert_cmpstr (handoff_transfer_session_get_outcome (t), ==, "caller_abandoned");
   g_assert_cmpstr (handoff_transfer_session_get_status_text (t), ==, "The caller hung up");
@@ -133,23 +135,25 @@ test_target_caller_abandoned (void)
 static void
 test_target_timeout_words (void)
 {
-  const char *outcomes[][2] = {
-    { "transfer.declined", "declined" },
-    { "transfer.no_answer", "no_answer" },
-    { "transfer.expired", "no_answer" },
-    { "transfer.cancelled", "cancelled" },
+  /* Event type, its data, the outcome the agent sees. */
+  const char *outcomes[][3] = {
+    { "transfer_declined", "{\"transfer\":{\"id\":\"t3\",\"state\":\"declined\"}}", "declined" },
+    { "transfer_ended", "{\"transfer\":{\"id\":\"t3\",\"state\":\"no_answer\"}}", "no_answer" },
+    { "transfer_ended", "{\"transfer\":{\"id\":\"t3\",\"outcome\":\"caller_abandoned\"}}", "caller_abandoned" },
+    { "transfer_cancelled", "{\"transfer\":{\"id\":\"t3\"}}", "cancelled" },
+    { "transfer_ended", "{\"transfer\":{\"id\":\"t3\",\"state\":\"failed\",\"failure_reason\":\"livekit\"}}", "failed:livekit" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (outcomes); i++)
     {
       g_autoptr(HandoffServerClient) client = handoff_server_client_new ("http://127.0.0.1:9");
-      g_autoptr(JsonObject) offer = parse_object ("{\"transfer_id\":\"t3\",\"from\":{\"id\":\"alice\"}}");
-      g_autoptr(JsonObject) ev = parse_object ("{\"transfer_id\":\"t3\"}");
+      g_autoptr(JsonObject) offer = parse_object ("{\"id\":\"t3\",\"from_agent_id\":\"alice\"}");
+      g_autoptr(JsonObject) ev = parse_object (outcomes[i][1]);
       g_autoptr(HandoffTransferSession) t = handoff_transfer_session_new_incoming (client, offer);
 
-      handoff_transfer_session_handle_event (t, outcomes[i][0], ev);
+      g_assert_true (handoff_transfer_session_handle_event (t, outcomes[i][0], ev));
       g_assert_cmpint (handoff_transfer_session_get_state (t), ==, HANDOFF_TRANSFER_ENDED);
-      g_assert_cmpstr (handoff_transfer_session_get_outcome (t), ==, outcomes[i][1]);
+      g_assert_cmpstr (handoff_transfer_session_get_outcome (t), ==, outcomes[i][2]);
       g_assert_false (handoff_transfer_session_is_active (t));
     }
 }
@@ -184,7 +188,7 @@ test_initiator_refusals (void)
   Wait w1 = { loop, NULL, FALSE }, w2 = { loop, NULL, FALSE };
 
   /* Not in a call yet. */
-  handoff_transfer_session_send_async (first, "bob", "Bob", FALSE, "s", NULL, on_action, &w1);
+  handoff_transfer_session_send_async (first, "bob", NULL, "Bob", FALSE, "s", NULL, on_action, &w1);
   g_main_loop_run (loop);
   g_assert_error (w1.error, HANDOFF_TRANSFER_ERROR, HANDOFF_TRANSFER_ERROR_WRONG_STATE);
   g_clear_error (&w1.error);
@@ -193,7 +197,7 @@ test_initiator_refusals (void)
   g_assert_cmpstr (handoff_call_session_get_status_text (call), ==, "Talking to Carol");
 
   /* Empty target. */
-  handoff_transfer_session_send_async (first, "", NULL, FALSE, "s", NULL, on_action, &w1);
+  handoff_transfer_session_send_async (first, "", NULL, NULL, FALSE, "s", NULL, on_action, &w1);
   g_main_loop_run (loop);
   g_assert_error (w1.error, HANDOFF_TRANSFER_ERROR, HANDOFF_TRANSFER_ERROR_NO_TARGET);
   g_clear_error (&w1.error);
@@ -205,8 +209,8 @@ test_initiator_refusals (void)
   g_clear_error (&w1.error);
 
   /* The first is in flight; the second is refused with a reason. */
-  handoff_transfer_session_send_async (first, "bob", "Bob", TRUE, "summary", NULL, on_action, &w1);
-  handoff_transfer_session_send_async (second, "dave", "Dave", FALSE, "summary", NULL, on_action, &w2);
+  handoff_transfer_session_send_async (first, "bob", NULL, "Bob", TRUE, "summary", NULL, on_action, &w1);
+  handoff_transfer_session_send_async (second, "dave", NULL, "Dave", FALSE, "summary", NULL, on_action, &w2);
   g_main_loop_run (loop);
   g_assert_error (w2.error, HANDOFF_TRANSFER_ERROR, HANDOFF_TRANSFER_ERROR_BUSY);
   g_assert_nonnull (strstr (w2.error->message, "already running"));
@@ -220,7 +224,7 @@ test_initiator_refusals (void)
   g_clear_error (&w2.error);
 
   /* After the failure a new attempt is allowed again (fails the same way). */
-  handoff_transfer_session_send_async (second, "dave", "Dave", FALSE, "summary", NULL, on_action, &w2);
+  handoff_transfer_session_send_async (second, "dave", NULL, "Dave", FALSE, "summary", NULL, on_action, &w2);
   g_main_loop_run (loop);
   g_assert_error (w2.error, HANDOFF_API_ERROR, HANDOFF_API_ERROR_UNREACHABLE);
   g_clear_error (&w2.error);
