@@ -1,0 +1,159 @@
+/* handoff-server-private.h: what the route files of handoff-server share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "handoff-request.h"
+#include "handoff-server-error.h"
+#include "handoff-server.h"
+#include "handoff-store.h"
+#include "handoff-twirp.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  guint64 requests_2xx, requests_4xx, requests_5xx;
+  guint64 calls_created, calls_ended;
+  guint64 transfers_created;
+  guint64 outcomes[6];
+  guint64 webhooks_ok, webhooks_rejected;
+  guint64 twirp_errors;
+  guint64 rate_limited;
+  guint64 events_sent;
+} HandoffServerMetrics;
+
+struct _HandoffServer {
+  GObject parent_instance;
+
+  HandoffServerConfig *config;
+  HandoffStore *store;
+  HandoffTwirp *twirp;
+  SoupServer *soup;
+  GCancellable *cancellable;
+  char *base_url;
+  guint16 port;
+
+  GHashTable *timers;        /* "call:<id>" / "transfer:<id>" -> source id */
+  GHashTable *sockets;       /* agent id -> GPtrArray of SoupWebsocketConnection */
+  GHashTable *buckets;       /* "<kind>:<address>" -> RateBucket */
+  GPtrArray *pending_events; /* committed-soon events to push: PendingEvent */
+  HandoffServerMetrics metrics;
+};
+
+typedef enum {
+  HANDOFF_AUTH_PUBLIC,
+  HANDOFF_AUTH_AGENT,
+  HANDOFF_AUTH_AGENT_OR_CALLER,
+  HANDOFF_AUTH_WEBHOOK,
+} HandoffAuth;
+
+typedef struct {
+  HandoffServer *server;
+  SoupServerMessage *msg;
+  char *id;                 /* the {id} path parameter */
+  JsonObject *agent;        /* signed-in agent (id, username, ...) */
+  char *session_hash;       /* sha256 of the session token */
+  char *caller_call_id;     /* the call a caller token is for */
+  JsonObject *body;         /* validated request body */
+  GHashTable *query;
+  gint ref_count;
+} HandoffCtx;
+
+typedef void (*HandoffRouteFunc) (HandoffCtx *ctx);
+
+typedef struct {
+  const char *method;
+  const char *path;
+  HandoffAuth auth;
+  const char *schema;       /* body schema or NULL */
+  gboolean body_optional;
+  HandoffRouteFunc func;
+} HandoffRoute;
+
+/* Outcomes, in the order of metrics.outcomes. */
+extern const char * const handoff_outcomes[];
+
+/* handoff-server.c */
+HandoffCtx *handoff_ctx_ref          (HandoffCtx *ctx);
+void        handoff_ctx_unref        (HandoffCtx *ctx);
+/* For routes that wait on LiveKit: pause now, answer later (which unpauses). */
+void        handoff_ctx_pause        (HandoffCtx *ctx);
+void        handoff_reply_json       (HandoffCtx *ctx, guint status, JsonNode *node);
+void        handoff_reply_object     (HandoffCtx *ctx, guint status, JsonObject *object);
+void        handoff_reply_error      (HandoffCtx *ctx, const GError *error);
+void        handoff_reply_status     (HandoffCtx *ctx, guint status, const char *code,
+                                      const char *message);
+void        handoff_reply_conflict   (HandoffCtx *ctx, const char *state, const char *message);
+void        handoff_reply_text       (HandoffCtx *ctx, guint status, const char *content_type,
+                                      char *text);
+JsonObject *handoff_server_lookup_session (HandoffServer *self, const char *authorization,
+                                           char **hash_out);
+char       *handoff_server_mint        (HandoffServer *self, gboolean caller,
+                                        const char *identity, const char *name,
+                                        const char *room, GError **error);
+void        handoff_server_twirp_logged (HandoffServer *self, GObject *source,
+                                         GAsyncResult *result, const char *what);
+void        handoff_server_set_timer   (HandoffServer *self, const char *key, gint64 due_ms,
+                                        GSourceFunc func, char *id);
+void        handoff_server_clear_timer (HandoffServer *self, const char *key);
+char       *handoff_sha256_hex         (const char *text);
+
+/* handoff-server-agents.c */
+void        handoff_route_sessions_create (HandoffCtx *ctx);
+void        handoff_route_sessions_delete (HandoffCtx *ctx);
+void        handoff_route_agents_list     (HandoffCtx *ctx);
+void        handoff_route_agents_status   (HandoffCtx *ctx);
+JsonObject *handoff_server_agent_public   (JsonObject *row);
+JsonObject *handoff_server_get_agent      (HandoffServer *self, const char *id);
+
+/* handoff-server-calls.c */
+void        handoff_route_calls_create    (HandoffCtx *ctx);
+void        handoff_route_calls_get       (HandoffCtx *ctx);
+void        handoff_route_calls_accept    (HandoffCtx *ctx);
+void        handoff_route_calls_decline   (HandoffCtx *ctx);
+void        handoff_route_calls_end       (HandoffCtx *ctx);
+void        handoff_route_callers_history (HandoffCtx *ctx);
+void        handoff_route_webhook         (HandoffCtx *ctx);
+JsonObject *handoff_server_get_call       (HandoffServer *self, const char *id);
+/* Offers waiting calls nobody holds to available agents. */
+void        handoff_server_dispatch_calls (HandoffServer *self);
+/* Ends a call (commit, events, room deletion); FALSE if it had ended. */
+gboolean    handoff_server_end_call       (HandoffServer *self, const char *call_id,
+                                           const char *reason, GError **error);
+void        handoff_server_restore_calls  (HandoffServer *self);
+
+/* handoff-server-transfers.c */
+void        handoff_route_transfers_create  (HandoffCtx *ctx);
+void        handoff_route_transfers_get     (HandoffCtx *ctx);
+void        handoff_route_transfers_action  (HandoffCtx *ctx);
+void        handoff_route_transfers_rating  (HandoffCtx *ctx);
+JsonObject *handoff_server_get_transfer     (HandoffServer *self, const char *id);
+/* Ends the live transfer of a call, if any, with `outcome`. */
+void        handoff_server_end_transfers_of_call (HandoffServer *self, const char *call_id,
+                                                  const char *outcome);
+void        handoff_server_restore_transfers (HandoffServer *self);
+
+/* handoff-server-history.c */
+void        handoff_route_transfers_list  (HandoffCtx *ctx);
+void        handoff_route_analytics       (HandoffCtx *ctx);
+void        handoff_route_export          (HandoffCtx *ctx);
+
+/* handoff-server-events.c */
+void        handoff_server_events_setup   (HandoffServer *self);
+void        handoff_server_events_close   (HandoffServer *self);
+/* Appends an event for one agent inside the caller's transaction; sent to
+ * its sockets after the commit by handoff_server_events_flush (). */
+gboolean    handoff_server_event          (HandoffServer *self, const char *agent_id,
+                                           const char *type, JsonObject *data,
+                                           GError **error);
+void        handoff_server_event_all      (HandoffServer *self, const char *type,
+                                           JsonObject *data);
+void        handoff_server_events_flush   (HandoffServer *self);
+/* After a rollback: forget events appended since the last flush. */
+void        handoff_server_events_discard (HandoffServer *self);
+gboolean    handoff_server_agent_online   (HandoffServer *self, const char *agent_id);
+
+G_END_DECLS

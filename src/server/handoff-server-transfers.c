@@ -1,0 +1,615 @@
+/* handoff-server-transfers.c: the warm-transfer state machine
+ *
+ *   offered --accept(B)--> accepted --ready(B)--> consulting --connect(A)--> connected
+ *   connected --complete(A)--> completed
+ *   offered --decline(B)--> declined; offered --timeout--> no_answer
+ *   any live state --cancel(A)--> cancelled; --caller hangs up--> caller_abandoned
+ *
+ * Every transition is one compare-and-set UPDATE (WHERE state = <expected>)
+ * committed together with its events, so two racing requests cannot both win
+ * and the loser gets 409 with the state that won. The LiveKit side effects
+ * (hold, re-subscribe, removing a participant) follow the commit.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "handoff-server"
+
+#include "handoff-server-private.h"
+
+#include <string.h>
+
+#define TRANSFER_COLUMNS \
+  "id, call_id, 'call-' || call_id AS room, from_agent_id, to_agent_id, state, " \
+  "CASE WHEN state IN ('offered', 'accepted', 'consulting', 'connected') THEN NULL " \
+  "  ELSE state END AS outcome, failure_reason, decline_reason, summary, transcript, notes, " \
+  "urgent, rating, rating_comment, created_at, offer_expires_at, accepted_at, consulting_at, " \
+  "connected_at, ended_at, accepted_at - created_at AS time_to_accept_ms, " \
+  "connected_at - COALESCE(consulting_at, accepted_at) AS consult_ms, " \
+  "ended_at - created_at AS total_ms"
+
+#define LIVE_STATES "('offered', 'accepted', 'consulting', 'connected')"
+
+typedef enum { ROLE_OWNER, ROLE_TARGET } Role;
+typedef enum { TO_OWNER = 1, TO_TARGET = 2, TO_BOTH = 3 } Recipients;
+
+typedef struct {
+  const char *action;
+  Role role;
+  const char *from;      /* states it may start from, "a|b" */
+  const char *sql;       /* ?1 now, ?2 text argument, ?3 transfer id */
+  const char *event;
+  Recipients recipients;
+} Action;
+
+static const Action actions[] = {
+  { "accept", ROLE_TARGET, "offered",
+    "UPDATE transfers SET state = 'accepted', accepted_at = ?1, offer_expires_at = NULL "
+    "WHERE id = ?3 AND state = 'offered'", "transfer_accepted", TO_OWNER },
+  { "decline", ROLE_TARGET, "offered",
+    "UPDATE transfers SET state = 'declined', decline_reason = ?2, ended_at = ?1, "
+    "offer_expires_at = NULL WHERE id = ?3 AND state = 'offered'", "transfer_declined", TO_BOTH },
+  { "connect", ROLE_OWNER, "consulting",
+    "UPDATE transfers SET state = 'connected', connected_at = ?1 "
+    "WHERE id = ?3 AND state = 'consulting'", "transfer_connected", TO_BOTH },
+  { "complete", ROLE_OWNER, "connected",
+    "UPDATE transfers SET state = 'completed', ended_at = ?1 "
+    "WHERE id = ?3 AND state = 'connected'", "transfer_completed", TO_BOTH },
+  { "cancel", ROLE_OWNER, "offered|accepted|consulting|connected",
+    "UPDATE transfers SET state = 'cancelled', ended_at = ?1, offer_expires_at = NULL "
+    "WHERE id = ?3 AND state IN " LIVE_STATES, "transfer_cancelled", TO_BOTH },
+  { "ready", ROLE_TARGET, "accepted",
+    "UPDATE transfers SET state = 'consulting', consulting_at = ?1 "
+    "WHERE id = ?3 AND state = 'accepted'", "transfer_ready", TO_OWNER },
+};
+
+static HandoffServer *timer_server;
+
+JsonObject *
+handoff_server_get_transfer (HandoffServer *self,
+                             const char    *id)
+{
+  return handoff_store_query_one (self->store,
+                                  "SELECT " TRANSFER_COLUMNS " FROM transfers WHERE id = ?",
+                                  g_variant_new ("(s)", id), NULL);
+}
+
+static void
+count_outcome (HandoffServer *self,
+               const char    *outcome)
+{
+  for (guint i = 0; handoff_outcomes[i] != NULL; i++)
+    if (strcmp (handoff_outcomes[i], outcome) == 0)
+      self->metrics.outcomes[i]++;
+}
+
+static char *
+agent_identity (HandoffServer *self,
+                const char    *agent_id)
+{
+  g_autoptr(JsonObject) row = handoff_store_query_one (self->store,
+                                                       "SELECT username FROM agents WHERE id = ?",
+                                                       g_variant_new ("(s)", agent_id), NULL);
+
+  return row ? g_strconcat ("agent-", json_object_get_string_member (row, "username"), NULL)
+             : NULL;
+}
+
+/* ---- LiveKit side effects --------------------------------------------- */
+
+typedef struct {
+  HandoffServer *server;
+  char *room;
+  char *caller;
+  char *publisher;
+  gboolean subscribe;
+} SubscriptionData;
+
+static void
+subscription_data_free (SubscriptionData *data)
+{
+  g_object_unref (data->server);
+  g_free (data->room);
+  g_free (data->caller);
+  g_free (data->publisher);
+  g_free (data);
+}
+
+static void
+subscriptions_updated (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  SubscriptionData *data = user_data;
+
+  handoff_server_twirp_logged (data->server, source, result, "UpdateSubscriptions");
+  subscription_data_free (data);
+}
+
+static void
+participants_listed (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  SubscriptionData *data = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = handoff_twirp_call_finish (HANDOFF_TWIRP (source), result,
+                                                           &error);
+  g_autoptr(GPtrArray) sids = g_ptr_array_new_with_free_func (g_free);
+  JsonArray *participants;
+  gboolean caller_present = FALSE;
+
+  if (reply == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_message ("ListParticipants for %s failed: %s", data->room, error->message);
+      subscription_data_free (data);
+      return;
+    }
+  participants = json_object_has_member (reply, "participants")
+                 ? json_object_get_array_member (reply, "participants") : NULL;
+  for (guint i = 0; participants != NULL && i < json_array_get_length (participants); i++)
+    {
+      JsonObject *p = json_array_get_object_element (participants, i);
+      const char *identity = json_object_get_string_member_with_default (p, "identity", "");
+      JsonArray *tracks;
+
+      if (strcmp (identity, data->caller) == 0)
+        caller_present = TRUE;
+      if (strcmp (identity, data->publisher) != 0 || !json_object_has_member (p, "tracks"))
+        continue;
+      tracks = json_object_get_array_member (p, "tracks");
+      for (guint j = 0; j < json_array_get_length (tracks); j++)
+        g_ptr_array_add (sids, g_strdup (json_object_get_string_member_with_default (
+          json_array_get_object_element (tracks, j), "sid", "")));
+    }
+  if (!caller_present || sids->len == 0)
+    {
+      subscription_data_free (data);
+      return;
+    }
+  g_ptr_array_add (sids, NULL);
+  handoff_twirp_update_subscriptions_async (HANDOFF_TWIRP (source), data->room, data->caller,
+                                            (const char * const *) sids->pdata, data->subscribe,
+                                            data->server->cancellable, subscriptions_updated,
+                                            data);
+}
+
+/* Hold (subscribe FALSE) or release: the caller's subscriptions to every
+ * track `agent_id` publishes in the call's room. */
+static void
+set_caller_subscription (HandoffServer *self,
+                         const char    *call_id,
+                         const char    *agent_id,
+                         gboolean       subscribe)
+{
+  SubscriptionData *data;
+  g_autofree char *publisher = agent_identity (self, agent_id);
+
+  if (publisher == NULL)
+    return;
+  data = g_new0 (SubscriptionData, 1);
+  data->server = g_object_ref (self);
+  data->room = g_strconcat ("call-", call_id, NULL);
+  data->caller = g_strconcat ("caller-", call_id, NULL);
+  data->publisher = g_steal_pointer (&publisher);
+  data->subscribe = subscribe;
+  handoff_twirp_list_participants_async (self->twirp, data->room, self->cancellable,
+                                         participants_listed, data);
+}
+
+static void
+removed_participant (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = handoff_twirp_call_finish (HANDOFF_TWIRP (source), result,
+                                                           &error);
+
+  /* not_found: the agent had left already, which is what we wanted. */
+  if (reply == NULL && !g_error_matches (error, HANDOFF_TWIRP_ERROR, HANDOFF_TWIRP_ERROR_NOT_FOUND)
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_message ("RemoveParticipant failed: %s", error->message);
+}
+
+static void
+remove_agent (HandoffServer *self,
+              const char    *call_id,
+              const char    *agent_id)
+{
+  g_autofree char *identity = agent_identity (self, agent_id);
+  g_autofree char *room = g_strconcat ("call-", call_id, NULL);
+
+  if (identity != NULL)
+    handoff_twirp_remove_participant_async (self->twirp, room, identity, self->cancellable,
+                                            removed_participant, NULL);
+}
+
+/* ---- transitions ------------------------------------------------------- */
+
+static gboolean
+emit (HandoffServer *self,
+      JsonObject    *transfer,
+      const char    *event,
+      Recipients     recipients,
+      GError       **error)
+{
+  g_autoptr(JsonObject) data = json_object_new ();
+
+  json_object_set_object_member (data, "transfer", json_object_ref (transfer));
+  if ((recipients & TO_OWNER)
+      && !handoff_server_event (self, json_object_get_string_member (transfer, "from_agent_id"),
+                                event, data, error))
+    return FALSE;
+  if ((recipients & TO_TARGET)
+      && !handoff_server_event (self, json_object_get_string_member (transfer, "to_agent_id"),
+                                event, data, error))
+    return FALSE;
+  return TRUE;
+}
+
+/* Runs `sql` as a compare-and-set and records `event`; returns the updated
+ * transfer, or NULL with *lost set when another transition came first. */
+static JsonObject *
+transition (HandoffServer *self,
+            const char    *id,
+            const char    *sql,
+            const char    *argument,
+            const char    *event,
+            Recipients     recipients,
+            gboolean      *lost,
+            GError       **error)
+{
+  g_autoptr(JsonObject) updated = NULL;
+  gint64 changed;
+
+  *lost = FALSE;
+  if (!handoff_store_begin (self->store, error))
+    return NULL;
+  changed = handoff_store_exec (self->store, sql,
+                                g_variant_new ("(xmss)", handoff_now_ms (), argument, id), error);
+  if (changed != 1)
+    {
+      handoff_store_rollback (self->store);
+      *lost = changed == 0;
+      return NULL;
+    }
+  updated = handoff_server_get_transfer (self, id);
+  if (updated == NULL || !emit (self, updated, event, recipients, error)
+      || !handoff_store_commit (self->store, error))
+    {
+      handoff_store_rollback (self->store);
+      handoff_server_events_discard (self);
+      return NULL;
+    }
+  handoff_server_events_flush (self);
+  return g_steal_pointer (&updated);
+}
+
+static void
+end_transfer (HandoffServer *self,
+              const char    *id,
+              const char    *outcome,
+              const char    *reason)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) after = NULL;
+  g_autofree char *key = g_strconcat ("transfer:", id, NULL);
+  gboolean lost;
+
+  after = transition (self, id,
+                      strcmp (outcome, "no_answer") == 0
+                      ? "UPDATE transfers SET state = 'no_answer', failure_reason = ?2, "
+                        "ended_at = ?1, offer_expires_at = NULL WHERE id = ?3 AND state = 'offered'"
+                      : strcmp (outcome, "caller_abandoned") == 0
+                      ? "UPDATE transfers SET state = 'caller_abandoned', failure_reason = ?2, "
+                        "ended_at = ?1, offer_expires_at = NULL WHERE id = ?3 AND state IN "
+                        LIVE_STATES
+                      : strcmp (outcome, "cancelled") == 0
+                      ? "UPDATE transfers SET state = 'cancelled', failure_reason = ?2, "
+                        "ended_at = ?1, offer_expires_at = NULL WHERE id = ?3 AND state IN "
+                        LIVE_STATES
+                      : "UPDATE transfers SET state = 'failed', failure_reason = ?2, "
+                        "ended_at = ?1, offer_expires_at = NULL WHERE id = ?3 AND state IN "
+                        LIVE_STATES,
+                      reason, "transfer_ended", TO_BOTH, &lost, &error);
+  if (after == NULL)
+    {
+      if (error != NULL)
+        g_warning ("Could not end transfer %s: %s", id, error->message);
+      return;
+    }
+  handoff_server_clear_timer (self, key);
+  count_outcome (self, outcome);
+  if (strcmp (outcome, "no_answer") == 0)
+    set_caller_subscription (self, json_object_get_string_member (after, "call_id"),
+                             json_object_get_string_member (after, "from_agent_id"), TRUE);
+}
+
+static gboolean
+transfer_offer_expired (gpointer user_data)
+{
+  end_transfer (timer_server, user_data, "no_answer", "offer timed out");
+  return G_SOURCE_REMOVE;
+}
+
+void
+handoff_server_end_transfers_of_call (HandoffServer *self,
+                                      const char    *call_id,
+                                      const char    *outcome)
+{
+  g_autoptr(JsonArray) live = handoff_store_query (self->store,
+                                                   "SELECT id FROM transfers WHERE call_id = ? "
+                                                   "AND state IN " LIVE_STATES,
+                                                   g_variant_new ("(s)", call_id), NULL);
+
+  for (guint i = 0; live != NULL && i < json_array_get_length (live); i++)
+    end_transfer (self, json_object_get_string_member (json_array_get_object_element (live, i),
+                                                       "id"),
+                  outcome, strcmp (outcome, "caller_abandoned") == 0 ? "caller hung up"
+                                                                     : "call ended");
+}
+
+void
+handoff_server_restore_transfers (HandoffServer *self)
+{
+  g_autoptr(JsonArray) offered = NULL;
+
+  timer_server = self;
+  offered = handoff_store_query (self->store,
+                                 "SELECT id, offer_expires_at AS due FROM transfers "
+                                 "WHERE state = 'offered'", NULL, NULL);
+  for (guint i = 0; offered != NULL && i < json_array_get_length (offered); i++)
+    {
+      JsonObject *row = json_array_get_object_element (offered, i);
+      const char *id = json_object_get_string_member (row, "id");
+      g_autofree char *key = g_strconcat ("transfer:", id, NULL);
+
+      handoff_server_set_timer (self, key, json_object_get_int_member (row, "due"),
+                                transfer_offer_expired, g_strdup (id));
+    }
+}
+
+/* ---- routes ------------------------------------------------------------ */
+
+void
+handoff_route_transfers_create (HandoffCtx *ctx)
+{
+  HandoffServer *self = ctx->server;
+  const char *me = json_object_get_string_member (ctx->agent, "id");
+  const char *call_id = handoff_request_string (ctx->body, "call_id");
+  const char *target = handoff_request_string (ctx->body, "target_agent_id");
+  JsonNode *summary = json_object_get_member (ctx->body, "summary");
+  JsonNode *transcript = json_object_get_member (ctx->body, "transcript");
+  const char *notes = handoff_request_string (ctx->body, "notes");
+  g_autoptr(JsonObject) call = handoff_server_get_call (self, call_id);
+  g_autoptr(JsonObject) target_agent = NULL;
+  g_autoptr(JsonObject) live = NULL;
+  g_autoptr(JsonObject) transfer = NULL;
+  g_autoptr(JsonObject) reply = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = handoff_random_id (8);
+  g_autofree char *summary_text = json_to_string (summary, FALSE);
+  g_autofree char *transcript_text = transcript && !JSON_NODE_HOLDS_NULL (transcript)
+                                     ? json_to_string (transcript, FALSE) : g_strdup ("[]");
+  g_autofree char *key = g_strconcat ("transfer:", id, NULL);
+  gint64 now = handoff_now_ms ();
+  gint64 expires = now + (gint64) self->config->transfer_offer_timeout * 1000;
+  JsonNode *owner;
+
+  if (call == NULL)
+    return handoff_reply_status (ctx, 404, "not_found", "No such call");
+  owner = json_object_get_member (call, "agent_id");
+  if (JSON_NODE_HOLDS_NULL (owner) || strcmp (json_node_get_string (owner), me) != 0)
+    return handoff_reply_status (ctx, 403, "forbidden", "Only the agent on the call may "
+                                                        "transfer it");
+  if (strcmp (json_object_get_string_member (call, "state"), "active") != 0)
+    return handoff_reply_conflict (ctx, json_object_get_string_member (call, "state"),
+                                   "Only an active call can be transferred");
+  if (strcmp (target, me) == 0)
+    return handoff_reply_status (ctx, 400, "invalid_field",
+                                 "Field 'target_agent_id' must be another agent");
+  target_agent = handoff_server_get_agent (self, target);
+  if (target_agent == NULL)
+    return handoff_reply_status (ctx, 404, "not_found", "No such target agent");
+  live = handoff_store_query_one (self->store,
+                                  "SELECT state FROM transfers WHERE call_id = ? AND state IN "
+                                  LIVE_STATES, g_variant_new ("(s)", call_id), NULL);
+  if (live != NULL)
+    return handoff_reply_conflict (ctx, json_object_get_string_member (live, "state"),
+                                   "The call has a transfer in progress");
+
+  if (!handoff_store_begin (self->store, &error))
+    return handoff_reply_error (ctx, error);
+  if (handoff_store_exec (self->store,
+                          "INSERT INTO transfers (id, call_id, from_agent_id, to_agent_id, state, "
+                          "summary, transcript, notes, urgent, created_at, offer_expires_at) "
+                          "VALUES (?, ?, ?, ?, 'offered', ?, ?, ?, ?, ?, ?)",
+                          g_variant_new ("(sssssssbxx)", id, call_id, me, target, summary_text,
+                                         transcript_text, notes ? notes : "",
+                                         handoff_request_bool (ctx->body, "urgent"), now,
+                                         expires), &error) != 1
+      || (transfer = handoff_server_get_transfer (self, id)) == NULL
+      || !emit (self, transfer, "transfer_offered", TO_TARGET, &error)
+      || !handoff_store_commit (self->store, &error))
+    {
+      handoff_store_rollback (self->store);
+      handoff_server_events_discard (self);
+      return handoff_reply_error (ctx, error);
+    }
+  handoff_server_events_flush (self);
+  self->metrics.transfers_created++;
+  handoff_server_set_timer (self, key, expires, transfer_offer_expired, g_strdup (id));
+  /* Hold: the caller stops hearing A at the SFU, whatever A's app does. */
+  set_caller_subscription (self, call_id, me, FALSE);
+  json_object_set_object_member (reply, "transfer", g_steal_pointer (&transfer));
+  handoff_reply_object (ctx, 201, reply);
+}
+
+static gboolean
+may_see (HandoffCtx *ctx,
+         JsonObject *transfer)
+{
+  const char *me = json_object_get_string_member (ctx->agent, "id");
+
+  return strcmp (json_object_get_string_member (transfer, "from_agent_id"), me) == 0
+         || strcmp (json_object_get_string_member (transfer, "to_agent_id"), me) == 0;
+}
+
+void
+handoff_route_transfers_get (HandoffCtx *ctx)
+{
+  g_autoptr(JsonObject) transfer = handoff_server_get_transfer (ctx->server, ctx->id);
+
+  if (transfer == NULL)
+    return handoff_reply_status (ctx, 404, "not_found", "No such transfer");
+  if (!may_see (ctx, transfer))
+    return handoff_reply_status (ctx, 403, "forbidden", "Only its two agents may see a transfer");
+  handoff_reply_object (ctx, 200, transfer);
+}
+
+static gboolean
+state_in (const char *state,
+          const char *list)
+{
+  g_auto(GStrv) states = g_strsplit (list, "|", -1);
+
+  return g_strv_contains ((const char * const *) states, state);
+}
+
+void
+handoff_route_transfers_action (HandoffCtx *ctx)
+{
+  HandoffServer *self = ctx->server;
+  const char *path = g_uri_get_path (soup_server_message_get_uri (ctx->msg));
+  const char *name = strrchr (path, '/') + 1;
+  const char *me = json_object_get_string_member (ctx->agent, "id");
+  g_autoptr(JsonObject) transfer = handoff_server_get_transfer (self, ctx->id);
+  g_autoptr(JsonObject) after = NULL;
+  g_autoptr(JsonObject) reply = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = g_strconcat ("transfer:", ctx->id, NULL);
+  const Action *action = NULL;
+  const char *state, *owner, *target, *call_id;
+  gboolean lost;
+
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    if (strcmp (actions[i].action, name) == 0)
+      action = &actions[i];
+  g_assert (action != NULL);
+
+  if (transfer == NULL)
+    return handoff_reply_status (ctx, 404, "not_found", "No such transfer");
+  state = json_object_get_string_member (transfer, "state");
+  owner = json_object_get_string_member (transfer, "from_agent_id");
+  target = json_object_get_string_member (transfer, "to_agent_id");
+  call_id = json_object_get_string_member (transfer, "call_id");
+
+  if (strcmp (name, "ready") == 0 && strcmp (state, "connected") == 0
+      && (strcmp (me, owner) == 0 || strcmp (me, target) == 0))
+    {
+      set_caller_subscription (self, call_id, me, TRUE);
+      json_object_set_object_member (reply, "transfer", g_steal_pointer (&transfer));
+      return handoff_reply_object (ctx, 200, reply);
+    }
+  if (strcmp (me, action->role == ROLE_OWNER ? owner : target) != 0)
+    return handoff_reply_status (ctx, 403, "forbidden",
+                                 action->role == ROLE_OWNER
+                                 ? "Only the agent who started the transfer may do that"
+                                 : "Only the transfer's target may do that");
+  if (!state_in (state, action->from))
+    return handoff_reply_conflict (ctx, state, "Not allowed in the transfer's current state");
+
+  after = transition (self, ctx->id, action->sql,
+                      ctx->body ? handoff_request_string (ctx->body, "reason") : NULL,
+                      action->event, action->recipients, &lost, &error);
+  if (after == NULL)
+    {
+      g_autoptr(JsonObject) now = NULL;
+
+      if (!lost)
+        return handoff_reply_error (ctx, error);
+      now = handoff_server_get_transfer (self, ctx->id);
+      return handoff_reply_conflict (ctx, now ? json_object_get_string_member (now, "state")
+                                              : state,
+                                     "Another change came first");
+    }
+
+  if (strcmp (name, "accept") == 0)
+    {
+      g_autofree char *identity = agent_identity (self, me);
+      g_autofree char *room = g_strconcat ("call-", call_id, NULL);
+      g_autofree char *token = handoff_server_mint (self, FALSE, identity,
+                                                    json_object_get_string_member (ctx->agent,
+                                                                                   "display_name"),
+                                                    room, &error);
+      handoff_server_clear_timer (self, key);
+      if (token == NULL)
+        return handoff_reply_error (ctx, error);
+      json_object_set_string_member (reply, "livekit_url", self->config->livekit_url);
+      json_object_set_string_member (reply, "token", token);
+      json_object_set_string_member (reply, "identity", identity);
+    }
+  else if (strcmp (name, "decline") == 0)
+    {
+      handoff_server_clear_timer (self, key);
+      count_outcome (self, "declined");
+      set_caller_subscription (self, call_id, owner, TRUE);
+    }
+  else if (strcmp (name, "ready") == 0)
+    set_caller_subscription (self, call_id, target, FALSE);
+  else if (strcmp (name, "connect") == 0)
+    set_caller_subscription (self, call_id, owner, TRUE);
+  else if (strcmp (name, "complete") == 0)
+    {
+      if (handoff_store_exec (self->store, "UPDATE calls SET agent_id = ? WHERE id = ?",
+                              g_variant_new ("(ss)", target, call_id), &error) != 1)
+        g_warning ("Could not hand call %s to its new agent: %s", call_id,
+                   error ? error->message : "no such call");
+      count_outcome (self, "completed");
+      remove_agent (self, call_id, owner);
+    }
+  else if (strcmp (name, "cancel") == 0)
+    {
+      handoff_server_clear_timer (self, key);
+      count_outcome (self, "cancelled");
+      if (strcmp (state, "offered") != 0)
+        remove_agent (self, call_id, target);
+      set_caller_subscription (self, call_id, owner, TRUE);
+    }
+  json_object_set_object_member (reply, "transfer", g_steal_pointer (&after));
+  handoff_reply_object (ctx, 200, reply);
+}
+
+void
+handoff_route_transfers_rating (HandoffCtx *ctx)
+{
+  HandoffServer *self = ctx->server;
+  g_autoptr(JsonObject) transfer = handoff_server_get_transfer (self, ctx->id);
+  g_autoptr(JsonObject) after = NULL;
+  g_autoptr(JsonObject) reply = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  const char *comment = handoff_request_string (ctx->body, "comment");
+  gint64 changed;
+
+  if (transfer == NULL)
+    return handoff_reply_status (ctx, 404, "not_found", "No such transfer");
+  if (!may_see (ctx, transfer))
+    return handoff_reply_status (ctx, 403, "forbidden", "Only its two agents may rate a transfer");
+  if (json_object_get_null_member (transfer, "outcome"))
+    return handoff_reply_conflict (ctx, json_object_get_string_member (transfer, "state"),
+                                   "A transfer can be rated once it has ended");
+  changed = handoff_store_exec (self->store,
+                                "UPDATE transfers SET rating = ?, rating_comment = ? WHERE id = ? "
+                                "AND state NOT IN " LIVE_STATES,
+                                g_variant_new ("(xmss)", handoff_request_int (ctx->body, "score", 0),
+                                               comment, ctx->id), &error);
+  if (changed < 0)
+    return handoff_reply_error (ctx, error);
+  if (changed == 0)
+    return handoff_reply_conflict (ctx, json_object_get_string_member (transfer, "state"),
+                                   "A transfer can be rated once it has ended");
+  after = handoff_server_get_transfer (self, ctx->id);
+  json_object_set_object_member (reply, "transfer", g_steal_pointer (&after));
+  handoff_reply_object (ctx, 200, reply);
+}

@@ -1,0 +1,66 @@
+/* server-fixture.h: a handoff-server in the test process, a real livekit-server
+ * beside it, and a real SoupSession to talk to both
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <libsoup/soup.h>
+#include <json-glib/json-glib.h>
+
+#include "handoff-server.h"
+#include "handoff-test-livekit.h"
+
+G_BEGIN_DECLS
+
+#define ALICE_PASSWORD "alice-password-7f3a"
+#define BOB_PASSWORD   "bob-password-91c2"
+#define CAROL_PASSWORD "carol-password-55d0"
+
+typedef struct {
+  HandoffTestLivekit *lk;     /* shared by every test of the process */
+  HandoffServer *server;
+  SoupSession *session;
+  char *dir;
+  char *base;
+  char *alice, *bob, *carol;              /* session tokens */
+  char *alice_id, *bob_id, *carol_id;
+} Fixture;
+
+typedef struct {
+  guint call_offer_timeout;
+  guint transfer_offer_timeout;
+  guint calls_per_minute;
+  gboolean no_livekit;        /* point at a port where nothing listens */
+} FixtureOptions;
+
+/* NULL (and the test skipped) when livekit-server is not installed. */
+HandoffTestLivekit *fixture_livekit      (void);
+void                fixture_livekit_free (void);
+gboolean            fixture_start        (Fixture *f, const FixtureOptions *options);
+void                fixture_stop         (Fixture *f);
+
+/* One request; runs the main loop (the server lives in this thread) until the
+ * answer is in. body may be NULL; content_type NULL means application/json. */
+JsonNode *http       (Fixture *f, const char *method, const char *path, const char *bearer,
+                      const char *content_type, const char *body, guint *status);
+GBytes   *http_raw   (Fixture *f, const char *method, const char *url, const char *bearer,
+                      const char *content_type, GBytes *body, guint *status,
+                      char **response_type);
+/* Asserts `node` is {"error": code, "message": non-empty}. */
+void      assert_error (JsonNode *node, const char *code);
+const char *member_string (JsonNode *node, const char *path);
+gboolean  wait_for   (gboolean (*check) (gpointer), gpointer data, guint timeout_ms);
+void      spin       (guint ms);
+
+/* The caller of a new call, and the active call accepted by alice. */
+char     *create_call (Fixture *f, char **caller_token);
+char     *active_call (Fixture *f, const char *agent_token, char **caller_token);
+char     *set_available (Fixture *f, const char *token);
+
+/* A signal-only LiveKit participant: joins over /rtc, leaves with a
+ * LeaveRequest. Enough for LiveKit to send participant webhooks. */
+SoupWebsocketConnection *signal_join  (Fixture *f, const char *token);
+void                     signal_leave (SoupWebsocketConnection *conn);
+
+G_END_DECLS
