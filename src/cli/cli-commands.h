@@ -25,4 +25,7 @@ int handoff_cli_fail (const char *code,
                       const char *format,
                       ...) G_GNUC_PRINTF (2, 3);
 
+int handoff_cli_transcribe (int    argc,
+                            char **argv);
+
 G_END_DECLS

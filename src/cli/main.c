@@ -23,6 +23,7 @@ run_version (int    argc,
 /* Subcommands; each cli-<name>.c adds one row here. */
 static const HandoffCliCommand commands[] = {
   { "version", "version", run_version },
+  { "transcribe", "transcribe FILE.wav [--backend local|deepgram|openai]", handoff_cli_transcribe },
 };
 
 int
