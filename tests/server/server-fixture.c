@@ -31,10 +31,13 @@ fixture_livekit (void)
   return shared_lk;
 }
 
+static GPtrArray *garbage;
+
 void
 fixture_livekit_free (void)
 {
   g_clear_pointer (&shared_lk, handoff_test_livekit_free);
+  g_clear_pointer (&garbage, g_ptr_array_unref);
 }
 
 static char *
@@ -373,8 +376,115 @@ signal_leave (SoupWebsocketConnection *conn)
     {
       soup_websocket_connection_send_binary (conn, leave, sizeof leave);
       spin (100);
-      soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+      if (soup_websocket_connection_get_state (conn) == SOUP_WEBSOCKET_STATE_OPEN)
+        soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
     }
   spin (50);
   g_object_unref (conn);
+}
+
+static void
+on_event_message (SoupWebsocketConnection *conn,
+                  int                      type,
+                  GBytes                  *message,
+                  gpointer                 user_data)
+{
+  EventStream *s = user_data;
+  gsize len;
+  const char *data = g_bytes_get_data (message, &len);
+  g_autofree char *text = g_strndup (data, len);
+  JsonNode *node = json_from_string (text, NULL);
+
+  g_assert_cmpint (type, ==, SOUP_WEBSOCKET_DATA_TEXT);
+  g_assert_nonnull (node);
+  g_ptr_array_add (s->events, node);
+}
+
+static void
+on_event_closed (SoupWebsocketConnection *conn,
+                 gpointer                 user_data)
+{
+  ((EventStream *) user_data)->closed = TRUE;
+}
+
+EventStream *
+events_open (Fixture    *f,
+             const char *token,
+             gint64      since)
+{
+  g_autofree char *url = since >= 0
+                         ? g_strdup_printf ("%s/api/v1/events?since=%" G_GINT64_FORMAT, f->base,
+                                            since)
+                         : g_strdup_printf ("%s/api/v1/events", f->base);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autofree char *bearer = g_strdup_printf ("Bearer %s", token);
+  EventStream *s = g_new0 (EventStream, 1);
+  WsPending p = { 0 };
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", bearer);
+  soup_session_websocket_connect_async (f->session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        ws_connected, &p);
+  while (!p.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (p.error);
+  s->conn = p.conn;
+  s->events = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  g_signal_connect (s->conn, "message", G_CALLBACK (on_event_message), s);
+  g_signal_connect (s->conn, "closed", G_CALLBACK (on_event_closed), s);
+  return s;
+}
+
+void
+events_close (EventStream *s)
+{
+  if (s == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (s->conn, s);
+  if (soup_websocket_connection_get_state (s->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (s->conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  spin (30);
+  g_object_unref (s->conn);
+  g_ptr_array_unref (s->events);
+  g_free (s);
+}
+
+JsonNode *
+events_wait (EventStream *s,
+             const char  *type,
+             guint       *cursor,
+             guint        timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  for (;;)
+    {
+      for (; *cursor < s->events->len; (*cursor)++)
+        {
+          JsonNode *event = g_ptr_array_index (s->events, *cursor);
+
+          if (g_strcmp0 (member_string (event, "type"), type) == 0)
+            {
+              (*cursor)++;
+              return event;
+            }
+        }
+      if (g_get_monotonic_time () > deadline)
+        return NULL;
+      spin (20);
+    }
+}
+
+gint64
+event_seq (JsonNode *event)
+{
+  return json_object_get_int_member (json_node_get_object (event), "seq");
+}
+
+const char *
+tmp (char *s)
+{
+  if (garbage == NULL)
+    garbage = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (garbage, s);
+  return s;
 }

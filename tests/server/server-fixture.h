@@ -64,3 +64,26 @@ SoupWebsocketConnection *signal_join  (Fixture *f, const char *token);
 void                     signal_leave (SoupWebsocketConnection *conn);
 
 G_END_DECLS
+
+G_BEGIN_DECLS
+
+/* A client of /api/v1/events collecting every event it receives. */
+typedef struct {
+  SoupWebsocketConnection *conn;
+  GPtrArray *events;          /* JsonNode */
+  gboolean closed;
+} EventStream;
+
+EventStream *events_open   (Fixture *f, const char *token, gint64 since);
+void         events_close  (EventStream *s);
+/* Waits for the next event of `type` after index *cursor (moved past it). */
+JsonNode    *events_wait   (EventStream *s, const char *type, guint *cursor, guint timeout_ms);
+gint64       event_seq     (JsonNode *event);
+
+G_END_DECLS
+
+G_BEGIN_DECLS
+/* Keeps `s` until the end of the test process; for strings built inside
+ * assertions. */
+const char *tmp (char *s);
+G_END_DECLS
