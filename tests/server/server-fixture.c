@@ -488,3 +488,26 @@ tmp (char *s)
   g_ptr_array_add (garbage, s);
   return s;
 }
+
+#include <jwt.h>
+
+char *
+handoff_test_sign_claims (const char *secret,
+                          const char *claims_json)
+{
+  jwt_t *jwt = NULL;
+  char *out;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  g_assert_cmpint (jwt_new (&jwt), ==, 0);
+  g_assert_cmpint (jwt_set_alg (jwt, JWT_ALG_HS256, (const unsigned char *) secret,
+                                strlen (secret)), ==, 0);
+  g_assert_cmpint (jwt_add_grants_json (jwt, claims_json), ==, 0);
+  if (jwt_get_grant (jwt, "iss") == NULL)
+    g_assert_cmpint (jwt_add_grant (jwt, "iss", HANDOFF_TEST_API_KEY), ==, 0);
+  if (strstr (claims_json, "\"exp\"") == NULL)
+    g_assert_cmpint (jwt_add_grant_int (jwt, "exp", now + 300), ==, 0);
+  out = jwt_encode_str (jwt);
+  jwt_free (jwt);
+  return out;
+}

@@ -87,3 +87,8 @@ G_BEGIN_DECLS
  * assertions. */
 const char *tmp (char *s);
 G_END_DECLS
+
+G_BEGIN_DECLS
+/* An HS256 JWT of `claims_json` (with iss and exp added when absent). */
+char *handoff_test_sign_claims (const char *secret, const char *claims_json);
+G_END_DECLS
