@@ -301,7 +301,7 @@ timer_fired (gpointer user_data)
   Timer *timer = user_data;
 
   /* Drop the table entry first: the callback may set a new timer for the key. */
-  g_hash_table_steal (timer->server->timers, timer->key);
+  g_hash_table_remove (timer->server->timers, timer->key);
   timer->func (timer->id);
   return G_SOURCE_REMOVE;
 }
@@ -331,10 +331,13 @@ void
 handoff_server_clear_timer (HandoffServer *self,
                             const char    *key)
 {
-  gpointer source;
+  gpointer source, stored_key;
 
-  if (g_hash_table_steal_extended (self->timers, key, NULL, &source))
-    g_source_remove (GPOINTER_TO_UINT (source));
+  if (g_hash_table_steal_extended (self->timers, key, &stored_key, &source))
+    {
+      g_source_remove (GPOINTER_TO_UINT (source));
+      g_free (stored_key);
+    }
 }
 
 /* ---- limits ----------------------------------------------------------- */
