@@ -227,6 +227,7 @@ room_created (GObject      *source,
       self->metrics.twirp_errors++;
       g_message ("CreateRoom for a new call failed: %s", error->message);
       handoff_reply_status (ctx, 502, "upstream_failed", "LiveKit could not create the room");
+      handoff_ctx_unref (ctx);
       return;
     }
   token = handoff_server_mint (self, TRUE, identity, name, room_name, &error);

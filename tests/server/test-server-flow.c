@@ -11,6 +11,14 @@
 #include "handoff-twirp.h"
 #include "server-fixture.h"
 
+static gboolean
+have_node (void)
+{
+  g_autofree char *node = g_find_program_in_path ("node");
+
+  return node != NULL;
+}
+
 static JsonNode *
 transfer_action (Fixture    *f,
                  const char *id,
@@ -502,7 +510,7 @@ test_tokens_against_livekit_and_sdk (void)
         /* and LiveKit's Node SDK reads the same claims */
         env = g_environ_setenv (env, "LK_KEY", HANDOFF_TEST_API_KEY, TRUE);
         env = g_environ_setenv (env, "LK_SECRET", HANDOFF_TEST_API_SECRET, TRUE);
-        if (g_find_program_in_path ("node") == NULL)
+        if (!have_node ())
           {
             g_test_message ("node missing; SDK cross-check skipped");
             continue;
@@ -548,7 +556,7 @@ test_tokens_against_livekit_and_sdk (void)
     g_assert_true (g_file_set_contents (body_path, body, -1, NULL));
     env = g_environ_setenv (env, "LK_KEY", HANDOFF_TEST_API_KEY, TRUE);
     env = g_environ_setenv (env, "LK_SECRET", HANDOFF_TEST_API_SECRET, TRUE);
-    if (g_find_program_in_path ("node") != NULL)
+    if (have_node ())
       {
         g_assert_true (g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_SEARCH_PATH, NULL, NULL,
                                      &out, NULL, &wait_status, NULL));
