@@ -229,9 +229,12 @@ on_signal (gpointer user_data)
 {
   GMainLoop *loop = user_data;
 
-  g_message ("Shutting down");
+  /* Stays installed: a second SIGTERM during shutdown must not kill us
+   * half-way through closing. */
+  if (g_main_loop_is_running (loop))
+    g_message ("Shutting down");
   g_main_loop_quit (loop);
-  return G_SOURCE_REMOVE;
+  return G_SOURCE_CONTINUE;
 }
 
 static void

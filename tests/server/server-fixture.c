@@ -33,6 +33,12 @@ fixture_livekit (void)
 
 static GPtrArray *garbage;
 
+guint16
+fixture_server_port (void)
+{
+  return server_port;
+}
+
 void
 fixture_livekit_free (void)
 {

@@ -37,6 +37,8 @@ typedef struct {
 /* NULL (and the test skipped) when livekit-server is not installed. */
 HandoffTestLivekit *fixture_livekit      (void);
 void                fixture_livekit_free (void);
+/* The port LiveKit's webhooks go to; servers of this process listen there. */
+guint16             fixture_server_port  (void);
 gboolean            fixture_start        (Fixture *f, const FixtureOptions *options);
 void                fixture_stop         (Fixture *f);
 
