@@ -423,9 +423,10 @@ handoff_transcriber_fall_back (HandoffTranscriber *self,
   if (priv->fallback_reason || priv->disposed || priv->backend == HANDOFF_TRANSCRIBER_BACKEND_LOCAL)
     return;
 
-  priv->fallback_reason = g_strdup_printf ("%s transcription failed (%s); using local "
+  priv->fallback_reason = g_strdup_printf ("%s transcription is unavailable (%s); using local "
                                            "transcription instead",
-                                           handoff_transcriber_backend_to_string (priv->backend),
+                                           priv->backend == HANDOFF_TRANSCRIBER_BACKEND_DEEPGRAM
+                                           ? "Deepgram" : "OpenAI-compatible",
                                            reason->message);
   g_message ("%s", priv->fallback_reason);
 
