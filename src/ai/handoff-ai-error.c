@@ -23,6 +23,7 @@ handoff_ai_error_to_code (int code)
     case HANDOFF_AI_ERROR_TIMEOUT:          return "timeout";
     case HANDOFF_AI_ERROR_NETWORK:          return "network";
     case HANDOFF_AI_ERROR_INVALID_RESPONSE: return "invalid_response";
+    case HANDOFF_AI_ERROR_INVALID_INPUT:    return "invalid_input";
     case HANDOFF_AI_ERROR_FAILED:
     default:                                return "failed";
     }

@@ -23,6 +23,7 @@ G_BEGIN_DECLS
  * @HANDOFF_AI_ERROR_NETWORK: the endpoint could not be reached
  * @HANDOFF_AI_ERROR_INVALID_RESPONSE: the answer is not what the protocol promises
  *   (bad JSON, stream cut short, a summary that does not validate)
+ * @HANDOFF_AI_ERROR_INVALID_INPUT: a transcript or summary given to us is malformed or too large
  *
  * Cancellation is reported as %G_IO_ERROR_CANCELLED, as everywhere in GIO.
  */
@@ -37,6 +38,7 @@ typedef enum {
   HANDOFF_AI_ERROR_TIMEOUT,
   HANDOFF_AI_ERROR_NETWORK,
   HANDOFF_AI_ERROR_INVALID_RESPONSE,
+  HANDOFF_AI_ERROR_INVALID_INPUT,
 } HandoffAiError;
 
 GQuark      handoff_ai_error_quark   (void);

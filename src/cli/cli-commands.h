@@ -27,5 +27,7 @@ int handoff_cli_fail (const char *code,
 
 int handoff_cli_transcribe (int    argc,
                             char **argv);
+int handoff_cli_summarize (int    argc,
+                           char **argv);
 
 G_END_DECLS

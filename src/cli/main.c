@@ -24,6 +24,8 @@ run_version (int    argc,
 static const HandoffCliCommand commands[] = {
   { "version", "version", run_version },
   { "transcribe", "transcribe FILE.wav [--backend local|deepgram|openai]", handoff_cli_transcribe },
+  { "summarize", "summarize [FILE|-] [--offline] [--base-url URL --model M] [--entities]",
+    handoff_cli_summarize },
 };
 
 int
