@@ -1,0 +1,440 @@
+/* test-summary.c: transcripts in, entities, redaction, the summary object, the offline summarizer
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "test-summary"
+
+#include <string.h>
+
+#include "handoff-ai-error.h"
+#include "handoff-entities.h"
+#include "handoff-offline-summarizer.h"
+#include "handoff-redact.h"
+#include "handoff-summarizer.h"
+#include "handoff-summary.h"
+#include "handoff-utterance.h"
+
+static GPtrArray *
+load_fixture (const char *name)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "ai", "fixtures", name, NULL);
+  g_autofree char *data = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize len;
+  GPtrArray *utterances;
+
+  g_assert_true (g_file_get_contents (path, &data, &len, &error));
+  utterances = handoff_utterances_parse (data, len, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (utterances);
+  return utterances;
+}
+
+static gboolean
+list_contains (const char * const *items,
+               const char         *needle)
+{
+  for (guint i = 0; items != NULL && items[i] != NULL; i++)
+    if (strcasestr (items[i], needle) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+has_identifier (HandoffSummary   *summary,
+                HandoffEntityKind kind,
+                const char       *value)
+{
+  GPtrArray *ids = handoff_summary_get_identifiers (summary);
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      HandoffEntity *e = g_ptr_array_index (ids, i);
+      if (e->kind == kind && g_strcmp0 (e->value, value) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* What a person reading each fixture would put in the brief. */
+typedef struct {
+  const char       *file;
+  const char       *reason_words[3];
+  const char       *sentiment;
+  struct { HandoffEntityKind kind; const char *value; } ids[3];
+  const char       *tried;
+  const char       *promised;
+  const char       *customer;
+} Expect;
+
+static const Expect expectations[] = {
+  { "billing-double-charge.txt", { "charged twice", "order", NULL }, "frustrated",
+    { { HANDOFF_ENTITY_ORDER, "ORD-48213" }, { HANDOFF_ENTITY_EMAIL, "maria.lopez@example.com" } },
+    "cancelling the second charge", "refund request", NULL },
+  { "internet-outage.json", { "internet", "down", "three days" }, NULL,
+    { { HANDOFF_ENTITY_ACCOUNT, "7720-1945-33" }, { HANDOFF_ENTITY_TICKET, "TKT-55102" },
+      { HANDOFF_ENTITY_PHONE, "555-203-4417" } },
+    "restarted the router", "technician visit for Thursday", "Okafor" },
+  { "account-locked.txt", { "online banking", "locked", NULL }, "anxious",
+    { { HANDOFF_ENTITY_ACCOUNT, "30418827" }, { HANDOFF_ENTITY_TICKET, "CS-90412" },
+      { HANDOFF_ENTITY_EMAIL, "priya.shah@contoso-mail.net" } },
+    "resetting my password", "call you back within 24 hours", "Priya Shah" },
+  { "damaged-delivery.txt", { "coffee table", "cracked", NULL }, "satisfied",
+    { { HANDOFF_ENTITY_ORDER, "5567-2231" }, { HANDOFF_ENTITY_REFERENCE, "1Z999AA10123456784" } },
+    "took photos", "send a replacement", "Tom Becker" },
+};
+
+static void
+test_offline_fixtures (void)
+{
+  for (guint f = 0; f < G_N_ELEMENTS (expectations); f++)
+    {
+      const Expect *x = &expectations[f];
+      g_autoptr(GPtrArray) utterances = load_fixture (x->file);
+      g_autoptr(HandoffSummarizer) summarizer = handoff_summarizer_new (NULL);
+      g_autoptr(HandoffSummary) summary = handoff_summarizer_summarize_offline (summarizer,
+                                                                                utterances, NULL);
+      g_autofree char *text = handoff_summary_render_text (summary);
+
+      g_test_message ("%s:\n%s", x->file, text);
+      g_assert_cmpint (handoff_summary_get_source (summary), ==, HANDOFF_SUMMARY_SOURCE_OFFLINE);
+      for (guint i = 0; i < G_N_ELEMENTS (x->reason_words) && x->reason_words[i]; i++)
+        g_assert_nonnull (strcasestr (handoff_summary_get_reason (summary), x->reason_words[i]));
+      if (x->sentiment != NULL)
+        g_assert_true (g_str_has_prefix (handoff_summary_get_sentiment (summary), x->sentiment));
+      for (guint i = 0; i < G_N_ELEMENTS (x->ids) && x->ids[i].value; i++)
+        g_assert_true (has_identifier (summary, x->ids[i].kind, x->ids[i].value));
+      g_assert_true (list_contains (handoff_summary_get_list (summary, HANDOFF_SUMMARY_TRIED),
+                                    x->tried));
+      g_assert_true (list_contains (handoff_summary_get_list (summary, HANDOFF_SUMMARY_PROMISED),
+                                    x->promised));
+      if (x->customer != NULL)
+        g_assert_nonnull (strstr (handoff_summary_get_customer (summary), x->customer));
+      /* The agent's own "how can I help" is never taken for the reason. */
+      g_assert_null (strcasestr (handoff_summary_get_reason (summary), "help"));
+    }
+}
+
+static void
+test_offline_deterministic_and_notes (void)
+{
+  g_autoptr(GPtrArray) utterances = load_fixture ("account-locked.txt");
+  g_autoptr(HandoffSummary) a = handoff_offline_summarize (utterances, "VIP customer\n\nsecond line", NULL);
+  g_autoptr(HandoffSummary) b = handoff_offline_summarize (utterances, "VIP customer\n\nsecond line", NULL);
+  g_autoptr(GPtrArray) empty = handoff_utterances_new ();
+  g_autoptr(HandoffSummary) none = handoff_offline_summarize (empty, NULL, NULL);
+  g_autofree char *ja = handoff_summary_to_json (a, FALSE);
+  g_autofree char *jb = handoff_summary_to_json (b, FALSE);
+
+  g_assert_cmpstr (ja, ==, jb);
+  g_assert_true (list_contains (handoff_summary_get_list (a, HANDOFF_SUMMARY_KEY_FACTS),
+                                "Agent note: VIP customer"));
+  /* Something valid even with nothing said yet. */
+  g_assert_nonnull (handoff_summary_get_reason (none));
+  g_assert_cmpuint (handoff_summary_get_identifiers (none)->len, ==, 0);
+}
+
+static void
+test_redaction (void)
+{
+  guint n = 0;
+  g_autofree char *out = NULL;
+  g_autofree char *spoken = NULL;
+  g_autofree char *cvv = NULL;
+  g_autofree char *ssn = NULL;
+  g_autofree char *none = NULL;
+
+  g_assert_true (handoff_luhn_valid ("4539148803436467"));
+  g_assert_false (handoff_luhn_valid ("4485123412341234"));
+
+  out = handoff_redact_text ("Card 4539 1488 0343 6467 for order 4485 1234 1234 1234, ref "
+                             "ORD-48213, phone 555-203-4417.", HANDOFF_REDACT_ALL, &n);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_null (strstr (out, "4539"));
+  g_assert_null (strstr (out, "0343"));
+  g_assert_nonnull (strstr (out, "[card ending 6467]"));
+  /* Same length, fails the checksum: an order number, kept. */
+  g_assert_nonnull (strstr (out, "4485 1234 1234 1234"));
+  g_assert_nonnull (strstr (out, "ORD-48213"));
+  g_assert_nonnull (strstr (out, "555-203-4417"));
+
+  spoken = handoff_redact_text ("my card number is five four two five two three three four three "
+                                "zero one zero nine nine zero three thanks", HANDOFF_REDACT_CARDS,
+                                &n);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_nonnull (strstr (spoken, "[card ending 9903]"));
+  g_assert_null (strstr (spoken, "five four"));
+
+  cvv = handoff_redact_text ("it's 4539148803436467 and the CVV is 123, expiry 09/27",
+                             HANDOFF_REDACT_ALL, &n);
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_null (strstr (cvv, "123"));
+  g_assert_nonnull (strstr (cvv, "[cvv]"));
+  g_assert_nonnull (strstr (cvv, "09/27"));
+
+  ssn = handoff_redact_text ("SSN 123-45-6789, or social security number is 987 65 4321",
+                             HANDOFF_REDACT_SSN, &n);
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_null (strstr (ssn, "6789"));
+  g_assert_null (strstr (ssn, "4321"));
+
+  none = handoff_redact_text ("4539148803436467", HANDOFF_REDACT_NONE, &n);
+  g_assert_cmpstr (none, ==, "4539148803436467");
+  g_assert_cmpuint (n, ==, 0);
+}
+
+static void
+test_redaction_in_summary (void)
+{
+  g_autoptr(GPtrArray) utterances = load_fixture ("damaged-delivery.txt");
+  g_autoptr(GPtrArray) billing = load_fixture ("billing-double-charge.txt");
+  g_autoptr(HandoffSummarizer) summarizer = handoff_summarizer_new (NULL);
+  g_autoptr(HandoffSummary) summary = handoff_summarizer_summarize_offline (summarizer, utterances,
+                                                                            NULL);
+  g_autoptr(HandoffSummary) summary2 = handoff_summarizer_summarize_offline (summarizer, billing,
+                                                                             NULL);
+  g_autofree char *json = handoff_summary_to_json (summary, FALSE);
+  g_autofree char *json2 = handoff_summary_to_json (summary2, FALSE);
+
+  g_assert_cmpuint (handoff_summary_get_redactions (summary), ==, 1);
+  g_assert_null (strstr (json, "5425233430109903"));
+  g_assert_null (strstr (json, "five four two five"));
+  g_assert_cmpuint (handoff_summary_get_redactions (summary2), ==, 1);
+  g_assert_null (strstr (json2, "4539 1488"));
+  g_assert_nonnull (strstr (json2, "ORD-48213"));
+}
+
+static void
+test_transcript_text (void)
+{
+  const char *text = "\xEF\xBB\xBF[00:01] Agent: Hello, how can I help?\n"
+                     "[1:02:03] Caller: My router\r\n"
+                     "keeps dropping out.\n\n"
+                     "Note this line has no speaker: it continues\n"
+                     "Caller:\n"
+                     "   \n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) u = handoff_utterances_parse (text, -1, &error);
+  HandoffUtterance *second;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (u->len, ==, 2);
+  g_assert_cmpstr (((HandoffUtterance *) u->pdata[0])->speaker, ==, "Agent");
+  g_assert_cmpfloat (((HandoffUtterance *) u->pdata[0])->start, ==, 1.0);
+  second = u->pdata[1];
+  g_assert_cmpstr (second->speaker, ==, "Caller");
+  g_assert_cmpfloat (second->start, ==, 3723.0);
+  g_assert_cmpstr (second->text, ==,
+                   "My router keeps dropping out. Note this line has no speaker: it continues");
+}
+
+static void
+test_transcript_json (void)
+{
+  g_autoptr(GPtrArray) u = load_fixture ("internet-outage.json");
+  const char *wrapped = "{\"segments\": [{\"speaker\": \"b\", \"text\": \"second\", \"time\": 5},"
+                        "{\"speaker\": \"a\", \"text\": \"first\", \"time\": 1}]}";
+  g_autoptr(GPtrArray) w = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* The partial of s2 is replaced by its final; s13's live tail stays. */
+  g_assert_cmpuint (u->len, ==, 13);
+  g_assert_cmpstr (((HandoffUtterance *) u->pdata[1])->text, ==,
+                   "Hello, my internet has been down for three days now and I work from home, so "
+                   "this is a real problem.");
+  g_assert_cmpstr (((HandoffUtterance *) u->pdata[12])->text, ==, "And what");
+  for (guint i = 1; i < u->len; i++)
+    g_assert_cmpfloat (((HandoffUtterance *) u->pdata[i - 1])->start, <=,
+                       ((HandoffUtterance *) u->pdata[i])->start);
+
+  w = handoff_utterances_parse (wrapped, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (w->len, ==, 2);
+  g_assert_cmpstr (((HandoffUtterance *) w->pdata[0])->text, ==, "first");
+}
+
+static void
+test_transcript_errors (void)
+{
+  static const char * const bad[] = {
+    "[{\"speaker\": \"a\", \"text\": \"x\"}, 3]",
+    "[{\"speaker\": \"a\"}]",
+    "{\"segments\": 5}",
+    "[{\"speaker\": \"a\", \"text\": \"x\"",
+    "caf\xC3\x28 invalid utf-8",
+  };
+  g_autofree char *huge = g_malloc (HANDOFF_UTTERANCES_MAX_INPUT + 2);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) u = handoff_utterances_parse (bad[i], -1, &error);
+
+      g_assert_null (u);
+      g_assert_error (error, HANDOFF_AI_ERROR, HANDOFF_AI_ERROR_INVALID_INPUT);
+      g_test_message ("%s → %s", bad[i], error->message);
+    }
+  memset (huge, 'a', HANDOFF_UTTERANCES_MAX_INPUT + 1);
+  huge[HANDOFF_UTTERANCES_MAX_INPUT + 1] = '\0';
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) u = handoff_utterances_parse (huge, -1, &error);
+    g_assert_error (error, HANDOFF_AI_ERROR, HANDOFF_AI_ERROR_INVALID_INPUT);
+    g_assert_null (u);
+  }
+}
+
+static gboolean
+entity_found (GPtrArray        *entities,
+              HandoffEntityKind kind,
+              const char       *value)
+{
+  for (guint i = 0; i < entities->len; i++)
+    {
+      HandoffEntity *e = g_ptr_array_index (entities, i);
+      if (e->kind == kind && strcmp (e->value, value) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+test_entities (void)
+{
+  g_autoptr(GPtrArray) e = handoff_entities_extract (
+    "My account number is AB-77120 and the order was #55012. Ticket INC-4410 is open; "
+    "reach me at John.Doe@Example.org or +44 20 7946 0958, or (555) 867-5309. It cost $1,249.50 "
+    "on March 3rd, 2025 and again 12/01/2024 and last Tuesday. My case is nothing. "
+    "The order number is four four one two nine.");
+  g_autoptr(GPtrArray) none = handoff_entities_extract ("Hello, my order is late and my account was "
+                                                        "hacked.");
+
+  g_assert_true (entity_found (e, HANDOFF_ENTITY_ACCOUNT, "AB-77120"));
+  g_assert_true (entity_found (e, HANDOFF_ENTITY_ORDER, "55012"));
+  g_assert_true (entity_found (e, HANDOFF_ENTITY_TICKET, "INC-4410"));
+  g_assert_true (entity_found (e, HANDOFF_ENTITY_EMAIL, "john.doe@example.org"));
+  g_assert_true (entity_found (e, HANDOFF_ENTITY_PHONE, "+44 20 7946 0958"));
+  g_assert_true (entity_found (e, HANDOFF_ENTITY_PHONE, "(555) 867-5309"));
+  g_assert_true (entity_found (e, HANDOFF_ENTITY_AMOUNT, "$1,249.50"));
+  g_assert_true (entity_found (e, HANDOFF_ENTITY_DATE, "March 3rd, 2025"));
+  g_assert_true (entity_found (e, HANDOFF_ENTITY_DATE, "12/01/2024"));
+  g_assert_true (entity_found (e, HANDOFF_ENTITY_DATE, "last Tuesday"));
+  g_assert_true (entity_found (e, HANDOFF_ENTITY_ORDER, "44129"));
+  g_assert_cmpuint (none->len, ==, 0);
+}
+
+static void
+on_changed (HandoffSummary *summary,
+            guint          *count)
+{
+  (*count)++;
+}
+
+static void
+test_summary_json_and_edit (void)
+{
+  g_autoptr(GPtrArray) utterances = load_fixture ("billing-double-charge.txt");
+  g_autoptr(HandoffSummary) summary = handoff_offline_summarize (utterances, NULL, NULL);
+  g_autoptr(HandoffSummary) back = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *json2 = NULL;
+  g_autofree char *text = NULL;
+  const char *steps[] = { "Check expedited refund", "", "Check expedited refund", NULL };
+  guint changes = 0;
+
+  g_signal_connect (summary, "changed", G_CALLBACK (on_changed), &changes);
+  handoff_summary_set_reason (summary, "  Double charge on ORD-48213  ");
+  handoff_summary_set_list (summary, HANDOFF_SUMMARY_NEXT_STEPS, steps);
+  handoff_summary_add_identifier (summary, HANDOFF_ENTITY_TICKET, "TKT-1");
+  g_object_set (summary, "sentiment", "angry", NULL);
+  g_assert_cmpuint (changes, ==, 4);
+  g_assert_cmpstr (handoff_summary_get_reason (summary), ==, "Double charge on ORD-48213");
+  /* Blank and repeated items dropped. */
+  g_assert_cmpuint (g_strv_length ((GStrv) handoff_summary_get_list (summary,
+                                                                     HANDOFF_SUMMARY_NEXT_STEPS)),
+                    ==, 1);
+
+  text = handoff_summary_render_text (summary);
+  g_assert_nonnull (strstr (text, "Reason: Double charge on ORD-48213"));
+  g_assert_nonnull (strstr (text, "- Check expedited refund"));
+  g_assert_nonnull (strstr (text, "ticket TKT-1"));
+
+  json = handoff_summary_to_json (summary, FALSE);
+  back = handoff_summary_new_from_json (json, -1, &error);
+  g_assert_no_error (error);
+  json2 = handoff_summary_to_json (back, FALSE);
+  g_assert_cmpstr (json, ==, json2);
+  /* handoff-server's Summary requires "text". */
+  g_assert_nonnull (strstr (json, "\"text\":\"Reason: Double charge"));
+}
+
+static void
+test_summary_validation (void)
+{
+  static const char * const bad[] = {
+    "[]",
+    "{\"customer\": \"x\"}",
+    "{\"reason\": \"   \"}",
+    "{\"reason\": \"ok\", \"key_facts\": \"not a list\"}",
+    "{\"reason\": \"ok\", \"tried\": [1, 2]}",
+    "{\"reason\": \"ok\", \"identifiers\": [{\"type\": \"order\"}]}",
+    "{\"reason\": \"ok\", \"sentiment\": 5}",
+    "{\"reason\": 42}",
+    "not json",
+  };
+  g_autoptr(GString) many = g_string_new ("{\"reason\": \"r\", \"sentiment\": {\"label\": \"calm\"}, "
+                                          "\"key_facts\": [");
+  g_autoptr(HandoffSummary) bounded = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) e = NULL;
+      g_autoptr(HandoffSummary) s = handoff_summary_new_from_json (bad[i], -1, &e);
+
+      g_assert_null (s);
+      g_assert_error (e, HANDOFF_AI_ERROR, HANDOFF_AI_ERROR_INVALID_RESPONSE);
+    }
+  for (guint i = 0; i < 50; i++)
+    g_string_append_printf (many, "%s\"fact %u %s\"", i ? "," : "", i,
+                            i == 0 ? "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                                     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                                     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                                     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                                     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                                     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                                     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                                     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                                     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                                     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                                   : "");
+  g_string_append (many, "]}");
+  bounded = handoff_summary_new_from_json (many->str, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (handoff_summary_get_sentiment (bounded), ==, "calm");
+  g_assert_cmpuint (g_strv_length ((GStrv) handoff_summary_get_list (bounded,
+                                                                     HANDOFF_SUMMARY_KEY_FACTS)),
+                    ==, HANDOFF_SUMMARY_MAX_ITEMS);
+  g_assert_cmpint (g_utf8_strlen (handoff_summary_get_list (bounded, HANDOFF_SUMMARY_KEY_FACTS)[0],
+                                  -1), <=, HANDOFF_SUMMARY_MAX_CHARS);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/ai/summary/offline-fixtures", test_offline_fixtures);
+  g_test_add_func ("/ai/summary/offline-deterministic", test_offline_deterministic_and_notes);
+  g_test_add_func ("/ai/summary/redaction", test_redaction);
+  g_test_add_func ("/ai/summary/redaction-in-summary", test_redaction_in_summary);
+  g_test_add_func ("/ai/summary/transcript-text", test_transcript_text);
+  g_test_add_func ("/ai/summary/transcript-json", test_transcript_json);
+  g_test_add_func ("/ai/summary/transcript-errors", test_transcript_errors);
+  g_test_add_func ("/ai/summary/entities", test_entities);
+  g_test_add_func ("/ai/summary/json-and-edit", test_summary_json_and_edit);
+  g_test_add_func ("/ai/summary/validation", test_summary_validation);
+  return g_test_run ();
+}
