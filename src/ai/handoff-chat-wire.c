@@ -14,7 +14,7 @@ G_DEFINE_BOXED_TYPE (HandoffChatMessage, handoff_chat_message,
                      handoff_chat_message_copy, handoff_chat_message_free)
 
 const char *
-handoff_json_get_string (JsonObject *object,
+handoff_ai_json_string (JsonObject *object,
                          const char *name)
 {
   JsonNode *node = object ? json_object_get_member (object, name) : NULL;
@@ -26,7 +26,7 @@ handoff_json_get_string (JsonObject *object,
 }
 
 JsonObject *
-handoff_json_get_object (JsonObject *object,
+handoff_ai_json_object (JsonObject *object,
                          const char *name)
 {
   JsonNode *node = object ? json_object_get_member (object, name) : NULL;
@@ -35,7 +35,7 @@ handoff_json_get_object (JsonObject *object,
 }
 
 JsonArray *
-handoff_json_get_array (JsonObject *object,
+handoff_ai_json_array (JsonObject *object,
                         const char *name)
 {
   JsonNode *node = object ? json_object_get_member (object, name) : NULL;
@@ -193,18 +193,18 @@ handoff_chat_wire_parse_error (const char *data,
           JsonObject *e = json_node_get_object (error);
           JsonNode *code = json_object_get_member (e, "code");
 
-          *message_out = g_strdup (handoff_json_get_string (e, "message"));
+          *message_out = g_strdup (handoff_ai_json_string (e, "message"));
           if (code != NULL && JSON_NODE_HOLDS_VALUE (code)
               && json_node_get_value_type (code) == G_TYPE_STRING)
             *code_out = g_strdup (json_node_get_string (code));
           else
-            *code_out = g_strdup (handoff_json_get_string (e, "type"));
+            *code_out = g_strdup (handoff_ai_json_string (e, "type"));
         }
       else if (JSON_NODE_HOLDS_VALUE (error) && json_node_get_value_type (error) == G_TYPE_STRING)
         *message_out = g_strdup (json_node_get_string (error));
     }
   else
-    *message_out = g_strdup (handoff_json_get_string (object, "message"));
+    *message_out = g_strdup (handoff_ai_json_string (object, "message"));
 }
 
 /* One streamed "chat.completion.chunk". Returns FALSE when @data is not a JSON
@@ -235,16 +235,16 @@ handoff_chat_wire_parse_chunk (const char *data,
         *error_message_out = g_strdup (code ? code : "unknown error");
       return TRUE;
     }
-  choices = handoff_json_get_array (chunk, "choices");
+  choices = handoff_ai_json_array (chunk, "choices");
   if (choices != NULL && json_array_get_length (choices) > 0
       && JSON_NODE_HOLDS_OBJECT (json_array_get_element (choices, 0)))
     {
       JsonObject *choice = json_array_get_object_element (choices, 0);
-      JsonObject *delta = handoff_json_get_object (choice, "delta");
+      JsonObject *delta = handoff_ai_json_object (choice, "delta");
 
       if (delta != NULL)
-        *delta_out = g_strdup (handoff_json_get_string (delta, "content"));
-      *finish_reason_out = g_strdup (handoff_json_get_string (choice, "finish_reason"));
+        *delta_out = g_strdup (handoff_ai_json_string (delta, "content"));
+      *finish_reason_out = g_strdup (handoff_ai_json_string (choice, "finish_reason"));
     }
   return TRUE;
 }
@@ -269,12 +269,12 @@ handoff_chat_wire_parse_answer (const char *data,
       return NULL;
     }
   object = json_node_get_object (json_parser_get_root (parser));
-  choices = handoff_json_get_array (object, "choices");
+  choices = handoff_ai_json_array (object, "choices");
   if (choices != NULL && json_array_get_length (choices) > 0
       && JSON_NODE_HOLDS_OBJECT (json_array_get_element (choices, 0)))
-    message = handoff_json_get_object (json_array_get_object_element (choices, 0), "message");
+    message = handoff_ai_json_object (json_array_get_object_element (choices, 0), "message");
   if (message != NULL)
-    content = handoff_json_get_string (message, "content");
+    content = handoff_ai_json_string (message, "content");
   if (content == NULL)
     {
       g_set_error_literal (error, HANDOFF_AI_ERROR, HANDOFF_AI_ERROR_INVALID_RESPONSE,

@@ -68,11 +68,11 @@ char    *handoff_chat_wire_parse_answer   (const char         *data,
                                            GError            **error);
 
 /* Type-checked member access: NULL when absent or of another type (input is untrusted). */
-const char *handoff_json_get_string (JsonObject *object,
+const char *handoff_ai_json_string (JsonObject *object,
                                      const char *name);
-JsonObject *handoff_json_get_object (JsonObject *object,
+JsonObject *handoff_ai_json_object (JsonObject *object,
                                      const char *name);
-JsonArray  *handoff_json_get_array  (JsonObject *object,
+JsonArray  *handoff_ai_json_array  (JsonObject *object,
                                      const char *name);
 
 G_END_DECLS

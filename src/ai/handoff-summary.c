@@ -286,7 +286,7 @@ read_identifiers (HandoffSummary *self,
                   JsonObject     *object,
                   GError        **error)
 {
-  JsonArray *array = handoff_json_get_array (object, "identifiers");
+  JsonArray *array = handoff_ai_json_array (object, "identifiers");
 
   if (json_object_has_member (object, "identifiers") && array == NULL
       && !JSON_NODE_HOLDS_NULL (json_object_get_member (object, "identifiers")))
@@ -303,8 +303,8 @@ read_identifiers (HandoffSummary *self,
 
       if (JSON_NODE_HOLDS_OBJECT (item))
         {
-          type = handoff_json_get_string (json_node_get_object (item), "type");
-          value = handoff_json_get_string (json_node_get_object (item), "value");
+          type = handoff_ai_json_string (json_node_get_object (item), "type");
+          value = handoff_ai_json_string (json_node_get_object (item), "value");
         }
       else if (JSON_NODE_HOLDS_VALUE (item) && json_node_get_value_type (item) == G_TYPE_STRING)
         value = json_node_get_string (item);
@@ -341,7 +341,7 @@ handoff_summary_new_from_json_node (JsonNode *node,
       return NULL;
     }
   object = json_node_get_object (node);
-  reason = handoff_json_get_string (object, "reason");
+  reason = handoff_ai_json_string (object, "reason");
   handoff_summary_set_reason (self, reason);
   if (self->reason == NULL)
     {
@@ -354,29 +354,29 @@ handoff_summary_new_from_json_node (JsonNode *node,
       const char *member = i == 0 ? "customer" : "source";
       JsonNode *m = json_object_get_member (object, member);
 
-      if (m != NULL && !JSON_NODE_HOLDS_NULL (m) && handoff_json_get_string (object, member) == NULL)
+      if (m != NULL && !JSON_NODE_HOLDS_NULL (m) && handoff_ai_json_string (object, member) == NULL)
         {
           g_set_error (error, HANDOFF_AI_ERROR, HANDOFF_AI_ERROR_INVALID_RESPONSE,
                        "Summary member \"%s\" must be a string", member);
           return NULL;
         }
     }
-  handoff_summary_set_customer (self, handoff_json_get_string (object, "customer"));
+  handoff_summary_set_customer (self, handoff_ai_json_string (object, "customer"));
 
   /* A string, or {"label": ...} as some models prefer. */
   sentiment = json_object_get_member (object, "sentiment");
   if (sentiment != NULL && JSON_NODE_HOLDS_OBJECT (sentiment))
-    handoff_summary_set_sentiment (self, handoff_json_get_string (json_node_get_object (sentiment),
+    handoff_summary_set_sentiment (self, handoff_ai_json_string (json_node_get_object (sentiment),
                                                                   "label"));
   else if (sentiment != NULL && !JSON_NODE_HOLDS_NULL (sentiment))
     {
-      if (handoff_json_get_string (object, "sentiment") == NULL)
+      if (handoff_ai_json_string (object, "sentiment") == NULL)
         {
           g_set_error_literal (error, HANDOFF_AI_ERROR, HANDOFF_AI_ERROR_INVALID_RESPONSE,
                                "Summary member \"sentiment\" must be a string");
           return NULL;
         }
-      handoff_summary_set_sentiment (self, handoff_json_get_string (object, "sentiment"));
+      handoff_summary_set_sentiment (self, handoff_ai_json_string (object, "sentiment"));
     }
 
   for (guint i = 0; i < HANDOFF_SUMMARY_N_LISTS; i++)
@@ -391,10 +391,10 @@ handoff_summary_new_from_json_node (JsonNode *node,
   if (!read_identifiers (self, object, error))
     return NULL;
 
-  if (g_strcmp0 (handoff_json_get_string (object, "source"), "llm") == 0)
+  if (g_strcmp0 (handoff_ai_json_string (object, "source"), "llm") == 0)
     self->source = HANDOFF_SUMMARY_SOURCE_LLM;
-  handoff_summary_set_model (self, handoff_json_get_string (object, "model"));
-  handoff_summary_set_fallback_reason (self, handoff_json_get_string (object, "fallback_reason"));
+  handoff_summary_set_model (self, handoff_ai_json_string (object, "model"));
+  handoff_summary_set_fallback_reason (self, handoff_ai_json_string (object, "fallback_reason"));
   if (json_object_has_member (object, "redactions")
       && JSON_NODE_HOLDS_VALUE (json_object_get_member (object, "redactions"))
       && json_node_get_value_type (json_object_get_member (object, "redactions")) == G_TYPE_INT64)
