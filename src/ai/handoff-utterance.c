@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "handoff-ai-error.h"
+#include "handoff-segment.h"
+#include "handoff-transcript-segment.h"
 #include "handoff-utterance.h"
 
 G_DEFINE_BOXED_TYPE (HandoffUtterance, handoff_utterance, handoff_utterance_copy,
@@ -280,6 +282,28 @@ resolve_partials (GPtrArray *segments)
     }
 }
 
+/* Partials resolved, ordered by time when every segment has one. */
+static GPtrArray *
+finish_segments (GPtrArray *segments)
+{
+  GPtrArray *out = handoff_utterances_new ();
+  gboolean all_timed = TRUE;
+
+  for (guint i = 0; i < segments->len; i++)
+    all_timed = all_timed && ((Segment *) g_ptr_array_index (segments, i))->u->start >= 0;
+  resolve_partials (segments);
+  if (all_timed)
+    g_ptr_array_sort (segments, compare_segments);
+  for (guint i = 0; i < segments->len; i++)
+    {
+      Segment *s = g_ptr_array_index (segments, i);
+
+      if (!s->drop && *s->u->text != '\0')
+        g_ptr_array_add (out, g_steal_pointer (&s->u));
+    }
+  return out;
+}
+
 GPtrArray *
 handoff_utterances_parse_json (const char *data,
                                gssize      len,
@@ -291,13 +315,13 @@ handoff_utterances_parse_json (const char *data,
   static const char * const start_names[] = { "start", "time", "start_time", NULL };
   static const char * const end_names[] = { "end", "end_time", NULL };
   static const char * const id_names[] = { "id", "segment_id", NULL };
+  static const char * const start_ms_names[] = { "start_ms", NULL };
+  static const char * const end_ms_names[] = { "end_ms", NULL };
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GPtrArray) segments = g_ptr_array_new_with_free_func (segment_free);
-  g_autoptr(GPtrArray) out = handoff_utterances_new ();
   g_autoptr(GError) local_error = NULL;
   JsonNode *root;
   JsonArray *array = NULL;
-  gboolean all_timed = TRUE;
 
   g_return_val_if_fail (data != NULL, NULL);
 
@@ -338,6 +362,7 @@ handoff_utterances_parse_json (const char *data,
       const char *text;
       JsonNode *final;
       Segment *s;
+      double ms;
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
         {
@@ -357,6 +382,11 @@ handoff_utterances_parse_json (const char *data,
       s->u = handoff_utterance_new (first_string (object, speaker_names), text,
                                     first_number (object, start_names),
                                     first_number (object, end_names));
+      /* HandoffSegment's JSON export counts milliseconds. */
+      if (s->u->start < 0 && (ms = first_number (object, start_ms_names)) >= 0)
+        s->u->start = ms / 1000.0;
+      if (s->u->end < 0 && (ms = first_number (object, end_ms_names)) >= 0)
+        s->u->end = ms / 1000.0;
       g_strstrip (s->u->text);
       s->id = g_strdup (first_string (object, id_names));
       final = json_object_get_member (object, "final");
@@ -366,21 +396,10 @@ handoff_utterances_parse_json (const char *data,
                  || json_node_get_value_type (final) != G_TYPE_BOOLEAN
                  || json_node_get_boolean (final);
       s->index = i;
-      all_timed = all_timed && s->u->start >= 0;
       g_ptr_array_add (segments, s);
     }
 
-  resolve_partials (segments);
-  if (all_timed)
-    g_ptr_array_sort (segments, compare_segments);
-  for (guint i = 0; i < segments->len; i++)
-    {
-      Segment *s = g_ptr_array_index (segments, i);
-
-      if (!s->drop && *s->u->text != '\0')
-        g_ptr_array_add (out, g_steal_pointer (&s->u));
-    }
-  return g_steal_pointer (&out);
+  return finish_segments (segments);
 }
 
 /* JSON when it parses as JSON; "[00:12] Agent: ..." starts with "[" too. */
@@ -431,4 +450,62 @@ handoff_utterances_to_text (GPtrArray *utterances)
         g_string_append_printf (out, "%s\n", u->text);
     }
   return g_string_free (out, FALSE);
+}
+
+/**
+ * handoff_utterances_from_segments:
+ * @segments: (element-type GObject): #HandoffSegment (src/stt) or
+ *   #HandoffTranscriptSegment (src/core) objects, in any order
+ *
+ * The live transcript as the AI engine reads it: partials replaced by their
+ * finals, ordered by start time, labelled by speaker.
+ */
+GPtrArray *
+handoff_utterances_from_segments (GPtrArray *segments)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (segment_free);
+  g_autoptr(GPtrArray) out = NULL;
+
+  g_return_val_if_fail (segments != NULL, NULL);
+
+  for (guint i = 0; i < segments->len; i++)
+    {
+      GObject *object = g_ptr_array_index (segments, i);
+      Segment *s = g_new0 (Segment, 1);
+
+      if (HANDOFF_IS_SEGMENT (object))
+        {
+          HandoffSegment *seg = HANDOFF_SEGMENT (object);
+
+          s->u = handoff_utterance_new (handoff_segment_get_speaker (seg),
+                                        handoff_segment_get_text (seg),
+                                        handoff_segment_get_start_ms (seg) / 1000.0,
+                                        handoff_segment_get_end_ms (seg) / 1000.0);
+          s->id = g_strdup (handoff_segment_get_id (seg));
+          s->final = handoff_segment_get_final (seg);
+        }
+      else if (HANDOFF_IS_TRANSCRIPT_SEGMENT (object))
+        {
+          HandoffTranscriptSegment *seg = HANDOFF_TRANSCRIPT_SEGMENT (object);
+
+          s->u = handoff_utterance_new (handoff_transcript_segment_get_speaker (seg),
+                                        handoff_transcript_segment_get_text (seg),
+                                        handoff_transcript_segment_get_start_ms (seg) / 1000.0,
+                                        -1);
+          s->id = g_strdup (handoff_transcript_segment_get_id (seg));
+          s->final = handoff_transcript_segment_get_final (seg);
+        }
+      else
+        {
+          g_free (s);
+          g_critical ("handoff_utterances_from_segments: a %s is not a segment",
+                      G_OBJECT_TYPE_NAME (object));
+          continue;
+        }
+      g_strstrip (s->u->text);
+      s->index = i;
+      g_ptr_array_add (items, s);
+    }
+  out = finish_segments (items);
+  return g_steal_pointer (&out);
 }

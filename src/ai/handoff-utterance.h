@@ -3,7 +3,9 @@
  * The AI side accepts a transcript in two forms: plain text, one "Speaker: text"
  * line per utterance (optionally "[mm:ss]" in front), and JSON, an array of
  * {speaker, text, start, end, final} objects (also inside {"segments": [...]},
- * and with "time" for "start" as handoff-server's TranscriptSegment has it).
+ * with "time" for "start" as handoff-server's TranscriptSegment has it, and
+ * with "start_ms"/"end_ms" as HandoffSegment's JSON export has it). Live
+ * segment objects go through handoff_utterances_from_segments().
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -44,5 +46,6 @@ GPtrArray *handoff_utterances_parse_json (const char *data,
                                           gssize      len,
                                           GError    **error);
 char      *handoff_utterances_to_text    (GPtrArray  *utterances);
+GPtrArray *handoff_utterances_from_segments (GPtrArray *segments);
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 #include "handoff-entities.h"
 #include "handoff-offline-summarizer.h"
 #include "handoff-redact.h"
+#include "handoff-segment.h"
 #include "handoff-summarizer.h"
 #include "handoff-summary.h"
 #include "handoff-utterance.h"
@@ -254,6 +255,55 @@ test_transcript_json (void)
 }
 
 static void
+test_transcript_from_segments (void)
+{
+  g_autoptr(GPtrArray) segments = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) u = NULL;
+  g_autoptr(GPtrArray) from_json = NULL;
+  g_autoptr(GString) json = g_string_new ("[");
+  g_autoptr(GError) error = NULL;
+
+  /* As HandoffTranscriber emits them: partials, then the final, out of order across speakers. */
+  g_ptr_array_add (segments, handoff_segment_new ("caller-1", "TR_a", "c1", "my order", 2000, 2500,
+                                                  FALSE));
+  g_ptr_array_add (segments, handoff_segment_new ("agent-1", "TR_b", "a1", "How can I help?", 0,
+                                                  1500, TRUE));
+  g_ptr_array_add (segments, handoff_segment_new ("caller-1", "TR_a", "c1",
+                                                  "my order ORD-7 never came", 2000, 3900, TRUE));
+  g_ptr_array_add (segments, handoff_segment_new ("agent-1", "TR_b", "a2", "let me check", 4000,
+                                                  4200, FALSE));
+  handoff_segment_set_speaker_name (g_ptr_array_index (segments, 2), "Jane Caller");
+
+  u = handoff_utterances_from_segments (segments);
+  g_assert_cmpuint (u->len, ==, 3);
+  g_assert_cmpstr (((HandoffUtterance *) u->pdata[0])->text, ==, "How can I help?");
+  g_assert_cmpstr (((HandoffUtterance *) u->pdata[1])->text, ==, "my order ORD-7 never came");
+  g_assert_cmpstr (((HandoffUtterance *) u->pdata[1])->speaker, ==, "Jane Caller");
+  g_assert_cmpfloat (((HandoffUtterance *) u->pdata[1])->start, ==, 2.0);
+  g_assert_cmpstr (((HandoffUtterance *) u->pdata[2])->text, ==, "let me check");
+
+  /* The same through HandoffSegment's JSON export. */
+  for (guint i = 0; i < segments->len; i++)
+    {
+      g_autoptr(JsonNode) node = handoff_segment_to_json (g_ptr_array_index (segments, i));
+      g_autofree char *text = json_to_string (node, FALSE);
+
+      g_string_append_printf (json, "%s%s", i ? "," : "", text);
+    }
+  g_string_append (json, "]");
+  from_json = handoff_utterances_parse (json->str, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (from_json->len, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_cmpstr (((HandoffUtterance *) from_json->pdata[i])->text, ==,
+                       ((HandoffUtterance *) u->pdata[i])->text);
+      g_assert_cmpfloat (((HandoffUtterance *) from_json->pdata[i])->start, ==,
+                         ((HandoffUtterance *) u->pdata[i])->start);
+    }
+}
+
+static void
 test_transcript_errors (void)
 {
   static const char * const bad[] = {
@@ -432,6 +482,7 @@ main (int   argc,
   g_test_add_func ("/ai/summary/redaction-in-summary", test_redaction_in_summary);
   g_test_add_func ("/ai/summary/transcript-text", test_transcript_text);
   g_test_add_func ("/ai/summary/transcript-json", test_transcript_json);
+  g_test_add_func ("/ai/summary/transcript-from-segments", test_transcript_from_segments);
   g_test_add_func ("/ai/summary/transcript-errors", test_transcript_errors);
   g_test_add_func ("/ai/summary/entities", test_entities);
   g_test_add_func ("/ai/summary/json-and-edit", test_summary_json_and_edit);
