@@ -1,0 +1,227 @@
+/* test-assistant.c: the agent's assistant against the stand-in, and offline
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "test-assistant"
+
+#include <string.h>
+
+#include "handoff-ai-error.h"
+#include "handoff-assistant.h"
+#include "handoff-test-chat-server.h"
+#include "handoff-utterance.h"
+
+typedef struct {
+  GMainLoop *loop;
+  char      *answer;
+  gboolean   offline;
+  GError    *error;
+  GString   *streamed;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_clear_pointer (&run->loop, g_main_loop_unref);
+  g_clear_pointer (&run->answer, g_free);
+  g_clear_error (&run->error);
+  if (run->streamed)
+    g_string_free (run->streamed, TRUE);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+static void
+on_delta (const char *delta,
+          gpointer    user_data)
+{
+  g_string_append (((Run *) user_data)->streamed, delta);
+}
+
+static void
+on_done (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Run *run = user_data;
+
+  run->answer = handoff_assistant_ask_finish (HANDOFF_ASSISTANT (source), result, &run->offline,
+                                              &run->error);
+  g_main_loop_quit (run->loop);
+}
+
+static void
+ask (HandoffAssistant *assistant,
+     const char       *question,
+     int               prompt,
+     Run              *run)
+{
+  run->loop = g_main_loop_new (NULL, FALSE);
+  run->streamed = g_string_new (NULL);
+  if (question != NULL)
+    handoff_assistant_ask_async (assistant, question, on_delta, run, NULL, on_done, run);
+  else
+    handoff_assistant_ask_prompt_async (assistant, prompt, on_delta, run, NULL, on_done, run);
+  g_main_loop_run (run->loop);
+}
+
+static GPtrArray *
+transcript (void)
+{
+  return handoff_utterances_parse_text ("Agent: Thanks for calling, how can I help?\n"
+                                        "Caller: My card 4539 1488 0343 6467 was charged twice "
+                                        "for order ORD-48213.\n", -1, NULL);
+}
+
+static JsonArray *
+sent_messages (HandoffTestChatServer *server,
+               guint                  index)
+{
+  JsonObject *body = json_node_get_object (handoff_test_chat_server_get_request (server,
+                                                                                 index)->body);
+  g_assert_true (json_object_get_boolean_member (body, "stream"));
+  return json_object_get_array_member (body, "messages");
+}
+
+static const char *
+content (JsonArray *messages,
+         guint      i,
+         const char *role)
+{
+  JsonObject *m = json_array_get_object_element (messages, i);
+
+  g_assert_cmpstr (json_object_get_string_member (m, "role"), ==, role);
+  return json_object_get_string_member (m, "content");
+}
+
+static void
+test_memory_and_context (void)
+{
+  g_autoptr(HandoffTestChatServer) server = handoff_test_chat_server_new ();
+  g_autoptr(HandoffChatClient) client =
+    handoff_chat_client_new (handoff_test_chat_server_get_base_url (server), "m", "k-123456");
+  g_autoptr(HandoffAssistant) assistant = handoff_assistant_new (client);
+  g_autoptr(GPtrArray) utterances = transcript ();
+  g_auto(Run) first = { 0 };
+  g_auto(Run) second = { 0 };
+  JsonArray *messages;
+
+  g_assert_true (handoff_assistant_get_online (assistant));
+  handoff_assistant_set_transcript (assistant, utterances);
+  handoff_test_chat_server_push_reply (server, "- Double charge on ORD-48213\n- Refund pending", 4,
+                                       5, 1);
+  handoff_test_chat_server_push_reply (server, "Ask whether the bank shows both charges.", 4, 5,
+                                       1);
+
+  ask (assistant, NULL, HANDOFF_ASSISTANT_PROMPT_SUMMARISE, &first);
+  g_assert_no_error (first.error);
+  g_assert_false (first.offline);
+  g_assert_cmpstr (first.answer, ==, "- Double charge on ORD-48213\n- Refund pending");
+  g_assert_cmpstr (first.streamed->str, ==, first.answer);
+
+  messages = sent_messages (server, 0);
+  g_assert_cmpuint (json_array_get_length (messages), ==, 3);
+  g_assert_nonnull (strstr (content (messages, 1, "system"), "order ORD-48213"));
+  g_assert_null (strstr (content (messages, 1, "system"), "4539"));
+  g_assert_cmpstr (content (messages, 2, "user"), ==,
+                   handoff_assistant_prompt_text (HANDOFF_ASSISTANT_PROMPT_SUMMARISE));
+
+  ask (assistant, "And what should I check with the bank? My note: card 4539148803436467", -1,
+       &second);
+  g_assert_no_error (second.error);
+  messages = sent_messages (server, 1);
+  /* system, transcript, the first turn (question + answer), the new question */
+  g_assert_cmpuint (json_array_get_length (messages), ==, 5);
+  g_assert_cmpstr (content (messages, 3, "assistant"), ==, first.answer);
+  g_assert_null (strstr (content (messages, 4, "user"), "4539148803436467"));
+  g_assert_cmpuint (handoff_assistant_get_history (assistant)->len, ==, 4);
+}
+
+static void
+on_notify (GObject    *object,
+           GParamSpec *pspec,
+           guint      *count)
+{
+  (*count)++;
+}
+
+static void
+test_offline (void)
+{
+  g_autoptr(HandoffAssistant) assistant = handoff_assistant_new (NULL);
+  g_autoptr(GPtrArray) utterances = transcript ();
+  g_auto(Run) free_question = { 0 };
+  g_auto(Run) summary = { 0 };
+  g_auto(Run) next = { 0 };
+
+  handoff_assistant_set_transcript (assistant, utterances);
+  g_assert_false (handoff_assistant_get_online (assistant));
+  g_assert_nonnull (handoff_assistant_get_offline_reason (assistant));
+
+  ask (assistant, "Is this fraud?", -1, &free_question);
+  g_assert_error (free_question.error, HANDOFF_AI_ERROR, HANDOFF_AI_ERROR_NOT_CONFIGURED);
+  g_assert_nonnull (strstr (free_question.error->message, "offline"));
+
+  ask (assistant, NULL, HANDOFF_ASSISTANT_PROMPT_SUMMARISE, &summary);
+  g_assert_no_error (summary.error);
+  g_assert_true (summary.offline);
+  g_assert_true (g_str_has_prefix (summary.answer, "(Offline) "));
+  g_assert_nonnull (strstr (summary.answer, "charged twice"));
+  g_assert_null (strstr (summary.answer, "4539"));
+
+  ask (assistant, NULL, HANDOFF_ASSISTANT_PROMPT_NEXT_QUESTION, &next);
+  g_assert_true (next.offline);
+  /* An order number was given; a way to reach the caller was not. */
+  g_assert_null (strstr (next.answer, "order or ticket number"));
+  g_assert_nonnull (strstr (next.answer, "phone number or email"));
+}
+
+static void
+test_endpoint_failure (void)
+{
+  g_autoptr(HandoffTestChatServer) server = handoff_test_chat_server_new ();
+  g_autoptr(HandoffChatClient) client =
+    handoff_chat_client_new (handoff_test_chat_server_get_base_url (server), "m", "k-123456");
+  g_autoptr(HandoffAssistant) assistant = handoff_assistant_new (client);
+  g_autoptr(GPtrArray) utterances = transcript ();
+  g_auto(Run) reply = { 0 };
+  g_auto(Run) question = { 0 };
+  g_auto(Run) back = { 0 };
+  guint online_changes = 0;
+
+  handoff_assistant_set_transcript (assistant, utterances);
+  g_signal_connect (assistant, "notify::online", G_CALLBACK (on_notify), &online_changes);
+  handoff_test_chat_server_push_error (server, 401, "{\"error\": {\"message\": \"Invalid API Key\"}}",
+                                       NULL);
+  handoff_test_chat_server_push_error (server, 401, "{\"error\": {\"message\": \"Invalid API Key\"}}",
+                                       NULL);
+  handoff_test_chat_server_push_reply (server, "Back online.", 4, 1, 1);
+
+  ask (assistant, NULL, HANDOFF_ASSISTANT_PROMPT_SUGGEST_REPLY, &reply);
+  g_assert_no_error (reply.error);
+  g_assert_true (reply.offline);
+  g_assert_true (g_str_has_prefix (reply.answer, "(Offline) "));
+  g_assert_false (handoff_assistant_get_online (assistant));
+  g_assert_nonnull (strstr (handoff_assistant_get_offline_reason (assistant), "API key"));
+  g_assert_cmpuint (online_changes, ==, 1);
+
+  ask (assistant, "Anything else?", -1, &question);
+  g_assert_error (question.error, HANDOFF_AI_ERROR, HANDOFF_AI_ERROR_UNAUTHORIZED);
+
+  ask (assistant, "Anything else?", -1, &back);
+  g_assert_no_error (back.error);
+  g_assert_cmpstr (back.answer, ==, "Back online.");
+  g_assert_true (handoff_assistant_get_online (assistant));
+  g_assert_cmpuint (online_changes, ==, 2);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/ai/assistant/memory-and-context", test_memory_and_context);
+  g_test_add_func ("/ai/assistant/offline", test_offline);
+  g_test_add_func ("/ai/assistant/endpoint-failure", test_endpoint_failure);
+  return g_test_run ();
+}
