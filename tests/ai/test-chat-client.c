@@ -413,6 +413,7 @@ test_configuration_and_settings (void)
   g_autoptr(HandoffChatClient) client = handoff_chat_client_new (NULL, NULL, NULL);
   g_autoptr(HandoffChatClient) local = handoff_chat_client_new ("http://127.0.0.1:8081/v1/", "m",
                                                                 NULL);
+  g_autofree char *model = NULL;
   g_auto(Run) run = { 0 };
 
   g_assert_cmpstr (handoff_chat_client_get_base_url (client), ==, HANDOFF_CHAT_DEFAULT_BASE_URL);
@@ -423,8 +424,8 @@ test_configuration_and_settings (void)
   g_assert_cmpstr (handoff_chat_client_get_base_url (local), ==, "http://127.0.0.1:8081/v1");
 
   handoff_chat_client_bind_settings (client, settings);
-  g_assert_cmpstr (handoff_chat_client_get_model (client), ==,
-                   g_settings_get_string (settings, "ai-model") ?: "");
+  model = g_settings_get_string (settings, "ai-model");
+  g_assert_cmpstr (handoff_chat_client_get_model (client), ==, model);
   g_settings_set_string (settings, "ai-model", "openai/gpt-oss-120b");
   g_settings_set_string (settings, "ai-base-url", "ftp://example.invalid");
   g_assert_cmpstr (handoff_chat_client_get_model (client), ==, "openai/gpt-oss-120b");
