@@ -51,6 +51,25 @@ run_suites() {
   return $rc
 }
 
+# libFuzzer on handoff-server's request parsing and webhook verification, for a
+# bounded time (HANDOFF_FUZZ_SECONDS, default 30). Only the fuzz target is built.
+fuzz_server() {
+  if ! command -v clang >/dev/null; then
+    echo "clang not found: server fuzzing skipped"
+    return 0
+  fi
+  if [ ! -f build-fuzz/build.ninja ]; then
+    CC=clang meson setup build-fuzz -Dfuzzing=true -Dapp=disabled -Dtests=false \
+      -Db_sanitize=address,undefined -Db_lundef=false -Dc_args=-fsanitize=fuzzer-no-link >/dev/null
+  fi
+  meson compile -C build-fuzz src/server/fuzz-server-request >/dev/null
+  mkdir -p build-fuzz/corpus
+  cp -n tests/server/fuzz-corpus/* build-fuzz/corpus/ 2>/dev/null || true
+  ./build-fuzz/src/server/fuzz-server-request -max_total_time="${HANDOFF_FUZZ_SECONDS:-30}" \
+    -max_len=4096 -print_final_stats=1 build-fuzz/corpus 2>&1 | tail -n 12
+  return "${PIPESTATUS[0]}"
+}
+
 cmd_test() {
   "$here/setup.sh"
   export HANDOFF_REQUIRE_LIVEKIT=1
@@ -62,6 +81,7 @@ cmd_test() {
   # the plain run, and a sanitized build is several times slower.
   configure build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dapp=disabled
   run_suites build-asan "sanitized" --no-suite interop --no-suite ui --no-suite bench || rc=$?
+  fuzz_server || { echo "server fuzzing found a problem"; rc=1; }
   return $rc
 }
 
