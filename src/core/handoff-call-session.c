@@ -393,11 +393,7 @@ on_poll_done (GObject      *source,
   if (g_str_equal (state, "active") && agent != NULL &&
       (self->state == HANDOFF_CALL_WAITING || self->state == HANDOFF_CALL_CONNECTING))
     {
-      if (self->agent_name == NULL)
-        {
-          self->agent_name = g_strdup (agent);
-          g_object_notify_by_pspec (G_OBJECT (self), props[PROP_AGENT_NAME]);
-        }
+      /* The server gives the agent's id only; the room gives the name. */
       handoff_call_session_set_state (self, HANDOFF_CALL_TALKING);
     }
 }

@@ -173,6 +173,7 @@ map_status_error (guint       status,
 
 typedef struct {
   SoupMessage *msg;
+  gboolean     raw;   /* return the body's bytes, not JSON */
 } RequestData;
 
 static void
@@ -211,6 +212,11 @@ on_request_done (GObject      *source,
                                _("The server's answer is too large"));
       return;
     }
+  if (d->raw && SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      g_task_return_pointer (task, g_bytes_ref (bytes), (GDestroyNotify) g_bytes_unref);
+      return;
+    }
   if (size > 0 && json_parser_load_from_data (parser, data, size, NULL))
     root = json_parser_get_root (parser);
 
@@ -229,27 +235,27 @@ on_request_done (GObject      *source,
   g_task_return_pointer (task, root ? json_node_copy (root) : NULL, (GDestroyNotify) json_node_unref);
 }
 
-void
-handoff_server_client_request_async (HandoffServerClient *self,
-                                     const char          *method,
-                                     const char          *path,
-                                     JsonNode            *body,
-                                     GCancellable        *cancellable,
-                                     GAsyncReadyCallback  callback,
-                                     gpointer             user_data)
+static void
+start_request (HandoffServerClient *self,
+               const char          *method,
+               const char          *path,
+               JsonNode            *body,
+               gboolean             raw,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data,
+               gpointer             source_tag)
 {
   g_autoptr(GTask) task = NULL;
   g_autofree char *url = NULL;
   RequestData *d;
 
-  g_return_if_fail (HANDOFF_IS_SERVER_CLIENT (self));
-  g_return_if_fail (method != NULL && path != NULL && path[0] == '/');
-
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, handoff_server_client_request_async);
+  g_task_set_source_tag (task, source_tag);
   url = build_url (self, path, FALSE);
 
   d = g_new0 (RequestData, 1);
+  d->raw = raw;
   d->msg = soup_message_new (method, url);
   g_task_set_task_data (task, d, (GDestroyNotify) request_data_free);
   if (d->msg == NULL)
@@ -273,6 +279,43 @@ handoff_server_client_request_async (HandoffServerClient *self,
     }
   soup_session_send_and_read_async (self->session, d->msg, G_PRIORITY_DEFAULT, cancellable,
                                     on_request_done, g_steal_pointer (&task));
+}
+
+void
+handoff_server_client_request_async (HandoffServerClient *self,
+                                     const char          *method,
+                                     const char          *path,
+                                     JsonNode            *body,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_return_if_fail (HANDOFF_IS_SERVER_CLIENT (self));
+  g_return_if_fail (method != NULL && path != NULL && path[0] == '/');
+  start_request (self, method, path, body, FALSE, cancellable, callback, user_data,
+                 handoff_server_client_request_async);
+}
+
+void
+handoff_server_client_get_bytes_async (HandoffServerClient *self,
+                                       const char          *path,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_return_if_fail (HANDOFF_IS_SERVER_CLIENT (self));
+  g_return_if_fail (path != NULL && path[0] == '/');
+  start_request (self, "GET", path, NULL, TRUE, cancellable, callback, user_data,
+                 handoff_server_client_get_bytes_async);
+}
+
+GBytes *
+handoff_server_client_get_bytes_finish (HandoffServerClient *self,
+                                        GAsyncResult        *result,
+                                        GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 JsonNode *

@@ -36,6 +36,16 @@ JsonNode            *handoff_server_client_request_finish (HandoffServerClient *
                                                            GAsyncResult        *result,
                                                            GError             **error);
 
+/* GET whose answer is not JSON (CSV exports). */
+void                 handoff_server_client_get_bytes_async  (HandoffServerClient *self,
+                                                             const char          *path,
+                                                             GCancellable        *cancellable,
+                                                             GAsyncReadyCallback  callback,
+                                                             gpointer             user_data);
+GBytes              *handoff_server_client_get_bytes_finish (HandoffServerClient *self,
+                                                             GAsyncResult        *result,
+                                                             GError             **error);
+
 void                 handoff_server_client_websocket_async  (HandoffServerClient *self,
                                                              const char          *path,
                                                              GCancellable        *cancellable,

@@ -1,0 +1,287 @@
+/* handoff-application.c: actions, options, notifications
+ *
+ * One process shows either the agent workstation or, with --caller, the
+ * caller's window. The app is NON_UNIQUE so a demo (and the tests) can run
+ * one caller and two agents side by side.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "handoff"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdlib.h>
+
+#include "handoff-application.h"
+#include "handoff-caller-window.h"
+#include "handoff-preferences-window.h"
+#include "handoff-resources.h"
+#include "handoff-window.h"
+
+struct _HandoffApplication
+{
+  AdwApplication  parent_instance;
+
+  GSettings      *settings;
+  gboolean        caller_mode;
+  char           *server_url;     /* --server: wins over GSettings for this run */
+  char           *server_cache;
+  char           *sign_in_user;
+  char           *caller_name;
+  char           *caller_reason;
+};
+
+G_DEFINE_FINAL_TYPE (HandoffApplication, handoff_application, ADW_TYPE_APPLICATION)
+
+static HandoffWindow *
+agent_window (HandoffApplication *self)
+{
+  GtkWindow *win = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  return HANDOFF_IS_WINDOW (win) ? HANDOFF_WINDOW (win) : NULL;
+}
+
+static void
+quit_activated (GSimpleAction *action,
+                GVariant      *param,
+                gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static void
+preferences_activated (GSimpleAction *action,
+                       GVariant      *param,
+                       gpointer       user_data)
+{
+  HandoffApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  HandoffPreferencesWindow *prefs = handoff_preferences_window_new (self->settings);
+
+  gtk_window_set_transient_for (GTK_WINDOW (prefs), parent);
+  gtk_window_present (GTK_WINDOW (prefs));
+}
+
+static void
+about_activated (GSimpleAction *action,
+                 GVariant      *param,
+                 gpointer       user_data)
+{
+  HandoffApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  const char *developers[] = { "The Handoff authors", NULL };
+
+  adw_show_about_window (parent,
+                         "application-name", _("Handoff"),
+                         "application-icon", APP_ID,
+                         "version", PACKAGE_VERSION,
+                         "developer-name", _("The Handoff authors"),
+                         "developers", developers,
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "comments", _("Hand callers over warmly to a colleague"),
+                         NULL);
+}
+
+static void
+accept_call_activated (GSimpleAction *action,
+                       GVariant      *param,
+                       gpointer       user_data)
+{
+  HandoffWindow *win = agent_window (user_data);
+
+  if (win == NULL)
+    return;
+  gtk_window_present (GTK_WINDOW (win));
+  handoff_window_accept_call (win, g_variant_get_string (param, NULL));
+}
+
+static void
+accept_transfer_activated (GSimpleAction *action,
+                           GVariant      *param,
+                           gpointer       user_data)
+{
+  HandoffWindow *win = agent_window (user_data);
+
+  if (win == NULL)
+    return;
+  gtk_window_present (GTK_WINDOW (win));
+  handoff_window_accept_transfer (win, g_variant_get_string (param, NULL));
+}
+
+static void
+show_window_activated (GSimpleAction *action,
+                       GVariant      *param,
+                       gpointer       user_data)
+{
+  GtkWindow *win = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+
+  if (win)
+    gtk_window_present (win);
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_activated, NULL, NULL, NULL, { 0 } },
+  { "preferences", preferences_activated, NULL, NULL, NULL, { 0 } },
+  { "about", about_activated, NULL, NULL, NULL, { 0 } },
+  { "accept-call", accept_call_activated, "s", NULL, NULL, { 0 } },
+  { "accept-transfer", accept_transfer_activated, "s", NULL, NULL, { 0 } },
+  { "show-window", show_window_activated, NULL, NULL, NULL, { 0 } },
+};
+
+static void
+handoff_application_activate (GApplication *app)
+{
+  HandoffApplication *self = HANDOFF_APPLICATION (app);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  if (window == NULL)
+    {
+      if (self->caller_mode)
+        window = GTK_WINDOW (handoff_caller_window_new (self, self->caller_name, self->caller_reason));
+      else
+        {
+          HandoffWindow *w = handoff_window_new (self);
+          window = GTK_WINDOW (w);
+          if (self->sign_in_user != NULL)
+            handoff_window_sign_in_from_environment (w, self->sign_in_user);
+          else
+            handoff_window_restore_session (w);
+        }
+    }
+  gtk_window_present (window);
+}
+
+static int
+handoff_application_handle_local_options (GApplication *app,
+                                          GVariantDict *options)
+{
+  HandoffApplication *self = HANDOFF_APPLICATION (app);
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("handoff %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  self->caller_mode = g_variant_dict_contains (options, "caller");
+  g_variant_dict_lookup (options, "server", "s", &self->server_url);
+  g_variant_dict_lookup (options, "sign-in", "s", &self->sign_in_user);
+  g_variant_dict_lookup (options, "name", "s", &self->caller_name);
+  g_variant_dict_lookup (options, "reason", "s", &self->caller_reason);
+  return -1;
+}
+
+static void
+handoff_application_startup (GApplication *app)
+{
+  HandoffApplication *self = HANDOFF_APPLICATION (app);
+  static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *prefs_accels[] = { "<Control>comma", NULL };
+  static const char *transfer_accels[] = { "<Control>t", NULL };
+  static const char *mute_accels[] = { "<Control>m", NULL };
+  static const char *hold_accels[] = { "<Control>h", NULL };
+  static const char *hangup_accels[] = { "<Control>e", NULL };
+  static const char *copy_accels[] = { "<Control><Shift>c", NULL };
+  static const char *assistant_accels[] = { "<Control>k", NULL };
+
+  G_APPLICATION_CLASS (handoff_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", prefs_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.transfer", transfer_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.mute", mute_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.hold", hold_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.hang-up", hangup_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.copy-transcript", copy_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.focus-assistant", assistant_accels);
+}
+
+static void
+handoff_application_finalize (GObject *object)
+{
+  HandoffApplication *self = HANDOFF_APPLICATION (object);
+
+  g_clear_object (&self->settings);
+  g_free (self->server_url);
+  g_free (self->server_cache);
+  g_free (self->sign_in_user);
+  g_free (self->caller_name);
+  g_free (self->caller_reason);
+  G_OBJECT_CLASS (handoff_application_parent_class)->finalize (object);
+}
+
+static void
+handoff_application_class_init (HandoffApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = handoff_application_finalize;
+  app_class->activate = handoff_application_activate;
+  app_class->startup = handoff_application_startup;
+  app_class->handle_local_options = handoff_application_handle_local_options;
+}
+
+static void
+handoff_application_init (HandoffApplication *self)
+{
+  static const GOptionEntry entries[] = {
+    { "caller", 'c', 0, G_OPTION_ARG_NONE, NULL, N_("Open the caller's window instead of the agent workstation"), NULL },
+    { "server", 's', 0, G_OPTION_ARG_STRING, NULL, N_("handoff-server URL for this run"), N_("URL") },
+    { "sign-in", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Sign in as USER with the password in $HANDOFF_PASSWORD"), N_("USER") },
+    { "name", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Caller window: prefill the name"), N_("NAME") },
+    { "reason", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Caller window: prefill the reason"), N_("TEXT") },
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version"), NULL },
+    { NULL }
+  };
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, APP_ID, TRUE) : NULL;
+
+  /* Referencing the bundle keeps the static library's resource object (and
+   * its registering constructor) in the link. */
+  g_assert (handoff_get_resource () != NULL);
+  g_application_add_main_option_entries (G_APPLICATION (self), entries);
+  if (schema == NULL)
+    {
+      g_printerr ("The settings schema %s is not installed; for a build tree run with "
+                  "GSETTINGS_SCHEMA_DIR=<build>/data\n", APP_ID);
+      exit (1);
+    }
+  self->settings = g_settings_new (APP_ID);
+}
+
+HandoffApplication *
+handoff_application_new (void)
+{
+  return g_object_new (HANDOFF_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_NON_UNIQUE,
+                       "resource-base-path", RESOURCE_PREFIX,
+                       NULL);
+}
+
+GSettings *
+handoff_application_get_settings (HandoffApplication *self)
+{
+  g_return_val_if_fail (HANDOFF_IS_APPLICATION (self), NULL);
+  return self->settings;
+}
+
+const char *
+handoff_application_get_server_url (HandoffApplication *self)
+{
+  g_return_val_if_fail (HANDOFF_IS_APPLICATION (self), NULL);
+  if (self->server_url != NULL)
+    return self->server_url;
+  g_free (self->server_cache);
+  self->server_cache = g_settings_get_string (self->settings, "server-url");
+  return self->server_cache;
+}
+
+gboolean
+handoff_application_has_server_override (HandoffApplication *self)
+{
+  g_return_val_if_fail (HANDOFF_IS_APPLICATION (self), FALSE);
+  return self->server_url != NULL;
+}

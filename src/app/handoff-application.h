@@ -1,0 +1,21 @@
+/* handoff-application.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define HANDOFF_TYPE_APPLICATION (handoff_application_get_type ())
+G_DECLARE_FINAL_TYPE (HandoffApplication, handoff_application, HANDOFF, APPLICATION, AdwApplication)
+
+HandoffApplication *handoff_application_new          (void);
+GSettings          *handoff_application_get_settings (HandoffApplication *self);
+/* Server URL of this run: --server, else GSettings. */
+const char         *handoff_application_get_server_url (HandoffApplication *self);
+/* --server was given: the sign-in page shows it and does not store it. */
+gboolean            handoff_application_has_server_override (HandoffApplication *self);
+
+G_END_DECLS

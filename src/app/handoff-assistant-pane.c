@@ -1,0 +1,248 @@
+/* handoff-assistant-pane.c: chat about the call, quick prompts, entities
+ *
+ * With an AI endpoint and key the answers stream in; without one the pane
+ * says so plainly and still does what can be done locally: the offline
+ * summary and the list of numbers, IDs and addresses said in the call.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "handoff-assistant"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "handoff-assistant-pane.h"
+#include "handoff-secret-store.h"
+#include "handoff-summary-draft.h"
+
+struct _HandoffAssistantPane
+{
+  GtkWidget           parent_instance;
+
+  GtkWidget          *box;
+  GtkLabel           *offline_label;
+  GtkScrolledWindow  *scroller;
+  GtkBox             *messages_box;
+  GtkEntry           *entry;
+  GtkFlowBox         *entities_box;
+  GtkExpander        *entities_expander;
+
+  HandoffCallSession *call;
+  GSettings          *settings;
+  gboolean            online;
+  guint               entities_idle;
+};
+
+G_DEFINE_FINAL_TYPE (HandoffAssistantPane, handoff_assistant_pane, GTK_TYPE_WIDGET)
+
+static void
+add_message (HandoffAssistantPane *self,
+             const char           *who,
+             const char           *text)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *w = gtk_label_new (who);
+  GtkWidget *t = gtk_label_new (text);
+
+  gtk_widget_add_css_class (w, "caption-heading");
+  gtk_label_set_xalign (GTK_LABEL (w), 0);
+  gtk_label_set_xalign (GTK_LABEL (t), 0);
+  gtk_label_set_wrap (GTK_LABEL (t), TRUE);
+  gtk_label_set_selectable (GTK_LABEL (t), TRUE);
+  gtk_box_append (GTK_BOX (box), w);
+  gtk_box_append (GTK_BOX (box), t);
+  gtk_box_append (self->messages_box, box);
+}
+
+static void
+answer_offline (HandoffAssistantPane *self,
+                const char           *what)
+{
+  if (g_str_equal (what, "summary") && self->call)
+    {
+      g_autofree char *summary = handoff_draft_summary (self->call);
+      add_message (self, _("Assistant (offline)"), summary);
+      return;
+    }
+  add_message (self, _("Assistant"),
+               _("I am offline, so I cannot answer that. Set an AI endpoint and key in Preferences."));
+}
+
+static void
+ask (HandoffAssistantPane *self,
+     const char           *label,
+     const char           *kind)
+{
+  add_message (self, _("You"), label);
+  /* The online client (src/ai) streams here once configured. */
+  answer_offline (self, kind);
+}
+
+static void
+on_summarise_clicked (HandoffAssistantPane *self)
+{
+  ask (self, _("Summarise the call so far"), "summary");
+}
+
+static void
+on_suggest_clicked (HandoffAssistantPane *self)
+{
+  ask (self, _("Suggest a reply"), "reply");
+}
+
+static void
+on_next_clicked (HandoffAssistantPane *self)
+{
+  ask (self, _("What should I ask next?"), "next");
+}
+
+static void
+on_send_clicked (HandoffAssistantPane *self)
+{
+  g_autofree char *q = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->entry))));
+
+  if (q[0] == '\0')
+    return;
+  gtk_editable_set_text (GTK_EDITABLE (self->entry), "");
+  ask (self, q, "chat");
+}
+
+static void
+on_entity_clicked (GtkButton            *button,
+                   HandoffAssistantPane *self)
+{
+  const char *text = gtk_button_get_label (button);
+  g_autofree char *msg = g_strdup_printf (_("Copied “%s”"), text);
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", msg);
+}
+
+static gboolean
+refresh_entities_cb (gpointer user_data)
+{
+  HandoffAssistantPane *self = user_data;
+  g_autofree char *text = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  GtkWidget *child;
+
+  self->entities_idle = 0;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->entities_box))) != NULL)
+    gtk_flow_box_remove (self->entities_box, child);
+  if (self->call == NULL)
+    return G_SOURCE_REMOVE;
+  text = handoff_call_session_dup_transcript_text (self->call);
+  found = handoff_find_entities (text);
+  for (guint i = 0; i < found->len; i++)
+    {
+      GtkWidget *b = gtk_button_new_with_label (found->pdata[i]);
+      g_autofree char *tip = g_strdup_printf (_("Copy %s"), (char *) found->pdata[i]);
+
+      gtk_widget_set_tooltip_text (b, tip);
+      gtk_widget_add_css_class (b, "flat");
+      g_signal_connect (b, "clicked", G_CALLBACK (on_entity_clicked), self);
+      gtk_flow_box_append (self->entities_box, b);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->entities_expander), found->len > 0);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_transcript_changed (GListModel           *model,
+                       guint                 position,
+                       guint                 removed,
+                       guint                 added,
+                       HandoffAssistantPane *self)
+{
+  if (self->entities_idle == 0)
+    self->entities_idle = g_timeout_add (500, refresh_entities_cb, self);
+}
+
+static void
+update_online (HandoffAssistantPane *self)
+{
+  /* Online needs an endpoint in settings and a key in the keyring; the key
+   * lookup is async, so start offline and let the AI client say otherwise. */
+  gtk_widget_set_visible (GTK_WIDGET (self->offline_label), !self->online);
+}
+
+void
+handoff_assistant_pane_set_call (HandoffAssistantPane *self,
+                                 HandoffCallSession   *call)
+{
+  GtkWidget *child;
+
+  g_return_if_fail (HANDOFF_IS_ASSISTANT_PANE (self));
+
+  if (self->call)
+    g_signal_handlers_disconnect_by_data (handoff_call_session_get_transcript (self->call), self);
+  g_set_object (&self->call, call);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->messages_box))) != NULL)
+    gtk_box_remove (self->messages_box, child);
+  if (call)
+    g_signal_connect (handoff_call_session_get_transcript (call), "items-changed",
+                      G_CALLBACK (on_transcript_changed), self);
+  refresh_entities_cb (self);
+}
+
+void
+handoff_assistant_pane_set_settings (HandoffAssistantPane *self,
+                                     GSettings            *settings)
+{
+  g_return_if_fail (HANDOFF_IS_ASSISTANT_PANE (self));
+  g_set_object (&self->settings, settings);
+  update_online (self);
+}
+
+void
+handoff_assistant_pane_focus (HandoffAssistantPane *self)
+{
+  g_return_if_fail (HANDOFF_IS_ASSISTANT_PANE (self));
+  gtk_widget_grab_focus (GTK_WIDGET (self->entry));
+}
+
+static void
+handoff_assistant_pane_dispose (GObject *object)
+{
+  HandoffAssistantPane *self = HANDOFF_ASSISTANT_PANE (object);
+
+  g_clear_handle_id (&self->entities_idle, g_source_remove);
+  if (self->call)
+    g_signal_handlers_disconnect_by_data (handoff_call_session_get_transcript (self->call), self);
+  g_clear_object (&self->call);
+  g_clear_object (&self->settings);
+  gtk_widget_dispose_template (GTK_WIDGET (self), HANDOFF_TYPE_ASSISTANT_PANE);
+  G_OBJECT_CLASS (handoff_assistant_pane_parent_class)->dispose (object);
+}
+
+static void
+handoff_assistant_pane_class_init (HandoffAssistantPaneClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = handoff_assistant_pane_dispose;
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/handoff-assistant-pane.ui");
+  gtk_widget_class_bind_template_child (widget_class, HandoffAssistantPane, box);
+  gtk_widget_class_bind_template_child (widget_class, HandoffAssistantPane, offline_label);
+  gtk_widget_class_bind_template_child (widget_class, HandoffAssistantPane, scroller);
+  gtk_widget_class_bind_template_child (widget_class, HandoffAssistantPane, messages_box);
+  gtk_widget_class_bind_template_child (widget_class, HandoffAssistantPane, entry);
+  gtk_widget_class_bind_template_child (widget_class, HandoffAssistantPane, entities_box);
+  gtk_widget_class_bind_template_child (widget_class, HandoffAssistantPane, entities_expander);
+  gtk_widget_class_bind_template_callback (widget_class, on_summarise_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_suggest_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_next_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_send_clicked);
+}
+
+static void
+handoff_assistant_pane_init (HandoffAssistantPane *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_set_visible (GTK_WIDGET (self->entities_expander), FALSE);
+  update_online (self);
+}

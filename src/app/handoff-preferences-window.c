@@ -1,0 +1,257 @@
+/* handoff-preferences-window.c
+ *
+ * Settings are bound to GSettings; the AI key goes to the keyring only.
+ * Audio devices come from a GstDeviceMonitor, listed by display name.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "handoff-prefs"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <gst/gst.h>
+
+#include "handoff-preferences-window.h"
+#include "handoff-secret-store.h"
+
+struct _HandoffPreferencesWindow
+{
+  AdwPreferencesWindow parent_instance;
+
+  AdwEntryRow         *server_row;
+  GtkSpinButton       *watchdog_spin;
+  AdwActionRow        *hold_music_row;
+  AdwComboRow         *mic_row;
+  AdwComboRow         *speaker_row;
+  AdwComboRow         *backend_row;
+  GtkSwitch           *redact_switch;
+  AdwEntryRow         *ai_url_row;
+  AdwEntryRow         *ai_model_row;
+  AdwPasswordEntryRow *ai_key_row;
+
+  GSettings           *settings;
+  GtkStringList       *mics;
+  GtkStringList       *speakers;
+};
+
+G_DEFINE_FINAL_TYPE (HandoffPreferencesWindow, handoff_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
+
+static void
+on_server_apply (HandoffPreferencesWindow *self)
+{
+  const char *url = gtk_editable_get_text (GTK_EDITABLE (self->server_row));
+
+  if (!g_str_has_prefix (url, "http://") && !g_str_has_prefix (url, "https://"))
+    {
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                        adw_toast_new (_("The address must start with http:// or https://")));
+      return;
+    }
+  g_settings_set_string (self->settings, "server-url", url);
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                    adw_toast_new (_("Used the next time you sign in")));
+}
+
+static void
+on_key_saved (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(HandoffPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!handoff_secret_store_save_finish (HANDOFF_SECRET_STORE (source), result, &error))
+    adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (error->message));
+  else
+    adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                      adw_toast_new (handoff_secret_store_is_persistent (HANDOFF_SECRET_STORE (source))
+                                                     ? _("Key saved in the keyring")
+                                                     : _("No keyring: the key is kept until you quit")));
+}
+
+static void
+on_key_apply (HandoffPreferencesWindow *self)
+{
+  const char *key = gtk_editable_get_text (GTK_EDITABLE (self->ai_key_row));
+  g_autofree char *url = g_settings_get_string (self->settings, "ai-base-url");
+
+  handoff_secret_store_save_async (handoff_secret_store_get_default (), HANDOFF_SECRET_AI_KEY, url, key,
+                                   NULL, on_key_saved, g_object_ref (self));
+  gtk_editable_set_text (GTK_EDITABLE (self->ai_key_row), "");
+}
+
+static void
+update_music_row (HandoffPreferencesWindow *self)
+{
+  g_autofree char *file = g_settings_get_string (self->settings, "hold-music");
+  g_autofree char *base = file[0] ? g_path_get_basename (file) : NULL;
+
+  adw_action_row_set_subtitle (self->hold_music_row, base ? base : _("Built-in tune"));
+}
+
+static void
+on_music_chosen (GtkNativeDialog          *dialog,
+                 int                       response,
+                 HandoffPreferencesWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
+
+      g_settings_set_string (self->settings, "hold-music", path ? path : "");
+      update_music_row (self);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+on_choose_music (HandoffPreferencesWindow *self)
+{
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  chooser = gtk_file_chooser_native_new (_("Hold Music"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                         _("_Choose"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("Audio"));
+  gtk_file_filter_add_mime_type (filter, "audio/*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_music_chosen), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+on_clear_music (HandoffPreferencesWindow *self)
+{
+  g_settings_set_string (self->settings, "hold-music", "");
+  update_music_row (self);
+}
+
+static void
+fill_devices (HandoffPreferencesWindow *self)
+{
+  g_autoptr(GstDeviceMonitor) monitor = gst_device_monitor_new ();
+  GList *devices;
+
+  gtk_string_list_append (self->mics, _("System default"));
+  gtk_string_list_append (self->speakers, _("System default"));
+  gst_device_monitor_add_filter (monitor, "Audio/Source", NULL);
+  gst_device_monitor_add_filter (monitor, "Audio/Sink", NULL);
+  /* Probing is quick for PulseAudio/PipeWire and ALSA; no main-loop wait. */
+  devices = gst_device_monitor_get_devices (monitor);
+  for (GList *l = devices; l; l = l->next)
+    {
+      g_autofree char *name = gst_device_get_display_name (l->data);
+      if (gst_device_has_classes (l->data, "Audio/Source"))
+        gtk_string_list_append (self->mics, name);
+      else if (gst_device_has_classes (l->data, "Audio/Sink"))
+        gtk_string_list_append (self->speakers, name);
+    }
+  g_list_free_full (devices, gst_object_unref);
+}
+
+static void
+select_device (AdwComboRow   *row,
+               GtkStringList *list,
+               const char    *name)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (list));
+
+  adw_combo_row_set_selected (row, 0);
+  for (guint i = 1; name && *name && i < n; i++)
+    if (g_strcmp0 (gtk_string_list_get_string (list, i), name) == 0)
+      adw_combo_row_set_selected (row, i);
+}
+
+static void
+on_device_selected (AdwComboRow              *row,
+                    GParamSpec               *pspec,
+                    HandoffPreferencesWindow *self)
+{
+  GtkStringList *list = row == self->mic_row ? self->mics : self->speakers;
+  guint i = adw_combo_row_get_selected (row);
+
+  g_settings_set_string (self->settings, row == self->mic_row ? "microphone" : "speaker",
+                         i == 0 || i == GTK_INVALID_LIST_POSITION ? "" : gtk_string_list_get_string (list, i));
+}
+
+static void
+on_backend_selected (HandoffPreferencesWindow *self)
+{
+  g_settings_set_enum (self->settings, "transcription-backend", (int) adw_combo_row_get_selected (self->backend_row));
+}
+
+static void
+handoff_preferences_window_dispose (GObject *object)
+{
+  HandoffPreferencesWindow *self = HANDOFF_PREFERENCES_WINDOW (object);
+
+  g_clear_object (&self->settings);
+  g_clear_object (&self->mics);
+  g_clear_object (&self->speakers);
+  G_OBJECT_CLASS (handoff_preferences_window_parent_class)->dispose (object);
+}
+
+static void
+handoff_preferences_window_class_init (HandoffPreferencesWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = handoff_preferences_window_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/handoff-preferences-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, HandoffPreferencesWindow, server_row);
+  gtk_widget_class_bind_template_child (widget_class, HandoffPreferencesWindow, watchdog_spin);
+  gtk_widget_class_bind_template_child (widget_class, HandoffPreferencesWindow, hold_music_row);
+  gtk_widget_class_bind_template_child (widget_class, HandoffPreferencesWindow, mic_row);
+  gtk_widget_class_bind_template_child (widget_class, HandoffPreferencesWindow, speaker_row);
+  gtk_widget_class_bind_template_child (widget_class, HandoffPreferencesWindow, backend_row);
+  gtk_widget_class_bind_template_child (widget_class, HandoffPreferencesWindow, redact_switch);
+  gtk_widget_class_bind_template_child (widget_class, HandoffPreferencesWindow, ai_url_row);
+  gtk_widget_class_bind_template_child (widget_class, HandoffPreferencesWindow, ai_model_row);
+  gtk_widget_class_bind_template_child (widget_class, HandoffPreferencesWindow, ai_key_row);
+  gtk_widget_class_bind_template_callback (widget_class, on_server_apply);
+  gtk_widget_class_bind_template_callback (widget_class, on_key_apply);
+  gtk_widget_class_bind_template_callback (widget_class, on_choose_music);
+  gtk_widget_class_bind_template_callback (widget_class, on_clear_music);
+}
+
+static void
+handoff_preferences_window_init (HandoffPreferencesWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+HandoffPreferencesWindow *
+handoff_preferences_window_new (GSettings *settings)
+{
+  HandoffPreferencesWindow *self = g_object_new (HANDOFF_TYPE_PREFERENCES_WINDOW, NULL);
+  g_autofree char *url = g_settings_get_string (settings, "server-url");
+  g_autofree char *mic = g_settings_get_string (settings, "microphone");
+  g_autofree char *speaker = g_settings_get_string (settings, "speaker");
+
+  self->settings = g_object_ref (settings);
+  gtk_editable_set_text (GTK_EDITABLE (self->server_row), url);
+  g_settings_bind (settings, "hold-watchdog-seconds", gtk_spin_button_get_adjustment (self->watchdog_spin),
+                   "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "redact", self->redact_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "ai-base-url", self->ai_url_row, "text", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "ai-model", self->ai_model_row, "text", G_SETTINGS_BIND_DEFAULT);
+  adw_combo_row_set_selected (self->backend_row, g_settings_get_enum (settings, "transcription-backend"));
+  g_signal_connect_swapped (self->backend_row, "notify::selected", G_CALLBACK (on_backend_selected), self);
+
+  self->mics = gtk_string_list_new (NULL);
+  self->speakers = gtk_string_list_new (NULL);
+  fill_devices (self);
+  adw_combo_row_set_model (self->mic_row, G_LIST_MODEL (self->mics));
+  adw_combo_row_set_model (self->speaker_row, G_LIST_MODEL (self->speakers));
+  select_device (self->mic_row, self->mics, mic);
+  select_device (self->speaker_row, self->speakers, speaker);
+  g_signal_connect (self->mic_row, "notify::selected", G_CALLBACK (on_device_selected), self);
+  g_signal_connect (self->speaker_row, "notify::selected", G_CALLBACK (on_device_selected), self);
+  update_music_row (self);
+  return self;
+}

@@ -1,0 +1,199 @@
+"""Drive the real handoff windows over AT-SPI (dogtail), as ui-testing.md describes.
+
+Every window runs as its own process with its own program name (HANDOFF_PRGNAME), so
+dogtail finds it as an application. The servers are real: handoff-test-stack starts
+livekit-server (through the C harness: free ports, always stopped) and handoff-server --dev.
+A screenshot of every step goes to $HANDOFF_UI_ARTIFACTS.
+"""
+import os
+import re
+import subprocess
+import sys
+import time
+
+os.environ.setdefault("DOGTAIL_LOGGING", "0")
+from dogtail import config, tree  # noqa: E402
+
+config.searchCutoffCount = 3
+config.searchBackoffDuration = 0.3
+config.defaultDelay = 0.2
+config.actionDelay = 0.3
+config.logDebugToStdOut = False
+config.logDebugToFile = False
+
+BUILD = os.environ["HANDOFF_BUILD_ROOT"]
+ARTIFACTS = os.environ.get("HANDOFF_UI_ARTIFACTS", os.path.join(BUILD, "ui-artifacts"))
+os.makedirs(ARTIFACTS, exist_ok=True)
+
+ALICE = ("alice", "alice-demo-password", "Alice Example")
+BOB = ("bob", "bob-demo-password", "Bob Example")
+
+_procs = []
+_step = [0]
+
+
+def log(msg):
+    print(f"# {msg}", flush=True)
+
+
+class Stack:
+    """livekit-server + handoff-server --dev, stopped when closed."""
+
+    def __init__(self):
+        self.proc = subprocess.Popen([os.path.join(BUILD, "tests", "app", "handoff-test-stack")],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        values = {}
+        for _ in range(2):
+            line = self.proc.stdout.readline()
+            if not line:
+                code = self.proc.wait()
+                sys.exit(77 if code == 77 else 1)
+            key, _, value = line.strip().partition("=")
+            values[key] = value
+        self.livekit_url = values["LIVEKIT_URL"]
+        self.server_url = values["HANDOFF_SERVER_URL"]
+        log(f"servers: {self.server_url} {self.livekit_url}")
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.stdin.close()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.terminate()
+                self.proc.wait()
+
+
+def start_app(prgname, args, extra_env=None):
+    env = dict(os.environ)
+    env.pop("NO_AT_BRIDGE", None)
+    env.update({
+        "HANDOFF_PRGNAME": prgname,
+        "GTK_A11Y": "atspi",
+        "GSETTINGS_BACKEND": "memory",
+        "HANDOFF_SECRETS": "memory",
+        "GDK_BACKEND": "x11",
+    })
+    if extra_env:
+        env.update(extra_env)
+    logf = open(os.path.join(ARTIFACTS, f"{prgname}.log"), "w")
+    proc = subprocess.Popen([os.path.join(BUILD, "src", "app", "handoff")] + args,
+                            env=env, stdout=logf, stderr=subprocess.STDOUT)
+    _procs.append(proc)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            for app in tree.root.applications():
+                if app.name == prgname:
+                    return app
+        except Exception:
+            pass
+        if proc.poll() is not None:
+            raise AssertionError(f"{prgname} exited with {proc.returncode}")
+        time.sleep(0.3)
+    raise AssertionError(f"{prgname} did not appear on the accessibility bus")
+
+
+def stop_all():
+    for p in _procs:
+        if p.poll() is None:
+            p.terminate()
+    for p in _procs:
+        try:
+            p.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+
+
+def _showing(node):
+    # GTK 4.8 reports VISIBLE but never SHOWING; a widget on a hidden page
+    # (a stack child not shown, a closed revealer) has no size.
+    try:
+        w, h = node.size
+        return node.visible and w > 0 and h > 0
+    except Exception:
+        return False
+
+
+def find(app, name=None, role=None, contains=None, showing=True):
+    def pred(n):
+        try:
+            if role and n.roleName != role:
+                return False
+            if name is not None and n.name != name:
+                return False
+            if contains is not None and contains not in (n.name or ""):
+                return False
+            return not showing or _showing(n)
+        except Exception:
+            return False
+    try:
+        return app.findChildren(pred)
+    except Exception:
+        return []
+
+
+def wait_for(app, name=None, role=None, contains=None, timeout=20):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        found = find(app, name=name, role=role, contains=contains)
+        if found:
+            return found[0]
+        time.sleep(0.4)
+    labels = [n.name for n in find(app, role="label") if n.name]
+    raise AssertionError(f"waited {timeout}s for {role or 'node'} {name or contains!r}; "
+                         f"labels showing: {labels[:40]}")
+
+
+def click(app, name, role="push button", timeout=15):
+    node = wait_for(app, name=name, role=role, timeout=timeout)
+    deadline = time.time() + timeout
+    while not node.sensitive and time.time() < deadline:
+        time.sleep(0.3)
+    node.doActionNamed("click")
+    return node
+
+
+def set_text(app, label, text, timeout=15):
+    node = wait_for(app, role="text", contains=label, timeout=timeout)
+    node.text = text
+    return node
+
+
+def _window_id(title):
+    out = subprocess.run(["xwininfo", "-root", "-tree"], capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        m = re.match(r'\s*(0x[0-9a-f]+) "(.*)":', line)
+        if m and m.group(2) == title:
+            return m.group(1)
+    return None
+
+
+def shot(name, window_title=None):
+    """Screenshot of one window (by title) or the whole screen, into the artefacts."""
+    _step[0] += 1
+    path = os.path.join(ARTIFACTS, f"{_step[0]:02d}-{name}.png")
+    time.sleep(0.6)   # let animations settle
+    target = _window_id(window_title) if window_title else None
+    subprocess.run(["import", "-window", target or "root", path], check=False,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log(f"screenshot {path}")
+    return path
+
+
+def run(test):
+    """Run a test function with a fresh stack; exit status for meson."""
+    stack = None
+    try:
+        stack = Stack()
+        test(stack)
+        log("PASS")
+        return 0
+    except AssertionError as e:
+        log(f"FAIL: {e}")
+        shot("failure")
+        return 1
+    finally:
+        stop_all()
+        if stack:
+            stack.close()
