@@ -24,7 +24,6 @@
 #define DEFAULT_TIMEOUT_MS          30000
 #define DEFAULT_MAX_RETRIES         2
 #define DEFAULT_MAX_RETRY_DELAY_MS  20000
-#define BACKOFF_BASE_MS             500
 #define MAX_ERROR_BODY              (64 * 1024)
 #define MAX_ANSWER_BODY             (4 * 1024 * 1024)
 #define READ_SIZE                   16384
@@ -231,14 +230,6 @@ schedule_retry (GTask *task,
   g_source_attach (req->retry_cancel_source, g_task_get_context (task));
 }
 
-static guint
-backoff_ms (HandoffChatClient *self,
-            guint              attempt)
-{
-  guint64 delay = (guint64) BACKOFF_BASE_MS << MIN (attempt, 10u);
-
-  return (guint) MIN (delay, (guint64) self->max_retry_delay_ms);
-}
 
 static void
 handle_http_error (GTask *task)
@@ -262,7 +253,7 @@ handle_http_error (GTask *task)
       if (after < 0 || after <= self->max_retry_delay_ms)
         {
           g_error_free (error);
-          schedule_retry (task, after >= 0 ? (guint) after : backoff_ms (self, req->attempt));
+          schedule_retry (task, after >= 0 ? (guint) after : handoff_chat_wire_backoff_ms (req->attempt, self->max_retry_delay_ms));
           return;
         }
     }
@@ -293,7 +284,7 @@ handle_transport_error (GTask  *task,
   /* A retry after text was shown would repeat it. */
   if (req->text->len == 0 && req->attempt < self->max_retries)
     {
-      schedule_retry (task, backoff_ms (self, req->attempt));
+      schedule_retry (task, handoff_chat_wire_backoff_ms (req->attempt, self->max_retry_delay_ms));
       return;
     }
   detail = handoff_chat_wire_scrub (error->message, self->api_key);
@@ -529,16 +520,6 @@ start_attempt (GTask *task)
                            on_sent, g_object_ref (task));
 }
 
-static gboolean
-host_is_loopback (const char *url)
-{
-  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-  const char *host = uri ? g_uri_get_host (uri) : NULL;
-
-  return host != NULL && (strcmp (host, "localhost") == 0 || g_str_has_prefix (host, "127.")
-                          || strcmp (host, "::1") == 0 || strcmp (host, "[::1]") == 0);
-}
-
 static void
 handoff_chat_client_get_property (GObject    *object,
                                   guint       prop_id,
@@ -729,13 +710,8 @@ handoff_chat_client_is_configured (HandoffChatClient *self)
 {
   g_return_val_if_fail (HANDOFF_IS_CHAT_CLIENT (self), FALSE);
 
-  if (self->base_url == NULL || self->model == NULL || *self->model == '\0')
-    return FALSE;
-  if (!g_str_has_prefix (self->base_url, "http://") && !g_str_has_prefix (self->base_url, "https://"))
-    return FALSE;
-  if (!g_uri_is_valid (self->base_url, G_URI_FLAGS_NONE, NULL))
-    return FALSE;
-  return self->api_key != NULL || host_is_loopback (self->base_url);
+  return handoff_chat_wire_endpoint_usable (self->base_url, self->model)
+         && (self->api_key != NULL || handoff_chat_wire_is_loopback (self->base_url));
 }
 
 guint
@@ -829,7 +805,6 @@ handoff_chat_client_complete_async (HandoffChatClient   *self,
                                     gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GUri) uri = NULL;
   Request *req;
 
   g_return_if_fail (HANDOFF_IS_CHAT_CLIENT (self));
@@ -849,10 +824,7 @@ handoff_chat_client_complete_async (HandoffChatClient   *self,
   g_task_set_task_data (task, req, request_free);
 
   req->url = g_strconcat (self->base_url, "/chat/completions", NULL);
-  uri = g_uri_parse (req->url, G_URI_FLAGS_NONE, NULL);
-  if (uri == NULL || self->model == NULL || *self->model == '\0'
-      || (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0
-          && g_strcmp0 (g_uri_get_scheme (uri), "https") != 0))
+  if (!handoff_chat_wire_endpoint_usable (self->base_url, self->model))
     {
       finish_request (task, g_error_new (HANDOFF_AI_ERROR, HANDOFF_AI_ERROR_NOT_CONFIGURED,
                                          "The AI endpoint is not configured (base URL “%s”, "

@@ -354,3 +354,39 @@ handoff_chat_wire_http_error (guint       status,
                           "Unexpected answer from the AI endpoint (HTTP %u): %s", status, detail);
     }
 }
+
+/* An http(s) base URL that parses, and a model name. */
+gboolean
+handoff_chat_wire_endpoint_usable (const char *base_url,
+                                   const char *model)
+{
+  g_autoptr(GUri) uri = NULL;
+
+  if (base_url == NULL || model == NULL || *model == '\0')
+    return FALSE;
+  uri = g_uri_parse (base_url, G_URI_FLAGS_NONE, NULL);
+  return uri != NULL && g_uri_get_host (uri) != NULL && *g_uri_get_host (uri) != '\0'
+         && (g_strcmp0 (g_uri_get_scheme (uri), "http") == 0
+             || g_strcmp0 (g_uri_get_scheme (uri), "https") == 0);
+}
+
+/* llama.cpp, Ollama and similar on this machine need no key. */
+gboolean
+handoff_chat_wire_is_loopback (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  const char *host = uri ? g_uri_get_host (uri) : NULL;
+
+  return host != NULL && (strcmp (host, "localhost") == 0 || g_str_has_prefix (host, "127.")
+                          || strcmp (host, "::1") == 0);
+}
+
+/* 0.5 s, 1 s, 2 s... when the endpoint gives no Retry-After. */
+guint
+handoff_chat_wire_backoff_ms (guint attempt,
+                              guint max_ms)
+{
+  guint64 delay = (guint64) 500 << MIN (attempt, 10u);
+
+  return (guint) MIN (delay, (guint64) max_ms);
+}

@@ -54,6 +54,11 @@ gboolean handoff_chat_wire_parse_chunk    (const char         *data,
                                            char              **delta_out,
                                            char              **finish_reason_out,
                                            char              **error_message_out);
+gboolean handoff_chat_wire_endpoint_usable (const char        *base_url,
+                                            const char        *model);
+gboolean handoff_chat_wire_is_loopback    (const char         *url);
+guint    handoff_chat_wire_backoff_ms     (guint               attempt,
+                                           guint               max_ms);
 char    *handoff_chat_wire_scrub          (const char         *text,
                                            const char         *secret);
 GError  *handoff_chat_wire_http_error     (guint               status,
