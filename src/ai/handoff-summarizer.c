@@ -209,6 +209,27 @@ handoff_summarizer_set_caller (HandoffSummarizer *self,
   self->caller = g_strdup (caller);
 }
 
+static void
+on_redact_changed (GSettings         *settings,
+                   const char        *key,
+                   HandoffSummarizer *self)
+{
+  self->redact = g_settings_get_boolean (settings, "redact") ? HANDOFF_REDACT_ALL
+                                                            : HANDOFF_REDACT_NONE;
+}
+
+/* Follows the app's "redact" key (on: cards, CVVs and SSNs; off: nothing). */
+void
+handoff_summarizer_bind_settings (HandoffSummarizer *self,
+                                  GSettings         *settings)
+{
+  g_return_if_fail (HANDOFF_IS_SUMMARIZER (self));
+  g_return_if_fail (G_IS_SETTINGS (settings));
+
+  g_signal_connect_object (settings, "changed::redact", G_CALLBACK (on_redact_changed), self, 0);
+  on_redact_changed (settings, "redact", self);
+}
+
 GPtrArray *
 handoff_summarizer_build_messages (GPtrArray  *utterances,
                                    const char *notes,
@@ -261,6 +282,7 @@ handoff_summarizer_summarize_offline (HandoffSummarizer *self,
     clean_notes = handoff_redact_text (notes, self->redact, &n_notes);
   summary = handoff_offline_summarize (redacted, clean_notes, self->caller);
   handoff_summary_set_redactions (summary, n + n_notes);
+  handoff_summary_track_edits (summary);
   return summary;
 }
 
@@ -272,6 +294,7 @@ return_offline (GTask      *task,
 
   g_debug ("Transfer summary written offline: %s", why);
   handoff_summary_set_fallback_reason (job->offline, why);
+  handoff_summary_track_edits (job->offline);
   g_task_return_pointer (task, g_steal_pointer (&job->offline), g_object_unref);
 }
 
@@ -361,6 +384,7 @@ on_chat_done (GObject      *source,
   handoff_summary_set_model (summary, handoff_chat_client_get_model (HANDOFF_CHAT_CLIENT (source)));
   handoff_summary_set_fallback_reason (summary, NULL);
   handoff_summary_set_redactions (summary, handoff_summary_get_redactions (job->offline));
+  handoff_summary_track_edits (summary);
   g_task_return_pointer (task, g_steal_pointer (&summary), g_object_unref);
 }
 

@@ -27,6 +27,8 @@ void               handoff_summarizer_set_deadline_ms  (HandoffSummarizer  *self
 HandoffRedactFlags handoff_summarizer_get_redact       (HandoffSummarizer  *self);
 void               handoff_summarizer_set_redact       (HandoffSummarizer  *self,
                                                         HandoffRedactFlags  flags);
+void               handoff_summarizer_bind_settings    (HandoffSummarizer  *self,
+                                                        GSettings          *settings);
 void               handoff_summarizer_set_caller       (HandoffSummarizer  *self,
                                                         const char         *caller);
 

@@ -51,6 +51,8 @@ struct _HandoffSummary
   char                *model;
   char                *fallback_reason;
   guint                redactions;
+  gboolean             track_edits;
+  gboolean             edited;
 };
 
 G_DEFINE_FINAL_TYPE (HandoffSummary, handoff_summary, G_TYPE_OBJECT)
@@ -88,6 +90,8 @@ static void
 changed (HandoffSummary *self,
          GParamSpec     *pspec)
 {
+  if (self->track_edits && pspec != props[PROP_MODEL] && pspec != props[PROP_FALLBACK_REASON])
+    self->edited = TRUE;
   if (pspec != NULL)
     g_object_notify_by_pspec (G_OBJECT (self), pspec);
   g_signal_emit (self, signals[CHANGED], 0);
@@ -395,6 +399,10 @@ handoff_summary_new_from_json_node (JsonNode *node,
     self->source = HANDOFF_SUMMARY_SOURCE_LLM;
   handoff_summary_set_model (self, handoff_ai_json_string (object, "model"));
   handoff_summary_set_fallback_reason (self, handoff_ai_json_string (object, "fallback_reason"));
+  if (json_object_has_member (object, "edited")
+      && JSON_NODE_HOLDS_VALUE (json_object_get_member (object, "edited"))
+      && json_node_get_value_type (json_object_get_member (object, "edited")) == G_TYPE_BOOLEAN)
+    self->edited = json_object_get_boolean_member (object, "edited");
   if (json_object_has_member (object, "redactions")
       && JSON_NODE_HOLDS_VALUE (json_object_get_member (object, "redactions"))
       && json_node_get_value_type (json_object_get_member (object, "redactions")) == G_TYPE_INT64)
@@ -486,6 +494,8 @@ handoff_summary_to_json_node (HandoffSummary *self)
     }
   json_builder_set_member_name (builder, "redactions");
   json_builder_add_int_value (builder, self->redactions);
+  json_builder_set_member_name (builder, "edited");
+  json_builder_add_boolean_value (builder, self->edited);
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
 }
@@ -750,4 +760,20 @@ handoff_summary_list_to_string (HandoffSummaryList list)
 {
   g_return_val_if_fail (list < HANDOFF_SUMMARY_N_LISTS, NULL);
   return list_members[list];
+}
+
+/* From now on any change of the content marks the summary as edited by the
+ * agent (the summarizer calls this on what it returns). */
+void
+handoff_summary_track_edits (HandoffSummary *self)
+{
+  g_return_if_fail (HANDOFF_IS_SUMMARY (self));
+  self->track_edits = TRUE;
+}
+
+gboolean
+handoff_summary_get_edited (HandoffSummary *self)
+{
+  g_return_val_if_fail (HANDOFF_IS_SUMMARY (self), FALSE);
+  return self->edited;
 }

@@ -80,6 +80,9 @@ guint                handoff_summary_get_redactions     (HandoffSummary      *se
 void                 handoff_summary_set_redactions     (HandoffSummary      *self,
                                                          guint                n);
 
+void                 handoff_summary_track_edits        (HandoffSummary      *self);
+gboolean             handoff_summary_get_edited         (HandoffSummary      *self);
+
 const char          *handoff_summary_list_to_string     (HandoffSummaryList   list);
 
 G_END_DECLS

@@ -509,3 +509,18 @@ handoff_utterances_from_segments (GPtrArray *segments)
   out = finish_segments (items);
   return g_steal_pointer (&out);
 }
+
+/* The same for a GListModel of segments, such as a live transcript model. */
+GPtrArray *
+handoff_utterances_from_list_model (GListModel *segments)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n;
+
+  g_return_val_if_fail (G_IS_LIST_MODEL (segments), NULL);
+
+  n = g_list_model_get_n_items (segments);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (items, g_list_model_get_item (segments, i));
+  return handoff_utterances_from_segments (items);
+}

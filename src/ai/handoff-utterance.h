@@ -11,7 +11,7 @@
  */
 #pragma once
 
-#include <glib-object.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -46,6 +46,7 @@ GPtrArray *handoff_utterances_parse_json (const char *data,
                                           gssize      len,
                                           GError    **error);
 char      *handoff_utterances_to_text    (GPtrArray  *utterances);
-GPtrArray *handoff_utterances_from_segments (GPtrArray *segments);
+GPtrArray *handoff_utterances_from_segments   (GPtrArray  *segments);
+GPtrArray *handoff_utterances_from_list_model (GListModel *segments);
 
 G_END_DECLS

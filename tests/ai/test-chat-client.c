@@ -407,6 +407,66 @@ test_sse_parser_byte_by_byte (void)
 }
 
 static void
+test_wire_format (void)
+{
+  g_autoptr(SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) later = g_date_time_add_seconds (now, 30);
+  g_autofree char *date = soup_date_time_to_string (later, SOUP_DATE_HTTP);
+  g_autofree char *message = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *delta = NULL;
+  g_autofree char *reason = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) quota = NULL;
+  g_autofree char *scrubbed = NULL;
+  gboolean retry = TRUE;
+  gint64 ms;
+
+  g_assert_cmpint (handoff_chat_wire_retry_after_ms (headers), ==, -1);
+  soup_message_headers_replace (headers, "Retry-After", "2.5");
+  g_assert_cmpint (handoff_chat_wire_retry_after_ms (headers), ==, 2500);
+  soup_message_headers_replace (headers, "Retry-After", date);
+  ms = handoff_chat_wire_retry_after_ms (headers);
+  g_assert_cmpint (ms, >, 27000);
+  g_assert_cmpint (ms, <=, 30000);
+  soup_message_headers_replace (headers, "retry-after-ms", "120");
+  g_assert_cmpint (handoff_chat_wire_retry_after_ms (headers), ==, 120);
+
+  const char *plain = "{\"error\": \"plain text\"}";
+  const char *exhausted = "{\"error\": {\"message\": \"You exceeded your current quota\", "
+                          "\"code\": \"insufficient_quota\"}}";
+
+  handoff_chat_wire_parse_error (plain, strlen (plain), &message, &code);
+  g_assert_cmpstr (message, ==, "plain text");
+  g_assert_null (code);
+
+  g_assert_true (handoff_chat_wire_parse_chunk ("{\"choices\": [{\"delta\": {\"content\": 5}, "
+                                                "\"finish_reason\": null}], \"x_groq\": {}}",
+                                                &delta, &reason, &err));
+  g_assert_null (delta);
+  g_assert_null (reason);
+  g_assert_null (err);
+  g_assert_false (handoff_chat_wire_parse_chunk ("[1]", &delta, &reason, &err));
+
+  /* OpenAI's exhausted plan is a 429 that waiting does not fix. */
+  quota = handoff_chat_wire_http_error (429, exhausted, strlen (exhausted), "m", "u", NULL, &retry);
+  g_assert_error (quota, HANDOFF_AI_ERROR, HANDOFF_AI_ERROR_QUOTA);
+  g_assert_false (retry);
+  error = handoff_chat_wire_http_error (502, "<html>bad gateway</html>", 24, "m", "u", NULL,
+                                        &retry);
+  g_assert_error (error, HANDOFF_AI_ERROR, HANDOFF_AI_ERROR_SERVER);
+  g_assert_true (retry);
+
+  scrubbed = handoff_chat_wire_scrub ("key sk-abcdef echoed", "sk-abcdef");
+  g_assert_cmpstr (scrubbed, ==, "key [key] echoed");
+  g_assert_cmpuint (handoff_chat_wire_backoff_ms (0, 20000), ==, 500);
+  g_assert_cmpuint (handoff_chat_wire_backoff_ms (3, 20000), ==, 4000);
+  g_assert_cmpuint (handoff_chat_wire_backoff_ms (9, 20000), ==, 20000);
+}
+
+static void
 test_configuration_and_settings (void)
 {
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
@@ -455,5 +515,6 @@ main (int   argc,
   g_test_add_func ("/ai/chat/broken-streams", test_broken_streams);
   g_test_add_func ("/ai/chat/unreachable", test_unreachable);
   g_test_add_func ("/ai/chat/configuration", test_configuration_and_settings);
+  g_test_add_func ("/ai/chat/wire-format", test_wire_format);
   return g_test_run ();
 }

@@ -4,6 +4,8 @@
  */
 #define G_LOG_DOMAIN "test-summary"
 
+#include "config.h"
+
 #include <string.h>
 
 #include "handoff-ai-error.h"
@@ -420,6 +422,36 @@ test_summary_json_and_edit (void)
 }
 
 static void
+test_edits_and_settings (void)
+{
+  g_autoptr(GPtrArray) utterances = load_fixture ("billing-double-charge.txt");
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(HandoffSummarizer) summarizer = handoff_summarizer_new (NULL);
+  g_autoptr(HandoffSummary) summary = NULL;
+  g_autoptr(HandoffSummary) plain = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *plain_json = NULL;
+
+  handoff_summarizer_bind_settings (summarizer, settings);
+  g_assert_cmpint (handoff_summarizer_get_redact (summarizer), ==, HANDOFF_REDACT_ALL);
+  summary = handoff_summarizer_summarize_offline (summarizer, utterances, NULL);
+  g_assert_false (handoff_summary_get_edited (summary));
+  handoff_summary_append (summary, HANDOFF_SUMMARY_NEXT_STEPS, "Call back at 5pm");
+  g_assert_true (handoff_summary_get_edited (summary));
+  json = handoff_summary_to_json (summary, FALSE);
+  g_assert_nonnull (strstr (json, "\"edited\":true"));
+  g_assert_nonnull (strstr (json, "Call back at 5pm"));
+
+  /* The agent turned redaction off in the preferences. */
+  g_settings_set_boolean (settings, "redact", FALSE);
+  g_assert_cmpint (handoff_summarizer_get_redact (summarizer), ==, HANDOFF_REDACT_NONE);
+  plain = handoff_summarizer_summarize_offline (summarizer, utterances, NULL);
+  plain_json = handoff_summary_to_json (plain, FALSE);
+  g_assert_cmpuint (handoff_summary_get_redactions (plain), ==, 0);
+  g_settings_reset (settings, "redact");
+}
+
+static void
 test_summary_validation (void)
 {
   static const char * const bad[] = {
@@ -487,5 +519,6 @@ main (int   argc,
   g_test_add_func ("/ai/summary/entities", test_entities);
   g_test_add_func ("/ai/summary/json-and-edit", test_summary_json_and_edit);
   g_test_add_func ("/ai/summary/validation", test_summary_validation);
+  g_test_add_func ("/ai/summary/edits-and-settings", test_edits_and_settings);
   return g_test_run ();
 }
