@@ -30,6 +30,7 @@ static int warmup_ms = 5000;
 static int resource_seconds = 60;
 static gboolean skip_latency;
 static gboolean skip_resources;
+static gboolean cross;
 static char *kinds_arg;
 
 #define BURST_PERIOD_MS 700.0
@@ -97,11 +98,15 @@ spawn (HandoffTestLivekit  *lk,
  * NAN when the call failed. */
 static double
 latency_call (HandoffTestLivekit  *lk,
-              HandoffTestPeerKind  kind,
+              HandoffTestPeerKind  tx_kind,
+              HandoffTestPeerKind  rx_kind,
               int                  call,
               GArray              *pooled)
 {
-  g_autofree char *room = g_strdup_printf ("lat-%s-%d", kind_name (kind), call);
+  g_autofree char *label = tx_kind == rx_kind
+                           ? g_strdup (kind_name (tx_kind))
+                           : g_strdup_printf ("%s→%s", kind_name (tx_kind), kind_name (rx_kind));
+  g_autofree char *room = g_strdup_printf ("lat-%s-%s-%d", kind_name (tx_kind), kind_name (rx_kind), call);
   g_autofree char *bursts = g_strdup_printf ("%d", n_bursts);
   g_autofree char *warmup = g_strdup_printf ("%d", warmup_ms);
   const char *rx_args[] = { "--report-ms", "600000", NULL };
@@ -119,10 +124,10 @@ latency_call (HandoffTestLivekit  *lk,
   guint missed = 0;
   double median;
 
-  rx = spawn (lk, kind, room, "rx", rx_args);
+  rx = spawn (lk, rx_kind, room, "rx", rx_args);
   if (rx == NULL || (joined_rx = wait_event (rx, "joined", NULL, 60000)) == NULL)
     return NAN;
-  tx = spawn (lk, kind, room, "tx", tx_args);
+  tx = spawn (lk, tx_kind, room, "tx", tx_args);
   if (tx == NULL || (joined_tx = wait_event (tx, "joined", NULL, 60000)) == NULL)
     return NAN;
   done = wait_event (tx, "bursts-done", NULL,
@@ -180,13 +185,13 @@ latency_call (HandoffTestLivekit  *lk,
     }
   g_array_sort (latencies, compare_doubles);
   median = percentile (latencies, 50);
-  printf ("  call %d %-8s %3u/%u bursts heard   p50 %6.1f ms   p95 %6.1f ms   min %6.1f   max %6.1f\n",
-          call, kind_name (kind), latencies->len, sends->len, median, percentile (latencies, 95),
+  printf ("  call %d %-16s %3u/%u bursts heard   p50 %6.1f ms   p95 %6.1f ms   min %6.1f   max %6.1f\n",
+          call, label, latencies->len, sends->len, median, percentile (latencies, 95),
           latencies->len ? g_array_index (latencies, double, 0) : NAN,
           latencies->len ? g_array_index (latencies, double, latencies->len - 1) : NAN);
-  fflush (stdout);
   if (missed > 0 || (int) sends->len < n_bursts)
     printf ("    (%u bursts not heard, %u of %d sent)\n", missed, sends->len, n_bursts);
+  fflush (stdout);
   return latencies->len > 0 ? median : NAN;
 }
 
@@ -214,7 +219,7 @@ run_latency (HandoffTestLivekit  *lk,
       {
         /* Alternate which kind goes first, so neither always runs on a warmer machine. */
         guint k = (call % 2 == 0) ? n_kinds - 1 - j : j;
-        double median = latency_call (lk, kinds[k], call, pooled[k]);
+        double median = latency_call (lk, kinds[k], kinds[k], call, pooled[k]);
 
         if (!isnan (median))
           g_array_append_val (medians[k], median);
@@ -238,6 +243,21 @@ run_latency (HandoffTestLivekit  *lk,
     {
       g_array_unref (pooled[k]);
       g_array_unref (medians[k]);
+    }
+}
+
+/* Each client measured against the other: a check that both sides' clocks
+ * (epoch ms in both processes) and onset detectors agree. */
+static void
+run_cross (HandoffTestLivekit *lk)
+{
+  printf ("\nAcross clients (%d calls each way)\n", n_calls);
+  for (int call = 1; call <= n_calls; call++)
+    {
+      g_autoptr(GArray) scratch = g_array_new (FALSE, FALSE, sizeof (double));
+
+      latency_call (lk, HANDOFF_TEST_PEER_HANDOFF, HANDOFF_TEST_PEER_BROWSER, call, scratch);
+      latency_call (lk, HANDOFF_TEST_PEER_BROWSER, HANDOFF_TEST_PEER_HANDOFF, call, scratch);
     }
 }
 
@@ -318,6 +338,7 @@ main (int   argc,
     { "resource-seconds", 0, 0, G_OPTION_ARG_INT, &resource_seconds, "Length of the measured call", "S" },
     { "skip-latency", 0, 0, G_OPTION_ARG_NONE, &skip_latency, "Only CPU and memory", NULL },
     { "skip-resources", 0, 0, G_OPTION_ARG_NONE, &skip_resources, "Only latency", NULL },
+    { "cross", 0, 0, G_OPTION_ARG_NONE, &cross, "Also handoff→browser and browser→handoff", NULL },
     { "kinds", 0, 0, G_OPTION_ARG_STRING, &kinds_arg, "handoff,browser (default both)", "LIST" },
     { NULL }
   };
@@ -360,6 +381,8 @@ main (int   argc,
 
   if (!skip_latency)
     run_latency (lk, kinds, n_kinds, lat);
+  if (cross && n_kinds == 2)
+    run_cross (lk);
   if (!skip_resources)
     {
       printf ("\nOne participant of a %d s two-party call (both send a tone, each hears the other)\n",

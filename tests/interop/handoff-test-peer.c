@@ -144,14 +144,22 @@ on_line (GObject      *source,
     }
   else
     {
+      const char *name;
+
       ev.object = json_object_ref (json_node_get_object (node));
+      name = json_object_get_string_member_with_default (ev.object, "event", "");
+      /* The test log tells what each peer went through; the frequent
+       * measurements only when asked. */
+      if (g_getenv ("HANDOFF_TEST_PEER_VERBOSE") != NULL
+          || (g_strcmp0 (name, "heard") != 0 && g_strcmp0 (name, "onset") != 0
+              && g_strcmp0 (name, "burst") != 0))
+        g_printerr ("[%s] %s\n", self->identity, line);
       g_array_append_val (self->events, ev);
       g_ptr_array_add (self->event_objects, json_object_ref (ev.object));
-      if (g_strcmp0 (json_object_get_string_member_with_default (ev.object, "event", ""), "error") == 0)
+      if (g_strcmp0 (name, "error") == 0)
         {
           g_free (self->last_error);
           self->last_error = g_strdup (json_object_get_string_member_with_default (ev.object, "message", "?"));
-          g_printerr ("[%s] error: %s\n", self->identity, self->last_error);
         }
     }
   read_next_line (self);
