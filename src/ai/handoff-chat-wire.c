@@ -181,7 +181,7 @@ handoff_chat_wire_parse_error (const char *data,
   if (data == NULL || len == 0 || !json_parser_load_from_data (parser, data, len, NULL))
     return;
   root = json_parser_get_root (parser);
-  if (!JSON_NODE_HOLDS_OBJECT (root))
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return;
   object = json_node_get_object (root);
   if (json_object_has_member (object, "error"))
@@ -223,6 +223,7 @@ handoff_chat_wire_parse_chunk (const char *data,
   *finish_reason_out = NULL;
   *error_message_out = NULL;
   if (!json_parser_load_from_data (parser, data, -1, NULL)
+      || json_parser_get_root (parser) == NULL
       || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return FALSE;
   chunk = json_node_get_object (json_parser_get_root (parser));
@@ -262,6 +263,7 @@ handoff_chat_wire_parse_answer (const char *data,
   const char *content = NULL;
 
   if (!json_parser_load_from_data (parser, data, len, NULL)
+      || json_parser_get_root (parser) == NULL
       || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       g_set_error_literal (error, HANDOFF_AI_ERROR, HANDOFF_AI_ERROR_INVALID_RESPONSE,

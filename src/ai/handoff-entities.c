@@ -274,7 +274,8 @@ static void
 extract_into (Found      *found,
               const char *raw)
 {
-  g_autofree char *text = handoff_text_spoken_digits (raw);
+  g_autofree char *valid = g_utf8_make_valid (raw, -1);
+  g_autofree char *text = handoff_text_spoken_digits (valid);
 
   g_array_set_size (found->taken, 0);
   scan (found, text, email_pattern, FALSE, HANDOFF_ENTITY_EMAIL);

@@ -163,9 +163,16 @@ handoff_redact_text (const char         *text,
     {
       if (n_redacted)
         *n_redacted = 0;
-      return g_strdup (text);
+      return g_utf8_make_valid (text, -1);
     }
-  work = handoff_text_spoken_digits (text);
+  /* GRegex wants UTF-8; text from a command line or a file may not be. */
+  if (!g_utf8_validate (text, -1, NULL))
+    {
+      g_autofree char *valid = g_utf8_make_valid (text, -1);
+      work = handoff_text_spoken_digits (valid);
+    }
+  else
+    work = handoff_text_spoken_digits (text);
   /* Cards first, so a CVV pattern never eats a card's first group. */
   if (flags & HANDOFF_REDACT_CARDS)
     {

@@ -73,7 +73,7 @@ clean (const char *text)
 
   if (text == NULL)
     return NULL;
-  copy = g_strstrip (g_strdup (text));
+  copy = g_strstrip (g_utf8_make_valid (text, -1));
   if (*copy == '\0')
     return NULL;
   if (g_utf8_strlen (copy, -1) > HANDOFF_SUMMARY_MAX_CHARS)
@@ -425,6 +425,12 @@ handoff_summary_new_from_json (const char *data,
     {
       g_set_error (error, HANDOFF_AI_ERROR, HANDOFF_AI_ERROR_INVALID_RESPONSE,
                    "The summary is not valid JSON: %s", local_error->message);
+      return NULL;
+    }
+  if (json_parser_get_root (parser) == NULL)
+    {
+      g_set_error_literal (error, HANDOFF_AI_ERROR, HANDOFF_AI_ERROR_INVALID_RESPONSE,
+                           "The summary is empty");
       return NULL;
     }
   return handoff_summary_new_from_json_node (json_parser_get_root (parser), error);

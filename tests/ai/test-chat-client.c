@@ -449,6 +449,11 @@ test_wire_format (void)
   g_assert_null (reason);
   g_assert_null (err);
   g_assert_false (handoff_chat_wire_parse_chunk ("[1]", &delta, &reason, &err));
+  g_assert_false (handoff_chat_wire_parse_chunk ("", &delta, &reason, &err));
+  g_assert_null (handoff_chat_wire_parse_answer ("  ", 2, NULL));
+  g_clear_pointer (&message, g_free);
+  handoff_chat_wire_parse_error ("  ", 2, &message, &code);
+  g_assert_null (message);
 
   /* OpenAI's exhausted plan is a 429 that waiting does not fix. */
   quota = handoff_chat_wire_http_error (429, exhausted, strlen (exhausted), "m", "u", NULL, &retry);

@@ -502,6 +502,94 @@ test_summary_validation (void)
                                   -1), <=, HANDOFF_SUMMARY_MAX_CHARS);
 }
 
+/* Mutated fixtures and summaries: every call either works or says why;
+ * nothing crashes, warns or leaks (this also runs under ASan). */
+static void
+test_garbage_in (void)
+{
+  static const char * const names[] = { "billing-double-charge.txt", "internet-outage.json",
+                                        "account-locked.txt", "damaged-delivery.txt" };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (4);
+  g_autoptr(GPtrArray) seeds = g_ptr_array_new_with_free_func (g_free);
+  guint parsed = 0, refused = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_test_build_filename (G_TEST_DIST, "ai", "fixtures", names[i], NULL);
+      char *data = NULL;
+
+      g_assert_true (g_file_get_contents (path, &data, NULL, NULL));
+      g_ptr_array_add (seeds, data);
+    }
+  {
+    g_autoptr(GPtrArray) u = load_fixture (names[0]);
+    g_autoptr(HandoffSummary) s = handoff_offline_summarize (u, NULL, NULL);
+    g_ptr_array_add (seeds, handoff_summary_to_json (s, FALSE));
+  }
+
+  for (guint iter = 0; iter < 600; iter++)
+    {
+      const char *seed = g_ptr_array_index (seeds, iter % seeds->len);
+      g_autoptr(GString) s = g_string_new (seed);
+      guint edits = g_rand_int_range (rand, 1, 8);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) u = NULL;
+      g_autoptr(HandoffSummary) summary = NULL;
+      g_autofree char *redacted = NULL;
+      g_autoptr(GPtrArray) entities = NULL;
+
+      for (guint e = 0; e < edits && s->len > 0; e++)
+        {
+          gsize at = g_rand_int_range (rand, 0, s->len);
+
+          switch (g_rand_int_range (rand, 0, 4))
+            {
+            case 0:
+              s->str[at] = (char) g_rand_int_range (rand, 1, 256);
+              break;
+            case 1:
+              g_string_truncate (s, at);
+              break;
+            case 2:
+              g_string_insert (s, at, (const char *[]) { "{", "]", "\"", ":", "\n", "\\u0000",
+                                                         "4539 1488 0343 6467", "null",
+                                                         "[00:0" }[g_rand_int_range (rand, 0, 9)]);
+              break;
+            default:
+              {
+                gsize n = g_rand_int_range (rand, 1, 40);
+                g_string_erase (s, at, MIN (s->len - at, n));
+              }
+              break;
+            }
+        }
+
+      u = handoff_utterances_parse (s->str, s->len, &error);
+      if (u == NULL)
+        {
+          g_assert_error (error, HANDOFF_AI_ERROR, HANDOFF_AI_ERROR_INVALID_INPUT);
+          refused++;
+        }
+      else
+        {
+          g_autoptr(HandoffSummary) offline = handoff_offline_summarize (u, s->str, NULL);
+          g_autofree char *json = handoff_summary_to_json (offline, FALSE);
+
+          g_assert_true (g_utf8_validate (json, -1, NULL));
+          parsed++;
+        }
+      g_clear_error (&error);
+      summary = handoff_summary_new_from_json (s->str, s->len, &error);
+      g_assert_true ((summary == NULL) == (error != NULL));
+      redacted = handoff_redact_text (s->str, HANDOFF_REDACT_ALL, NULL);
+      g_assert_true (g_utf8_validate (redacted, -1, NULL));
+      entities = handoff_entities_extract (s->str);
+    }
+  g_test_message ("mutated inputs: %u parsed, %u refused with an error", parsed, refused);
+  g_assert_cmpuint (parsed, >, 0);
+  g_assert_cmpuint (refused, >, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -520,5 +608,6 @@ main (int   argc,
   g_test_add_func ("/ai/summary/json-and-edit", test_summary_json_and_edit);
   g_test_add_func ("/ai/summary/validation", test_summary_validation);
   g_test_add_func ("/ai/summary/edits-and-settings", test_edits_and_settings);
+  g_test_add_func ("/ai/summary/garbage-in", test_garbage_in);
   return g_test_run ();
 }
