@@ -18,11 +18,6 @@
   "connected_at - COALESCE(consulting_at, accepted_at) AS consult_ms, " \
   "ended_at - created_at AS total_ms"
 
-#define LIST_WHERE \
-  " FROM transfers WHERE (?1 IS NULL OR from_agent_id = ?1 OR to_agent_id = ?1) " \
-  "AND (?2 IS NULL OR state = ?2) AND (?3 IS NULL OR created_at >= ?3) " \
-  "AND (?4 IS NULL OR created_at < ?4)"
-
 static const char *
 query_param (HandoffCtx *ctx,
              const char *name)
@@ -76,13 +71,6 @@ time_param (HandoffCtx *ctx,
   }
 }
 
-static GVariant *
-maybe_int (gboolean has,
-           gint64   value)
-{
-  return g_variant_new_maybe (G_VARIANT_TYPE_INT64, has ? g_variant_new_int64 (value) : NULL);
-}
-
 void
 handoff_route_transfers_list (HandoffCtx *ctx)
 {
@@ -91,6 +79,11 @@ handoff_route_transfers_list (HandoffCtx *ctx)
   const char *outcome = query_param (ctx, "outcome");
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) reply = json_object_new ();
+  g_autoptr(GString) where = g_string_new (" FROM transfers WHERE 1");
+  g_autoptr(GPtrArray) params = g_ptr_array_new ();
+  g_autofree char *count_sql = NULL;
+  g_autofree char *list_sql = NULL;
+  GVariant *count_params, *list_params;
   JsonArray *rows;
   guint64 limit, offset;
   gboolean has_since, has_until;
@@ -107,19 +100,58 @@ handoff_route_transfers_list (HandoffCtx *ctx)
       || !time_param (ctx, "since", &has_since, &since)
       || !time_param (ctx, "until", &has_until, &until))
     return;
-  total = handoff_store_query_int (store, "SELECT count(*)" LIST_WHERE,
-                                   g_variant_new ("(msms@mx@mx)", agent, outcome,
-                                                  maybe_int (has_since, since),
-                                                  maybe_int (has_until, until)), 0, &error);
-  rows = error ? NULL : handoff_store_query (store,
-                                             "SELECT " LIST_COLUMNS LIST_WHERE
-                                             " ORDER BY created_at DESC, id DESC "
-                                             "LIMIT ?5 OFFSET ?6",
-                                             g_variant_new ("(msms@mx@mxxx)", agent, outcome,
-                                                            maybe_int (has_since, since),
-                                                            maybe_int (has_until, until),
-                                                            (gint64) limit, (gint64) offset),
-                                             &error);
+
+  /* Only the filters given, so SQLite can walk an index; at most 16 distinct
+   * statements, each prepared once. Values are always bound, never pasted. */
+  if (agent != NULL)
+    {
+      g_string_append (where, " AND (from_agent_id = ? OR to_agent_id = ?)");
+      g_ptr_array_add (params, g_variant_new_string (agent));
+      g_ptr_array_add (params, g_variant_new_string (agent));
+    }
+  if (outcome != NULL)
+    {
+      g_string_append (where, " AND state = ?");
+      g_ptr_array_add (params, g_variant_new_string (outcome));
+    }
+  if (has_since)
+    {
+      g_string_append (where, " AND created_at >= ?");
+      g_ptr_array_add (params, g_variant_new_int64 (since));
+    }
+  if (has_until)
+    {
+      g_string_append (where, " AND created_at < ?");
+      g_ptr_array_add (params, g_variant_new_int64 (until));
+    }
+  count_sql = g_strconcat ("SELECT count(*)", where->str, NULL);
+  list_sql = g_strconcat ("SELECT " LIST_COLUMNS, where->str,
+                          " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?", NULL);
+  for (guint i = 0; i < params->len; i++)
+    g_variant_ref_sink (g_ptr_array_index (params, i));
+  count_params = g_variant_new_tuple ((GVariant **) params->pdata, params->len);
+  g_ptr_array_add (params, g_variant_ref_sink (g_variant_new_int64 ((gint64) limit)));
+  g_ptr_array_add (params, g_variant_ref_sink (g_variant_new_int64 ((gint64) offset)));
+  list_params = g_variant_new_tuple ((GVariant **) params->pdata, params->len);
+  for (guint i = 0; i < params->len; i++)
+    g_variant_unref (g_ptr_array_index (params, i));
+
+  if (agent == NULL && !has_since && !has_until)
+    {
+      g_variant_unref (g_variant_ref_sink (count_params));
+      total = handoff_store_query_int (store,
+                                       "SELECT coalesce(sum(n), 0) FROM transfer_counts "
+                                       "WHERE ?1 IS NULL OR state = ?1",
+                                       g_variant_new ("(ms)", outcome), 0, &error);
+    }
+  else
+    total = handoff_store_query_int (store, count_sql, count_params, 0, &error);
+  if (error != NULL)
+    {
+      g_variant_unref (g_variant_ref_sink (list_params));
+      return handoff_reply_error (ctx, error);
+    }
+  rows = handoff_store_query (store, list_sql, list_params, &error);
   if (rows == NULL)
     return handoff_reply_error (ctx, error);
   json_object_set_array_member (reply, "transfers", rows);

@@ -19,7 +19,7 @@ struct _HandoffStore {
   GObject parent_instance;
 
   sqlite3 *db;
-  GHashTable *statements;   /* sql (static string) -> sqlite3_stmt */
+  GHashTable *statements;   /* sql -> prepared sqlite3_stmt, kept for reuse */
 };
 
 G_DEFINE_TYPE (HandoffStore, handoff_store, G_TYPE_OBJECT)
@@ -49,11 +49,26 @@ static const char *schema =
   "  notes TEXT NOT NULL DEFAULT '', urgent INTEGER NOT NULL DEFAULT 0, rating INTEGER,"
   "  rating_comment TEXT, created_at INTEGER NOT NULL, offer_expires_at INTEGER,"
   "  accepted_at INTEGER, consulting_at INTEGER, connected_at INTEGER, ended_at INTEGER);"
-  "CREATE INDEX IF NOT EXISTS transfers_created ON transfers (created_at);"
+  "CREATE INDEX IF NOT EXISTS transfers_created ON transfers (created_at, id);"
   "CREATE INDEX IF NOT EXISTS transfers_from ON transfers (from_agent_id, created_at);"
   "CREATE INDEX IF NOT EXISTS transfers_to ON transfers (to_agent_id, created_at);"
   "CREATE INDEX IF NOT EXISTS transfers_state ON transfers (state, created_at);"
   "CREATE INDEX IF NOT EXISTS transfers_call ON transfers (call_id);"
+  /* Counts by state, kept by triggers, so the history's unfiltered total does
+   * not scan the table. */
+  "CREATE TABLE IF NOT EXISTS transfer_counts (state TEXT PRIMARY KEY, n INTEGER NOT NULL);"
+  "INSERT INTO transfer_counts SELECT state, count(*) FROM transfers "
+  "  WHERE NOT EXISTS (SELECT 1 FROM transfer_counts) GROUP BY state;"
+  "CREATE TRIGGER IF NOT EXISTS transfers_counted_insert AFTER INSERT ON transfers BEGIN"
+  "  INSERT INTO transfer_counts (state, n) VALUES (NEW.state, 1)"
+  "    ON CONFLICT (state) DO UPDATE SET n = n + 1; END;"
+  "CREATE TRIGGER IF NOT EXISTS transfers_counted_delete AFTER DELETE ON transfers BEGIN"
+  "  UPDATE transfer_counts SET n = n - 1 WHERE state = OLD.state; END;"
+  "CREATE TRIGGER IF NOT EXISTS transfers_counted_update AFTER UPDATE OF state ON transfers"
+  "  WHEN OLD.state != NEW.state BEGIN"
+  "  UPDATE transfer_counts SET n = n - 1 WHERE state = OLD.state;"
+  "  INSERT INTO transfer_counts (state, n) VALUES (NEW.state, 1)"
+  "    ON CONFLICT (state) DO UPDATE SET n = n + 1; END;"
   "CREATE TABLE IF NOT EXISTS events ("
   "  seq INTEGER PRIMARY KEY AUTOINCREMENT, agent_id TEXT NOT NULL, type TEXT NOT NULL,"
   "  time INTEGER NOT NULL, data TEXT NOT NULL);"
@@ -150,7 +165,7 @@ prepare (HandoffStore *self,
           sql_error (self, error);
           return NULL;
         }
-      g_hash_table_insert (self->statements, (gpointer) sql, stmt);
+      g_hash_table_insert (self->statements, g_strdup (sql), stmt);
     }
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
@@ -388,7 +403,7 @@ finalize_statement (gpointer stmt)
 static void
 handoff_store_init (HandoffStore *self)
 {
-  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, finalize_statement);
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement);
 }
 
 HandoffStore *

@@ -341,6 +341,25 @@ test_transfer_decline_and_timeout (void)
     g_assert_cmpuint (status, ==, 200);
     g_assert_cmpint (json_object_get_int_member (json_node_get_object (r), "total"), ==, 1);
   }
+  {
+    g_autofree char *path = g_strdup_printf ("/api/v1/transfers?agent=%s&limit=1", f.carol_id);
+    g_autoptr(JsonNode) all = http (&f, "GET", "/api/v1/transfers", f.alice, NULL, NULL, &status);
+    g_autoptr(JsonNode) carol = http (&f, "GET", path, f.alice, NULL, NULL, &status);
+    JsonArray *rows = json_object_get_array_member (json_node_get_object (carol), "transfers");
+
+    g_assert_cmpint (json_object_get_int_member (json_node_get_object (all), "total"), ==, 2);
+    g_assert_cmpint (json_object_get_int_member (json_node_get_object (carol), "total"), ==, 1);
+    g_assert_cmpuint (json_array_get_length (rows), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (rows, 0),
+                                                    "id"), ==, second);
+  }
+  {
+    g_autoptr(JsonNode) r = http (&f, "GET", "/api/v1/transfers?outcome=declined&limit=1&offset=1",
+                                  f.alice, NULL, NULL, &status);
+    g_assert_cmpint (json_object_get_int_member (json_node_get_object (r), "total"), ==, 1);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                        json_node_get_object (r), "transfers")), ==, 0);
+  }
   events_close (a);
   fixture_stop (&f);
 }
