@@ -361,6 +361,9 @@ handoff_text_spoken_digits (const char *text)
           if (q == w || (w > text && g_ascii_isalnum (w[-1]))
               || (d = digit_word (w, q - w)) < 0)
             break;
+          /* "Oh, one two three four" starts with an exclamation, not a zero. */
+          if (digits->len == 0 && q - w == 2 && g_ascii_tolower (*w) == 'o')
+            break;
           g_string_append_c (digits, '0' + d);
           run_end = q;
           while (*q == ' ' || *q == ',' || *q == '-')

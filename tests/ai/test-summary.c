@@ -373,6 +373,11 @@ test_entities (void)
   g_assert_true (entity_found (e, HANDOFF_ENTITY_DATE, "last Tuesday"));
   g_assert_true (entity_found (e, HANDOFF_ENTITY_ORDER, "44129"));
   g_assert_cmpuint (none->len, ==, 0);
+  {
+    g_autofree char *spoken = handoff_text_spoken_digits ("Oh, one two three four; "
+                                                          "nine oh oh one, someone two");
+    g_assert_cmpstr (spoken, ==, "Oh, 1234; 9001, someone two");
+  }
 }
 
 static void
