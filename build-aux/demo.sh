@@ -1,25 +1,98 @@
 #!/usr/bin/env bash
-# The main job: a local livekit-server --dev and the programs built so far.
-# Stops everything it started on Ctrl+C.
+# The main job (`build-aux/dev.sh run`): a local livekit-server --dev,
+# handoff-server --dev with the demo agents alice and bob, and three windows
+# on this desktop: a caller (whose voice is a scripted complaint spoken by
+# espeak-ng) and the two agents, signed in. Ctrl+C stops everything.
+#
+#   HANDOFF_DEMO_VOICE=0     the caller uses the real microphone instead
+#   HANDOFF_DEMO_TONES=1     every party is a test tone (caller 440 Hz, Alice
+#                            550 Hz, Bob 660 Hz) instead of microphones
+#   HANDOFF_DEMO_PORT=8080   handoff-server's port
 set -euo pipefail
-build=${1:-build}
+build=$(cd "${1:-build}" && pwd)
+demo="$build/demo"
+port=${HANDOFF_DEMO_PORT:-8080}
+server_url="http://127.0.0.1:$port"
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+cleanup() {
+  trap - EXIT INT TERM
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
 trap cleanup EXIT INT TERM
+mkdir -p "$demo"
 
-echo "[demo] starting livekit-server --dev on ws://127.0.0.1:7880 (keys devkey: secret)"
-livekit-server --dev --bind 127.0.0.1 >"$build/livekit-dev.log" 2>&1 &
+wait_http() {   # url what
+  for _ in $(seq 1 150); do curl -fsS "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done
+  echo "[demo] $2 did not come up; see $demo/*.log" >&2
+  exit 1
+}
+
+echo "[demo] livekit-server --dev on ws://127.0.0.1:7880"
+livekit-server --dev --bind 127.0.0.1 >"$demo/livekit.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 1 100); do curl -fsS http://127.0.0.1:7880/ >/dev/null 2>&1 && break; sleep 0.1; done
+wait_http http://127.0.0.1:7880/ livekit-server
 
-if [ -x "$build/src/server/handoff-server" ]; then
-  echo "[demo] starting handoff-server --dev on http://127.0.0.1:8080"
-  "$build/src/server/handoff-server" --dev >"$build/handoff-server-dev.log" 2>&1 &
-  pids+=($!)
+echo "[demo] handoff-server --dev on $server_url (agents alice and bob)"
+# A fresh store each run: the demo starts with no history.
+rm -f "$demo/handoff-server.db" "$demo/handoff-server.db-wal" "$demo/handoff-server.db-shm"
+"$build/src/server/handoff-server" --dev --port "$port" --database "$demo/handoff-server.db" \
+  >"$demo/handoff-server.log" 2>&1 &
+pids+=($!)
+wait_http "$server_url/healthz" handoff-server
+
+if [ ! -x "$build/src/app/handoff" ] || [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+  echo "[demo] no display (or no app built): servers only. Agents: alice / alice-demo-password,"
+  echo "       bob / bob-demo-password at $server_url. Ctrl+C stops."
+  wait -n "${pids[@]}"
+  exit 0
 fi
-if [ -x "$build/src/app/handoff" ] && [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
-  "$build/src/app/handoff" &
-  pids+=($!)
+
+# The caller's voice: a scripted complaint, with pauses, mixed over silence so
+# the track stays live after the script ends.
+voice_src=""
+if [ "${HANDOFF_DEMO_VOICE:-1}" != 0 ] && command -v espeak-ng >/dev/null; then
+  espeak-ng -v en-us -s 140 -g 8 -w "$demo/caller.wav" \
+    "Hello? Hi, my name is Carol Jones. I am calling because I was charged twice for my order,
+     order number O R D 4 4 1 1. The two charges were on the twentieth of November, forty nine
+     dollars ninety each. My email is carol dot jones at example dot com.
+     I already tried the refund form on your website but it said my order could not be found.
+     Can you please refund the second charge? I would also like to know why this happened." 2>/dev/null
+  voice_src="filesrc location=$demo/caller.wav ! wavparse ! audioconvert ! audioresample ! audio/x-raw,rate=48000,channels=1 ! m."
 fi
-echo "[demo] running; logs in $build/*.log; Ctrl+C stops everything"
+tone() { echo "audiotestsrc is-live=true wave=sine freq=$1 volume=0.3 ! audio/x-raw,rate=48000,channels=1"; }
+mix() {  # silence + optional file branch
+  echo "audiotestsrc is-live=true wave=silence ! audio/x-raw,rate=48000,channels=1 ! audiomixer name=m ! audioconvert ! audioresample ! audio/x-raw,rate=48000,channels=1 $1"
+}
+
+caller_env=(HANDOFF_PRGNAME=handoff-caller)
+alice_env=(HANDOFF_PRGNAME=handoff-alice HANDOFF_PASSWORD=alice-demo-password)
+bob_env=(HANDOFF_PRGNAME=handoff-bob HANDOFF_PASSWORD=bob-demo-password)
+if [ "${HANDOFF_DEMO_TONES:-0}" = 1 ]; then
+  caller_env+=("HANDOFF_AUDIO_SRC=$(tone 440)")
+  alice_env+=("HANDOFF_AUDIO_SRC=$(tone 550)")
+  bob_env+=("HANDOFF_AUDIO_SRC=$(tone 660)")
+elif [ -n "$voice_src" ]; then
+  caller_env+=("HANDOFF_AUDIO_SRC=$(mix "$voice_src")")
+fi
+# Demo sessions are not written to the keyring.
+common_env=(HANDOFF_SECRETS=memory GSETTINGS_SCHEMA_DIR="$build/data")
+
+env "${common_env[@]}" "${alice_env[@]}" "$build/src/app/handoff" --server "$server_url" --sign-in alice \
+  >"$demo/alice.log" 2>&1 &
+pids+=($!)
+env "${common_env[@]}" "${bob_env[@]}" "$build/src/app/handoff" --server "$server_url" --sign-in bob \
+  >"$demo/bob.log" 2>&1 &
+pids+=($!)
+env "${common_env[@]}" "${caller_env[@]}" "$build/src/app/handoff" --caller --server "$server_url" \
+  --name "Carol Jones" --reason "I was charged twice for order ORD-4411" >"$demo/caller.log" 2>&1 &
+pids+=($!)
+
+cat <<TXT
+[demo] three windows are open:
+  "Call Support"            the caller (Carol). Press Call.
+  "Handoff — Alice Example"  agent A: Accept Call, then Transfer… (Ctrl+T) to Bob
+  "Handoff — Bob Example"    agent B: Accept Transfer, Ready; Alice: Connect, Leave Call
+[demo] logs in $demo; Ctrl+C stops everything
+TXT
 wait -n "${pids[@]}"

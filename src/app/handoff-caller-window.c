@@ -153,7 +153,7 @@ on_call_clicked (HandoffCallerWindow *self)
   gtk_label_set_text (self->status_label, _("Connecting…"));
   adw_status_page_set_title (self->status_page, "");
   gtk_stack_set_visible_child_name (self->stack, "call");
-  g_object_unref (g_steal_pointer (&self->client));
+  g_clear_object (&self->client);
   self->client = handoff_server_client_new (handoff_application_get_server_url (self->app));
   media = handoff_media_factory_create ();
   handoff_call_session_place_async (self->client, name, reason, media, self->cancellable,

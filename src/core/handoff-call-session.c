@@ -173,11 +173,14 @@ void
 handoff_call_session_set_state (HandoffCallSession *self,
                                 HandoffCallState    state)
 {
+  g_autoptr(HandoffCallSession) keep = NULL;
   gboolean holding;
 
   g_return_if_fail (HANDOFF_IS_CALL_SESSION (self));
   if (self->state == state)
     return;
+  /* A handler of notify::state may drop the last reference. */
+  keep = g_object_ref (self);
   if (self->state == HANDOFF_CALL_ENDED || self->state == HANDOFF_CALL_FAILED)
     return;   /* final */
 
@@ -665,7 +668,10 @@ void
 handoff_call_session_end (HandoffCallSession *self,
                           const char         *outcome)
 {
+  g_autoptr(HandoffCallSession) keep = NULL;
+
   g_return_if_fail (HANDOFF_IS_CALL_SESSION (self));
+  keep = g_object_ref (self);
 
   if (self->state == HANDOFF_CALL_ENDED || self->state == HANDOFF_CALL_FAILED)
     return;

@@ -216,10 +216,13 @@ static void
 set_state (HandoffTransferSession *self,
            HandoffTransferState    state)
 {
+  g_autoptr(HandoffTransferSession) keep = NULL;
   HandoffCallState call_state = HANDOFF_CALL_TALKING;
 
   if (self->state == state)
     return;
+  /* A handler may drop the last reference while we still notify. */
+  keep = g_object_ref (self);
   /* Terminal states stay. */
   if (self->state == HANDOFF_TRANSFER_COMPLETED || self->state == HANDOFF_TRANSFER_ENDED)
     return;

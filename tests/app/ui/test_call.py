@@ -1,0 +1,44 @@
+"""A caller calls; Alice is offered the call, accepts; both windows say so; the caller hangs up."""
+import sys
+
+import handoff_ui as ui
+
+
+def test(stack):
+    alice = ui.start_app("handoff-alice", ["--server", stack.server_url, "--sign-in", "alice"],
+                         {"HANDOFF_PASSWORD": ui.ALICE[1],
+                          "HANDOFF_AUDIO_SRC": "audiotestsrc is-live=true wave=sine freq=550"})
+    ui.wait_for(alice, contains="You are available", role="label")
+
+    caller = ui.start_app("handoff-caller", ["--caller", "--server", stack.server_url],
+                          {"HANDOFF_AUDIO_SRC": "audiotestsrc is-live=true wave=sine freq=440"})
+    ui.wait_for(caller, name="Talk to Us", role="label")
+    # An empty name is refused with a reason.
+    ui.click(caller, "Call")
+    ui.wait_for(caller, name="Please enter your name", role="label")
+    ui.set_text(caller, "Your name", "Carol Jones")
+    ui.set_text(caller, "Reason for calling", "I was charged twice for order ORD-4411")
+    ui.shot("caller-form", "Call Support")
+    ui.click(caller, "Call")
+    ui.wait_for(caller, name="Waiting for an agent…", role="label")
+    ui.shot("caller-waiting", "Call Support")
+
+    ui.wait_for(alice, name="Incoming call from Carol Jones", role="label", timeout=30)
+    ui.wait_for(alice, name="I was charged twice for order ORD-4411", role="label")
+    ui.shot("agent-offer", "Handoff — Alice Example")
+    ui.click(alice, "Accept Call")
+    ui.wait_for(alice, name="Talking to Carol Jones", role="label", timeout=30)
+    ui.shot("agent-talking", "Handoff — Alice Example")
+
+    ui.wait_for(caller, contains="Talking to", role="label", timeout=30)
+    ui.shot("caller-talking", "Call Support")
+
+    ui.click(caller, "Hang Up")
+    ui.wait_for(caller, name="Call Ended", role="label")
+    ui.shot("caller-ended", "Call Support")
+    # The server tells Alice; she is free again.
+    ui.wait_for(alice, name="No Call", role="label", timeout=30)
+    ui.shot("agent-after-call", "Handoff — Alice Example")
+
+
+sys.exit(ui.run(test))
