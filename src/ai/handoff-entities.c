@@ -62,7 +62,8 @@ static const char *kw_pattern =
   "\\b(account|acct|customer|membership|member|policy|order|ticket|case|claim|incident|reference"
   "|ref|confirmation|booking|tracking|invoice|serial)"
   "(?:\\s+(?:number|no\\.?|num|id|code))?\\s*(?:#|:)?\\s*(?:(?:is|was|it's|its)\\s+)?"
-  "(?:number\\s+)?(?:ending\\s+(?:in\\s+)?)?#?((?=[A-Za-z0-9-]*\\d)[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){3,})";
+  "(?:number\\s+)?(?:ending\\s+(?:in\\s+)?)?#?"
+  "((?=[A-Za-z0-9-]*\\d)[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){3,})";
 static const char *prefix_pattern =
   "\\b(ORD|ACCT|ACC|TKT|TCK|INC|CASE|CS|REF|INV)[-#]?\\d[A-Z0-9]{2,}\\b";
 static const char *email_pattern =
@@ -77,7 +78,8 @@ static const char *date_pattern =
   "|(?:last|next|this)\\s+(?:" DAYS "|week|month)"
   "|" DAYS "|yesterday|today|tomorrow)\\b";
 static const char *phone_pattern =
-  "(?<![\\w+])(?:\\+\\d{1,3}[\\s.-]?)?(?:\\(\\d{2,4}\\)\\s?|\\d{2,5}[\\s.-])\\d{3,4}[\\s.-]?\\d{3,4}"
+  "(?<![\\w+])(?:\\+\\d{1,3}[\\s.-]?)?(?:\\(\\d{2,4}\\)\\s?|\\d{2,5}[\\s.-])"
+  "\\d{3,4}[\\s.-]?\\d{3,4}"
   "(?![\\w])";
 
 HandoffEntity *
@@ -149,7 +151,8 @@ overlaps (Found *found,
           int    end)
 {
   for (guint i = 0; i + 1 < found->taken->len; i += 2)
-    if (start < g_array_index (found->taken, int, i + 1) && end > g_array_index (found->taken, int, i))
+    if (start < g_array_index (found->taken, int, i + 1)
+        && end > g_array_index (found->taken, int, i))
       return TRUE;
   return FALSE;
 }

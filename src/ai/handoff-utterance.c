@@ -137,7 +137,8 @@ split_speaker (const char  *line,
   const char *colon = strchr (line, ':');
   guint words = 1;
 
-  if (colon == NULL || colon == line || colon - line > 40 || !g_unichar_isalpha (g_utf8_get_char (line)))
+  if (colon == NULL || colon == line || colon - line > 40
+      || !g_unichar_isalpha (g_utf8_get_char (line)))
     return FALSE;
   for (const char *p = line; p < colon; p++)
     {

@@ -190,10 +190,10 @@ test_endpoint_failure (void)
 
   handoff_assistant_set_transcript (assistant, utterances);
   g_signal_connect (assistant, "notify::online", G_CALLBACK (on_notify), &online_changes);
-  handoff_test_chat_server_push_error (server, 401, "{\"error\": {\"message\": \"Invalid API Key\"}}",
-                                       NULL);
-  handoff_test_chat_server_push_error (server, 401, "{\"error\": {\"message\": \"Invalid API Key\"}}",
-                                       NULL);
+  handoff_test_chat_server_push_error (server, 401,
+                                       "{\"error\": {\"message\": \"Invalid API Key\"}}", NULL);
+  handoff_test_chat_server_push_error (server, 401,
+                                       "{\"error\": {\"message\": \"Invalid API Key\"}}", NULL);
   handoff_test_chat_server_push_reply (server, "Back online.", 4, 1, 1);
 
   ask (assistant, NULL, HANDOFF_ASSISTANT_PROMPT_SUGGEST_REPLY, &reply);

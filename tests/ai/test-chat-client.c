@@ -96,8 +96,8 @@ complete (HandoffChatClient *client,
 static HandoffChatClient *
 client_for (HandoffTestChatServer *server)
 {
-  HandoffChatClient *client = handoff_chat_client_new (handoff_test_chat_server_get_base_url (server),
-                                                       "standin-model", KEY);
+  HandoffChatClient *client =
+    handoff_chat_client_new (handoff_test_chat_server_get_base_url (server), "standin-model", KEY);
 
   handoff_chat_client_set_timeout_ms (client, 5000);
   return client;

@@ -14,7 +14,8 @@
 #define KEY "gsk-test-key-42"
 
 static const char *good_answer =
-  "```json\n{\n  \"reason\": \"Charged twice for order ORD-48213 and wants the duplicate refunded.\",\n"
+  "```json\n{\n  \"reason\": \"Charged twice for order ORD-48213 and wants the duplicate "
+  "refunded.\",\n"
   "  \"customer\": \"\",\n  \"sentiment\": \"frustrated (third call about it)\",\n"
   "  \"key_facts\": [\"Order placed March 3rd\", \"Two charges of $89.99 on March 4th\"],\n"
   "  \"identifiers\": [{\"type\": \"order\", \"value\": \"ORD-48213\"},"
@@ -186,8 +187,8 @@ test_errors_fall_back (void)
   g_autoptr(HandoffChatClient) no_key = handoff_chat_client_new (NULL, NULL, NULL);
   g_autoptr(HandoffSummarizer) unconfigured = handoff_summarizer_new (no_key);
 
-  handoff_test_chat_server_push_error (server, 401, "{\"error\": {\"message\": \"Invalid API Key\"}}",
-                                       NULL);
+  handoff_test_chat_server_push_error (server, 401,
+                                       "{\"error\": {\"message\": \"Invalid API Key\"}}", NULL);
   expect_offline (server, summarizer, "refused the API key");
   expect_offline (NULL, offline, "no AI endpoint");
   expect_offline (NULL, unconfigured, "no AI endpoint");

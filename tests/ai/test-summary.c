@@ -122,8 +122,9 @@ static void
 test_offline_deterministic_and_notes (void)
 {
   g_autoptr(GPtrArray) utterances = load_fixture ("account-locked.txt");
-  g_autoptr(HandoffSummary) a = handoff_offline_summarize (utterances, "VIP customer\n\nsecond line", NULL);
-  g_autoptr(HandoffSummary) b = handoff_offline_summarize (utterances, "VIP customer\n\nsecond line", NULL);
+  const char *notes = "VIP customer\n\nsecond line";
+  g_autoptr(HandoffSummary) a = handoff_offline_summarize (utterances, notes, NULL);
+  g_autoptr(HandoffSummary) b = handoff_offline_summarize (utterances, notes, NULL);
   g_autoptr(GPtrArray) empty = handoff_utterances_new ();
   g_autoptr(HandoffSummary) none = handoff_offline_summarize (empty, NULL, NULL);
   g_autofree char *ja = handoff_summary_to_json (a, FALSE);
@@ -358,8 +359,8 @@ test_entities (void)
     "reach me at John.Doe@Example.org or +44 20 7946 0958, or (555) 867-5309. It cost $1,249.50 "
     "on March 3rd, 2025 and again 12/01/2024 and last Tuesday. My case is nothing. "
     "The order number is four four one two nine.");
-  g_autoptr(GPtrArray) none = handoff_entities_extract ("Hello, my order is late and my account was "
-                                                        "hacked.");
+  g_autoptr(GPtrArray) none =
+    handoff_entities_extract ("Hello, my order is late and my account was hacked.");
 
   g_assert_true (entity_found (e, HANDOFF_ENTITY_ACCOUNT, "AB-77120"));
   g_assert_true (entity_found (e, HANDOFF_ENTITY_ORDER, "55012"));
@@ -470,8 +471,9 @@ test_summary_validation (void)
     "{\"reason\": 42}",
     "not json",
   };
-  g_autoptr(GString) many = g_string_new ("{\"reason\": \"r\", \"sentiment\": {\"label\": \"calm\"}, "
-                                          "\"key_facts\": [");
+  g_autoptr(GString) many =
+    g_string_new ("{\"reason\": \"r\", \"sentiment\": {\"label\": \"calm\"}, \"key_facts\": [");
+  g_autofree char *long_fact = g_strnfill (2 * HANDOFF_SUMMARY_MAX_CHARS, 'x');
   g_autoptr(HandoffSummary) bounded = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -484,18 +486,7 @@ test_summary_validation (void)
       g_assert_error (e, HANDOFF_AI_ERROR, HANDOFF_AI_ERROR_INVALID_RESPONSE);
     }
   for (guint i = 0; i < 50; i++)
-    g_string_append_printf (many, "%s\"fact %u %s\"", i ? "," : "", i,
-                            i == 0 ? "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-                                     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-                                     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-                                     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-                                     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-                                     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-                                     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-                                     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-                                     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-                                     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-                                   : "");
+    g_string_append_printf (many, "%s\"fact %u %s\"", i ? "," : "", i, i == 0 ? long_fact : "");
   g_string_append (many, "]}");
   bounded = handoff_summary_new_from_json (many->str, -1, &error);
   g_assert_no_error (error);

@@ -36,7 +36,8 @@ typedef struct {
 } Run;
 
 static const char *answer_json =
-  "{\n  \"reason\": \"The caller was charged twice for order ORD-48213 ($89.99 each, March 4th) and "
+  "{\n  \"reason\": \"The caller was charged twice for order ORD-48213 ($89.99 each, March 4th) "
+  "and "
   "wants the duplicate charge refunded quickly; she needs the money for rent.\",\n"
   "  \"customer\": \"\",\n  \"sentiment\": \"frustrated (third call about the same charge)\",\n"
   "  \"key_facts\": [\"Order ORD-48213 placed on March 3rd\", \"Two charges of $89.99 on March "
@@ -205,8 +206,8 @@ main (int   argc,
                                                                               NULL);
           ms[i] = (g_get_monotonic_time () - start) / 1000.0;
         }
-      printf ("  offline summary %-26s (%2u utterances): median %.2f ms over %u runs\n", fixtures[f],
-              utterances->len, median (ms, n), n);
+      printf ("  offline summary %-26s (%2u utterances): median %.2f ms over %u runs\n",
+              fixtures[f], utterances->len, median (ms, n), n);
     }
   return 0;
 }
