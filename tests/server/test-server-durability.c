@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <string.h>
 
+#include "handoff-store.h"
 #include "server-fixture.h"
 
 typedef struct {
@@ -383,6 +384,165 @@ test_dev_mode (void)
   g_free (f.base);
 }
 
+static gboolean
+accept_any_certificate (SoupMessage          *msg,
+                        GTlsCertificate      *certificate,
+                        GTlsCertificateFlags  errors,
+                        gpointer              user_data)
+{
+  /* The test's own self-signed certificate; checked by fingerprint below. */
+  *(GTlsCertificate **) user_data = g_object_ref (certificate);
+  return TRUE;
+}
+
+static void
+test_tls (void)
+{
+  g_autofree char *cert = g_build_filename (test_dir, "cert.pem", NULL);
+  g_autofree char *key = g_build_filename (test_dir, "key.pem", NULL);
+  g_autofree char *ini = g_build_filename (test_dir, "tls.ini", NULL);
+  g_autofree char *db = g_build_filename (test_dir, "tls.db", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+  g_autofree char *base = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *plain_url = NULL;
+  g_autoptr(GSubprocess) server = NULL;
+  g_autoptr(GSubprocess) gen = NULL;
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 10, NULL);
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(SoupMessage) plain = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GBytes) plain_body = NULL;
+  g_autoptr(GTlsCertificate) seen = NULL;
+  g_autoptr(GTlsCertificate) ours = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (openssl == NULL)
+    {
+      g_test_skip ("openssl not installed");
+      return;
+    }
+  gen = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                          &error, openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                          "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1",
+                          NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (gen, NULL, &error));
+  text = g_strdup_printf ("[server]\nport=0\ndatabase=%s\ntls_certificate=%s\ntls_key=%s\n"
+                          "[livekit]\nurl=ws://127.0.0.1:1\napi_key=k\n"
+                          "api_secret=tls-test-secret-0123456789abcdef0123\n", db, cert, key);
+  g_assert_true (g_file_set_contents (ini, text, -1, NULL));
+  {
+    const char *argv[] = { binary (), "--config", ini, NULL };
+    g_autoptr(GDataInputStream) lines = NULL;
+    g_autofree char *line = NULL;
+
+    server = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+    g_assert_no_error (error);
+    lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+    line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+    g_assert_nonnull (line);
+    g_assert_true (g_str_has_prefix (line, "handoff-server listening on https://127.0.0.1:"));
+    base = g_strdup (line + strlen ("handoff-server listening on "));
+  }
+  url = g_strconcat (base, "/healthz", NULL);
+  msg = soup_message_new ("GET", url);
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_any_certificate), &seen);
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  ours = g_tls_certificate_new_from_file (cert, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (seen);
+  g_assert_true (g_tls_certificate_is_same (seen, ours));
+
+  /* Plain HTTP on the TLS port gets nothing useful. */
+  plain_url = g_strconcat ("http://", base + strlen ("https://"), "/healthz", NULL);
+  plain = soup_message_new ("GET", plain_url);
+  plain_body = soup_session_send_and_read (session, plain, NULL, NULL);
+  g_assert_cmpuint (soup_message_get_status (plain), !=, 200);
+
+  g_subprocess_send_signal (server, SIGTERM);
+  g_assert_true (g_subprocess_wait_check (server, NULL, &error));
+}
+
+static void
+test_agent_commands (void)
+{
+  g_autofree char *db = g_build_filename (test_dir, "agents.db", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  int status;
+
+  {
+    const char *argv[] = { binary (), "--database", db, "agent", "add", "dora", "--name",
+                           "Dora D", "--skills", "billing, spanish", "--languages", "es,en",
+                           NULL };
+    g_autoptr(GSubprocess) p = run_binary (argv, "dora-password-1\n", &out, &err, &status);
+    g_assert_cmpint (status, ==, 0);
+  }
+  {
+    /* twice: refused, the first one stays */
+    const char *argv[] = { binary (), "--database", db, "agent", "add", "dora", NULL };
+    g_autofree char *o = NULL, *e = NULL;
+    g_autoptr(GSubprocess) p = run_binary (argv, "other\n", &o, &e, &status);
+    g_assert_cmpint (status, ==, 2);
+    g_assert_nonnull (strstr (e, "exists"));
+  }
+  {
+    const char *argv[] = { binary (), "--database", db, "agent", "add", "Bad Name", NULL };
+    g_autofree char *o = NULL, *e = NULL;
+    g_autoptr(GSubprocess) p = run_binary (argv, "pw\n", &o, &e, &status);
+    g_assert_cmpint (status, ==, 2);
+  }
+  {
+    const char *argv[] = { binary (), "--database", db, "agent", "list", NULL };
+    g_autofree char *o = NULL, *e = NULL;
+    g_autoptr(GSubprocess) p = run_binary (argv, NULL, &o, &e, &status);
+    g_autoptr(JsonNode) list = json_from_string (o, NULL);
+    JsonObject *dora;
+
+    g_assert_cmpint (status, ==, 0);
+    g_assert_nonnull (list);
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (list)), ==, 1);
+    dora = json_array_get_object_element (json_node_get_array (list), 0);
+    g_assert_cmpstr (json_object_get_string_member (dora, "display_name"), ==, "Dora D");
+    g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (dora, "skills"),
+                                                    1), ==, "spanish");
+    g_assert_null (strstr (o, "password"));
+    g_assert_null (strstr (o, "$y$"));
+  }
+  {
+    const char *argv[] = { binary (), "--database", db, "agent", "passwd", "dora", NULL };
+    g_autofree char *o = NULL, *e = NULL;
+    g_autoptr(GSubprocess) p = run_binary (argv, "dora-password-2\n", &o, &e, &status);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HandoffStore) store = NULL;
+    g_autoptr(JsonObject) row = NULL;
+
+    g_assert_cmpint (status, ==, 0);
+    store = handoff_store_new (db, FALSE, &error);
+    g_assert_no_error (error);
+    row = handoff_store_query_one (store, "SELECT password_hash AS h FROM agents", NULL, NULL);
+    /* stored as yescrypt, never plain */
+    g_assert_true (g_str_has_prefix (json_object_get_string_member (row, "h"), "$y$"));
+    g_assert_null (strstr (json_object_get_string_member (row, "h"), "dora-password"));
+  }
+  {
+    const char *argv[] = { binary (), "--database", db, "agent", "remove", "dora", NULL };
+    const char *again[] = { binary (), "--database", db, "agent", "remove", "dora", NULL };
+    g_autofree char *o = NULL, *e = NULL, *o2 = NULL, *e2 = NULL;
+    g_autoptr(GSubprocess) p = run_binary (argv, NULL, &o, &e, &status);
+    g_autoptr(GSubprocess) p2 = NULL;
+
+    g_assert_cmpint (status, ==, 0);
+    p2 = run_binary (again, NULL, &o2, &e2, &status);
+    g_assert_cmpint (status, ==, 2);
+    g_assert_nonnull (strstr (e2, "dora"));
+  }
+}
+
 /* Runs last: everything the binary logged across the tests above. */
 static void
 test_log_has_no_secrets (void)
@@ -429,6 +589,8 @@ main (int    argc,
   g_test_add_func ("/server/durability/sigterm-graceful", test_sigterm_graceful);
   g_test_add_func ("/server/durability/bad-config-exits", test_bad_config_exits);
   g_test_add_func ("/server/durability/dev-mode", test_dev_mode);
+  g_test_add_func ("/server/durability/tls", test_tls);
+  g_test_add_func ("/server/durability/agent-commands", test_agent_commands);
   g_test_add_func ("/server/durability/log-has-no-secrets", test_log_has_no_secrets);
   rc = g_test_run ();
   fixture_livekit_free ();

@@ -279,6 +279,21 @@ test_transfer_complete (void)
     g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (
                        o, "time_to_accept_ms"), "count"), ==, 1);
   }
+  {
+    /* Prometheus text: HELP/TYPE lines and the counters this flow moved. */
+    g_autofree char *url = g_strconcat (f.base, "/metrics", NULL);
+    g_autofree char *type = NULL;
+    g_autoptr(GBytes) body = http_raw (&f, "GET", url, NULL, NULL, NULL, &status, &type);
+    g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+
+    g_assert_cmpuint (status, ==, 200);
+    g_assert_cmpstr (type, ==, "text/plain");
+    g_assert_nonnull (strstr (text, "# TYPE handoff_transfers_ended_total counter\n"));
+    g_assert_nonnull (strstr (text, "handoff_transfers_ended_total{outcome=\"completed\"} 1\n"));
+    g_assert_nonnull (strstr (text, "handoff_transfers_created_total 1\n"));
+    g_assert_nonnull (strstr (text, "handoff_calls_created_total 1\n"));
+    g_assert_nonnull (strstr (text, "handoff_event_streams 2\n"));
+  }
   events_close (a);
   events_close (b);
   fixture_stop (&f);
