@@ -13,6 +13,7 @@ typedef enum {
   STEP_ERROR,
   STEP_HANG,
   STEP_RAW_SSE,
+  STEP_JSON,
 } StepKind;
 
 typedef struct {
@@ -298,7 +299,8 @@ handle_chat (SoupServer        *server,
   switch (step->kind)
     {
     case STEP_REPLY:
-      if (stream)
+    case STEP_JSON:
+      if (stream && step->kind == STEP_REPLY)
         start_writer (self, msg, reply_pieces (step->text, step->delta_chars), step->first_ms,
                       step->interval_ms);
       else
@@ -404,6 +406,17 @@ handoff_test_chat_server_push_reply (HandoffTestChatServer *self,
   step->delta_chars = MAX (delta_chars, 1);
   step->first_ms = first_ms;
   step->interval_ms = interval_ms;
+  g_ptr_array_add (self->steps, step);
+}
+
+void
+handoff_test_chat_server_push_reply_json (HandoffTestChatServer *self,
+                                          const char            *text)
+{
+  Step *step = g_new0 (Step, 1);
+
+  step->kind = STEP_JSON;
+  step->text = g_strdup (text);
   g_ptr_array_add (self->steps, step);
 }
 

@@ -37,6 +37,10 @@ void handoff_test_chat_server_push_reply  (HandoffTestChatServer *self,
                                            guint                  delta_chars,
                                            guint                  first_ms,
                                            guint                  interval_ms);
+/* Answers @text as one JSON completion even when a stream was asked for (as
+ * some servers do). */
+void handoff_test_chat_server_push_reply_json (HandoffTestChatServer *self,
+                                               const char            *text);
 /* Answers @status with @json_body; @retry_after (nullable) as the Retry-After header. */
 void handoff_test_chat_server_push_error  (HandoffTestChatServer *self,
                                            guint                  status,

@@ -145,6 +145,7 @@ test_plain_answer (void)
   g_autoptr(HandoffTestChatServer) server = handoff_test_chat_server_new ();
   g_autoptr(HandoffChatClient) client = client_for (server);
   g_auto(Run) run = { 0 };
+  g_auto(Run) ignored = { 0 };
   JsonObject *body;
 
   handoff_test_chat_server_push_reply (server, "{\"ok\": true}", 4, 1, 1);
@@ -153,6 +154,14 @@ test_plain_answer (void)
   g_assert_cmpstr (run.text, ==, "{\"ok\": true}");
   body = json_node_get_object (handoff_test_chat_server_get_request (server, 0)->body);
   g_assert_false (json_object_get_boolean_member (body, "stream"));
+  /* A server that ignores "stream": the answer still arrives, as one delta. */
+  handoff_test_chat_server_push_reply_json (server, "one piece");
+  complete (client, HANDOFF_CHAT_STREAM, NULL, &ignored);
+  g_assert_no_error (ignored.error);
+  g_assert_cmpstr (ignored.text, ==, "one piece");
+  g_assert_cmpstr (ignored.streamed->str, ==, "one piece");
+  g_assert_cmpuint (ignored.n_deltas, ==, 1);
+
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (body,
                                                                                  "response_format"),
                                                   "type"), ==, "json_object");
