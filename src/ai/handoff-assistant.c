@@ -36,6 +36,7 @@ struct _HandoffAssistant
   HandoffChatClient *client;
   HandoffRedactFlags redact;
   GPtrArray         *transcript;   /* HandoffUtterance, redacted */
+  GListModel        *model;        /* nullable: the live transcript to read at each question */
   GPtrArray         *history;      /* HandoffChatMessage */
   char              *failure;      /* why the last request failed, until one succeeds */
 };
@@ -117,6 +118,7 @@ handoff_assistant_dispose (GObject *object)
   HandoffAssistant *self = HANDOFF_ASSISTANT (object);
 
   g_clear_object (&self->client);
+  g_clear_object (&self->model);
 
   G_OBJECT_CLASS (handoff_assistant_parent_class)->dispose (object);
 }
@@ -206,6 +208,32 @@ handoff_assistant_set_transcript (HandoffAssistant *self,
 
   g_ptr_array_unref (self->transcript);
   self->transcript = handoff_redact_utterances (utterances, self->redact, NULL);
+}
+
+/**
+ * handoff_assistant_set_transcript_model:
+ * @model: (nullable): a #GListModel of segments (stt's HandoffTranscript, or
+ *   core's HandoffTranscriptSegment objects)
+ */
+void
+handoff_assistant_set_transcript_model (HandoffAssistant *self,
+                                        GListModel       *model)
+{
+  g_return_if_fail (HANDOFF_IS_ASSISTANT (self));
+  g_return_if_fail (model == NULL || G_IS_LIST_MODEL (model));
+
+  g_set_object (&self->model, model);
+}
+
+static void
+refresh_transcript (HandoffAssistant *self)
+{
+  g_autoptr(GPtrArray) utterances = NULL;
+
+  if (self->model == NULL)
+    return;
+  utterances = handoff_utterances_from_list_model (self->model);
+  handoff_assistant_set_transcript (self, utterances);
 }
 
 gboolean
@@ -401,6 +429,7 @@ ask_common (HandoffAssistant    *self,
 
   g_task_set_source_tag (task, handoff_assistant_ask_async);
   g_task_set_task_data (task, ask, ask_free);
+  refresh_transcript (self);
 
   /* A failed endpoint is tried again on the next question: networks come back. */
   if (self->client == NULL || !handoff_chat_client_is_configured (self->client))

@@ -31,6 +31,9 @@ void              handoff_assistant_set_redact         (HandoffAssistant       *
 /* (element-type HandoffUtterance) copied and redacted; call again as the transcript grows */
 void              handoff_assistant_set_transcript     (HandoffAssistant       *self,
                                                         GPtrArray              *utterances);
+/* Follows a live transcript model (e.g. HandoffTranscript): read at each question. */
+void              handoff_assistant_set_transcript_model (HandoffAssistant     *self,
+                                                          GListModel           *model);
 gboolean          handoff_assistant_get_online         (HandoffAssistant       *self);
 const char       *handoff_assistant_get_offline_reason (HandoffAssistant       *self);
 /* (element-type HandoffChatMessage) the conversation so far, oldest first */

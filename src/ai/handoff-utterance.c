@@ -134,8 +134,12 @@ split_speaker (const char  *line,
                char       **speaker,
                const char **text)
 {
-  const char *colon = strchr (line, ':');
+  const char *colon = strstr (line, ": ");
   guint words = 1;
+
+  /* "Caller:" alone on its line; identities such as "agent:alice" keep their colon. */
+  if (colon == NULL && g_str_has_suffix (line, ":"))
+    colon = line + strlen (line) - 1;
 
   if (colon == NULL || colon == line || colon - line > 40
       || !g_unichar_isalpha (g_utf8_get_char (line)))
@@ -144,7 +148,7 @@ split_speaker (const char  *line,
     {
       if (*p == ' ')
         words++;
-      if (*p == '[' || *p == ']' || *p == '"' || *p == '?' || *p == '!' || *p == '.')
+      if (*p == '[' || *p == ']' || *p == '"' || *p == '?' || *p == '!')
         return FALSE;
     }
   if (words > 4 || (colon[1] != ' ' && colon[1] != '\t' && colon[1] != '\0'))

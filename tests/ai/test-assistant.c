@@ -9,6 +9,7 @@
 #include "handoff-ai-error.h"
 #include "handoff-assistant.h"
 #include "handoff-test-chat-server.h"
+#include "handoff-transcript.h"
 #include "handoff-utterance.h"
 
 typedef struct {
@@ -214,6 +215,42 @@ test_endpoint_failure (void)
   g_assert_cmpuint (online_changes, ==, 2);
 }
 
+/* The assistant reads the live transcript at each question. */
+static void
+test_live_transcript (void)
+{
+  g_autoptr(HandoffTestChatServer) server = handoff_test_chat_server_new ();
+  g_autoptr(HandoffChatClient) client =
+    handoff_chat_client_new (handoff_test_chat_server_get_base_url (server), "m", "k-123456");
+  g_autoptr(HandoffAssistant) assistant = handoff_assistant_new (client);
+  g_autoptr(HandoffTranscript) transcript = handoff_transcript_new ();
+  g_autoptr(HandoffSegment) first = handoff_segment_new ("caller", "TR_c", "c1",
+                                                         "My router keeps rebooting.", 1000, 2000,
+                                                         TRUE);
+  g_autoptr(HandoffSegment) later = handoff_segment_new ("caller", "TR_c", "c2",
+                                                         "Now the lights are off too.", 5000,
+                                                         6000, TRUE);
+  g_auto(Run) one = { 0 };
+  g_auto(Run) two = { 0 };
+  JsonArray *messages;
+
+  handoff_assistant_set_transcript_model (assistant, G_LIST_MODEL (transcript));
+  handoff_transcript_add_segment (transcript, first);
+  handoff_test_chat_server_push_reply (server, "Ask about the lights.", 4, 1, 1);
+
+  ask (assistant, NULL, HANDOFF_ASSISTANT_PROMPT_NEXT_QUESTION, &one);
+  g_assert_no_error (one.error);
+  messages = sent_messages (server, 0);
+  g_assert_nonnull (strstr (content (messages, 1, "system"), "keeps rebooting"));
+  g_assert_null (strstr (content (messages, 1, "system"), "lights are off"));
+
+  handoff_transcript_add_segment (transcript, later);
+  ask (assistant, "And now?", -1, &two);
+  g_assert_no_error (two.error);
+  messages = sent_messages (server, 1);
+  g_assert_nonnull (strstr (content (messages, 1, "system"), "lights are off"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -223,5 +260,6 @@ main (int   argc,
   g_test_add_func ("/ai/assistant/memory-and-context", test_memory_and_context);
   g_test_add_func ("/ai/assistant/offline", test_offline);
   g_test_add_func ("/ai/assistant/endpoint-failure", test_endpoint_failure);
+  g_test_add_func ("/ai/assistant/live-transcript", test_live_transcript);
   return g_test_run ();
 }

@@ -13,6 +13,7 @@
 #include "handoff-offline-summarizer.h"
 #include "handoff-redact.h"
 #include "handoff-segment.h"
+#include "handoff-transcript.h"
 #include "handoff-summarizer.h"
 #include "handoff-summary.h"
 #include "handoff-utterance.h"
@@ -304,6 +305,73 @@ test_transcript_from_segments (void)
       g_assert_cmpfloat (((HandoffUtterance *) from_json->pdata[i])->start, ==,
                          ((HandoffUtterance *) u->pdata[i])->start);
     }
+}
+
+static void
+add_segment (HandoffTranscript *transcript,
+             const char        *identity,
+             const char        *id,
+             const char        *text,
+             gint64             start_ms,
+             gboolean           final)
+{
+  g_autoptr(HandoffSegment) segment = handoff_segment_new (identity, "TR_x", id, text, start_ms,
+                                                           start_ms + 900, final);
+  handoff_transcript_add_segment (transcript, segment);
+}
+
+/* stt's HandoffTranscript, read live and through both of its exports. */
+static void
+test_transcript_model (void)
+{
+  g_autoptr(HandoffTranscript) transcript = handoff_transcript_new ();
+  g_autoptr(GPtrArray) live = NULL;
+  g_autoptr(GPtrArray) from_text = NULL;
+  g_autoptr(GPtrArray) from_json = NULL;
+  g_autoptr(HandoffSummary) summary = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr(GError) error = NULL;
+
+  add_segment (transcript, "agent:dana", "a1", "Thanks for calling, how can I help?", 1000, TRUE);
+  add_segment (transcript, "caller-7", "c1", "I was charged", 3000, FALSE);
+  add_segment (transcript, "caller-7", "c1", "I was charged twice for order ORD-48213.", 3000, TRUE);
+  add_segment (transcript, "agent:dana", "a2", "I'll submit a refund request right now.", 6000,
+               TRUE);
+  add_segment (transcript, "caller-7", "c2", "Will it", 9000, FALSE);
+  handoff_transcript_set_speaker_name (transcript, "caller-7", "Maria Lopez");
+
+  live = handoff_utterances_from_list_model (G_LIST_MODEL (transcript));
+  g_assert_cmpuint (live->len, ==, 4);
+  g_assert_cmpstr (((HandoffUtterance *) live->pdata[0])->speaker, ==, "agent:dana");
+  g_assert_cmpstr (((HandoffUtterance *) live->pdata[1])->speaker, ==, "Maria Lopez");
+  g_assert_cmpstr (((HandoffUtterance *) live->pdata[1])->text, ==,
+                   "I was charged twice for order ORD-48213.");
+  g_assert_cmpstr (((HandoffUtterance *) live->pdata[3])->text, ==, "Will it");
+
+  text = handoff_transcript_to_text (transcript, FALSE);
+  from_text = handoff_utterances_parse (text, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (from_text->len, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_cmpstr (((HandoffUtterance *) from_text->pdata[i])->speaker, ==,
+                       ((HandoffUtterance *) live->pdata[i])->speaker);
+      g_assert_cmpstr (((HandoffUtterance *) from_text->pdata[i])->text, ==,
+                       ((HandoffUtterance *) live->pdata[i])->text);
+    }
+
+  json = handoff_transcript_to_json_string (transcript);
+  from_json = handoff_utterances_parse (json, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (from_json->len, ==, live->len);
+  g_assert_cmpstr (((HandoffUtterance *) from_json->pdata[1])->speaker, ==, "Maria Lopez");
+
+  summary = handoff_offline_summarize (live, NULL, NULL);
+  g_assert_nonnull (strstr (handoff_summary_get_reason (summary), "charged twice"));
+  g_assert_true (list_contains (handoff_summary_get_list (summary, HANDOFF_SUMMARY_PROMISED),
+                                "refund request"));
+  g_assert_cmpstr (handoff_summary_get_customer (summary), ==, "Maria Lopez");
 }
 
 static void
@@ -599,6 +667,7 @@ main (int   argc,
   g_test_add_func ("/ai/summary/transcript-text", test_transcript_text);
   g_test_add_func ("/ai/summary/transcript-json", test_transcript_json);
   g_test_add_func ("/ai/summary/transcript-from-segments", test_transcript_from_segments);
+  g_test_add_func ("/ai/summary/transcript-model", test_transcript_model);
   g_test_add_func ("/ai/summary/transcript-errors", test_transcript_errors);
   g_test_add_func ("/ai/summary/entities", test_entities);
   g_test_add_func ("/ai/summary/json-and-edit", test_summary_json_and_edit);
