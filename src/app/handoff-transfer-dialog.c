@@ -79,6 +79,13 @@ on_check_toggled (GtkCheckButton        *check,
     }
 }
 
+static void
+on_choose_clicked (GtkButton      *button,
+                   GtkCheckButton *check)
+{
+  gtk_check_button_set_active (check, TRUE);
+}
+
 static GtkWidget *
 create_row (gpointer item,
             gpointer user_data)
@@ -100,6 +107,18 @@ create_row (gpointer item,
     gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
   g_signal_connect (check, "toggled", G_CALLBACK (on_check_toggled), self);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
+  {
+    /* A plain button too: keyboard and screen-reader users (and the UI
+     * tests) get an action to press, which GTK 4.8 gives check buttons not. */
+    GtkWidget *choose = gtk_button_new_with_label (_("Choose"));
+    g_autofree char *label = g_strdup_printf (_("Choose %s"), handoff_agent_info_get_name (agent));
+
+    gtk_widget_set_valign (choose, GTK_ALIGN_CENTER);
+    gtk_widget_add_css_class (choose, "flat");
+    gtk_accessible_update_property (GTK_ACCESSIBLE (choose), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+    g_signal_connect (choose, "clicked", G_CALLBACK (on_choose_clicked), check);
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), choose);
+  }
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
   if (g_strcmp0 (handoff_agent_info_get_presence (agent), "available") != 0)
     gtk_widget_add_css_class (row, "dim-label");

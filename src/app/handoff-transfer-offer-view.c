@@ -79,7 +79,13 @@ update (HandoffTransferOfferView *self)
     gtk_widget_add_css_class (GTK_WIDGET (self), "urgent");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self), "urgent");
-  gtk_label_set_text (self->caller_label, handoff_transfer_session_get_status_text (self->transfer));
+  {
+    const char *reason = handoff_call_session_get_reason (handoff_transfer_session_get_call (self->transfer));
+    g_autofree char *line = reason && *reason ? g_strdup_printf (_("The caller said: “%s”"), reason) : NULL;
+
+    gtk_label_set_text (self->caller_label, line ? line : "");
+    gtk_widget_set_visible (GTK_WIDGET (self->caller_label), line != NULL);
+  }
   gtk_label_set_text (self->summary_label, handoff_transfer_session_get_summary (self->transfer));
 
   if (offer && json_object_has_member (offer, "summary") &&

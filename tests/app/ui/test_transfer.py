@@ -1,0 +1,113 @@
+"""The whole warm transfer, clicking labelled controls in three real windows.
+
+Carol calls; Alice accepts; Alice transfers to Bob (urgent) with the summary;
+Bob reads the offer and accepts; Bob marks Ready; Alice connects (three-way)
+and leaves; Bob owns the call and rates the summary. Each party has its own
+test tone as microphone (caller 440 Hz, Alice 550 Hz, Bob 660 Hz).
+"""
+import sys
+
+import handoff_ui as ui
+
+ALICE_WIN = "Handoff — Alice Example"
+BOB_WIN = "Handoff — Bob Example"
+
+
+def agent(stack, who, freq):
+    user, password, _ = who
+    return ui.start_app(f"handoff-{user}", ["--server", stack.server_url, "--sign-in", user],
+                        {"HANDOFF_PASSWORD": password,
+                         "HANDOFF_AUDIO_SRC": f"audiotestsrc is-live=true wave=sine freq={freq}"})
+
+
+def click_choice(app, name):
+    for role in ("radio button", "check box", "toggle button"):
+        found = ui.find(app, name=name, role=role)
+        if found:
+            found[0].doActionNamed("click")
+            return
+    seen = [(n.roleName, n.name, list(n.actions)) for n in ui.find(app, contains=name, showing=False)]
+    raise AssertionError(f"no choice named {name!r}; nodes: {seen}")
+
+
+def test(stack):
+    alice = agent(stack, ui.ALICE, 550)
+    ui.wait_for(alice, contains="You are available", role="label")
+    bob = agent(stack, ui.BOB, 660)
+    ui.wait_for(bob, contains="You are available", role="label")
+    # Bob is away first, so the call goes to Alice; then available for the transfer.
+    caller = ui.start_app("handoff-caller", ["--caller", "--server", stack.server_url,
+                                             "--name", "Carol Jones",
+                                             "--reason", "Charged twice for order ORD-4411"],
+                          {"HANDOFF_AUDIO_SRC": "audiotestsrc is-live=true wave=sine freq=440"})
+    ui.click(caller, "Call")
+
+    # Whoever is offered the call first takes it; the test plays A with that one.
+    a, b, a_name, b_name, a_win, b_win = alice, bob, "Alice Example", "Bob Example", ALICE_WIN, BOB_WIN
+    offer = None
+    for _ in range(60):
+        if ui.find(alice, name="Accept Call", role="push button"):
+            break
+        if ui.find(bob, name="Accept Call", role="push button"):
+            a, b, a_name, b_name, a_win, b_win = bob, alice, "Bob Example", "Alice Example", BOB_WIN, ALICE_WIN
+            break
+        ui.time.sleep(0.5)
+    ui.wait_for(a, name="Incoming call from Carol Jones", role="label")
+    ui.click(a, "Accept Call")
+    ui.wait_for(a, name="Talking to Carol Jones", role="label", timeout=30)
+    ui.shot("a-talking", a_win)
+
+    # Transfer: the dialog with the directory, urgent, and the summary.
+    ui.click(a, "Transfer…")
+    ui.wait_for(a, name="Who should take over?", role="label")
+    # Send with no colleague chosen is refused with a reason.
+    ui.click(a, "Send")
+    ui.wait_for(a, name="Choose a colleague to transfer to", role="label")
+    ui.click(a, f"Choose {b_name}")
+    urgent = [n for n in ui.find(a, contains="Urgent") if n.roleName not in ("label", "list item")]
+    if not urgent or not urgent[0].actions:
+        raise AssertionError(f"urgent control: {[(n.roleName, n.name, list(n.actions)) for n in urgent]}")
+    urgent[0].doActionNamed(list(urgent[0].actions)[0])
+    ui.shot("a-transfer-dialog", "Transfer Call")
+    ui.click(a, "Send")
+    ui.wait_for(a, name=f"Waiting for {b_name} to accept", role="label", timeout=30)
+    ui.wait_for(a, contains="is on hold", role="label")
+    ui.shot("a-waiting-for-b", a_win)
+
+    # B: the offer with the briefing.
+    ui.wait_for(b, name=f"{a_name} wants to transfer Carol Jones to you", role="label", timeout=30)
+    ui.wait_for(b, name="Urgent transfer", role="label")
+    ui.wait_for(b, contains="Caller: Carol Jones.", role="label")
+    ui.shot("b-offer", b_win)
+    ui.click(b, "Accept Transfer")
+    ui.wait_for(b, name=f"Consulting privately with {a_name}", role="label", timeout=30)
+    ui.wait_for(a, name=f"Consulting privately with {b_name}", role="label", timeout=30)
+    ui.shot("b-consulting", b_win)
+
+    ui.click(b, "Ready")
+    ui.wait_for(a, name=f"{b_name} has read the briefing and is ready", role="label", timeout=30)
+    ui.shot("a-b-ready", a_win)
+
+    ui.click(a, "Connect")
+    ui.wait_for(a, name="Three-way call", role="label", timeout=30)
+    ui.wait_for(b, name="Three-way call", role="label", timeout=30)
+    ui.shot("a-three-way", a_win)
+
+    ui.click(a, "Leave Call")
+    ui.wait_for(a, name="No Call", role="label", timeout=30)
+    ui.wait_for(b, name="The call is yours", role="label", timeout=30)
+    ui.wait_for(b, name="Talking to Carol Jones", role="label")
+    ui.shot("b-owns-call", b_win)
+    ui.click(b, "Rate 5 of 5")
+    ui.wait_for(b, contains="your rating was saved", role="label", timeout=20)
+
+    # The caller never left the call.
+    ui.wait_for(caller, contains="Talking to", role="label")
+    ui.shot("caller-after-transfer", "Call Support")
+
+    # History shows it as completed.
+    ui.click(a, "History", role="toggle button") if ui.find(a, name="History", role="toggle button") else None
+    ui.shot("a-history", a_win)
+
+
+sys.exit(ui.run(test))
