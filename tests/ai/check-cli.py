@@ -78,6 +78,22 @@ ents = json.loads(p.stdout).get("entities", []) if p.returncode == 0 else []
 ok({"type": "phone", "value": "555-203-4417", "utterance": 9} in ents, "entities lists the phone",
    str(ents))
 
+# 2b. What `handoff-cli transcribe` prints (one voice, HandoffSegment JSON) pipes straight in.
+transcribed = json.dumps({"file": "call.wav", "backend": "local", "fallback_reason": None,
+                          "segments": [
+                              {"id": "s1", "identity": "local", "speaker": "local",
+                               "track_id": "", "text": "hello", "start_ms": 0, "end_ms": 600,
+                               "final": True},
+                              {"id": "s2", "identity": "local", "speaker": "local",
+                               "track_id": "", "text": "my order four four one two nine "
+                               "never arrived and i need a refund", "start_ms": 900,
+                               "end_ms": 4200, "final": True}]})
+p = run(["--offline", "-"], stdin=transcribed.encode())
+s = json.loads(p.stdout) if p.returncode == 0 else {}
+ok("never arrived" in s.get("reason", "")
+   and {"type": "order", "value": "44129"} in s.get("identifiers", []),
+   "transcribe output summarized (spoken order number joined)", p.stdout.decode()[:400])
+
 # 3. Bad input: a clear JSON error on stderr, nothing on stdout.
 for args, stdin, code in ((["--offline", "-"], b'[{"speaker": "a"}]', "invalid_transcript"),
                           (["--offline", "-"], b"\xff\xfe\x00bad", "invalid_transcript"),
