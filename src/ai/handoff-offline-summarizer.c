@@ -454,7 +454,9 @@ handoff_offline_summarize (GPtrArray  *utterances,
       g_autofree char *line = NULL;
       gboolean question = g_str_has_suffix (s->text, "?");
 
-      if (g_hash_table_contains (used, s))
+      /* "Thank you for calling ..., how can I help you today?" says nothing about the call. */
+      if (g_hash_table_contains (used, s)
+          || (!s->caller && handoff_ai_matches (agent_phrase_re, s->text)))
         continue;
       if (s->caller && question)
         {

@@ -86,6 +86,9 @@ static const Expect expectations[] = {
   { "damaged-delivery.txt", { "coffee table", "cracked", NULL }, "satisfied",
     { { HANDOFF_ENTITY_ORDER, "5567-2231" }, { HANDOFF_ENTITY_REFERENCE, "1Z999AA10123456784" } },
     "took photos", "send a replacement", "Tom Becker" },
+  /* What a speech recogniser writes: lower case, no punctuation, numbers spelled out. */
+  { "recognizer-output.txt", { "charged twice", "refunded", NULL }, NULL,
+    { { HANDOFF_ENTITY_ORDER, "44129" } }, "cancel it in the app", "refund request", NULL },
 };
 
 static void
@@ -572,7 +575,8 @@ static void
 test_garbage_in (void)
 {
   static const char * const names[] = { "billing-double-charge.txt", "internet-outage.json",
-                                        "account-locked.txt", "damaged-delivery.txt" };
+                                        "account-locked.txt", "damaged-delivery.txt",
+                                        "recognizer-output.txt" };
   g_autoptr(GRand) rand = g_rand_new_with_seed (4);
   g_autoptr(GPtrArray) seeds = g_ptr_array_new_with_free_func (g_free);
   guint parsed = 0, refused = 0;
