@@ -123,14 +123,15 @@ handoff_cli_summarize (int    argc,
   g_auto(GStrv) rest = NULL;
   GOptionEntry options[] = {
     { "offline", 0, 0, G_OPTION_ARG_NONE, &offline, "Do not use the LLM", NULL },
-    { "base-url", 0, 0, G_OPTION_ARG_STRING, &base_url, "OpenAI-compatible endpoint", "URL" },
+    { "base-url", 0, 0, G_OPTION_ARG_STRING, &base_url, "OpenAI-compatible endpoint (default: Groq)",
+      "URL" },
     { "model", 0, 0, G_OPTION_ARG_STRING, &model, "Chat model", "MODEL" },
     { "notes", 0, 0, G_OPTION_ARG_STRING, &notes, "The agent's notes", "TEXT" },
     { "caller", 0, 0, G_OPTION_ARG_STRING, &caller, "The caller's speaker label", "LABEL" },
     { "deadline-ms", 0, 0, G_OPTION_ARG_INT, &deadline_ms, "Longest wait for the LLM", "MS" },
     { "no-redact", 0, 0, G_OPTION_ARG_NONE, &no_redact, "Keep card numbers and similar", NULL },
     { "entities", 0, 0, G_OPTION_ARG_NONE, &entities, "Print the entities found instead", NULL },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &rest, NULL, "[FILE|-]" },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &rest, NULL, NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("[FILE|-]");
