@@ -123,8 +123,8 @@ handoff_cli_summarize (int    argc,
   g_auto(GStrv) rest = NULL;
   GOptionEntry options[] = {
     { "offline", 0, 0, G_OPTION_ARG_NONE, &offline, "Do not use the LLM", NULL },
-    { "base-url", 0, 0, G_OPTION_ARG_STRING, &base_url, "OpenAI-compatible endpoint (default: Groq)",
-      "URL" },
+    { "base-url", 0, 0, G_OPTION_ARG_STRING, &base_url,
+      "OpenAI-compatible endpoint (default: Groq)", "URL" },
     { "model", 0, 0, G_OPTION_ARG_STRING, &model, "Chat model", "MODEL" },
     { "notes", 0, 0, G_OPTION_ARG_STRING, &notes, "The agent's notes", "TEXT" },
     { "caller", 0, 0, G_OPTION_ARG_STRING, &caller, "The caller's speaker label", "LABEL" },
