@@ -101,6 +101,15 @@ void        handoff_server_set_timer   (HandoffServer *self, const char *key, gi
 void        handoff_server_clear_timer (HandoffServer *self, const char *key);
 char       *handoff_sha256_hex         (const char *text);
 
+/* handoff-server-ops.c */
+void        handoff_route_healthz         (HandoffCtx *ctx);
+void        handoff_route_metrics         (HandoffCtx *ctx);
+void        handoff_server_request_finished (SoupServer *soup, SoupServerMessage *msg,
+                                             HandoffServer *self);
+/* Token bucket per client address: `per_minute` requests, refilled evenly. */
+gboolean    handoff_server_rate_allow     (HandoffServer *self, const char *kind,
+                                           const char *address, guint per_minute);
+
 /* handoff-server-agents.c */
 void        handoff_route_sessions_create (HandoffCtx *ctx);
 void        handoff_route_sessions_delete (HandoffCtx *ctx);

@@ -210,6 +210,9 @@ test_kill9_under_load (void)
     transfer_id = g_strdup (member_string (r, "transfer.id"));
   }
 
+  /* bob takes calls: the first of the load is offered to him (3 s timer). */
+  g_free (set_available (&f, bob));
+
   /* Many calls at once; the server is killed while some are in flight. */
   url = g_strconcat (f.base, "/api/v1/calls", NULL);
   for (guint i = 0; i < total; i++)
@@ -264,6 +267,22 @@ test_kill9_under_load (void)
     g_autofree char *path = g_strdup_printf ("/api/v1/calls/%s", call_id);
     g_autoptr(JsonNode) r = http (&f, "GET", path, alice, NULL, NULL, &status);
     g_assert_cmpstr (member_string (r, "state"), ==, "active");
+  }
+  {
+    /* bob's call offer timer was restored too: the offer made before the
+     * crash is withdrawn for timeout, and bob's stream replays both. */
+    EventStream *events = events_open (&f, bob, 0);
+    guint cursor = 0;
+    JsonNode *offered = events_wait (events, "call_offered", &cursor, 5000);
+    JsonNode *withdrawn = NULL;
+
+    g_assert_nonnull (offered);
+    withdrawn = events_wait (events, "call_offer_withdrawn", &cursor, 10000);
+    g_assert_nonnull (withdrawn);
+    g_assert_cmpstr (member_string (withdrawn, "data.reason"), ==, "timeout");
+    g_assert_cmpstr (member_string (withdrawn, "data.call_id"), ==,
+                     member_string (offered, "data.call.id"));
+    events_close (events);
   }
   g_assert_cmpint (stop_server (server, FALSE), ==, 0);
   g_ptr_array_unref (load.confirmed);
@@ -587,7 +606,7 @@ main (int    argc,
       g_autofree char *config = g_strdup_printf (
         "[server]\nport=%u\ndatabase=%s/store.db\n"
         "[livekit]\nurl=%s\napi_key=%s\napi_secret=%s\n"
-        "[timeouts]\ntransfer_offer=3\n[limits]\ncalls_per_minute=100000\n",
+        "[timeouts]\ntransfer_offer=3\ncall_offer=3\n[limits]\ncalls_per_minute=100000\n",
         fixture_server_port (), test_dir,
         handoff_test_livekit_get_ws_url (fixture_livekit ()), HANDOFF_TEST_API_KEY,
         HANDOFF_TEST_API_SECRET);
