@@ -378,3 +378,69 @@ handoff_chat_client_complete_finish (HandoffChatClient *self,
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+static void
+on_key_looked_up (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  HandoffChatClient *self = g_task_get_source_object (task);
+  const char *account = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  char *key;
+
+  key = handoff_secret_store_lookup_finish (HANDOFF_SECRET_STORE (source), result, &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* The preferences save under the URL as typed, perhaps with a final "/". */
+  if (key == NULL && !g_str_has_suffix (account, "/"))
+    {
+      g_autofree char *slashed = g_strconcat (account, "/", NULL);
+
+      g_task_set_task_data (task, g_strdup (slashed), g_free);
+      handoff_secret_store_lookup_async (HANDOFF_SECRET_STORE (source), HANDOFF_SECRET_AI_KEY,
+                                         slashed, g_task_get_cancellable (task), on_key_looked_up,
+                                         g_object_ref (task));
+      return;
+    }
+  if (key != NULL)
+    handoff_chat_client_set_api_key (self, key);
+  g_task_return_boolean (task, key != NULL);
+  if (key != NULL)
+    memset (key, 0, strlen (key));
+  g_free (key);
+}
+
+void
+handoff_chat_client_load_key_async (HandoffChatClient  *self,
+                                    HandoffSecretStore *store,
+                                    GCancellable       *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer            user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (HANDOFF_IS_CHAT_CLIENT (self));
+  g_return_if_fail (HANDOFF_IS_SECRET_STORE (store));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, handoff_chat_client_load_key_async);
+  g_task_set_task_data (task, g_strdup (self->base_url), g_free);
+  handoff_secret_store_lookup_async (store, HANDOFF_SECRET_AI_KEY, self->base_url, cancellable,
+                                     on_key_looked_up, g_object_ref (task));
+}
+
+gboolean
+handoff_chat_client_load_key_finish (HandoffChatClient *self,
+                                     GAsyncResult      *result,
+                                     GError           **error)
+{
+  g_return_val_if_fail (HANDOFF_IS_CHAT_CLIENT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

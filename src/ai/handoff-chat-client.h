@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "handoff-chat-wire.h"
+#include "handoff-secret-store.h"
 
 G_BEGIN_DECLS
 
@@ -49,6 +50,17 @@ void               handoff_chat_client_set_max_tokens        (HandoffChatClient 
                                                               guint               max_tokens);
 void               handoff_chat_client_bind_settings         (HandoffChatClient  *self,
                                                               GSettings          *settings);
+
+/* Reads the key the app saved for this base URL (HANDOFF_SECRET_AI_KEY, account
+ * = base URL); finishes TRUE when one was found and set. */
+void               handoff_chat_client_load_key_async        (HandoffChatClient  *self,
+                                                              HandoffSecretStore *store,
+                                                              GCancellable       *cancellable,
+                                                              GAsyncReadyCallback callback,
+                                                              gpointer            user_data);
+gboolean           handoff_chat_client_load_key_finish       (HandoffChatClient  *self,
+                                                              GAsyncResult       *result,
+                                                              GError            **error);
 
 void               handoff_chat_client_complete_async        (HandoffChatClient   *self,
                                                               GPtrArray           *messages,

@@ -416,6 +416,70 @@ test_sse_parser_byte_by_byte (void)
 }
 
 static void
+on_key_loaded (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Run *run = user_data;
+
+  run->done = handoff_chat_client_load_key_finish (HANDOFF_CHAT_CLIENT (source), result,
+                                                   &run->error);
+  g_main_loop_quit (run->loop);
+}
+
+static void
+on_saved (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_assert_true (handoff_secret_store_save_finish (HANDOFF_SECRET_STORE (source), result, NULL));
+  g_main_loop_quit (user_data);
+}
+
+/* The key the preferences saved (kind "ai-key", account = base URL as typed)
+ * reaches the Authorization header. The store runs in memory: no keyring. */
+static void
+test_key_from_store (void)
+{
+  g_autoptr(HandoffTestChatServer) server = handoff_test_chat_server_new ();
+  g_autoptr(HandoffSecretStore) store = NULL;
+  g_autoptr(HandoffChatClient) client = NULL;
+  g_autoptr(HandoffChatClient) other = handoff_chat_client_new ("http://127.0.0.1:9/v1", "m", NULL);
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autofree char *typed = g_strconcat (handoff_test_chat_server_get_base_url (server), "/", NULL);
+  g_auto(Run) load = { 0 };
+  g_auto(Run) none = { 0 };
+  g_auto(Run) run = { 0 };
+
+  g_setenv ("HANDOFF_SECRETS", "memory", TRUE);
+  store = handoff_secret_store_new ();
+  client = handoff_chat_client_new (handoff_test_chat_server_get_base_url (server), "m", NULL);
+  handoff_secret_store_save_async (store, HANDOFF_SECRET_AI_KEY, typed, "sk-from-store", NULL,
+                                   on_saved, loop);
+  g_main_loop_run (loop);
+
+  load.loop = g_main_loop_new (NULL, FALSE);
+  handoff_chat_client_load_key_async (client, store, NULL, on_key_loaded, &load);
+  g_main_loop_run (load.loop);
+  g_assert_no_error (load.error);
+  g_assert_true (load.done);
+  g_assert_true (handoff_chat_client_has_api_key (client));
+
+  none.loop = g_main_loop_new (NULL, FALSE);
+  handoff_chat_client_load_key_async (other, store, NULL, on_key_loaded, &none);
+  g_main_loop_run (none.loop);
+  g_assert_no_error (none.error);
+  g_assert_false (none.done);
+  g_assert_false (handoff_chat_client_has_api_key (other));
+
+  handoff_test_chat_server_push_reply (server, "ok", 2, 1, 1);
+  complete (client, HANDOFF_CHAT_STREAM, NULL, &run);
+  g_assert_no_error (run.error);
+  g_assert_cmpstr (handoff_test_chat_server_get_request (server, 0)->authorization, ==,
+                   "Bearer sk-from-store");
+}
+
+static void
 test_wire_format (void)
 {
   g_autoptr(SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
@@ -530,5 +594,6 @@ main (int   argc,
   g_test_add_func ("/ai/chat/unreachable", test_unreachable);
   g_test_add_func ("/ai/chat/configuration", test_configuration_and_settings);
   g_test_add_func ("/ai/chat/wire-format", test_wire_format);
+  g_test_add_func ("/ai/chat/key-from-store", test_key_from_store);
   return g_test_run ();
 }
