@@ -187,10 +187,8 @@ handoff_utterances_parse_text (const char *text,
       line = (char *) skip_timestamp (line, &start);
       if (split_speaker (line, &speaker, &body))
         {
-          if (*body != '\0' || out->len == 0)
-            g_ptr_array_add (out, handoff_utterance_new (speaker, body, start, -1));
-          else
-            g_ptr_array_add (out, handoff_utterance_new (speaker, "", start, -1));
+          /* An empty "Caller:" line may be continued on the next lines. */
+          g_ptr_array_add (out, handoff_utterance_new (speaker, body, start, -1));
         }
       else if (out->len > 0)
         {
