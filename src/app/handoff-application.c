@@ -15,6 +15,8 @@
 
 #include "handoff-application.h"
 #include "handoff-caller-window.h"
+#include "handoff-chat-client.h"
+#include "handoff-secret-store.h"
 #include "handoff-preferences-window.h"
 #include "handoff-resources.h"
 #include "handoff-window.h"
@@ -24,6 +26,7 @@ struct _HandoffApplication
   AdwApplication  parent_instance;
 
   GSettings      *settings;
+  HandoffChatClient *chat;
   gboolean        caller_mode;
   char           *server_url;     /* --server: wins over GSettings for this run */
   char           *server_cache;
@@ -203,6 +206,7 @@ handoff_application_finalize (GObject *object)
   HandoffApplication *self = HANDOFF_APPLICATION (object);
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->chat);
   g_free (self->server_url);
   g_free (self->server_cache);
   g_free (self->sign_in_user);
@@ -249,6 +253,43 @@ handoff_application_init (HandoffApplication *self)
       exit (1);
     }
   self->settings = g_settings_new (APP_ID);
+}
+
+static void
+on_ai_key (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(HandoffApplication) self = user_data;
+  g_autofree char *key = handoff_secret_store_lookup_finish (HANDOFF_SECRET_STORE (source), result, NULL);
+
+  if (key != NULL)
+    handoff_chat_client_set_api_key (self->chat, key);
+}
+
+void
+handoff_application_reload_ai_key (HandoffApplication *self)
+{
+  g_autofree char *url = NULL;
+
+  g_return_if_fail (HANDOFF_IS_APPLICATION (self));
+  url = g_settings_get_string (self->settings, "ai-base-url");
+  handoff_secret_store_lookup_async (handoff_secret_store_get_default (), HANDOFF_SECRET_AI_KEY, url,
+                                     NULL, on_ai_key, g_object_ref (self));
+}
+
+HandoffChatClient *
+handoff_application_get_chat_client (HandoffApplication *self)
+{
+  g_return_val_if_fail (HANDOFF_IS_APPLICATION (self), NULL);
+  if (self->chat == NULL)
+    {
+      /* Endpoint and model from settings; the key only from the keyring. */
+      self->chat = handoff_chat_client_new (NULL, NULL, NULL);
+      handoff_chat_client_bind_settings (self->chat, self->settings);
+      handoff_application_reload_ai_key (self);
+    }
+  return self->chat;
 }
 
 HandoffApplication *

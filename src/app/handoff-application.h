@@ -6,6 +6,8 @@
 
 #include <adwaita.h>
 
+#include "handoff-chat-client.h"
+
 G_BEGIN_DECLS
 
 #define HANDOFF_TYPE_APPLICATION (handoff_application_get_type ())
@@ -17,5 +19,10 @@ GSettings          *handoff_application_get_settings (HandoffApplication *self);
 const char         *handoff_application_get_server_url (HandoffApplication *self);
 /* --server was given: the sign-in page shows it and does not store it. */
 gboolean            handoff_application_has_server_override (HandoffApplication *self);
+
+/* One AI client for the app (assistant and summaries). */
+HandoffChatClient  *handoff_application_get_chat_client (HandoffApplication *self);
+/* After the key in the keyring changed. */
+void                handoff_application_reload_ai_key   (HandoffApplication *self);
 
 G_END_DECLS

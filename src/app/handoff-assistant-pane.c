@@ -13,8 +13,8 @@
 #include <glib/gi18n.h>
 
 #include "handoff-assistant-pane.h"
-#include "handoff-secret-store.h"
-#include "handoff-summary-draft.h"
+#include "handoff-assistant.h"
+#include "handoff-entities.h"
 
 struct _HandoffAssistantPane
 {
@@ -29,14 +29,14 @@ struct _HandoffAssistantPane
   GtkExpander        *entities_expander;
 
   HandoffCallSession *call;
-  GSettings          *settings;
-  gboolean            online;
+  HandoffAssistant   *assistant;
+  GCancellable       *cancellable;
   guint               entities_idle;
 };
 
 G_DEFINE_FINAL_TYPE (HandoffAssistantPane, handoff_assistant_pane, GTK_TYPE_WIDGET)
 
-static void
+static GtkLabel *
 add_message (HandoffAssistantPane *self,
              const char           *who,
              const char           *text)
@@ -53,48 +53,97 @@ add_message (HandoffAssistantPane *self,
   gtk_box_append (GTK_BOX (box), w);
   gtk_box_append (GTK_BOX (box), t);
   gtk_box_append (self->messages_box, box);
+  return GTK_LABEL (t);
 }
 
 static void
-answer_offline (HandoffAssistantPane *self,
-                const char           *what)
+update_online (HandoffAssistantPane *self)
 {
-  if (g_str_equal (what, "summary") && self->call)
-    {
-      g_autofree char *summary = handoff_draft_summary (self->call);
-      add_message (self, _("Assistant (offline)"), summary);
-      return;
-    }
-  add_message (self, _("Assistant"),
-               _("I am offline, so I cannot answer that. Set an AI endpoint and key in Preferences."));
+  gboolean online = self->assistant && handoff_assistant_get_online (self->assistant);
+  const char *reason = self->assistant ? handoff_assistant_get_offline_reason (self->assistant) : NULL;
+  g_autofree char *text = g_strdup_printf (_("The assistant is offline: %s. Summaries are written offline."),
+                                           reason ? reason : _("no AI endpoint or key is set"));
+
+  gtk_label_set_text (self->offline_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->offline_label), !online);
+}
+
+static void
+on_delta (const char *delta,
+          gpointer    user_data)
+{
+  GtkLabel *label = user_data;
+  g_autofree char *text = g_strconcat (gtk_label_get_text (label), delta, NULL);
+
+  gtk_label_set_text (label, text);
+}
+
+typedef struct {
+  HandoffAssistantPane *self;
+  GtkLabel             *label;
+} Ask;
+
+static void
+on_answered (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Ask *ask = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean offline = FALSE;
+  g_autofree char *answer = handoff_assistant_ask_finish (HANDOFF_ASSISTANT (source), result, &offline, &error);
+
+  if (answer != NULL)
+    gtk_label_set_text (ask->label, answer);
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    gtk_label_set_text (ask->label, error->message);
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    update_online (ask->self);
+  g_object_unref (ask->label);
+  g_object_unref (ask->self);
+  g_free (ask);
 }
 
 static void
 ask (HandoffAssistantPane *self,
-     const char           *label,
-     const char           *kind)
+     const char           *question,
+     int                   prompt)
 {
-  add_message (self, _("You"), label);
-  /* The online client (src/ai) streams here once configured. */
-  answer_offline (self, kind);
+  Ask *a;
+
+  add_message (self, _("You"), prompt >= 0 ? handoff_assistant_prompt_text (prompt) : question);
+  if (self->assistant == NULL)
+    {
+      add_message (self, _("Assistant"), _("There is no call to talk about yet."));
+      return;
+    }
+  a = g_new0 (Ask, 1);
+  a->self = g_object_ref (self);
+  a->label = g_object_ref (add_message (self, _("Assistant"), ""));
+  if (prompt >= 0)
+    handoff_assistant_ask_prompt_async (self->assistant, prompt, on_delta, a->label, self->cancellable,
+                                        on_answered, a);
+  else
+    handoff_assistant_ask_async (self->assistant, question, on_delta, a->label, self->cancellable,
+                                 on_answered, a);
 }
 
 static void
 on_summarise_clicked (HandoffAssistantPane *self)
 {
-  ask (self, _("Summarise the call so far"), "summary");
+  ask (self, NULL, HANDOFF_ASSISTANT_PROMPT_SUMMARISE);
 }
 
 static void
 on_suggest_clicked (HandoffAssistantPane *self)
 {
-  ask (self, _("Suggest a reply"), "reply");
+  ask (self, NULL, HANDOFF_ASSISTANT_PROMPT_SUGGEST_REPLY);
 }
 
 static void
 on_next_clicked (HandoffAssistantPane *self)
 {
-  ask (self, _("What should I ask next?"), "next");
+  ask (self, NULL, HANDOFF_ASSISTANT_PROMPT_NEXT_QUESTION);
 }
 
 static void
@@ -105,7 +154,7 @@ on_send_clicked (HandoffAssistantPane *self)
   if (q[0] == '\0')
     return;
   gtk_editable_set_text (GTK_EDITABLE (self->entry), "");
-  ask (self, q, "chat");
+  ask (self, q, -1);
 }
 
 static void
@@ -133,11 +182,12 @@ refresh_entities_cb (gpointer user_data)
   if (self->call == NULL)
     return G_SOURCE_REMOVE;
   text = handoff_call_session_dup_transcript_text (self->call);
-  found = handoff_find_entities (text);
+  found = handoff_entities_extract (text);
   for (guint i = 0; i < found->len; i++)
     {
-      GtkWidget *b = gtk_button_new_with_label (found->pdata[i]);
-      g_autofree char *tip = g_strdup_printf (_("Copy %s"), (char *) found->pdata[i]);
+      HandoffEntity *e = g_ptr_array_index (found, i);
+      GtkWidget *b = gtk_button_new_with_label (e->value);
+      g_autofree char *tip = g_strdup_printf (_("Copy %s (%s)"), e->value, handoff_entity_kind_to_string (e->kind));
 
       gtk_widget_set_tooltip_text (b, tip);
       gtk_widget_add_css_class (b, "flat");
@@ -159,14 +209,6 @@ on_transcript_changed (GListModel           *model,
     self->entities_idle = g_timeout_add (500, refresh_entities_cb, self);
 }
 
-static void
-update_online (HandoffAssistantPane *self)
-{
-  /* Online needs an endpoint in settings and a key in the keyring; the key
-   * lookup is async, so start offline and let the AI client say otherwise. */
-  gtk_widget_set_visible (GTK_WIDGET (self->offline_label), !self->online);
-}
-
 void
 handoff_assistant_pane_set_call (HandoffAssistantPane *self,
                                  HandoffCallSession   *call)
@@ -177,7 +219,16 @@ handoff_assistant_pane_set_call (HandoffAssistantPane *self,
 
   if (self->call)
     g_signal_handlers_disconnect_by_data (handoff_call_session_get_transcript (self->call), self);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
   g_set_object (&self->call, call);
+  if (self->assistant)
+    {
+      handoff_assistant_clear_history (self->assistant);
+      handoff_assistant_set_transcript_model (self->assistant,
+                                              call ? handoff_call_session_get_transcript (call) : NULL);
+    }
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->messages_box))) != NULL)
     gtk_box_remove (self->messages_box, child);
   if (call)
@@ -187,11 +238,17 @@ handoff_assistant_pane_set_call (HandoffAssistantPane *self,
 }
 
 void
-handoff_assistant_pane_set_settings (HandoffAssistantPane *self,
-                                     GSettings            *settings)
+handoff_assistant_pane_set_chat_client (HandoffAssistantPane *self,
+                                        HandoffChatClient    *client)
 {
   g_return_if_fail (HANDOFF_IS_ASSISTANT_PANE (self));
-  g_set_object (&self->settings, settings);
+  g_clear_object (&self->assistant);
+  if (client)
+    {
+      self->assistant = handoff_assistant_new (client);
+      if (self->call)
+        handoff_assistant_set_transcript_model (self->assistant, handoff_call_session_get_transcript (self->call));
+    }
   update_online (self);
 }
 
@@ -210,8 +267,10 @@ handoff_assistant_pane_dispose (GObject *object)
   g_clear_handle_id (&self->entities_idle, g_source_remove);
   if (self->call)
     g_signal_handlers_disconnect_by_data (handoff_call_session_get_transcript (self->call), self);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   g_clear_object (&self->call);
-  g_clear_object (&self->settings);
+  g_clear_object (&self->assistant);
   gtk_widget_dispose_template (GTK_WIDGET (self), HANDOFF_TYPE_ASSISTANT_PANE);
   G_OBJECT_CLASS (handoff_assistant_pane_parent_class)->dispose (object);
 }
@@ -244,5 +303,6 @@ handoff_assistant_pane_init (HandoffAssistantPane *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_set_visible (GTK_WIDGET (self->entities_expander), FALSE);
+  self->cancellable = g_cancellable_new ();
   update_online (self);
 }

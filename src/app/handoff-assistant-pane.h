@@ -7,6 +7,7 @@
 #include <gtk/gtk.h>
 
 #include "handoff-call-session.h"
+#include "handoff-chat-client.h"
 
 G_BEGIN_DECLS
 
@@ -15,8 +16,8 @@ G_DECLARE_FINAL_TYPE (HandoffAssistantPane, handoff_assistant_pane, HANDOFF, ASS
 
 void handoff_assistant_pane_set_call     (HandoffAssistantPane *self,
                                           HandoffCallSession   *call);
-void handoff_assistant_pane_set_settings (HandoffAssistantPane *self,
-                                          GSettings            *settings);
+void handoff_assistant_pane_set_chat_client (HandoffAssistantPane *self,
+                                             HandoffChatClient    *client);
 void handoff_assistant_pane_focus        (HandoffAssistantPane *self);
 
 G_END_DECLS

@@ -306,11 +306,11 @@ handoff_call_view_focus_assistant (HandoffCallView *self)
 }
 
 void
-handoff_call_view_set_ai_settings (HandoffCallView *self,
-                                   GSettings       *settings)
+handoff_call_view_set_chat_client (HandoffCallView   *self,
+                                   HandoffChatClient *client)
 {
   g_return_if_fail (HANDOFF_IS_CALL_VIEW (self));
-  handoff_assistant_pane_set_settings (self->assistant, settings);
+  handoff_assistant_pane_set_chat_client (self->assistant, client);
 }
 
 static void

@@ -7,6 +7,7 @@
 #include <gtk/gtk.h>
 
 #include "handoff-call-session.h"
+#include "handoff-chat-client.h"
 #include "handoff-transfer-session.h"
 
 G_BEGIN_DECLS
@@ -22,7 +23,7 @@ void                handoff_call_view_set_transfer     (HandoffCallView        *
 void                handoff_call_view_set_watchdog     (HandoffCallView        *self,
                                                         guint                   seconds);
 void                handoff_call_view_focus_assistant  (HandoffCallView        *self);
-void                handoff_call_view_set_ai_settings  (HandoffCallView        *self,
-                                                        GSettings              *settings);
+void                handoff_call_view_set_chat_client  (HandoffCallView        *self,
+                                                        HandoffChatClient      *client);
 
 G_END_DECLS

@@ -10,7 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "handoff-history-view.h"
-#include "handoff-transcript-segment.h"
+#include "handoff-segment.h"
 #include "handoff-transcript-view.h"
 #include "handoff-ui-util.h"
 
@@ -107,12 +107,12 @@ show_detail (HandoffHistoryView *self,
   for (guint i = 0; tn && JSON_NODE_HOLDS_ARRAY (tn) && i < json_array_get_length (json_node_get_array (tn)); i++)
     {
       JsonNode *e = json_array_get_element (json_node_get_array (tn), i);
-      g_autoptr(HandoffTranscriptSegment) seg = NULL;
+      g_autoptr(HandoffSegment) seg = NULL;
+      g_autofree char *seg_id = g_strdup_printf ("line-%u", i);
 
       if (!JSON_NODE_HOLDS_OBJECT (e))
         continue;
-      seg = handoff_transcript_segment_new (NULL, handoff_json_get_string (json_node_get_object (e), "speaker", "?"),
-                                            handoff_json_get_string (json_node_get_object (e), "text", ""), TRUE, 0);
+      seg = handoff_segment_new (handoff_json_get_string (json_node_get_object (e), "speaker", "?"), NULL, seg_id, handoff_json_get_string (json_node_get_object (e), "text", ""), i, i, TRUE);
       g_list_store_append (self->detail_segments, seg);
     }
   gtk_stack_set_visible_child_name (self->stack, "detail");
@@ -269,7 +269,7 @@ static void
 handoff_history_view_init (HandoffHistoryView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->detail_segments = g_list_store_new (HANDOFF_TYPE_TRANSCRIPT_SEGMENT);
+  self->detail_segments = g_list_store_new (HANDOFF_TYPE_SEGMENT);
   handoff_transcript_view_set_model (self->detail_transcript, G_LIST_MODEL (self->detail_segments));
   g_signal_connect_swapped (self->outcome_dropdown, "notify::selected", G_CALLBACK (handoff_history_view_refresh), self);
   g_signal_connect_swapped (self->range_dropdown, "notify::selected", G_CALLBACK (handoff_history_view_refresh), self);

@@ -12,7 +12,7 @@
 
 #include <glib/gi18n.h>
 
-#include "handoff-transcript-segment.h"
+#include "handoff-segment.h"
 #include "handoff-transcript-view.h"
 
 struct _HandoffTranscriptView
@@ -34,16 +34,18 @@ struct _HandoffTranscriptView
 G_DEFINE_FINAL_TYPE (HandoffTranscriptView, handoff_transcript_view, GTK_TYPE_WIDGET)
 
 static void
-update_row (HandoffTranscriptSegment *seg,
-            GParamSpec               *pspec,
-            GtkWidget                *row)
+update_row (HandoffSegment *seg,
+            GParamSpec     *pspec,
+            GtkWidget      *row)
 {
   GtkLabel *speaker = g_object_get_data (G_OBJECT (row), "speaker");
   GtkLabel *text = g_object_get_data (G_OBJECT (row), "text");
-  gboolean final = handoff_transcript_segment_get_final (seg);
+  gboolean final = handoff_segment_get_final (seg);
 
-  gtk_label_set_text (speaker, handoff_transcript_segment_get_speaker (seg));
-  gtk_label_set_text (text, handoff_transcript_segment_get_text (seg));
+  /* A partial is replaced by a new item (the transcript swaps it), so a
+   * row only changes when the speaker's name becomes known. */
+  gtk_label_set_text (speaker, handoff_segment_get_speaker (seg));
+  gtk_label_set_text (text, handoff_segment_get_text (seg));
   if (final)
     gtk_widget_remove_css_class (GTK_WIDGET (text), "dim-label");
   else
@@ -82,7 +84,7 @@ bind_row (GtkSignalListItemFactory *factory,
           GtkListItem              *item,
           gpointer                  user_data)
 {
-  HandoffTranscriptSegment *seg = gtk_list_item_get_item (item);
+  HandoffSegment *seg = gtk_list_item_get_item (item);
   GtkWidget *row = gtk_list_item_get_child (item);
 
   update_row (seg, NULL, row);
@@ -94,7 +96,7 @@ unbind_row (GtkSignalListItemFactory *factory,
             GtkListItem              *item,
             gpointer                  user_data)
 {
-  HandoffTranscriptSegment *seg = gtk_list_item_get_item (item);
+  HandoffSegment *seg = gtk_list_item_get_item (item);
   GtkWidget *row = gtk_list_item_get_child (item);
 
   if (seg != NULL)
@@ -157,10 +159,10 @@ handoff_transcript_view_dup_text (HandoffTranscriptView *self)
   n = self->model ? g_list_model_get_n_items (self->model) : 0;
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(HandoffTranscriptSegment) seg = g_list_model_get_item (self->model, i);
-      if (handoff_transcript_segment_get_final (seg))
-        g_string_append_printf (s, "%s: %s\n", handoff_transcript_segment_get_speaker (seg),
-                                handoff_transcript_segment_get_text (seg));
+      g_autoptr(HandoffSegment) seg = g_list_model_get_item (self->model, i);
+      if (handoff_segment_get_final (seg))
+        g_string_append_printf (s, "%s: %s\n", handoff_segment_get_speaker (seg),
+                                handoff_segment_get_text (seg));
     }
   return g_string_free (s, FALSE);
 }

@@ -8,7 +8,9 @@
 
 #include <glib/gi18n.h>
 
-#include "handoff-summary-draft.h"
+#include "handoff-summarizer.h"
+#include "handoff-summary.h"
+#include "handoff-utterance.h"
 #include "handoff-transfer-dialog.h"
 #include "handoff-ui-util.h"
 
@@ -36,6 +38,11 @@ struct _HandoffTransferDialog
   GtkCustomFilter    *filter;
   GtkCheckButton     *group;
   HandoffAgentInfo   *chosen;
+  HandoffSummarizer  *summarizer;
+  HandoffSummary     *summary;
+  GCancellable       *cancellable;
+  gboolean            edited;
+  gboolean            setting_text;
 };
 
 G_DEFINE_FINAL_TYPE (HandoffTransferDialog, handoff_transfer_dialog, ADW_TYPE_WINDOW)
@@ -183,6 +190,10 @@ handoff_transfer_dialog_dispose (GObject *object)
   if (self->agent_list)
     gtk_list_box_bind_model (self->agent_list, NULL, NULL, NULL, NULL);
   g_clear_object (&self->filtered);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->summarizer);
+  g_clear_object (&self->summary);
   g_clear_object (&self->chosen);
   g_clear_object (&self->account);
   g_clear_object (&self->call);
@@ -220,13 +231,75 @@ handoff_transfer_dialog_init (HandoffTransferDialog *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
+static void
+show_summary (HandoffTransferDialog *self,
+              HandoffSummary        *summary)
+{
+  g_autofree char *text = handoff_summary_render_text (summary);
+
+  g_set_object (&self->summary, summary);
+  self->setting_text = TRUE;
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->summary_view), text, -1);
+  self->setting_text = FALSE;
+}
+
+static void
+on_summary_edited (GtkTextBuffer         *buffer,
+                   HandoffTransferDialog *self)
+{
+  if (!self->setting_text)
+    self->edited = TRUE;
+}
+
+static void
+on_summarized (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(HandoffTransferDialog) self = user_data;
+  g_autoptr(HandoffSummary) summary = NULL;
+
+  summary = handoff_summarizer_summarize_finish (HANDOFF_SUMMARIZER (source), result, NULL);
+  gtk_spinner_stop (self->summary_spinner);
+  /* The agent's own words win over a late answer. */
+  if (summary != NULL && !self->edited)
+    show_summary (self, summary);
+}
+
+static GPtrArray *
+call_utterances (HandoffCallSession *call)
+{
+  GListModel *model = handoff_call_session_get_transcript (call);
+  g_autoptr(GPtrArray) segments = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    g_ptr_array_add (segments, g_list_model_get_item (model, i));
+  return handoff_utterances_from_segments (segments);
+}
+
+JsonNode *
+handoff_transfer_dialog_dup_summary_json (HandoffTransferDialog *self)
+{
+  JsonNode *node;
+
+  g_return_val_if_fail (HANDOFF_IS_TRANSFER_DIALOG (self), NULL);
+  if (self->summary == NULL)
+    return NULL;
+  node = handoff_summary_to_json_node (self->summary);
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    json_object_set_boolean_member (json_node_get_object (node), "edited", self->edited);
+  return node;
+}
+
 HandoffTransferDialog *
 handoff_transfer_dialog_new (GtkWindow          *parent,
                              HandoffAccount     *account,
-                             HandoffCallSession *call)
+                             HandoffCallSession *call,
+                             HandoffChatClient  *chat)
 {
   HandoffTransferDialog *self;
-  g_autofree char *summary = NULL;
+  g_autoptr(GPtrArray) utterances = NULL;
+  g_autoptr(HandoffSummary) offline = NULL;
 
   g_return_val_if_fail (HANDOFF_IS_ACCOUNT (account), NULL);
   g_return_val_if_fail (HANDOFF_IS_CALL_SESSION (call), NULL);
@@ -240,8 +313,22 @@ handoff_transfer_dialog_new (GtkWindow          *parent,
   gtk_list_box_bind_model (self->agent_list, G_LIST_MODEL (self->filtered), create_row, self, NULL);
   handoff_account_refresh_directory (account);
 
-  /* The offline summary first; the AI's replaces it when it arrives. */
-  summary = handoff_draft_summary (call);
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->summary_view), summary, -1);
+  /* The offline summary at once; the LLM's replaces it when it arrives
+   * within the summarizer's deadline, unless the agent started editing. */
+  self->cancellable = g_cancellable_new ();
+  self->summarizer = handoff_summarizer_new (chat);
+  handoff_summarizer_set_caller (self->summarizer, handoff_call_session_get_caller_name (call));
+  utterances = call_utterances (call);
+  offline = handoff_summarizer_summarize_offline (self->summarizer, utterances,
+                                                  handoff_call_session_get_reason (call));
+  show_summary (self, offline);
+  g_signal_connect (gtk_text_view_get_buffer (self->summary_view), "changed",
+                    G_CALLBACK (on_summary_edited), self);
+  if (chat != NULL && handoff_chat_client_is_configured (chat))
+    {
+      gtk_spinner_start (self->summary_spinner);
+      handoff_summarizer_summarize_async (self->summarizer, utterances, handoff_call_session_get_reason (call),
+                                          self->cancellable, on_summarized, g_object_ref (self));
+    }
   return self;
 }

@@ -8,6 +8,7 @@
 
 #include "handoff-account.h"
 #include "handoff-call-session.h"
+#include "handoff-chat-client.h"
 
 G_BEGIN_DECLS
 
@@ -17,7 +18,10 @@ G_DECLARE_FINAL_TYPE (HandoffTransferDialog, handoff_transfer_dialog, HANDOFF, T
 /* Emits "send" (HandoffAgentInfo *target, gboolean urgent, const char *summary). */
 HandoffTransferDialog *handoff_transfer_dialog_new        (GtkWindow             *parent,
                                                            HandoffAccount        *account,
-                                                           HandoffCallSession    *call);
+                                                           HandoffCallSession    *call,
+                                                           HandoffChatClient     *chat);
+/* The structured summary behind the text (NULL if none), for the server. */
+JsonNode              *handoff_transfer_dialog_dup_summary_json (HandoffTransferDialog *self);
 void                   handoff_transfer_dialog_show_error (HandoffTransferDialog *self,
                                                            const char            *message);
 void                   handoff_transfer_dialog_set_busy   (HandoffTransferDialog *self,

@@ -11,7 +11,7 @@
 
 #include <glib/gi18n.h>
 
-#include "handoff-transcript-segment.h"
+#include "handoff-segment.h"
 #include "handoff-transcript-view.h"
 #include "handoff-transfer-offer-view.h"
 
@@ -113,14 +113,14 @@ update (HandoffTransferOfferView *self)
   for (guint i = 0; transcript && i < json_array_get_length (transcript); i++)
     {
       JsonNode *n = json_array_get_element (transcript, i);
-      g_autoptr(HandoffTranscriptSegment) seg = NULL;
+      g_autoptr(HandoffSegment) seg = NULL;
+      g_autofree char *seg_id = g_strdup_printf ("line-%u", i);
       JsonObject *o;
 
       if (!JSON_NODE_HOLDS_OBJECT (n))
         continue;
       o = json_node_get_object (n);
-      seg = handoff_transcript_segment_new (NULL, handoff_json_get_string (o, "speaker", "?"),
-                                            handoff_json_get_string (o, "text", ""), TRUE, 0);
+      seg = handoff_segment_new (handoff_json_get_string (o, "speaker", "?"), NULL, seg_id, handoff_json_get_string (o, "text", ""), i, i, TRUE);
       g_list_store_append (self->segments, seg);
     }
 }
@@ -195,6 +195,6 @@ static void
 handoff_transfer_offer_view_init (HandoffTransferOfferView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->segments = g_list_store_new (HANDOFF_TYPE_TRANSCRIPT_SEGMENT);
+  self->segments = g_list_store_new (HANDOFF_TYPE_SEGMENT);
   handoff_transcript_view_set_model (self->transcript, G_LIST_MODEL (self->segments));
 }

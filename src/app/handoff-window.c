@@ -222,6 +222,10 @@ on_dialog_send (HandoffTransferDialog *dialog,
       return;
     }
   transfer = handoff_transfer_session_new_outgoing (self->client, self->call);
+  {
+    g_autoptr(JsonNode) structured = handoff_transfer_dialog_dup_summary_json (dialog);
+    handoff_transfer_session_set_summary_json (transfer, structured);
+  }
   set_transfer (self, transfer);
   handoff_transfer_dialog_set_busy (dialog, TRUE);
   handoff_transfer_session_send_async (transfer, handoff_agent_info_get_id (target),
@@ -260,7 +264,8 @@ transfer_activated (GtkWidget  *widget,
       gtk_window_present (GTK_WINDOW (self->dialog));
       return;
     }
-  self->dialog = handoff_transfer_dialog_new (GTK_WINDOW (self), self->account, self->call);
+  self->dialog = handoff_transfer_dialog_new (GTK_WINDOW (self), self->account, self->call,
+                                              handoff_application_get_chat_client (self->app));
   g_signal_connect (self->dialog, "send", G_CALLBACK (on_dialog_send), self);
   g_signal_connect (self->dialog, "destroy", G_CALLBACK (on_dialog_destroy), self);
   gtk_window_present (GTK_WINDOW (self->dialog));
@@ -700,7 +705,7 @@ handoff_window_new (HandoffApplication *app)
   handoff_signin_page_setup (self->signin_page, app, self->account);
   handoff_history_view_set_account (self->history_view, self->account);
   handoff_analytics_view_set_account (self->analytics_view, self->account);
-  handoff_call_view_set_ai_settings (self->call_view, handoff_application_get_settings (app));
+  handoff_call_view_set_chat_client (self->call_view, handoff_application_get_chat_client (app));
   g_signal_connect (self->account, "event", G_CALLBACK (on_account_event), self);
   handoff_window_connect_account (self);
   show_idle (self);

@@ -21,6 +21,7 @@
 
 #include "handoff-call-session.h"
 #include "handoff-core-error.h"
+#include "handoff-transcript.h"
 
 #define PATH_CALLS "/api/v1/calls"
 
@@ -68,7 +69,8 @@ struct _HandoffCallSession
   gboolean             polling;
 
   GListStore          *parties;
-  GListStore          *transcript;
+  HandoffTranscript   *transcript;
+  guint                next_segment;
   HandoffCallMedia    *media;
   GCancellable        *cancellable;
 };
@@ -271,6 +273,8 @@ on_participant_joined (HandoffCallMedia *media,
     return;
   p = handoff_party_new (identity, name);
   g_list_store_append (self->parties, p);
+  if (name && *name)
+    handoff_transcript_set_speaker_name (self->transcript, identity, name);
   if (self->role == HANDOFF_CALL_ROLE_CALLER)
     caller_follow_agents (self);
   else if (g_strcmp0 (identity, self->caller_identity) == 0 || self->caller_identity == NULL)
@@ -343,12 +347,14 @@ on_data_received (HandoffCallMedia *media,
     apply_status (self, obj);
   else if (g_strcmp0 (topic, HANDOFF_TOPIC_TRANSCRIPT) == 0)
     {
-      HandoffParty *p = find_party (self, sender, NULL);
-      handoff_call_session_add_segment (self,
-                                        handoff_json_get_string (obj, "id", NULL),
-                                        handoff_json_get_string (obj, "speaker", p ? handoff_party_get_name (p) : sender),
-                                        handoff_json_get_string (obj, "text", ""),
-                                        json_object_get_boolean_member_with_default (obj, "final", TRUE));
+      const char *id = handoff_json_get_string (obj, "id", NULL);
+      g_autofree char *own_id = id ? NULL : g_strdup_printf ("%s-%u", sender, ++self->next_segment);
+      g_autoptr(HandoffSegment) seg = handoff_segment_new (sender, NULL, id ? id : own_id,
+                                                           handoff_json_get_string (obj, "text", ""),
+                                                           handoff_json_get_int (obj, "start_ms", g_get_real_time () / 1000),
+                                                           handoff_json_get_int (obj, "end_ms", g_get_real_time () / 1000),
+                                                           json_object_get_boolean_member_with_default (obj, "final", TRUE));
+      handoff_transcript_add_segment (self->transcript, seg);
     }
 }
 
@@ -711,28 +717,32 @@ handoff_call_session_add_segment (HandoffCallSession *self,
                                   const char         *text,
                                   gboolean            final)
 {
-  g_autoptr(HandoffTranscriptSegment) seg = NULL;
-  guint n;
+  g_autoptr(HandoffSegment) seg = NULL;
+  g_autofree char *own_id = NULL;
+  gint64 now_ms = g_get_real_time () / 1000;
 
   g_return_if_fail (HANDOFF_IS_CALL_SESSION (self));
 
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->transcript));
-  if (id != NULL)
-    {
-      /* Partials are replaced in place; look back a few lines only. */
-      for (guint i = n; i > 0 && i + 20 > n; i--)
-        {
-          g_autoptr(HandoffTranscriptSegment) s = g_list_model_get_item (G_LIST_MODEL (self->transcript), i - 1);
-          if (g_strcmp0 (handoff_transcript_segment_get_id (s), id) == 0)
-            {
-              handoff_transcript_segment_update (s, text, final);
-              return;
-            }
-        }
-    }
-  seg = handoff_transcript_segment_new (id, speaker, text, final,
-                                        self->started_us ? (g_get_monotonic_time () - self->started_us) / 1000 : 0);
-  g_list_store_append (self->transcript, seg);
+  if (id == NULL)
+    id = own_id = g_strdup_printf ("call-%u", ++self->next_segment);
+  seg = handoff_segment_new (speaker, NULL, id, text ? text : "", now_ms, now_ms, final);
+  handoff_transcript_add_segment (self->transcript, seg);
+}
+
+void
+handoff_call_session_add_segment_object (HandoffCallSession *self,
+                                         HandoffSegment     *segment)
+{
+  g_return_if_fail (HANDOFF_IS_CALL_SESSION (self));
+  g_return_if_fail (HANDOFF_IS_SEGMENT (segment));
+  handoff_transcript_add_segment (self->transcript, segment);
+}
+
+HandoffTranscript *
+handoff_call_session_get_transcript_model (HandoffCallSession *self)
+{
+  g_return_val_if_fail (HANDOFF_IS_CALL_SESSION (self), NULL);
+  return self->transcript;
 }
 
 char *
@@ -745,11 +755,10 @@ handoff_call_session_dup_transcript_text (HandoffCallSession *self)
   n = g_list_model_get_n_items (G_LIST_MODEL (self->transcript));
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(HandoffTranscriptSegment) seg = g_list_model_get_item (G_LIST_MODEL (self->transcript), i);
-      if (!handoff_transcript_segment_get_final (seg))
+      g_autoptr(HandoffSegment) seg = g_list_model_get_item (G_LIST_MODEL (self->transcript), i);
+      if (!handoff_segment_get_final (seg))
         continue;
-      g_string_append_printf (s, "%s: %s\n", handoff_transcript_segment_get_speaker (seg),
-                              handoff_transcript_segment_get_text (seg));
+      g_string_append_printf (s, "%s: %s\n", handoff_segment_get_speaker (seg), handoff_segment_get_text (seg));
     }
   return g_string_free (s, FALSE);
 }
@@ -885,7 +894,7 @@ static void
 handoff_call_session_init (HandoffCallSession *self)
 {
   self->parties = g_list_store_new (HANDOFF_TYPE_PARTY);
-  self->transcript = g_list_store_new (HANDOFF_TYPE_TRANSCRIPT_SEGMENT);
+  self->transcript = handoff_transcript_new ();
   self->cancellable = g_cancellable_new ();
 }
 

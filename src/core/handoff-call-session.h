@@ -9,7 +9,8 @@
 #include "handoff-call-media.h"
 #include "handoff-party.h"
 #include "handoff-server-client.h"
-#include "handoff-transcript-segment.h"
+#include "handoff-segment.h"
+#include "handoff-transcript.h"
 
 G_BEGIN_DECLS
 
@@ -82,6 +83,9 @@ void                handoff_call_session_add_segment      (HandoffCallSession  *
                                                            const char          *speaker,
                                                            const char          *text,
                                                            gboolean             final);
+void                handoff_call_session_add_segment_object (HandoffCallSession *self,
+                                                             HandoffSegment     *segment);
+HandoffTranscript  *handoff_call_session_get_transcript_model (HandoffCallSession *self);
 /* Tells the caller's window what is happening, in words (agent side). */
 void                handoff_call_session_send_status      (HandoffCallSession  *self,
                                                            const char          *state,

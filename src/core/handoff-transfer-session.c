@@ -50,6 +50,7 @@ struct _HandoffTransferSession
   char                 *outcome;
   char                 *status_text;
   char                 *media_error;
+  JsonNode             *summary_json;
   gboolean              urgent;
   gboolean              peer_ready;
 };
@@ -479,16 +480,16 @@ transcript_json (HandoffCallSession *call)
   json_builder_begin_array (b);
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(HandoffTranscriptSegment) seg = g_list_model_get_item (model, i);
-      if (!handoff_transcript_segment_get_final (seg))
+      g_autoptr(HandoffSegment) seg = g_list_model_get_item (model, i);
+      if (!handoff_segment_get_final (seg))
         continue;
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "speaker");
-      json_builder_add_string_value (b, handoff_transcript_segment_get_speaker (seg));
+      json_builder_add_string_value (b, handoff_segment_get_speaker (seg));
       json_builder_set_member_name (b, "text");
-      json_builder_add_string_value (b, handoff_transcript_segment_get_text (seg));
+      json_builder_add_string_value (b, handoff_segment_get_text (seg));
       json_builder_set_member_name (b, "time");
-      json_builder_add_double_value (b, handoff_transcript_segment_get_start_ms (seg) / 1000.0);
+      json_builder_add_double_value (b, handoff_segment_get_start_ms (seg) / 1000.0);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -536,6 +537,29 @@ on_send_done (GObject      *source,
   sent_done (self, root && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL, task);
   if (!g_task_had_error (task))
     g_task_return_boolean (task, TRUE);
+}
+
+/* The structured summary (key facts, next steps...) with the agent's text. */
+static JsonNode *
+summary_node (HandoffTransferSession *self)
+{
+  JsonNode *node;
+
+  if (self->summary_json == NULL || !JSON_NODE_HOLDS_OBJECT (self->summary_json))
+    return handoff_json_object_node ("text", 's', self->summary, NULL);
+  node = json_node_copy (self->summary_json);
+  json_object_set_string_member (json_node_get_object (node), "text", self->summary);
+  return node;
+}
+
+void
+handoff_transfer_session_set_summary_json (HandoffTransferSession *self,
+                                           JsonNode               *summary)
+{
+  g_return_if_fail (HANDOFF_IS_TRANSFER_SESSION (self));
+  g_clear_pointer (&self->summary_json, json_node_unref);
+  if (summary)
+    self->summary_json = json_node_copy (summary);
 }
 
 void
@@ -596,7 +620,7 @@ handoff_transfer_session_send_async (HandoffTransferSession *self,
   body = handoff_json_object_node ("call_id", 's', handoff_call_session_get_call_id (self->call),
                                    "target_agent_id", 's', target_id,
                                    "urgent", 'b', urgent,
-                                   "summary", 'n', handoff_json_object_node ("text", 's', self->summary, NULL),
+                                   "summary", 'n', summary_node (self),
                                    "transcript", 'n', transcript_json (self->call),
                                    NULL);
   handoff_server_client_request_async (self->client, "POST", PATH_TRANSFERS, body, cancellable,
@@ -935,6 +959,7 @@ handoff_transfer_session_finalize (GObject *object)
   g_free (self->outcome);
   g_free (self->status_text);
   g_free (self->media_error);
+  g_clear_pointer (&self->summary_json, json_node_unref);
   G_OBJECT_CLASS (handoff_transfer_session_parent_class)->finalize (object);
 }
 

@@ -70,7 +70,9 @@ gboolean                handoff_transfer_session_handle_event    (HandoffTransfe
                                                                   const char             *type,
                                                                   JsonObject             *data);
 
-/* A */
+/* A: optional structured summary (reason, key_facts, ...) sent with the text. */
+void     handoff_transfer_session_set_summary_json (HandoffTransferSession *self,
+                                                    JsonNode               *summary);
 void     handoff_transfer_session_send_async     (HandoffTransferSession *self,
                                                   const char             *target_id,
                                                   const char             *target_identity,

@@ -242,7 +242,7 @@ test_transcript_partials (void)
   g_autoptr(HandoffServerClient) client = handoff_server_client_new ("http://127.0.0.1:9");
   g_autoptr(HandoffCallSession) call = handoff_call_session_new (client, HANDOFF_CALL_ROLE_AGENT, NULL);
   GListModel *model = handoff_call_session_get_transcript (call);
-  g_autoptr(HandoffTranscriptSegment) seg = NULL;
+  g_autoptr(HandoffSegment) seg = NULL;
   g_autofree char *text = NULL;
 
   handoff_call_session_add_segment (call, "s1", "Carol", "I was charged", FALSE);
@@ -250,8 +250,8 @@ test_transcript_partials (void)
   handoff_call_session_add_segment (call, "s2", "Alice", "Let me look", FALSE);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
   seg = g_list_model_get_item (model, 0);
-  g_assert_cmpstr (handoff_transcript_segment_get_text (seg), ==, "I was charged twice");
-  g_assert_true (handoff_transcript_segment_get_final (seg));
+  g_assert_cmpstr (handoff_segment_get_text (seg), ==, "I was charged twice");
+  g_assert_true (handoff_segment_get_final (seg));
   /* Only final text goes to summaries and exports. */
   text = handoff_call_session_dup_transcript_text (call);
   g_assert_cmpstr (text, ==, "Carol: I was charged twice\n");
