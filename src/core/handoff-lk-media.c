@@ -1,0 +1,467 @@
+/* handoff-lk-media.c: HandoffCallMedia over the LiveKit client (LkRoom)
+ *
+ * Privacy is per track: during hold and consult our microphone may be heard
+ * by the other agent only, while our hold-music track may be heard by the
+ * caller only. Both lists are kept here and turned into one LiveKit
+ * SubscriptionPermission whenever either changes; until the music track has
+ * a sid the caller is allowed nothing (silence rather than a leak).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "handoff-media"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "handoff-call-session.h"
+#include "handoff-core-error.h"
+#include "handoff-lk-media.h"
+#include "handoff-server-client.h"
+#include "lk-room.h"
+
+struct _HandoffLkMedia
+{
+  GObject       parent_instance;
+
+  LkRoom       *room;
+  LkTrack      *mic;
+  LkTrack      *music;
+  GCancellable *cancellable;
+  gboolean      muted;
+  gboolean      mic_all;
+  GStrv         mic_allowed;
+  GStrv         music_audience;
+  char         *music_file;
+  gboolean      music_pending;
+};
+
+static void handoff_lk_media_iface_init (HandoffCallMediaInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (HandoffLkMedia, handoff_lk_media, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (HANDOFF_TYPE_CALL_MEDIA, handoff_lk_media_iface_init))
+
+static gboolean
+apply_permissions (HandoffLkMedia  *self,
+                   GError         **error)
+{
+  g_autoptr(GArray) perms = g_array_new (FALSE, TRUE, sizeof (LkTrackPermission));
+  g_autoptr(GPtrArray) sid_lists = g_ptr_array_new_with_free_func (g_free);
+  const char *mic_sid = self->mic ? lk_track_get_sid (self->mic) : NULL;
+  const char *music_sid = self->music ? lk_track_get_sid (self->music) : NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  if (self->mic_all && self->music_audience == NULL)
+    return lk_room_set_subscription_permissions (self->room, TRUE, NULL, error);
+
+  /* One entry per identity: its tracks (mic, music or both). */
+  for (int pass = 0; pass < 2; pass++)
+    {
+      GStrv list = pass == 0 ? self->mic_allowed : self->music_audience;
+
+      for (guint i = 0; list && list[i]; i++)
+        {
+          const char *who = list[i];
+          gboolean mic = g_strv_contains ((const char * const *) self->mic_allowed, who) || self->mic_all;
+          gboolean music = self->music_audience && g_strv_contains ((const char * const *) self->music_audience, who);
+          const char **sids;
+          guint n = 0;
+          LkTrackPermission p = { 0 };
+
+          if (g_hash_table_contains (seen, who))
+            continue;
+          g_hash_table_add (seen, (gpointer) who);
+          sids = g_new0 (const char *, 3);
+          if (mic && mic_sid)
+            sids[n++] = mic_sid;
+          if (music && music_sid)
+            sids[n++] = music_sid;
+          p.participant_identity = who;
+          p.all_tracks = FALSE;
+          p.track_sids = sids;
+          g_ptr_array_add (sid_lists, sids);
+          g_array_append_val (perms, p);
+        }
+    }
+  return lk_room_set_track_permissions (self->room, FALSE, (const LkTrackPermission *) perms->data,
+                                        perms->len, error);
+}
+
+/* ---- room signals -> interface signals ---- */
+
+static void
+on_participant_connected (LkRoom         *room,
+                          LkParticipant  *p,
+                          HandoffLkMedia *self)
+{
+  g_signal_emit_by_name (self, "participant-joined", lk_participant_get_identity (p), lk_participant_get_name (p));
+}
+
+static void
+on_participant_disconnected (LkRoom         *room,
+                             LkParticipant  *p,
+                             HandoffLkMedia *self)
+{
+  g_signal_emit_by_name (self, "participant-left", lk_participant_get_identity (p));
+}
+
+static void
+on_data (LkRoom         *room,
+         const char     *identity,
+         const char     *topic,
+         GBytes         *payload,
+         HandoffLkMedia *self)
+{
+  g_signal_emit_by_name (self, "data-received", identity, topic, payload);
+}
+
+/* LiveKit transcription text streams become our transcript segments. */
+static void
+on_text (LkRoom         *room,
+         const char     *identity,
+         const char     *topic,
+         const char     *text,
+         GHashTable     *attributes,
+         const char     *stream_id,
+         HandoffLkMedia *self)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  const char *id, *final;
+  char *json;
+
+  if (g_strcmp0 (topic, LK_TOPIC_TRANSCRIPTION) != 0)
+    return;
+  id = attributes ? g_hash_table_lookup (attributes, LK_ATTR_SEGMENT_ID) : NULL;
+  final = attributes ? g_hash_table_lookup (attributes, LK_ATTR_TRANSCRIPTION_FINAL) : NULL;
+  node = handoff_json_object_node ("id", 's', id ? id : stream_id, "text", 's', text,
+                                   "final", 'b', g_strcmp0 (final, "false") != 0, NULL);
+  json = json_to_string (node, FALSE);
+  bytes = g_bytes_new_take (json, strlen (json));
+  g_signal_emit_by_name (self, "data-received", identity, HANDOFF_TOPIC_TRANSCRIPT, bytes);
+}
+
+static void
+on_reconnecting (LkRoom         *room,
+                 HandoffLkMedia *self)
+{
+  g_signal_emit_by_name (self, "connection-lost");
+}
+
+static void
+on_reconnected (LkRoom         *room,
+                HandoffLkMedia *self)
+{
+  g_signal_emit_by_name (self, "reconnected");
+}
+
+/* ---- connect ---- */
+
+static void
+on_mic_published (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  HandoffLkMedia *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  GListModel *remote;
+
+  self->mic = lk_room_publish_audio_finish (LK_ROOM (source), result, &error);
+  if (self->mic == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (self->muted)
+    lk_track_set_muted (self->mic, TRUE, NULL);
+  if (!apply_permissions (self, &error))
+    g_warning ("Permissions: %s", error->message);
+  /* Whoever was there before us. */
+  remote = lk_room_get_remote_participants (self->room);
+  for (guint i = 0; i < g_list_model_get_n_items (remote); i++)
+    {
+      g_autoptr(LkParticipant) p = g_list_model_get_item (remote, i);
+      on_participant_connected (self->room, p, self);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_room_connected (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  HandoffLkMedia *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!lk_room_connect_finish (LK_ROOM (source), result, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  lk_room_publish_audio_async (self->room, "microphone", LK_TRACK_SOURCE_MICROPHONE, NULL,
+                               g_task_get_cancellable (task), on_mic_published, g_object_ref (task));
+}
+
+static void
+lk_media_connect_async (HandoffCallMedia    *media,
+                        const char          *url,
+                        const char          *token,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  HandoffLkMedia *self = HANDOFF_LK_MEDIA (media);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, lk_media_connect_async);
+  /* Permissions set before connecting are sent right after the join, so an
+   * agent who joins "agents only" is never heard by the caller. */
+  lk_room_connect_async (self->room, url, token, cancellable, on_room_connected, g_steal_pointer (&task));
+}
+
+static gboolean
+lk_media_connect_finish (HandoffCallMedia  *media,
+                         GAsyncResult      *result,
+                         GError           **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+lk_media_disconnect (HandoffCallMedia *media)
+{
+  HandoffLkMedia *self = HANDOFF_LK_MEDIA (media);
+
+  if (lk_room_get_connection_state (self->room) != LK_CONNECTION_STATE_DISCONNECTED)
+    lk_room_disconnect_async (self->room, NULL, NULL, NULL);
+}
+
+static void
+lk_media_set_muted (HandoffCallMedia *media,
+                    gboolean          muted)
+{
+  HandoffLkMedia *self = HANDOFF_LK_MEDIA (media);
+
+  self->muted = muted;
+  if (self->mic)
+    lk_track_set_muted (self->mic, muted, NULL);
+}
+
+static gboolean
+lk_media_set_mic_audience (HandoffCallMedia    *media,
+                           gboolean             all,
+                           const char * const  *allowed,
+                           GError             **error)
+{
+  HandoffLkMedia *self = HANDOFF_LK_MEDIA (media);
+
+  self->mic_all = all;
+  g_strfreev (self->mic_allowed);
+  self->mic_allowed = allowed ? g_strdupv ((char **) allowed) : NULL;
+  return apply_permissions (self, error);
+}
+
+static void
+on_music_published (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(HandoffLkMedia) self = user_data;
+  g_autoptr(GError) error = NULL;
+  LkTrack *track = lk_room_publish_audio_finish (LK_ROOM (source), result, &error);
+
+  self->music_pending = FALSE;
+  if (track == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Hold music: %s", error->message);
+      return;
+    }
+  self->music = track;
+  if (self->music_audience == NULL)
+    {
+      /* Hold ended while we were publishing. */
+      lk_room_unpublish_track_async (self->room, self->music, NULL, NULL, NULL);
+      g_clear_object (&self->music);
+      return;
+    }
+  if (!apply_permissions (self, &error))
+    g_warning ("Permissions: %s", error->message);
+}
+
+static GstElement *
+make_music_source (const char  *file,
+                   GError     **error)
+{
+  g_autofree char *desc = NULL;
+
+  if (file != NULL && g_file_test (file, G_FILE_TEST_EXISTS))
+    {
+      g_autofree char *uri = g_filename_to_uri (file, NULL, NULL);
+      desc = g_strdup_printf ("uridecodebin uri=%s ! audioconvert ! audioresample", uri);
+    }
+  else
+    /* The built-in tune: a soft two-note chord (G3 + D4) with its own
+     * spectrum, so tests tell it from any voice or tone. */
+    desc = g_strdup ("audiotestsrc is-live=true wave=sine freq=196 volume=0.12 ! audiomixer name=m "
+                     "! audioconvert ! audioresample "
+                     "audiotestsrc is-live=true wave=sine freq=294 volume=0.08 ! m.");
+  return gst_parse_bin_from_description (desc, TRUE, error);
+}
+
+static gboolean
+lk_media_set_hold_music (HandoffCallMedia    *media,
+                         const char * const  *audience,
+                         const char          *file,
+                         GError             **error)
+{
+  HandoffLkMedia *self = HANDOFF_LK_MEDIA (media);
+
+  g_strfreev (self->music_audience);
+  self->music_audience = audience && audience[0] ? g_strdupv ((char **) audience) : NULL;
+
+  if (self->music_audience == NULL)
+    {
+      if (self->music)
+        {
+          lk_room_unpublish_track_async (self->room, self->music, NULL, NULL, NULL);
+          g_clear_object (&self->music);
+        }
+      return apply_permissions (self, error);
+    }
+  if (self->music == NULL && !self->music_pending)
+    {
+      GstElement *src = make_music_source (file, error);
+
+      if (src == NULL)
+        return FALSE;
+      self->music_pending = TRUE;
+      lk_room_publish_audio_async (self->room, "hold-music", LK_TRACK_SOURCE_UNKNOWN, src,
+                                   self->cancellable, on_music_published, g_object_ref (self));
+    }
+  return apply_permissions (self, error);
+}
+
+static void
+lk_media_resubscribe (HandoffCallMedia *media)
+{
+  HandoffLkMedia *self = HANDOFF_LK_MEDIA (media);
+  GListModel *remote = lk_room_get_remote_participants (self->room);
+  g_autoptr(GPtrArray) sids = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < g_list_model_get_n_items (remote); i++)
+    {
+      g_autoptr(LkParticipant) p = g_list_model_get_item (remote, i);
+      GListModel *tracks = lk_participant_get_tracks (p);
+
+      for (guint j = 0; j < g_list_model_get_n_items (tracks); j++)
+        {
+          g_autoptr(LkTrack) t = g_list_model_get_item (tracks, j);
+          /* Not other agents' hold music. */
+          if (g_strcmp0 (lk_track_get_name (t), "hold-music") != 0)
+            g_ptr_array_add (sids, g_strdup (lk_track_get_sid (t)));
+        }
+    }
+  g_ptr_array_add (sids, NULL);
+  if (sids->len > 1)
+    lk_room_update_subscription (self->room, (const char * const *) sids->pdata, TRUE);
+}
+
+static gboolean
+lk_media_send_data (HandoffCallMedia    *media,
+                    const char          *topic,
+                    GBytes              *payload,
+                    const char * const  *destinations,
+                    GError             **error)
+{
+  HandoffLkMedia *self = HANDOFF_LK_MEDIA (media);
+
+  if (lk_room_get_connection_state (self->room) != LK_CONNECTION_STATE_CONNECTED)
+    {
+      g_set_error (error, HANDOFF_API_ERROR, HANDOFF_API_ERROR_UNREACHABLE, _("Not connected to the call"));
+      return FALSE;
+    }
+  lk_room_send_data_async (self->room, payload, topic, destinations, TRUE, NULL, NULL, NULL);
+  return TRUE;
+}
+
+static void
+handoff_lk_media_iface_init (HandoffCallMediaInterface *iface)
+{
+  iface->connect_async = lk_media_connect_async;
+  iface->connect_finish = lk_media_connect_finish;
+  iface->disconnect = lk_media_disconnect;
+  iface->set_muted = lk_media_set_muted;
+  iface->set_mic_audience = lk_media_set_mic_audience;
+  iface->set_hold_music = lk_media_set_hold_music;
+  iface->resubscribe = lk_media_resubscribe;
+  iface->send_data = lk_media_send_data;
+}
+
+static void
+handoff_lk_media_dispose (GObject *object)
+{
+  HandoffLkMedia *self = HANDOFF_LK_MEDIA (object);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->room)
+    {
+      g_signal_handlers_disconnect_by_data (self->room, self);
+      lk_media_disconnect (HANDOFF_CALL_MEDIA (self));
+    }
+  g_clear_object (&self->mic);
+  g_clear_object (&self->music);
+  g_clear_object (&self->room);
+  g_clear_object (&self->cancellable);
+  G_OBJECT_CLASS (handoff_lk_media_parent_class)->dispose (object);
+}
+
+static void
+handoff_lk_media_finalize (GObject *object)
+{
+  HandoffLkMedia *self = HANDOFF_LK_MEDIA (object);
+
+  g_strfreev (self->mic_allowed);
+  g_strfreev (self->music_audience);
+  g_free (self->music_file);
+  G_OBJECT_CLASS (handoff_lk_media_parent_class)->finalize (object);
+}
+
+static void
+handoff_lk_media_class_init (HandoffLkMediaClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = handoff_lk_media_dispose;
+  object_class->finalize = handoff_lk_media_finalize;
+}
+
+static void
+handoff_lk_media_init (HandoffLkMedia *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->mic_all = TRUE;
+  self->room = lk_room_new ();
+  g_signal_connect (self->room, "participant-connected", G_CALLBACK (on_participant_connected), self);
+  g_signal_connect (self->room, "participant-disconnected", G_CALLBACK (on_participant_disconnected), self);
+  g_signal_connect (self->room, "data-received", G_CALLBACK (on_data), self);
+  g_signal_connect (self->room, "text-received", G_CALLBACK (on_text), self);
+  g_signal_connect (self->room, "reconnecting", G_CALLBACK (on_reconnecting), self);
+  g_signal_connect (self->room, "reconnected", G_CALLBACK (on_reconnected), self);
+}
+
+HandoffLkMedia *
+handoff_lk_media_new (void)
+{
+  return g_object_new (HANDOFF_TYPE_LK_MEDIA, NULL);
+}
+
+gpointer
+handoff_lk_media_get_room (HandoffLkMedia *self)
+{
+  g_return_val_if_fail (HANDOFF_IS_LK_MEDIA (self), NULL);
+  return self->room;
+}

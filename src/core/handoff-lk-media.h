@@ -1,0 +1,20 @@
+/* handoff-lk-media.h: HandoffCallMedia over the LiveKit client (LkRoom)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "handoff-call-media.h"
+
+G_BEGIN_DECLS
+
+#define HANDOFF_TYPE_LK_MEDIA (handoff_lk_media_get_type ())
+G_DECLARE_FINAL_TYPE (HandoffLkMedia, handoff_lk_media, HANDOFF, LK_MEDIA, GObject)
+
+/* The microphone is HANDOFF_AUDIO_SRC (else the default source), the
+ * speaker HANDOFF_AUDIO_SINK (else the default sink). */
+HandoffLkMedia *handoff_lk_media_new      (void);
+/* The room, for tests and level meters. */
+gpointer        handoff_lk_media_get_room (HandoffLkMedia *self);
+
+G_END_DECLS
