@@ -1,0 +1,401 @@
+/* test-core-server.c: src/core against a real handoff-server and livekit-server
+ *
+ * Three clients built on src/core (agents alice and bob, a caller) do what
+ * the windows do: sign in, see the directory and each other's presence live,
+ * take a call, and run a warm transfer to completion, then one the target
+ * declines. States are read from the session objects, which are moved only
+ * by the server's answers and its WebSocket events. No media here (the e2e
+ * audio checks need the LiveKit client).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "handoff-account.h"
+#include "handoff-core-error.h"
+#include "handoff-test-server.h"
+#include "handoff-transfer-session.h"
+
+typedef struct {
+  HandoffTestLivekit *livekit;
+  HandoffTestServer  *server;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->livekit = handoff_test_livekit_start_or_skip (NULL);
+  if (f->livekit == NULL)
+    return;
+  f->server = handoff_test_server_start (f->livekit, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_clear_pointer (&f->server, handoff_test_server_free);
+  g_clear_pointer (&f->livekit, handoff_test_livekit_free);
+}
+
+/* Runs the main loop until @cond holds or 20 s pass. */
+#define WAIT_FOR(cond) \
+  G_STMT_START { \
+    gint64 _end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC; \
+    while (!(cond) && g_get_monotonic_time () < _end) \
+      g_main_context_iteration (NULL, TRUE); \
+    if (!(cond)) \
+      g_error ("timed out waiting for: %s", #cond); \
+  } G_STMT_END
+
+typedef struct {
+  gboolean  done;
+  gboolean  ok;
+  GError   *error;
+  GObject  *object;
+} Result;
+
+static void
+on_signed_in (GObject *source, GAsyncResult *res, gpointer data)
+{
+  Result *r = data;
+  r->ok = handoff_account_sign_in_finish (HANDOFF_ACCOUNT (source), res, &r->error);
+  r->done = TRUE;
+}
+
+static void
+on_action (GObject *source, GAsyncResult *res, gpointer data)
+{
+  Result *r = data;
+  r->ok = handoff_transfer_session_action_finish (HANDOFF_TRANSFER_SESSION (source), res, &r->error);
+  r->done = TRUE;
+}
+
+static void
+on_accepted (GObject *source, GAsyncResult *res, gpointer data)
+{
+  Result *r = data;
+  r->ok = handoff_call_session_accept_finish (HANDOFF_CALL_SESSION (source), res, &r->error);
+  r->done = TRUE;
+}
+
+static void
+on_placed (GObject *source, GAsyncResult *res, gpointer data)
+{
+  Result *r = data;
+  r->object = G_OBJECT (handoff_call_session_place_finish (res, &r->error));
+  r->ok = r->object != NULL;
+  r->done = TRUE;
+}
+
+static void
+on_presence (GObject *source, GAsyncResult *res, gpointer data)
+{
+  Result *r = data;
+  r->ok = handoff_account_set_presence_finish (HANDOFF_ACCOUNT (source), res, &r->error);
+  r->done = TRUE;
+}
+
+static HandoffAccount *
+sign_in (Fixture    *f,
+         const char *user,
+         const char *password)
+{
+  g_autoptr(HandoffServerClient) client = handoff_server_client_new (handoff_test_server_get_url (f->server));
+  g_autoptr(HandoffSecretStore) secrets = handoff_secret_store_new ();
+  HandoffAccount *account = handoff_account_new (client, secrets);
+  Result r = { 0 };
+
+  handoff_account_sign_in_async (account, user, password, NULL, on_signed_in, &r);
+  WAIT_FOR (r.done);
+  g_assert_no_error (r.error);
+  WAIT_FOR (handoff_account_get_state (account) == HANDOFF_ACCOUNT_ONLINE);
+  return account;
+}
+
+static void
+set_presence (HandoffAccount *account,
+              const char     *presence)
+{
+  Result r = { 0 };
+
+  handoff_account_set_presence_async (account, presence, NULL, on_presence, &r);
+  WAIT_FOR (r.done);
+  g_assert_no_error (r.error);
+}
+
+static HandoffAgentInfo *
+lookup_user (HandoffAccount *account,
+             const char     *username)
+{
+  GListModel *dir = handoff_account_get_directory (account);
+
+  for (guint i = 0; i < g_list_model_get_n_items (dir); i++)
+    {
+      g_autoptr(HandoffAgentInfo) a = g_list_model_get_item (dir, i);
+      if (g_strcmp0 (handoff_agent_info_get_username (a), username) == 0)
+        return a;   /* the directory holds a reference */
+    }
+  return NULL;
+}
+
+static void
+test_sign_in_directory_presence (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(HandoffServerClient) client = NULL;
+  g_autoptr(HandoffSecretStore) secrets = NULL;
+  g_autoptr(HandoffAccount) wrong = NULL;
+  g_autoptr(HandoffAccount) alice = NULL;
+  g_autoptr(HandoffAccount) bob = NULL;
+  HandoffAgentInfo *bob_seen;
+  Result r = { 0 };
+
+  if (f->livekit == NULL)
+    return;
+  client = handoff_server_client_new (handoff_test_server_get_url (f->server));
+  secrets = handoff_secret_store_new ();
+  wrong = handoff_account_new (client, secrets);
+  handoff_account_sign_in_async (wrong, "alice", "not-her-password", NULL, on_signed_in, &r);
+  WAIT_FOR (r.done);
+  g_assert_error (r.error, HANDOFF_API_ERROR, HANDOFF_API_ERROR_UNAUTHORIZED);
+  g_assert_cmpstr (r.error->message, ==, "Wrong user name or password");
+  g_assert_cmpint (handoff_account_get_state (wrong), ==, HANDOFF_ACCOUNT_SIGNED_OUT);
+  g_clear_error (&r.error);
+
+  alice = sign_in (f, "alice", HANDOFF_TEST_ALICE_PASSWORD);
+  g_assert_cmpstr (handoff_account_get_display_name (alice), ==, "Alice Example");
+  g_assert_cmpstr (handoff_account_get_identity (alice), ==, "agent-alice");
+  bob = sign_in (f, "bob", HANDOFF_TEST_BOB_PASSWORD);
+
+  WAIT_FOR (lookup_user (alice, "bob") != NULL);
+  bob_seen = lookup_user (alice, "bob");
+  g_assert_true (g_strv_contains (handoff_agent_info_get_skills (bob_seen), "technical"));
+
+  /* Bob's presence reaches Alice over her event stream. */
+  set_presence (bob, "available");
+  WAIT_FOR (g_strcmp0 (handoff_agent_info_get_presence (bob_seen), "available") == 0);
+  set_presence (bob, "away");
+  WAIT_FOR (g_strcmp0 (handoff_agent_info_get_presence (bob_seen), "away") == 0);
+  g_assert_cmpint (handoff_account_get_last_seq (alice), >, 0);
+
+  /* Signed out: the server forgets the session. */
+  handoff_account_sign_out (bob);
+  g_assert_cmpint (handoff_account_get_state (bob), ==, HANDOFF_ACCOUNT_SIGNED_OUT);
+}
+
+typedef struct {
+  HandoffServerClient    *client;
+  HandoffCallSession     *offered;
+  HandoffTransferSession *transfer;   /* the session this agent holds */
+  HandoffTransferSession *incoming;
+} Agent;
+
+static void
+on_event (HandoffAccount *account,
+          const char     *type,
+          JsonObject     *data,
+          Agent          *agent)
+{
+  if (g_str_equal (type, "call_offered"))
+    {
+      g_clear_object (&agent->offered);
+      agent->offered = handoff_call_session_new (agent->client, HANDOFF_CALL_ROLE_AGENT, data);
+    }
+  else if (g_str_equal (type, "transfer_offered") && agent->transfer == NULL)
+    {
+      JsonObject *t = json_object_get_object_member (data, "transfer");
+      g_clear_object (&agent->incoming);
+      agent->incoming = handoff_transfer_session_new_incoming (agent->client, t);
+    }
+  if (agent->transfer)
+    handoff_transfer_session_handle_event (agent->transfer, type, data);
+  if (agent->incoming)
+    handoff_transfer_session_handle_event (agent->incoming, type, data);
+}
+
+static HandoffCallSession *
+place_call (Fixture *f)
+{
+  g_autoptr(HandoffServerClient) caller = handoff_server_client_new (handoff_test_server_get_url (f->server));
+  Result r = { 0 };
+
+  handoff_call_session_place_async (caller, "Carol Jones", "Charged twice for order ORD-4411", NULL,
+                                    NULL, on_placed, &r);
+  WAIT_FOR (r.done);
+  g_assert_no_error (r.error);
+  g_assert_cmpint (handoff_call_session_get_state (HANDOFF_CALL_SESSION (r.object)), ==, HANDOFF_CALL_WAITING);
+  return HANDOFF_CALL_SESSION (r.object);
+}
+
+static void
+run_transfer (Fixture    *f,
+              gboolean    declined)
+{
+  g_autoptr(HandoffAccount) alice = sign_in (f, "alice", HANDOFF_TEST_ALICE_PASSWORD);
+  g_autoptr(HandoffAccount) bob = sign_in (f, "bob", HANDOFF_TEST_BOB_PASSWORD);
+  g_autoptr(HandoffCallSession) caller = NULL;
+  g_autoptr(HandoffCallSession) call = NULL;
+  Agent a = { handoff_account_get_client (alice), NULL, NULL, NULL };
+  Agent b = { handoff_account_get_client (bob), NULL, NULL, NULL };
+  HandoffAgentInfo *bob_info;
+  HandoffCallSession *b_call;
+  Result r = { 0 };
+
+  g_signal_connect (alice, "event", G_CALLBACK (on_event), &a);
+  g_signal_connect (bob, "event", G_CALLBACK (on_event), &b);
+  /* Only Alice is available: the call goes to her. */
+  set_presence (alice, "available");
+  caller = place_call (f);
+  WAIT_FOR (a.offered != NULL);
+  g_assert_cmpstr (handoff_call_session_get_caller_name (a.offered), ==, "Carol Jones");
+  call = g_object_ref (a.offered);
+  handoff_call_session_accept_async (call, NULL, on_accepted, &r);
+  WAIT_FOR (r.done);
+  g_assert_no_error (r.error);
+  g_assert_cmpint (handoff_call_session_get_state (call), ==, HANDOFF_CALL_TALKING);
+  g_assert_cmpstr (handoff_call_session_get_status_text (call), ==, "Talking to Carol Jones");
+  /* The caller's window learns it from the server. */
+  WAIT_FOR (handoff_call_session_get_state (caller) == HANDOFF_CALL_TALKING);
+
+  set_presence (bob, "available");
+  WAIT_FOR ((bob_info = lookup_user (alice, "bob")) != NULL &&
+            g_strcmp0 (handoff_agent_info_get_presence (bob_info), "available") == 0);
+  a.transfer = handoff_transfer_session_new_outgoing (a.client, call);
+  memset (&r, 0, sizeof r);
+  handoff_transfer_session_send_async (a.transfer, handoff_agent_info_get_id (bob_info),
+                                       handoff_agent_info_get_identity (bob_info),
+                                       handoff_agent_info_get_name (bob_info), TRUE,
+                                       "Carol was charged twice for ORD-4411; wants the second charge refunded.",
+                                       NULL, on_action, &r);
+  WAIT_FOR (r.done);
+  g_assert_no_error (r.error);
+  g_assert_cmpint (handoff_transfer_session_get_state (a.transfer), ==, HANDOFF_TRANSFER_OFFERED);
+  g_assert_cmpint (handoff_call_session_get_state (call), ==, HANDOFF_CALL_ON_HOLD);
+  g_assert_cmpstr (handoff_transfer_session_get_status_text (a.transfer), ==, "Waiting for Bob Example to accept");
+
+  /* B is offered the transfer with the summary A wrote. */
+  WAIT_FOR (b.incoming != NULL);
+  g_assert_true (handoff_transfer_session_get_urgent (b.incoming));
+  g_assert_cmpstr (handoff_transfer_session_get_summary (b.incoming), ==,
+                   "Carol was charged twice for ORD-4411; wants the second charge refunded.");
+  b_call = handoff_transfer_session_get_call (b.incoming);
+
+  if (declined)
+    {
+      memset (&r, 0, sizeof r);
+      handoff_transfer_session_decline_async (b.incoming, NULL, on_action, &r);
+      WAIT_FOR (r.done);
+      g_assert_no_error (r.error);
+      /* A hears of it and is back with the caller. */
+      WAIT_FOR (handoff_transfer_session_get_state (a.transfer) == HANDOFF_TRANSFER_ENDED);
+      g_assert_cmpstr (handoff_transfer_session_get_outcome (a.transfer), ==, "declined");
+      g_assert_cmpstr (handoff_transfer_session_get_status_text (a.transfer), ==, "Bob Example declined the transfer");
+      g_assert_cmpint (handoff_call_session_get_state (call), ==, HANDOFF_CALL_TALKING);
+      goto out;
+    }
+
+  memset (&r, 0, sizeof r);
+  handoff_transfer_session_accept_async (b.incoming, NULL, NULL, on_action, &r);
+  WAIT_FOR (r.done);
+  g_assert_no_error (r.error);
+  g_assert_cmpint (handoff_transfer_session_get_state (b.incoming), ==, HANDOFF_TRANSFER_CONSULTING);
+  WAIT_FOR (handoff_transfer_session_get_state (a.transfer) == HANDOFF_TRANSFER_CONSULTING);
+  g_assert_cmpint (handoff_call_session_get_state (call), ==, HANDOFF_CALL_CONSULTING);
+
+  /* Connect before B is ready is refused with a reason. */
+  memset (&r, 0, sizeof r);
+  handoff_transfer_session_connect_async (a.transfer, NULL, on_action, &r);
+  WAIT_FOR (r.done);
+  g_assert_error (r.error, HANDOFF_TRANSFER_ERROR, HANDOFF_TRANSFER_ERROR_WRONG_STATE);
+  g_clear_error (&r.error);
+
+  memset (&r, 0, sizeof r);
+  handoff_transfer_session_ready_async (b.incoming, NULL, on_action, &r);
+  WAIT_FOR (r.done);
+  g_assert_no_error (r.error);
+  WAIT_FOR (handoff_transfer_session_get_peer_ready (a.transfer));
+  g_assert_cmpstr (handoff_transfer_session_get_status_text (a.transfer), ==,
+                   "Bob Example has read the briefing and is ready");
+
+  memset (&r, 0, sizeof r);
+  handoff_transfer_session_connect_async (a.transfer, NULL, on_action, &r);
+  WAIT_FOR (r.done);
+  g_assert_no_error (r.error);
+  g_assert_cmpint (handoff_transfer_session_get_state (a.transfer), ==, HANDOFF_TRANSFER_THREE_WAY);
+  WAIT_FOR (handoff_transfer_session_get_state (b.incoming) == HANDOFF_TRANSFER_THREE_WAY);
+  g_assert_cmpint (handoff_call_session_get_state (b_call), ==, HANDOFF_CALL_THREE_WAY);
+
+  memset (&r, 0, sizeof r);
+  handoff_transfer_session_complete_async (a.transfer, NULL, on_action, &r);
+  WAIT_FOR (r.done);
+  g_assert_no_error (r.error);
+  g_assert_cmpint (handoff_transfer_session_get_state (a.transfer), ==, HANDOFF_TRANSFER_COMPLETED);
+  g_assert_cmpint (handoff_call_session_get_state (call), ==, HANDOFF_CALL_ENDED);
+  g_assert_cmpstr (handoff_call_session_get_outcome (call), ==, "transferred");
+  WAIT_FOR (handoff_transfer_session_get_state (b.incoming) == HANDOFF_TRANSFER_COMPLETED);
+  g_assert_cmpint (handoff_call_session_get_state (b_call), ==, HANDOFF_CALL_TALKING);
+  g_assert_cmpstr (handoff_transfer_session_get_status_text (b.incoming), ==, "The call is yours");
+  /* The caller was never dropped. */
+  g_assert_cmpint (handoff_call_session_get_state (caller), ==, HANDOFF_CALL_TALKING);
+
+  memset (&r, 0, sizeof r);
+  handoff_transfer_session_rate_async (b.incoming, 0, NULL, on_action, &r);
+  WAIT_FOR (r.done);
+  g_assert_error (r.error, HANDOFF_TRANSFER_ERROR, HANDOFF_TRANSFER_ERROR_WRONG_STATE);
+  g_clear_error (&r.error);
+  memset (&r, 0, sizeof r);
+  handoff_transfer_session_rate_async (b.incoming, 5, NULL, on_action, &r);
+  WAIT_FOR (r.done);
+  g_assert_no_error (r.error);
+
+out:
+  g_signal_handlers_disconnect_by_data (alice, &a);
+  g_signal_handlers_disconnect_by_data (bob, &b);
+  handoff_call_session_hang_up (caller);
+  g_clear_object (&a.offered);
+  g_clear_object (&a.transfer);
+  g_clear_object (&b.offered);
+  g_clear_object (&b.incoming);
+  handoff_account_sign_out (alice);
+  handoff_account_sign_out (bob);
+  /* Let the last requests finish before the objects go. */
+  for (int i = 0; i < 50; i++)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static void
+test_transfer_completed (Fixture       *f,
+                         gconstpointer  data)
+{
+  if (f->livekit != NULL)
+    run_transfer (f, FALSE);
+}
+
+static void
+test_transfer_declined (Fixture       *f,
+                        gconstpointer  data)
+{
+  if (f->livekit != NULL)
+    run_transfer (f, TRUE);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_setenv ("HANDOFF_SECRETS", "memory", TRUE);
+
+  g_test_add ("/core-server/sign-in-directory-presence", Fixture, NULL, fixture_set_up,
+              test_sign_in_directory_presence, fixture_tear_down);
+  g_test_add ("/core-server/transfer-completed", Fixture, NULL, fixture_set_up,
+              test_transfer_completed, fixture_tear_down);
+  g_test_add ("/core-server/transfer-declined", Fixture, NULL, fixture_set_up,
+              test_transfer_declined, fixture_tear_down);
+  return g_test_run ();
+}
