@@ -386,17 +386,18 @@ handoff_route_analytics (HandoffCtx *ctx)
 
 static void
 csv_field (GString    *out,
-           const char *value)
+           const char *raw)
 {
-  gboolean quote;
+  g_autofree char *value = NULL;
 
-  if (value == NULL)
+  if (raw == NULL)
     return;
   /* A spreadsheet would run a cell that starts like a formula. */
-  if (*value == '=' || *value == '+' || *value == '-' || *value == '@')
-    g_string_append_c (out, '\'');
-  quote = strpbrk (value, ",\"\r\n") != NULL;
-  if (!quote)
+  if (*raw == '=' || *raw == '+' || *raw == '-' || *raw == '@')
+    value = g_strconcat ("'", raw, NULL);
+  else
+    value = g_strdup (raw);
+  if (strpbrk (value, ",\"\r\n") == NULL)
     {
       g_string_append (out, value);
       return;
