@@ -195,6 +195,24 @@ test_transfer_complete (void)
     return;
   a = events_open (&f, f.alice, -1);
   b = events_open (&f, f.bob, -1);
+  {
+    /* Presence: an open event stream means online. */
+    g_autoptr(JsonNode) r = http (&f, "GET", "/api/v1/agents", f.carol, NULL, NULL, &status);
+    JsonArray *agents = json_object_get_array_member (json_node_get_object (r), "agents");
+
+    g_assert_cmpuint (json_array_get_length (agents), ==, 3);
+    for (guint i = 0; i < 3; i++)
+      {
+        JsonObject *agent = json_array_get_object_element (agents, i);
+        const char *user = json_object_get_string_member (agent, "username");
+
+        g_assert_cmpint (json_object_get_boolean_member (agent, "online"), ==,
+                         strcmp (user, "carol") != 0);
+        g_assert_true (g_str_has_prefix (json_object_get_string_member (agent, "identity"),
+                                         "agent-"));
+        g_assert_false (json_object_has_member (agent, "password_hash"));
+      }
+  }
   call_id = active_call (&f, f.alice, NULL);
   id = start_transfer (&f, call_id, f.alice, f.bob_id);
 

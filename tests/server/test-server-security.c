@@ -163,6 +163,13 @@ test_authorization_matrix (void)
             }
         }
     }
+  /* Signed out is signed out: the throwaway sessions are dead now. */
+  {
+    g_autoptr(JsonNode) r = http (&f, "GET", "/api/v1/agents", actors[OTHER], NULL, NULL,
+                                  &status);
+    g_assert_cmpuint (status, ==, 401);
+    assert_error (r, "unauthorized");
+  }
   /* The public routes answer anyone. */
   {
     g_autoptr(JsonNode) r = http (&f, "GET", "/healthz", NULL, NULL, NULL, &status);
