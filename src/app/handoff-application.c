@@ -186,6 +186,9 @@ handoff_application_startup (GApplication *app)
   static const char *hangup_accels[] = { "<Control>e", NULL };
   static const char *copy_accels[] = { "<Control><Shift>c", NULL };
   static const char *assistant_accels[] = { "<Control>k", NULL };
+  static const char *call_page_accels[] = { "<Alt>1", NULL };
+  static const char *history_accels[] = { "<Alt>2", NULL };
+  static const char *analytics_accels[] = { "<Alt>3", NULL };
 
   G_APPLICATION_CLASS (handoff_application_parent_class)->startup (app);
 
@@ -198,6 +201,9 @@ handoff_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.hang-up", hangup_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.copy-transcript", copy_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.focus-assistant", assistant_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-call", call_page_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-history", history_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-analytics", analytics_accels);
 }
 
 static void

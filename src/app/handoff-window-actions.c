@@ -249,9 +249,30 @@ focus_assistant_activated (GtkWidget  *widget,
 }
 
 
+static void
+show_page_activated (GtkWidget  *widget,
+                     const char *action,
+                     GVariant   *param)
+{
+  HandoffWindow *self = HANDOFF_WINDOW (widget);
+  const char *page = g_str_has_suffix (action, "history") ? "history"
+                     : g_str_has_suffix (action, "analytics") ? "analytics" : "call";
+
+  if (handoff_account_get_state (self->account) == HANDOFF_ACCOUNT_SIGNED_OUT)
+    return;
+  adw_view_stack_set_visible_child_name (self->view_stack, page);
+  if (g_str_equal (page, "history"))
+    handoff_history_view_refresh (self->history_view);
+  else if (g_str_equal (page, "analytics"))
+    handoff_analytics_view_refresh (self->analytics_view);
+}
+
 void
 handoff_window_install_actions (GtkWidgetClass *widget_class)
 {
+  gtk_widget_class_install_action (widget_class, "win.show-call", NULL, show_page_activated);
+  gtk_widget_class_install_action (widget_class, "win.show-history", NULL, show_page_activated);
+  gtk_widget_class_install_action (widget_class, "win.show-analytics", NULL, show_page_activated);
   gtk_widget_class_install_action (widget_class, "win.hang-up", NULL, hang_up_activated);
   gtk_widget_class_install_action (widget_class, "win.mute", NULL, mute_activated);
   gtk_widget_class_install_action (widget_class, "win.hold", NULL, hold_activated);

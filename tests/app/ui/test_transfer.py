@@ -105,9 +105,15 @@ def test(stack):
     ui.wait_for(caller, contains="Talking to", role="label")
     ui.shot("caller-after-transfer", "Call Support")
 
-    # History shows it as completed.
-    ui.click(a, "History", role="toggle button") if ui.find(a, name="History", role="toggle button") else None
+    # History shows it as completed, with the urgent flag; the detail has the summary.
+    frame = ui.wait_for(a, name=a_win, role="frame")
+    frame.doActionNamed("win.show-history")
+    ui.wait_for(a, name="1 transfer", role="label", timeout=20)
+    ui.wait_for(a, contains="Completed · urgent", role="label")
     ui.shot("a-history", a_win)
+    frame.doActionNamed("win.show-analytics")
+    ui.wait_for(a, contains="1 transfers · 100% completed", role="label", timeout=20)
+    ui.shot("a-analytics", a_win)
 
 
 sys.exit(ui.run(test))
