@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "handoff-application.h"
 #include "handoff-caller-window.h"
@@ -132,6 +133,31 @@ static const GActionEntry app_actions[] = {
   { "show-window", show_window_activated, NULL, NULL, NULL, { 0 } },
 };
 
+/* HANDOFF_BENCH_STARTUP=1: print the time from process start to the first
+ * painted frame of the first window and quit (tests/bench/bench-app-startup.sh). */
+static gboolean
+first_frame_cb (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  g_autofree char *stat = NULL;
+  double since_start_ms = -1;
+
+  if (g_file_get_contents ("/proc/self/stat", &stat, NULL, NULL))
+    {
+      /* Field 22 is the start time in clock ticks since boot. */
+      g_auto(GStrv) f = g_strsplit (strrchr (stat, ')') + 2, " ", -1);
+      g_autofree char *uptime = NULL;
+
+      if (g_strv_length (f) > 19 && g_file_get_contents ("/proc/uptime", &uptime, NULL, NULL))
+        since_start_ms = (g_ascii_strtod (uptime, NULL) -
+                          g_ascii_strtod (f[19], NULL) / sysconf (_SC_CLK_TCK)) * 1000.0;
+    }
+  g_print ("first-frame-ms %.0f\n", since_start_ms);
+  g_application_quit (G_APPLICATION (gtk_window_get_application (GTK_WINDOW (widget))));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 handoff_application_activate (GApplication *app)
 {
@@ -152,6 +178,8 @@ handoff_application_activate (GApplication *app)
             handoff_window_restore_session (w);
         }
     }
+  if (g_getenv ("HANDOFF_BENCH_STARTUP") != NULL)
+    gtk_widget_add_tick_callback (GTK_WIDGET (window), first_frame_cb, NULL, NULL);
   gtk_window_present (window);
 }
 
