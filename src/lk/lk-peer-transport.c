@@ -1,0 +1,788 @@
+/* lk-peer-transport.c: one webrtcbin (publisher or subscriber side)
+ *
+ * webrtcbin answers from its own threads (promises, ICE candidates); every
+ * answer is carried back to the main context of the thread that created the
+ * transport, through a weak reference so a late reply after dispose is
+ * harmless. Every promise reply is checked: webrtcbin 1.22 reports refused
+ * descriptions only there (livekit-facts.md §10).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "lk-transport"
+
+#include <gst/sdp/sdp.h>
+#include <json-glib/json-glib.h>
+
+#include "lk-error.h"
+#include "lk-peer-transport.h"
+
+enum {
+  SIGNAL_LOCAL_DESCRIPTION,
+  SIGNAL_LOCAL_CANDIDATE,
+  SIGNAL_NEGOTIATED,
+  SIGNAL_FAILED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+typedef struct {
+  char *sdp;
+  guint id;
+} PendingOffer;
+
+struct _LkPeerTransport {
+  GObject parent_instance;
+
+  GMainContext *context;
+  GstBin *bin;
+  GstElement *webrtcbin;
+  gboolean publisher;
+
+  /* Negotiation state (main context only). */
+  gboolean negotiating;
+  gboolean again;
+  gboolean again_ice_restart;
+  GQueue offers;             /* PendingOffer, subscriber side */
+  guint current_offer_id;
+  gboolean have_remote;
+  GPtrArray *remote_candidates;  /* queued until the remote description is set */
+  gboolean local_sent;
+  GPtrArray *local_candidates;   /* queued until our description is sent */
+  char *local_sdp;               /* the last description we sent, for mids */
+  gboolean closed;
+};
+
+G_DEFINE_FINAL_TYPE (LkPeerTransport, lk_peer_transport, G_TYPE_OBJECT)
+
+typedef void (*MainFunc) (LkPeerTransport *self, gpointer data);
+
+typedef struct {
+  GWeakRef ref;
+  MainFunc func;
+  gpointer data;
+  GDestroyNotify destroy;
+} MainCall;
+
+static gboolean
+main_call_run (gpointer user_data)
+{
+  MainCall *call = user_data;
+  g_autoptr(LkPeerTransport) self = g_weak_ref_get (&call->ref);
+
+  if (self != NULL && !self->closed)
+    call->func (self, call->data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+main_call_free (gpointer user_data)
+{
+  MainCall *call = user_data;
+
+  g_weak_ref_clear (&call->ref);
+  if (call->destroy != NULL && call->data != NULL)
+    call->destroy (call->data);
+  g_free (call);
+}
+
+/* Always through an idle, even from the main thread: webrtcbin may call back
+ * while we are inside one of its action signals. */
+static void
+run_in_main (LkPeerTransport *self,
+             MainFunc         func,
+             gpointer         data,
+             GDestroyNotify   destroy)
+{
+  MainCall *call = g_new0 (MainCall, 1);
+  GSource *source = g_idle_source_new ();
+
+  g_weak_ref_init (&call->ref, self);
+  call->func = func;
+  call->data = data;
+  call->destroy = destroy;
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, main_call_run, call, main_call_free);
+  g_source_attach (source, self->context);
+  g_source_unref (source);
+}
+
+static void
+emit_failed (LkPeerTransport *self,
+             const char      *what,
+             const GError    *cause)
+{
+  g_autoptr(GError) error = g_error_new (LK_ERROR, LK_ERROR_NEGOTIATION_FAILED,
+                                         "%s %s: %s", self->publisher ? "publisher" : "subscriber",
+                                         what, cause ? cause->message : "no reply");
+
+  g_warning ("%s", error->message);
+  self->negotiating = FALSE;
+  g_signal_emit (self, signals[SIGNAL_FAILED], 0, error);
+}
+
+typedef struct {
+  MainFunc func;
+  GWeakRef ref;
+} PromiseData;
+
+static void
+promise_data_free (gpointer user_data)
+{
+  PromiseData *pd = user_data;
+
+  g_weak_ref_clear (&pd->ref);
+  g_free (pd);
+}
+
+static void
+on_promise_replied (GstPromise *promise,
+                    gpointer    user_data)
+{
+  PromiseData *pd = user_data;
+  g_autoptr(LkPeerTransport) self = g_weak_ref_get (&pd->ref);
+
+  /* Whoever handles the reply owns the promise's one reference (as in
+   * webrtcbin's examples): the main-context call, or nobody. */
+  if (self == NULL)
+    {
+      gst_promise_unref (promise);
+      return;
+    }
+  run_in_main (self, pd->func, promise, (GDestroyNotify) gst_promise_unref);
+}
+
+static GstPromise *
+promise_for (LkPeerTransport *self,
+             MainFunc         func)
+{
+  PromiseData *pd = g_new0 (PromiseData, 1);
+
+  pd->func = func;
+  g_weak_ref_init (&pd->ref, self);
+  return gst_promise_new_with_change_func (on_promise_replied, pd, promise_data_free);
+}
+
+/* TRUE when the promise replied without an error; @error_out gets webrtcbin's. */
+static gboolean
+promise_ok (GstPromise  *promise,
+            GError     **error_out)
+{
+  const GstStructure *reply;
+  GError *error = NULL;
+
+  if (gst_promise_wait (promise) != GST_PROMISE_RESULT_REPLIED)
+    {
+      g_set_error (error_out, LK_ERROR, LK_ERROR_NEGOTIATION_FAILED, "webrtcbin did not reply");
+      return FALSE;
+    }
+  reply = gst_promise_get_reply (promise);
+  if (reply != NULL && gst_structure_has_field (reply, "error"))
+    {
+      gst_structure_get (reply, "error", G_TYPE_ERROR, &error, NULL);
+      if (error != NULL)
+        {
+          g_propagate_error (error_out, error);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static char *
+mid_of_mline (const char *sdp_text,
+              guint       mline)
+{
+  GstSDPMessage *sdp = NULL;
+  char *mid = NULL;
+
+  if (sdp_text == NULL || gst_sdp_message_new_from_text (sdp_text, &sdp) != GST_SDP_OK)
+    return NULL;
+  if (mline < gst_sdp_message_medias_len (sdp))
+    mid = g_strdup (gst_sdp_media_get_attribute_val (gst_sdp_message_get_media (sdp, mline), "mid"));
+  gst_sdp_message_free (sdp);
+  return mid;
+}
+
+static char *
+candidate_json (LkPeerTransport *self,
+                guint            mline,
+                const char      *candidate)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *mid = mid_of_mline (self->local_sdp, mline);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "candidate");
+  json_builder_add_string_value (b, candidate);
+  json_builder_set_member_name (b, "sdpMLineIndex");
+  json_builder_add_int_value (b, mline);
+  json_builder_set_member_name (b, "sdpMid");
+  json_builder_add_string_value (b, mid ? mid : "0");
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  return json_to_string (root, FALSE);
+}
+
+typedef struct {
+  guint mline;
+  char *candidate;
+} LocalCandidate;
+
+static void
+local_candidate_free (LocalCandidate *c)
+{
+  g_free (c->candidate);
+  g_free (c);
+}
+
+static void
+send_local_candidate (LkPeerTransport *self,
+                      LocalCandidate  *c)
+{
+  g_autofree char *json = candidate_json (self, c->mline, c->candidate);
+
+  g_signal_emit (self, signals[SIGNAL_LOCAL_CANDIDATE], 0, json);
+}
+
+static void
+local_candidate_main (LkPeerTransport *self,
+                      gpointer         data)
+{
+  LocalCandidate *c = data;
+
+  if (!self->local_sent)
+    {
+      LocalCandidate *copy = g_new0 (LocalCandidate, 1);
+      copy->mline = c->mline;
+      copy->candidate = g_strdup (c->candidate);
+      g_ptr_array_add (self->local_candidates, copy);
+      return;
+    }
+  send_local_candidate (self, c);
+}
+
+static void
+on_ice_candidate (GstElement *webrtcbin,
+                  guint       mline,
+                  const char *candidate,
+                  gpointer    user_data)
+{
+  LkPeerTransport *self = user_data;
+  LocalCandidate *c;
+
+  if (candidate == NULL || *candidate == '\0')
+    return;
+  c = g_new0 (LocalCandidate, 1);
+  c->mline = mline;
+  c->candidate = g_strdup (candidate);
+  run_in_main (self, local_candidate_main, c, (GDestroyNotify) local_candidate_free);
+}
+
+static void
+on_negotiation_needed (GstElement *webrtcbin,
+                       gpointer    user_data)
+{
+  /* Deliberately ignored: the subscriber never offers (the server makes
+   * every subscriber offer), and the publisher offers when the room asks. */
+}
+
+static void
+flush_local_candidates (LkPeerTransport *self)
+{
+  g_autoptr(GPtrArray) pending = g_steal_pointer (&self->local_candidates);
+
+  self->local_candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) local_candidate_free);
+  self->local_sent = TRUE;
+  for (guint i = 0; i < pending->len; i++)
+    send_local_candidate (self, g_ptr_array_index (pending, i));
+}
+
+static void
+add_candidate_now (LkPeerTransport *self,
+                   const char      *json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *obj;
+  const char *candidate;
+  guint mline = 0;
+
+  if (!json_parser_load_from_data (parser, json, -1, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_warning ("ignoring a malformed ICE candidate from the server");
+      return;
+    }
+  obj = json_node_get_object (json_parser_get_root (parser));
+  candidate = json_object_get_string_member_with_default (obj, "candidate", NULL);
+  if (candidate == NULL || *candidate == '\0')
+    return;
+  if (json_object_has_member (obj, "sdpMLineIndex") &&
+      !json_object_get_null_member (obj, "sdpMLineIndex"))
+    mline = json_object_get_int_member (obj, "sdpMLineIndex");
+  g_signal_emit_by_name (self->webrtcbin, "add-ice-candidate", mline, candidate);
+}
+
+static void
+remote_applied (LkPeerTransport *self)
+{
+  g_autoptr(GPtrArray) pending = g_steal_pointer (&self->remote_candidates);
+
+  self->remote_candidates = g_ptr_array_new_with_free_func (g_free);
+  self->have_remote = TRUE;
+  for (guint i = 0; i < pending->len; i++)
+    add_candidate_now (self, g_ptr_array_index (pending, i));
+}
+
+static void
+send_local_description (LkPeerTransport          *self,
+                        GstWebRTCSessionDescription *desc,
+                        guint                     id)
+{
+  g_autofree char *text = gst_sdp_message_as_text (desc->sdp);
+
+  g_free (self->local_sdp);
+  self->local_sdp = g_strdup (text);
+  g_signal_emit (self, signals[SIGNAL_LOCAL_DESCRIPTION], 0,
+                 desc->type == GST_WEBRTC_SDP_TYPE_OFFER ? "offer" : "answer", text, id);
+  flush_local_candidates (self);
+}
+
+/* ---- publisher: offer → set-local → send → (answer) set-remote ---- */
+
+static void next_negotiation (LkPeerTransport *self);
+
+static void
+on_offer_local_set (LkPeerTransport *self,
+                    gpointer         data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!promise_ok (data, &error))
+    emit_failed (self, "set-local-description (offer)", error);
+}
+
+static void
+on_offer_created (LkPeerTransport *self,
+                  gpointer         data)
+{
+  GstPromise *promise = data;
+  g_autoptr(GError) error = NULL;
+  GstWebRTCSessionDescription *offer = NULL;
+
+  if (!promise_ok (promise, &error))
+    {
+      emit_failed (self, "create-offer", error);
+      return;
+    }
+  gst_structure_get (gst_promise_get_reply (promise), "offer",
+                     GST_TYPE_WEBRTC_SESSION_DESCRIPTION, &offer, NULL);
+  if (offer == NULL)
+    {
+      emit_failed (self, "create-offer", NULL);
+      return;
+    }
+  self->local_sent = FALSE;
+  g_signal_emit_by_name (self->webrtcbin, "set-local-description", offer,
+                         promise_for (self, on_offer_local_set));
+  send_local_description (self, offer, 0);
+  gst_webrtc_session_description_free (offer);
+}
+
+static void
+start_offer (LkPeerTransport *self,
+             gboolean         ice_restart)
+{
+  GstStructure *options = NULL;
+
+  self->negotiating = TRUE;
+  if (ice_restart)
+    options = gst_structure_new ("options", "ice-restart", G_TYPE_BOOLEAN, TRUE, NULL);
+  g_signal_emit_by_name (self->webrtcbin, "create-offer", options,
+                         promise_for (self, on_offer_created));
+  if (options != NULL)
+    gst_structure_free (options);
+}
+
+void
+lk_peer_transport_negotiate (LkPeerTransport *self,
+                             gboolean         ice_restart)
+{
+  g_return_if_fail (LK_IS_PEER_TRANSPORT (self));
+  g_return_if_fail (self->publisher);
+
+  if (self->closed)
+    return;
+  if (self->negotiating)
+    {
+      self->again = TRUE;
+      self->again_ice_restart |= ice_restart;
+      return;
+    }
+  start_offer (self, ice_restart);
+}
+
+static void
+on_answer_remote_set (LkPeerTransport *self,
+                      gpointer         data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!promise_ok (data, &error))
+    {
+      emit_failed (self, "set-remote-description (answer)", error);
+      return;
+    }
+  remote_applied (self);
+  self->negotiating = FALSE;
+  g_signal_emit (self, signals[SIGNAL_NEGOTIATED], 0);
+  next_negotiation (self);
+}
+
+static GstWebRTCSessionDescription *
+parse_description (GstWebRTCSDPType  type,
+                   const char       *sdp_text)
+{
+  GstSDPMessage *sdp = NULL;
+
+  if (gst_sdp_message_new_from_text (sdp_text, &sdp) != GST_SDP_OK)
+    {
+      if (sdp != NULL)
+        gst_sdp_message_free (sdp);
+      return NULL;
+    }
+  return gst_webrtc_session_description_new (type, sdp);
+}
+
+void
+lk_peer_transport_set_answer (LkPeerTransport *self,
+                              const char      *sdp)
+{
+  GstWebRTCSessionDescription *desc;
+
+  g_return_if_fail (LK_IS_PEER_TRANSPORT (self));
+
+  if (self->closed)
+    return;
+  desc = parse_description (GST_WEBRTC_SDP_TYPE_ANSWER, sdp);
+  if (desc == NULL)
+    {
+      g_autoptr(GError) error = g_error_new (LK_ERROR, LK_ERROR_PROTOCOL, "unparsable SDP");
+      emit_failed (self, "answer", error);
+      return;
+    }
+  g_signal_emit_by_name (self->webrtcbin, "set-remote-description", desc,
+                         promise_for (self, on_answer_remote_set));
+  gst_webrtc_session_description_free (desc);
+}
+
+/* ---- subscriber: (offer) set-remote → create-answer → set-local → send ---- */
+
+static void
+on_answer_local_set (LkPeerTransport *self,
+                     gpointer         data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!promise_ok (data, &error))
+    {
+      emit_failed (self, "set-local-description (answer)", error);
+      return;
+    }
+  self->negotiating = FALSE;
+  g_signal_emit (self, signals[SIGNAL_NEGOTIATED], 0);
+  next_negotiation (self);
+}
+
+static void
+on_answer_created (LkPeerTransport *self,
+                   gpointer         data)
+{
+  GstPromise *promise = data;
+  g_autoptr(GError) error = NULL;
+  GstWebRTCSessionDescription *answer = NULL;
+
+  if (!promise_ok (promise, &error))
+    {
+      emit_failed (self, "create-answer", error);
+      return;
+    }
+  gst_structure_get (gst_promise_get_reply (promise), "answer",
+                     GST_TYPE_WEBRTC_SESSION_DESCRIPTION, &answer, NULL);
+  if (answer == NULL)
+    {
+      emit_failed (self, "create-answer", NULL);
+      return;
+    }
+  self->local_sent = FALSE;
+  g_signal_emit_by_name (self->webrtcbin, "set-local-description", answer,
+                         promise_for (self, on_answer_local_set));
+  send_local_description (self, answer, self->current_offer_id);
+  gst_webrtc_session_description_free (answer);
+}
+
+static void
+on_offer_remote_set (LkPeerTransport *self,
+                     gpointer         data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!promise_ok (data, &error))
+    {
+      emit_failed (self, "set-remote-description (offer)", error);
+      return;
+    }
+  remote_applied (self);
+  g_signal_emit_by_name (self->webrtcbin, "create-answer", NULL,
+                         promise_for (self, on_answer_created));
+}
+
+static void
+pending_offer_free (PendingOffer *offer)
+{
+  g_free (offer->sdp);
+  g_free (offer);
+}
+
+static void
+next_negotiation (LkPeerTransport *self)
+{
+  if (self->negotiating || self->closed)
+    return;
+  if (self->publisher)
+    {
+      if (self->again)
+        {
+          gboolean restart = self->again_ice_restart;
+          self->again = self->again_ice_restart = FALSE;
+          start_offer (self, restart);
+        }
+      return;
+    }
+  while (!g_queue_is_empty (&self->offers))
+    {
+      PendingOffer *offer = g_queue_pop_head (&self->offers);
+      GstWebRTCSessionDescription *desc = parse_description (GST_WEBRTC_SDP_TYPE_OFFER, offer->sdp);
+
+      if (desc == NULL)
+        {
+          g_autoptr(GError) error = g_error_new (LK_ERROR, LK_ERROR_PROTOCOL, "unparsable SDP");
+          pending_offer_free (offer);
+          emit_failed (self, "offer", error);
+          continue;
+        }
+      self->negotiating = TRUE;
+      self->current_offer_id = offer->id;
+      g_signal_emit_by_name (self->webrtcbin, "set-remote-description", desc,
+                             promise_for (self, on_offer_remote_set));
+      gst_webrtc_session_description_free (desc);
+      pending_offer_free (offer);
+      return;
+    }
+}
+
+void
+lk_peer_transport_handle_offer (LkPeerTransport *self,
+                                const char      *sdp,
+                                guint            id)
+{
+  PendingOffer *offer;
+
+  g_return_if_fail (LK_IS_PEER_TRANSPORT (self));
+  g_return_if_fail (!self->publisher);
+
+  offer = g_new0 (PendingOffer, 1);
+  offer->sdp = g_strdup (sdp);
+  offer->id = id;
+  g_queue_push_tail (&self->offers, offer);
+  next_negotiation (self);
+}
+
+void
+lk_peer_transport_add_candidate (LkPeerTransport *self,
+                                 const char      *candidate_init_json)
+{
+  g_return_if_fail (LK_IS_PEER_TRANSPORT (self));
+
+  if (self->closed || candidate_init_json == NULL)
+    return;
+  if (!self->have_remote)
+    {
+      g_ptr_array_add (self->remote_candidates, g_strdup (candidate_init_json));
+      return;
+    }
+  add_candidate_now (self, candidate_init_json);
+}
+
+gboolean
+lk_peer_transport_is_negotiating (LkPeerTransport *self)
+{
+  g_return_val_if_fail (LK_IS_PEER_TRANSPORT (self), FALSE);
+  return self->negotiating || self->again || !g_queue_is_empty (&self->offers);
+}
+
+GstWebRTCICEConnectionState
+lk_peer_transport_get_ice_state (LkPeerTransport *self)
+{
+  GstWebRTCICEConnectionState state = GST_WEBRTC_ICE_CONNECTION_STATE_NEW;
+
+  g_return_val_if_fail (LK_IS_PEER_TRANSPORT (self), state);
+  if (self->webrtcbin != NULL)
+    g_object_get (self->webrtcbin, "ice-connection-state", &state, NULL);
+  return state;
+}
+
+GstElement *
+lk_peer_transport_get_webrtcbin (LkPeerTransport *self)
+{
+  g_return_val_if_fail (LK_IS_PEER_TRANSPORT (self), NULL);
+  return self->webrtcbin;
+}
+
+gboolean
+lk_peer_transport_is_publisher (LkPeerTransport *self)
+{
+  g_return_val_if_fail (LK_IS_PEER_TRANSPORT (self), FALSE);
+  return self->publisher;
+}
+
+void
+lk_peer_transport_set_stun_server (LkPeerTransport *self,
+                                   const char      *uri)
+{
+  g_return_if_fail (LK_IS_PEER_TRANSPORT (self));
+  g_object_set (self->webrtcbin, "stun-server", uri, NULL);
+}
+
+void
+lk_peer_transport_close (LkPeerTransport *self)
+{
+  g_return_if_fail (LK_IS_PEER_TRANSPORT (self));
+
+  if (self->closed)
+    return;
+  self->closed = TRUE;
+  g_signal_handlers_disconnect_by_data (self->webrtcbin, self);
+  gst_element_set_state (self->webrtcbin, GST_STATE_NULL);
+  if (GST_OBJECT_PARENT (self->webrtcbin) == GST_OBJECT (self->bin))
+    gst_bin_remove (self->bin, self->webrtcbin);
+}
+
+static void
+lk_peer_transport_dispose (GObject *object)
+{
+  LkPeerTransport *self = LK_PEER_TRANSPORT (object);
+
+  if (self->webrtcbin != NULL)
+    lk_peer_transport_close (self);
+  g_clear_object (&self->webrtcbin);
+  g_clear_object (&self->bin);
+  g_queue_clear_full (&self->offers, (GDestroyNotify) pending_offer_free);
+
+  G_OBJECT_CLASS (lk_peer_transport_parent_class)->dispose (object);
+}
+
+static void
+lk_peer_transport_finalize (GObject *object)
+{
+  LkPeerTransport *self = LK_PEER_TRANSPORT (object);
+
+  g_ptr_array_unref (self->remote_candidates);
+  g_ptr_array_unref (self->local_candidates);
+  g_free (self->local_sdp);
+  g_main_context_unref (self->context);
+
+  G_OBJECT_CLASS (lk_peer_transport_parent_class)->finalize (object);
+}
+
+static void
+lk_peer_transport_class_init (LkPeerTransportClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = lk_peer_transport_dispose;
+  object_class->finalize = lk_peer_transport_finalize;
+
+  signals[SIGNAL_LOCAL_DESCRIPTION] =
+    g_signal_new ("local-description", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_UINT);
+  signals[SIGNAL_LOCAL_CANDIDATE] =
+    g_signal_new ("local-candidate", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[SIGNAL_NEGOTIATED] =
+    g_signal_new ("negotiated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_FAILED] =
+    g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+}
+
+static void
+lk_peer_transport_init (LkPeerTransport *self)
+{
+  self->context = g_main_context_ref_thread_default ();
+  self->remote_candidates = g_ptr_array_new_with_free_func (g_free);
+  self->local_candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) local_candidate_free);
+  g_queue_init (&self->offers);
+}
+
+static void
+on_ice_state (GstElement *webrtcbin,
+              GParamSpec *pspec,
+              gpointer    user_data)
+{
+  int state = 0;
+
+  g_object_get (webrtcbin, pspec->name, &state, NULL);
+  g_debug ("%s %s → %d", GST_OBJECT_NAME (webrtcbin), pspec->name, state);
+}
+
+/* libnice asks UPnP routers for port mappings by default: pointless against
+ * an SFU with public candidates, slow, and noisy when ports clash. */
+static void
+disable_upnp (GstElement *webrtcbin)
+{
+  GObject *ice = NULL;
+  GObject *agent = NULL;
+
+  g_object_get (webrtcbin, "ice-agent", &ice, NULL);
+  if (ice != NULL && g_object_class_find_property (G_OBJECT_GET_CLASS (ice), "agent") != NULL)
+    g_object_get (ice, "agent", &agent, NULL);
+  if (agent != NULL && g_object_class_find_property (G_OBJECT_GET_CLASS (agent), "upnp") != NULL)
+    g_object_set (agent, "upnp", FALSE, NULL);
+  g_clear_object (&agent);
+  g_clear_object (&ice);
+}
+
+LkPeerTransport *
+lk_peer_transport_new (GstBin     *bin,
+                       const char *name,
+                       gboolean    publisher,
+                       guint       latency_ms)
+{
+  LkPeerTransport *self;
+
+  g_return_val_if_fail (GST_IS_BIN (bin), NULL);
+
+  self = g_object_new (LK_TYPE_PEER_TRANSPORT, NULL);
+  self->bin = g_object_ref (bin);
+  self->publisher = publisher;
+  self->webrtcbin = gst_element_factory_make ("webrtcbin", name);
+  if (self->webrtcbin == NULL)
+    {
+      g_object_unref (self);
+      return NULL;
+    }
+  gst_object_ref_sink (self->webrtcbin);
+  /* pion has one ICE/DTLS transport per PeerConnection (facts §9). */
+  g_object_set (self->webrtcbin, "bundle-policy", GST_WEBRTC_BUNDLE_POLICY_MAX_BUNDLE,
+                "latency", latency_ms, NULL);
+  disable_upnp (self->webrtcbin);
+  g_signal_connect (self->webrtcbin, "notify::ice-connection-state", G_CALLBACK (on_ice_state), NULL);
+  g_signal_connect (self->webrtcbin, "notify::connection-state", G_CALLBACK (on_ice_state), NULL);
+  g_signal_connect (self->webrtcbin, "on-ice-candidate", G_CALLBACK (on_ice_candidate), self);
+  g_signal_connect (self->webrtcbin, "on-negotiation-needed", G_CALLBACK (on_negotiation_needed), self);
+  gst_bin_add (bin, self->webrtcbin);
+  return self;
+}

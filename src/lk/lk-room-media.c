@@ -1,0 +1,1137 @@
+/* lk-room-media.c: LkRoom's pipeline — two webrtcbins (publisher and
+ * subscriber), the mixer that plays every remote track, local tracks, data
+ * channels, and the SDP adjustments webrtcbin 1.22 needs (livekit-facts §10)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "lk-room"
+
+#include <gst/sdp/sdp.h>
+#include <string.h>
+
+#include "lk-participant-private.h"
+#include "lk-room-private.h"
+#include "lk-track-private.h"
+
+#define PUBLISH_TIMEOUT_S 15
+
+typedef struct {
+  GBytes *packet;
+  gboolean reliable;
+  GTask *task;
+} LkPendingSend;
+
+/* ---- running webrtcbin's callbacks on our main context ---- */
+
+typedef void (*RoomFunc) (LkRoom *self, gpointer data);
+
+typedef struct {
+  GWeakRef ref;
+  RoomFunc func;
+  gpointer data;
+  GDestroyNotify destroy;
+} RoomCall;
+
+static gboolean
+room_call_run (gpointer user_data)
+{
+  RoomCall *call = user_data;
+  g_autoptr(LkRoom) self = g_weak_ref_get (&call->ref);
+
+  if (self != NULL && self->pipeline != NULL)
+    call->func (self, call->data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+room_call_free (gpointer user_data)
+{
+  RoomCall *call = user_data;
+
+  g_weak_ref_clear (&call->ref);
+  if (call->destroy != NULL && call->data != NULL)
+    call->destroy (call->data);
+  g_free (call);
+}
+
+static void
+room_invoke (LkRoom         *self,
+             GMainContext   *context,
+             RoomFunc        func,
+             gpointer        data,
+             GDestroyNotify  destroy)
+{
+  RoomCall *call = g_new0 (RoomCall, 1);
+  GSource *source = g_idle_source_new ();
+
+  g_weak_ref_init (&call->ref, self);
+  call->func = func;
+  call->data = data;
+  call->destroy = destroy;
+  g_source_set_callback (source, room_call_run, call, room_call_free);
+  g_source_attach (source, context);
+  g_source_unref (source);
+}
+
+static GMainContext *
+room_context (LkRoom *self)
+{
+  return g_object_get_data (G_OBJECT (self), "lk-main-context");
+}
+
+/* ---- data channels ---- */
+
+static void
+on_channel_data_main (LkRoom   *self,
+                      gpointer  data)
+{
+  lk_room_handle_data_packet (self, data);
+}
+
+static void
+on_channel_message (GstWebRTCDataChannel *channel,
+                    GBytes               *bytes,
+                    gpointer              user_data)
+{
+  LkRoom *self = user_data;
+
+  if (bytes != NULL)
+    room_invoke (self, room_context (self), on_channel_data_main, g_bytes_ref (bytes),
+                 (GDestroyNotify) g_bytes_unref);
+}
+
+static gboolean
+channel_is_open (GstWebRTCDataChannel *channel)
+{
+  GstWebRTCDataChannelState state = GST_WEBRTC_DATA_CHANNEL_STATE_CLOSED;
+
+  if (channel != NULL)
+    g_object_get (channel, "ready-state", &state, NULL);
+  return state == GST_WEBRTC_DATA_CHANNEL_STATE_OPEN;
+}
+
+static void
+pending_send_free (LkPendingSend *send)
+{
+  g_bytes_unref (send->packet);
+  g_clear_object (&send->task);
+  g_free (send);
+}
+
+static void
+flush_pending_sends (LkRoom *self)
+{
+  while (!g_queue_is_empty (&self->pending_sends))
+    {
+      LkPendingSend *send = g_queue_peek_head (&self->pending_sends);
+      GstWebRTCDataChannel *channel = send->reliable ? self->reliable : self->lossy;
+
+      if (!channel_is_open (channel))
+        return;
+      g_queue_pop_head (&self->pending_sends);
+      g_signal_emit_by_name (channel, "send-data", send->packet);
+      if (send->task != NULL)
+        g_task_return_boolean (send->task, TRUE);
+      pending_send_free (send);
+    }
+}
+
+static void
+on_channel_open_main (LkRoom   *self,
+                      gpointer  data)
+{
+  flush_pending_sends (self);
+}
+
+static void
+on_channel_open (GstWebRTCDataChannel *channel,
+                 gpointer              user_data)
+{
+  LkRoom *self = user_data;
+
+  room_invoke (self, room_context (self), on_channel_open_main, NULL, NULL);
+}
+
+gboolean
+lk_room_media_send_packet (LkRoom   *self,
+                           GBytes   *packet,
+                           gboolean  reliable,
+                           GTask    *task)
+{
+  LkPendingSend *send = g_new0 (LkPendingSend, 1);
+
+  send->packet = g_bytes_ref (packet);
+  send->reliable = reliable;
+  send->task = task != NULL ? g_object_ref (task) : NULL;
+  /* Through the queue even when open, so packets keep their order. */
+  g_queue_push_tail (&self->pending_sends, send);
+  flush_pending_sends (self);
+  return TRUE;
+}
+
+static void
+on_remote_channel_main (LkRoom   *self,
+                        gpointer  data)
+{
+  GstWebRTCDataChannel *channel = data;
+
+  g_signal_connect (channel, "on-message-data", G_CALLBACK (on_channel_message), self);
+  g_ptr_array_add (self->remote_channels, g_object_ref (channel));
+}
+
+static void
+on_data_channel (GstElement           *webrtcbin,
+                 GstWebRTCDataChannel *channel,
+                 gpointer              user_data)
+{
+  LkRoom *self = user_data;
+
+  /* Connected right here: a message may follow the channel immediately. */
+  g_signal_connect (channel, "on-message-data", G_CALLBACK (on_channel_message), self);
+  room_invoke (self, room_context (self), on_remote_channel_main, g_object_ref (channel), g_object_unref);
+}
+
+/* ---- SDP ---- */
+
+static void
+strip_red (GstSDPMedia *media)
+{
+  g_autoptr(GPtrArray) red = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < gst_sdp_media_attributes_len (media); i++)
+    {
+      const GstSDPAttribute *a = gst_sdp_media_get_attribute (media, i);
+      const char *space;
+
+      if (g_strcmp0 (a->key, "rtpmap") == 0 && a->value != NULL &&
+          (space = strchr (a->value, ' ')) != NULL && g_ascii_strncasecmp (space + 1, "red/", 4) == 0)
+        g_ptr_array_add (red, g_strndup (a->value, space - a->value));
+    }
+  for (guint r = 0; r < red->len; r++)
+    {
+      const char *pt = g_ptr_array_index (red, r);
+      g_autofree char *prefix = g_strdup_printf ("%s ", pt);
+
+      for (guint i = gst_sdp_media_formats_len (media); i > 0; i--)
+        if (g_strcmp0 (gst_sdp_media_get_format (media, i - 1), pt) == 0)
+          gst_sdp_media_remove_format (media, i - 1);
+      for (guint i = gst_sdp_media_attributes_len (media); i > 0; i--)
+        {
+          const GstSDPAttribute *a = gst_sdp_media_get_attribute (media, i - 1);
+          if ((g_strcmp0 (a->key, "rtpmap") == 0 || g_strcmp0 (a->key, "fmtp") == 0 ||
+               g_strcmp0 (a->key, "rtcp-fb") == 0) && a->value != NULL && g_str_has_prefix (a->value, prefix))
+            gst_sdp_media_remove_attribute (media, i - 1);
+        }
+    }
+}
+
+/* The server's subscriber offer, adjusted for webrtcbin 1.22; fills
+ * mid → track sid for the m-lines that carry a track. */
+static char *
+munge_subscriber_offer (const char *text,
+                        GHashTable *mid_track)
+{
+  GstSDPMessage *sdp = NULL;
+  char *out;
+
+  if (gst_sdp_message_new_from_text (text, &sdp) != GST_SDP_OK)
+    {
+      if (sdp != NULL)
+        gst_sdp_message_free (sdp);
+      return g_strdup (text);
+    }
+  for (guint i = 0; i < gst_sdp_message_medias_len (sdp); i++)
+    {
+      GstSDPMedia *media = (GstSDPMedia *) gst_sdp_message_get_media (sdp, i);
+      const char *kind = gst_sdp_media_get_media (media);
+      const char *mid = gst_sdp_media_get_attribute_val (media, "mid");
+      const char *msid = gst_sdp_media_get_attribute_val (media, "msid");
+
+      if (g_strcmp0 (kind, "audio") != 0 && g_strcmp0 (kind, "video") != 0)
+        continue;
+      if (msid == NULL)
+        {
+          /* webrtcbin cannot re-activate a line it first answered inactive;
+           * offered as sendonly it stays usable for a later track. */
+          for (guint k = 0; k < gst_sdp_media_attributes_len (media); k++)
+            if (g_strcmp0 (gst_sdp_media_get_attribute (media, k)->key, "recvonly") == 0)
+              {
+                GstSDPAttribute attr;
+                gst_sdp_attribute_set (&attr, "sendonly", NULL);
+                gst_sdp_media_replace_attribute (media, k, &attr);
+              }
+        }
+      if (g_strcmp0 (kind, "audio") == 0)
+        strip_red (media);
+      if (mid != NULL && msid != NULL && gst_sdp_media_get_port (media) != 0 &&
+          gst_sdp_media_get_attribute_val (media, "inactive") == NULL &&
+          gst_sdp_media_get_attribute_val (media, "recvonly") == NULL)
+        {
+          const char *space = strchr (msid, ' ');
+          if (space != NULL && space[1] != '\0')
+            g_hash_table_replace (mid_track, g_strdup (mid), g_strdup (space + 1));
+        }
+    }
+  out = gst_sdp_message_as_text (sdp);
+  gst_sdp_message_free (sdp);
+  return out;
+}
+
+/* Our publisher offer with a=msid naming each track's cid: webrtcbin writes
+ * none, and the server matches AddTrackRequests by it (facts §3, §10). */
+static char *
+munge_publisher_offer (LkRoom     *self,
+                       const char *text)
+{
+  GstSDPMessage *sdp = NULL;
+  guint k = 0;
+  char *out;
+
+  if (gst_sdp_message_new_from_text (text, &sdp) != GST_SDP_OK)
+    {
+      if (sdp != NULL)
+        gst_sdp_message_free (sdp);
+      return g_strdup (text);
+    }
+  for (guint i = 0; i < gst_sdp_message_medias_len (sdp); i++)
+    {
+      GstSDPMedia *media = (GstSDPMedia *) gst_sdp_message_get_media (sdp, i);
+      LkTrack *track;
+      const char *cid;
+      g_autofree char *msid = NULL;
+
+      if (g_strcmp0 (gst_sdp_media_get_media (media), "audio") != 0)
+        continue;
+      if (k >= self->local_tracks->len)
+        break;
+      track = g_ptr_array_index (self->local_tracks, k++);
+      cid = lk_track_get_cid (track);
+      msid = g_strdup_printf ("%s %s", cid, cid);
+      for (guint a = gst_sdp_media_attributes_len (media); a > 0; a--)
+        {
+          const GstSDPAttribute *attr = gst_sdp_media_get_attribute (media, a - 1);
+          if (g_strcmp0 (attr->key, "msid") == 0)
+            gst_sdp_media_remove_attribute (media, a - 1);
+          else if (g_strcmp0 (attr->key, "ssrc") == 0 && attr->value != NULL && strstr (attr->value, " msid:"))
+            {
+              GstSDPAttribute repl;
+              g_autofree char *ssrc = g_strndup (attr->value, strchr (attr->value, ' ') - attr->value);
+              g_autofree char *value = g_strdup_printf ("%s msid:%s", ssrc, msid);
+              gst_sdp_attribute_set (&repl, "ssrc", value);
+              gst_sdp_media_replace_attribute (media, a - 1, &repl);
+            }
+        }
+      gst_sdp_media_add_attribute (media, "msid", msid);
+    }
+  self->n_audio_mlines_sent = k;
+  out = gst_sdp_message_as_text (sdp);
+  gst_sdp_message_free (sdp);
+  return out;
+}
+
+/* ---- transports ---- */
+
+static void
+on_local_description (LkPeerTransport *transport,
+                      const char      *type,
+                      const char      *sdp,
+                      guint            id,
+                      LkRoom          *self)
+{
+  Livekit__SignalRequest req = LIVEKIT__SIGNAL_REQUEST__INIT;
+  Livekit__SessionDescription desc = LIVEKIT__SESSION_DESCRIPTION__INIT;
+  g_autofree char *munged = NULL;
+  g_autoptr(GError) error = NULL;
+
+  desc.type = (char *) type;
+  desc.id = id;
+  if (transport == self->publisher)
+    {
+      munged = munge_publisher_offer (self, sdp);
+      desc.sdp = munged;
+      req.message_case = LIVEKIT__SIGNAL_REQUEST__MESSAGE_OFFER;
+      req.offer = &desc;
+      if (self->publishing != NULL && self->publishing->published)
+        self->publishing->offered = TRUE;
+    }
+  else
+    {
+      desc.sdp = (char *) sdp;
+      req.message_case = LIVEKIT__SIGNAL_REQUEST__MESSAGE_ANSWER;
+      req.answer = &desc;
+    }
+  /* Not the SDP itself: it carries the ICE password. */
+  g_debug ("[%s] sending %s %s", lk_participant_get_identity (self->local),
+           transport == self->publisher ? "publisher" : "subscriber", type);
+  if (g_getenv ("LK_DEBUG_SDP"))
+    {
+      g_auto(GStrv) lines = g_strsplit (desc.sdp, "\r\n", -1);
+      for (guint i = 0; lines[i]; i++)
+        if (g_str_has_prefix (lines[i], "m=") || g_str_has_prefix (lines[i], "a=msid") ||
+            g_str_has_prefix (lines[i], "a=send") || g_str_has_prefix (lines[i], "a=recv") ||
+            g_str_has_prefix (lines[i], "a=inactive") || g_str_has_prefix (lines[i], "a=extmap") ||
+            g_str_has_prefix (lines[i], "a=mid") || g_str_has_prefix (lines[i], "a=ssrc"))
+          g_debug ("    %s", lines[i]);
+    }
+  if (!lk_room_send_request (self, &req, &error))
+    g_debug ("cannot send the %s yet: %s", type, error->message);
+}
+
+static void
+on_local_candidate (LkPeerTransport *transport,
+                    const char      *json,
+                    LkRoom          *self)
+{
+  Livekit__SignalRequest req = LIVEKIT__SIGNAL_REQUEST__INIT;
+  Livekit__TrickleRequest trickle = LIVEKIT__TRICKLE_REQUEST__INIT;
+
+  trickle.candidateinit = (char *) json;
+  trickle.target = transport == self->publisher ? LIVEKIT__SIGNAL_TARGET__PUBLISHER
+                                                : LIVEKIT__SIGNAL_TARGET__SUBSCRIBER;
+  req.message_case = LIVEKIT__SIGNAL_REQUEST__MESSAGE_TRICKLE;
+  req.trickle = &trickle;
+  lk_room_send_request (self, &req, NULL);
+}
+
+static void publish_op_finish (LkRoom *self, LkPublishOp *op, GError *error);
+
+static void
+on_negotiated (LkPeerTransport *transport,
+               LkRoom          *self)
+{
+  GPtrArray *unpublishing = g_object_get_data (G_OBJECT (self), "lk-unpublish-tasks");
+
+  if (transport != self->publisher)
+    return;
+  if (self->publishing != NULL && self->publishing->published && self->publishing->offered)
+    publish_op_finish (self, self->publishing, NULL);
+  if (unpublishing != NULL && !lk_peer_transport_is_negotiating (transport))
+    {
+      for (guint i = 0; i < unpublishing->len; i++)
+        g_task_return_boolean (g_ptr_array_index (unpublishing, i), TRUE);
+      g_ptr_array_set_size (unpublishing, 0);
+    }
+}
+
+static void
+on_transport_failed (LkPeerTransport *transport,
+                     GError          *error,
+                     LkRoom          *self)
+{
+  if (transport == self->publisher && self->publishing != NULL)
+    publish_op_finish (self, self->publishing, g_error_copy (error));
+}
+
+void
+lk_room_media_handle_answer (LkRoom                            *self,
+                             const Livekit__SessionDescription *answer)
+{
+  if (self->publisher != NULL && answer->sdp != NULL)
+    lk_peer_transport_set_answer (self->publisher, answer->sdp);
+}
+
+void
+lk_room_media_handle_offer (LkRoom                            *self,
+                            const Livekit__SessionDescription *offer)
+{
+  g_autofree char *sdp = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (self->subscriber == NULL || offer->sdp == NULL)
+    return;
+  g_hash_table_remove_all (self->mid_track);
+  sdp = munge_subscriber_offer (offer->sdp, self->mid_track);
+  for (gsize i = 0; i < offer->n_mid_to_track_id; i++)
+    if (g_hash_table_contains (self->mid_track, offer->mid_to_track_id[i]->key))
+      g_hash_table_replace (self->mid_track, g_strdup (offer->mid_to_track_id[i]->key),
+                            g_strdup (offer->mid_to_track_id[i]->value));
+
+  /* Tracks whose m-line no longer carries them: unsubscribed (a revoked
+   * permission, an unsubscribe). Their decoder stays linked, silent, until
+   * the mid is reused. */
+  g_hash_table_iter_init (&iter, self->mid_attached);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      LkTrack *track = value;
+      if (g_strcmp0 (g_hash_table_lookup (self->mid_track, key), lk_track_get_sid (track)) != 0)
+        {
+          g_autoptr(LkTrack) gone = g_object_ref (track);
+          g_hash_table_iter_remove (&iter);
+          lk_room_emit_track_signal (self, "track-unsubscribed", gone);
+        }
+    }
+  g_debug ("[%s] subscriber offer %u: %u m-lines with tracks", lk_participant_get_identity (self->local),
+           offer->id, g_hash_table_size (self->mid_track));
+  lk_peer_transport_handle_offer (self->subscriber, sdp, offer->id);
+  lk_room_media_attach_pending (self);
+}
+
+void
+lk_room_media_handle_trickle (LkRoom                        *self,
+                              const Livekit__TrickleRequest *trickle)
+{
+  LkPeerTransport *transport = trickle->target == LIVEKIT__SIGNAL_TARGET__SUBSCRIBER
+                               ? self->subscriber : self->publisher;
+
+  if (transport != NULL)
+    lk_peer_transport_add_candidate (transport, trickle->candidateinit);
+}
+
+/* ---- remote tracks ---- */
+
+static GstPadProbeReturn
+drop_until_linked (GstPad          *pad,
+                   GstPadProbeInfo *info,
+                   gpointer         user_data)
+{
+  return GST_PAD_PROBE_DROP;
+}
+
+static void
+try_attach (LkRoom     *self,
+            const char *mid)
+{
+  GstPad *pad = g_hash_table_lookup (self->mid_pads, mid);
+  const char *sid = g_hash_table_lookup (self->mid_track, mid);
+  LkTrack *current = g_hash_table_lookup (self->mid_attached, mid);
+  LkParticipant *owner = NULL;
+  LkTrack *track;
+  g_autoptr(GError) error = NULL;
+  gulong probe;
+
+  if (pad == NULL || sid == NULL)
+    return;
+  track = lk_room_find_remote_track (self, sid, &owner);
+  if (track == NULL || (current == track && lk_track_get_remote_pad (track) == pad))
+    return;
+  if (current != NULL && current != track)
+    {
+      g_autoptr(LkTrack) old = g_object_ref (current);
+      g_hash_table_remove (self->mid_attached, mid);
+      lk_track_detach (old);
+      lk_room_emit_track_signal (self, "track-unsubscribed", old);
+    }
+  if (lk_track_get_remote_pad (track) != pad)
+    {
+      if (!lk_track_attach_remote (track, GST_BIN (self->pipeline), pad, self->mixer, &error))
+        {
+          g_warning ("cannot play track %s: %s", sid, error->message);
+          lk_track_detach (track);
+          return;
+        }
+      probe = GPOINTER_TO_SIZE (g_object_steal_data (G_OBJECT (pad), "lk-drop-probe"));
+      if (probe != 0)
+        gst_pad_remove_probe (pad, probe);
+    }
+  g_hash_table_replace (self->mid_attached, g_strdup (mid), g_object_ref (track));
+  g_signal_emit_by_name (self, "track-subscribed", owner, track);
+}
+
+void
+lk_room_media_attach_pending (LkRoom *self)
+{
+  g_autoptr(GPtrArray) mids = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  gpointer key;
+
+  if (self->pipeline == NULL)
+    return;
+  g_hash_table_iter_init (&iter, self->mid_pads);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (mids, g_strdup (key));
+  for (guint i = 0; i < mids->len; i++)
+    try_attach (self, g_ptr_array_index (mids, i));
+}
+
+void
+lk_room_media_forget_track (LkRoom  *self,
+                            LkTrack *track)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->mid_attached);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (value == track)
+      {
+        g_hash_table_iter_remove (&iter);
+        lk_room_emit_track_signal (self, "track-unsubscribed", track);
+        break;
+      }
+  lk_track_detach (track);
+}
+
+typedef struct {
+  GstPad *pad;
+  char *mid;
+} PadAdded;
+
+static void
+pad_added_free (PadAdded *p)
+{
+  gst_object_unref (p->pad);
+  g_free (p->mid);
+  g_free (p);
+}
+
+static void
+on_pad_added_main (LkRoom   *self,
+                   gpointer  data)
+{
+  PadAdded *p = data;
+
+  /* Pads are never removed when a line is recycled (facts §10): the newest
+   * pad of a mid is the one that plays. */
+  g_debug ("[%s] pad for mid %s (track %s)", lk_participant_get_identity (self->local), p->mid,
+           (char *) g_hash_table_lookup (self->mid_track, p->mid));
+  g_hash_table_replace (self->mid_pads, g_strdup (p->mid), gst_object_ref (p->pad));
+  try_attach (self, p->mid);
+}
+
+static void
+on_pad_added (GstElement *webrtcbin,
+              GstPad     *pad,
+              gpointer    user_data)
+{
+  LkRoom *self = user_data;
+  GstWebRTCRTPTransceiver *transceiver = NULL;
+  PadAdded *p;
+  gulong probe;
+
+  if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
+    return;
+  /* Linked later, on the main context; until then audio is dropped rather
+   * than pushed into an unlinked pad (an error for the jitterbuffer). */
+  probe = gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+                             drop_until_linked, NULL, NULL);
+  g_object_set_data (G_OBJECT (pad), "lk-drop-probe", GSIZE_TO_POINTER (probe));
+  p = g_new0 (PadAdded, 1);
+  p->pad = gst_object_ref (pad);
+  g_object_get (pad, "transceiver", &transceiver, NULL);
+  if (transceiver != NULL)
+    {
+      g_object_get (transceiver, "mid", &p->mid, NULL);
+      gst_object_unref (transceiver);
+    }
+  if (p->mid == NULL)
+    p->mid = g_strdup ("?");
+  room_invoke (self, room_context (self), on_pad_added_main, p, (GDestroyNotify) pad_added_free);
+}
+
+/* ---- publishing ---- */
+
+static gboolean
+send_mute (LkTrack   *track,
+           gboolean   muted,
+           gpointer   user_data,
+           GError   **error)
+{
+  Livekit__SignalRequest req = LIVEKIT__SIGNAL_REQUEST__INIT;
+  Livekit__MuteTrackRequest mute = LIVEKIT__MUTE_TRACK_REQUEST__INIT;
+
+  mute.sid = (char *) lk_track_get_sid (track);
+  mute.muted = muted;
+  req.message_case = LIVEKIT__SIGNAL_REQUEST__MESSAGE_MUTE;
+  req.mute = &mute;
+  return lk_room_send_request (user_data, &req, error);
+}
+
+static void start_next_publish (LkRoom *self);
+
+static void
+publish_op_free (LkPublishOp *op)
+{
+  g_clear_handle_id (&op->timeout_id, g_source_remove);
+  g_clear_object (&op->task);
+  g_clear_object (&op->track);
+  if (op->source != NULL)
+    gst_object_unref (op->source);
+  g_free (op);
+}
+
+static void
+publish_op_finish (LkRoom      *self,
+                   LkPublishOp *op,
+                   GError      *error)
+{
+  if (self->publishing == op)
+    self->publishing = NULL;
+  else
+    g_queue_remove (&self->publish_queue, op);
+  if (error != NULL)
+    {
+      if (op->track != NULL)
+        {
+          lk_track_detach (op->track);
+          if (self->local != NULL)
+            lk_participant_remove_track (self->local, op->track);
+        }
+      g_task_return_error (op->task, error);
+    }
+  else
+    {
+      lk_track_set_sending (op->track, TRUE);
+      g_task_return_pointer (op->task, g_object_ref (op->track), g_object_unref);
+    }
+  publish_op_free (op);
+  if (self->pipeline != NULL)
+    start_next_publish (self);
+}
+
+static gboolean
+on_publish_timeout (gpointer user_data)
+{
+  LkPublishOp *op = user_data;
+
+  op->timeout_id = 0;
+  publish_op_finish (op->room, op,
+                     g_error_new (LK_ERROR, LK_ERROR_NEGOTIATION_TIMEOUT,
+                                  "the server did not accept the track within %d s", PUBLISH_TIMEOUT_S));
+  return G_SOURCE_REMOVE;
+}
+
+static GstElement *
+make_source (GError **error)
+{
+  const char *desc = g_getenv ("HANDOFF_AUDIO_SRC");
+
+  if (desc != NULL && *desc != '\0')
+    return gst_parse_bin_from_description (desc, TRUE, error);
+  return gst_element_factory_make ("autoaudiosrc", NULL);
+}
+
+static void
+send_add_track (LkPublishOp *op)
+{
+  LkRoom *self = op->room;
+  Livekit__SignalRequest req = LIVEKIT__SIGNAL_REQUEST__INIT;
+  Livekit__AddTrackRequest add = LIVEKIT__ADD_TRACK_REQUEST__INIT;
+  g_autoptr(GError) error = NULL;
+
+  g_debug ("[%s] adding track %s", lk_participant_get_identity (self->local),
+           lk_track_get_cid (op->track));
+  add.cid = (char *) lk_track_get_cid (op->track);
+  add.name = (char *) lk_track_get_name (op->track);
+  add.type = LIVEKIT__TRACK_TYPE__AUDIO;
+  add.source = (Livekit__TrackSource) lk_track_get_source (op->track);
+  add.muted = lk_track_get_muted (op->track);
+  /* We send plain Opus: no RED, and no DTX (steady packets keep the
+   * receivers' jitterbuffers and level meters simple). */
+  add.disable_red = TRUE;
+  add.disable_dtx = TRUE;
+  req.message_case = LIVEKIT__SIGNAL_REQUEST__MESSAGE_ADD_TRACK;
+  req.add_track = &add;
+  if (!lk_room_send_request (self, &req, &error))
+    publish_op_finish (self, op, g_steal_pointer (&error));
+}
+
+static void
+start_next_publish (LkRoom *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cid = NULL;
+  LkPublishOp *op;
+  GstElement *source;
+
+  if (self->publishing != NULL || g_queue_is_empty (&self->publish_queue))
+    return;
+  op = g_queue_pop_head (&self->publish_queue);
+  self->publishing = op;
+
+  source = op->source != NULL ? g_steal_pointer (&op->source) : make_source (&error);
+  if (source == NULL)
+    {
+      if (error == NULL)
+        error = g_error_new (LK_ERROR, LK_ERROR_MEDIA, "no audio source (autoaudiosrc missing)");
+      publish_op_finish (self, op, g_steal_pointer (&error));
+      return;
+    }
+  cid = g_strdup_printf ("handoff-audio-%u", ++self->cid_counter);
+  op->track = lk_track_new_local (g_object_get_data (G_OBJECT (op->task), "lk-name"),
+                                  GPOINTER_TO_INT (g_object_get_data (G_OBJECT (op->task), "lk-source")),
+                                  lk_participant_get_identity (self->local), cid);
+  if (!lk_track_build_local (op->track, GST_BIN (self->pipeline), source,
+                             lk_peer_transport_get_webrtcbin (self->publisher), &error))
+    {
+      if (GST_OBJECT_PARENT (source) == NULL)
+        gst_object_unref (source);
+      publish_op_finish (self, op, g_steal_pointer (&error));
+      return;
+    }
+  if (lk_track_get_transceiver (op->track) != NULL)
+    g_ptr_array_add (self->local_tracks, g_object_ref (op->track));
+  lk_track_set_mute_func (op->track, send_mute, self);
+  op->timeout_id = g_timeout_add_seconds (PUBLISH_TIMEOUT_S, on_publish_timeout, op);
+  send_add_track (op);
+}
+
+void
+lk_room_media_track_published (LkRoom                                *self,
+                               const Livekit__TrackPublishedResponse *response)
+{
+  LkPublishOp *op = self->publishing;
+
+  if (op == NULL || op->published || g_strcmp0 (response->cid, lk_track_get_cid (op->track)) != 0 ||
+      response->track == NULL)
+    return;
+  g_debug ("[%s] track %s published as %s", lk_participant_get_identity (self->local),
+           response->cid, response->track->sid);
+  op->published = TRUE;
+  lk_track_set_sid (op->track, response->track->sid);
+  lk_participant_add_track (self->local, op->track);
+  lk_peer_transport_negotiate (self->publisher, FALSE);
+}
+
+void
+lk_room_media_request_refused (LkRoom                         *self,
+                               const Livekit__RequestResponse *response)
+{
+  LkPublishOp *op = self->publishing;
+
+  if (response->reason == 0)
+    return;
+  g_warning ("the server refused a request: %s", response->message ? response->message : "");
+  if (op != NULL && response->request_case == LIVEKIT__REQUEST_RESPONSE__REQUEST_ADD_TRACK &&
+      g_strcmp0 (response->add_track->cid, lk_track_get_cid (op->track)) == 0)
+    publish_op_finish (self, op, g_error_new (LK_ERROR, LK_ERROR_NOT_ALLOWED, "the server refused the track: %s",
+                                              response->message ? response->message : "not allowed"));
+}
+
+void
+lk_room_publish_audio_async (LkRoom              *self,
+                             const char          *name,
+                             LkTrackSource        source,
+                             GstElement          *source_element,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  LkPublishOp *op;
+
+  g_return_if_fail (LK_IS_ROOM (self));
+  g_return_if_fail (source_element == NULL || GST_IS_ELEMENT (source_element));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lk_room_publish_audio_async);
+  if (source_element != NULL)
+    gst_object_ref_sink (source_element);
+  if (self->state != LK_CONNECTION_STATE_CONNECTED)
+    {
+      if (source_element != NULL)
+        gst_object_unref (source_element);
+      g_task_return_new_error (task, LK_ERROR, LK_ERROR_DISCONNECTED, "not connected");
+      return;
+    }
+  g_object_set_data_full (G_OBJECT (task), "lk-name", g_strdup (name ? name : "microphone"), g_free);
+  g_object_set_data (G_OBJECT (task), "lk-source", GINT_TO_POINTER (source));
+  op = g_new0 (LkPublishOp, 1);
+  op->room = self;
+  op->task = g_steal_pointer (&task);
+  op->source = source_element;
+  g_queue_push_tail (&self->publish_queue, op);
+  start_next_publish (self);
+}
+
+LkTrack *
+lk_room_publish_audio_finish (LkRoom        *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (LK_IS_ROOM (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+lk_room_unpublish_track_async (LkRoom              *self,
+                               LkTrack             *track,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GstWebRTCRTPTransceiver *transceiver;
+  GPtrArray *tasks;
+
+  g_return_if_fail (LK_IS_ROOM (self));
+  g_return_if_fail (LK_IS_TRACK (track));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lk_room_unpublish_track_async);
+  if (!lk_track_is_local (track) || !g_ptr_array_find (self->local_tracks, track, NULL) ||
+      self->state != LK_CONNECTION_STATE_CONNECTED)
+    {
+      g_task_return_new_error (task, LK_ERROR, LK_ERROR_INVALID_ARGUMENT,
+                               "not a track this room publishes");
+      return;
+    }
+  transceiver = lk_track_get_transceiver (track);
+  /* webrtcbin does not renegotiate on its own for this (facts §10). */
+  g_object_set (transceiver, "direction", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_INACTIVE, NULL);
+  lk_track_set_sending (track, FALSE);
+  lk_track_detach (track);
+  lk_participant_remove_track (self->local, track);
+  tasks = g_object_get_data (G_OBJECT (self), "lk-unpublish-tasks");
+  g_ptr_array_add (tasks, g_steal_pointer (&task));
+  lk_peer_transport_negotiate (self->publisher, FALSE);
+}
+
+gboolean
+lk_room_unpublish_track_finish (LkRoom        *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- pipeline ---- */
+
+static gboolean
+on_bus_message (GstBus     *bus,
+                GstMessage *message,
+                gpointer    user_data)
+{
+  LkRoom *self = user_data;
+
+  switch (GST_MESSAGE_TYPE (message))
+    {
+    case GST_MESSAGE_ERROR:
+      {
+        g_autoptr(GError) error = NULL;
+        g_autofree char *debug = NULL;
+
+        gst_message_parse_error (message, &error, &debug);
+        /* Reported, not fatal: a stream that fails inside webrtcbin (a
+         * recycled m-line, a dead jitterbuffer) must not end the call. */
+        g_message ("GStreamer error from %s: %s (%s)", GST_OBJECT_NAME (GST_MESSAGE_SRC (message)),
+                   error->message, debug ? debug : "");
+        break;
+      }
+    case GST_MESSAGE_LATENCY:
+      gst_bin_recalculate_latency (GST_BIN (self->pipeline));
+      break;
+    default:
+      break;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static GstElement *
+make_sink (LkRoom  *self,
+           GError **error)
+{
+  const char *desc = g_getenv ("HANDOFF_AUDIO_SINK");
+
+  if (self->audio_sink != NULL)
+    return gst_object_ref (self->audio_sink);
+  if (desc != NULL && *desc != '\0')
+    return gst_parse_bin_from_description (desc, TRUE, error);
+  return gst_element_factory_make ("autoaudiosink", NULL);
+}
+
+gboolean
+lk_room_media_start (LkRoom  *self,
+                     GError **error)
+{
+  static const char *const needed[] = {
+    "webrtcbin", "opusenc", "opusdec", "rtpopuspay", "rtpopusdepay", "audiomixer",
+    "audiotestsrc", "audioconvert", "audioresample", "nicesrc", "dtlssrtpenc", "sctpenc",
+  };
+  GstElement *silence, *silence_caps, *out_caps, *convert, *resample, *sink;
+  g_autoptr(GstCaps) caps = gst_caps_from_string (LK_TRACK_TAP_CAPS);
+  GstBus *bus;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (needed); i++)
+    {
+      g_autoptr(GstElementFactory) f = gst_element_factory_find (needed[i]);
+      if (f == NULL)
+        {
+          g_set_error (error, LK_ERROR, LK_ERROR_MEDIA, "GStreamer element %s is missing", needed[i]);
+          return FALSE;
+        }
+    }
+  sink = make_sink (self, error);
+  if (sink == NULL)
+    return FALSE;
+
+  g_object_set_data_full (G_OBJECT (self), "lk-main-context", g_main_context_ref_thread_default (),
+                          (GDestroyNotify) g_main_context_unref);
+  g_object_set_data_full (G_OBJECT (self), "lk-unpublish-tasks",
+                          g_ptr_array_new_with_free_func (g_object_unref), (GDestroyNotify) g_ptr_array_unref);
+  self->pipeline = GST_PIPELINE (gst_object_ref_sink (gst_pipeline_new ("lk-room")));
+
+  /* Live silence keeps the mixer (and the sink) running with no remote
+   * track at all; remote tracks mix in as they come. */
+  silence = gst_element_factory_make ("audiotestsrc", "lk-silence");
+  g_object_set (silence, "is-live", TRUE, "samplesperbuffer", 480, NULL);
+  gst_util_set_object_arg (G_OBJECT (silence), "wave", "silence");
+  silence_caps = gst_element_factory_make ("capsfilter", NULL);
+  g_object_set (silence_caps, "caps", caps, NULL);
+  self->mixer = gst_element_factory_make ("audiomixer", "lk-mixer");
+  out_caps = gst_element_factory_make ("capsfilter", NULL);
+  g_object_set (out_caps, "caps", caps, NULL);
+  convert = gst_element_factory_make ("audioconvert", NULL);
+  resample = gst_element_factory_make ("audioresample", NULL);
+  gst_bin_add_many (GST_BIN (self->pipeline), silence, silence_caps, self->mixer, out_caps, convert,
+                    resample, sink, NULL);
+  if (!gst_element_link_many (silence, silence_caps, self->mixer, out_caps, convert, resample, sink, NULL))
+    {
+      g_set_error (error, LK_ERROR, LK_ERROR_MEDIA, "the audio sink does not take raw audio");
+      return FALSE;
+    }
+
+  self->publisher = lk_peer_transport_new (GST_BIN (self->pipeline), "publisher", TRUE,
+                                           self->jitter_latency_ms);
+  self->subscriber = lk_peer_transport_new (GST_BIN (self->pipeline), "subscriber", FALSE,
+                                            self->jitter_latency_ms);
+  for (guint i = 0; i < 2; i++)
+    {
+      LkPeerTransport *t = i == 0 ? self->publisher : self->subscriber;
+      g_signal_connect (t, "local-description", G_CALLBACK (on_local_description), self);
+      g_signal_connect (t, "local-candidate", G_CALLBACK (on_local_candidate), self);
+      g_signal_connect (t, "negotiated", G_CALLBACK (on_negotiated), self);
+      g_signal_connect (t, "failed", G_CALLBACK (on_transport_failed), self);
+    }
+  g_signal_connect (lk_peer_transport_get_webrtcbin (self->subscriber), "pad-added",
+                    G_CALLBACK (on_pad_added), self);
+  g_signal_connect (lk_peer_transport_get_webrtcbin (self->subscriber), "on-data-channel",
+                    G_CALLBACK (on_data_channel), self);
+
+  bus = gst_pipeline_get_bus (self->pipeline);
+  self->bus_watch = gst_bus_add_watch (bus, on_bus_message, self);
+  gst_object_unref (bus);
+
+  if (gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
+    {
+      g_set_error (error, LK_ERROR, LK_ERROR_MEDIA, "the audio pipeline does not start (audio device?)");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+lk_room_media_joined (LkRoom                    *self,
+                      Livekit__ICEServer *const *servers,
+                      gsize                      n_servers)
+{
+  GstElement *webrtcbin = lk_peer_transport_get_webrtcbin (self->publisher);
+  g_autoptr(GstStructure) reliable = NULL;
+  g_autoptr(GstStructure) lossy = NULL;
+
+  for (gsize i = 0; i < n_servers; i++)
+    for (gsize u = 0; u < servers[i]->n_urls; u++)
+      if (g_str_has_prefix (servers[i]->urls[u], "stun:"))
+        {
+          g_autofree char *uri = g_strdup_printf ("stun://%s", servers[i]->urls[u] + 5);
+          lk_peer_transport_set_stun_server (self->publisher, uri);
+          lk_peer_transport_set_stun_server (self->subscriber, uri);
+          goto stun_done;
+        }
+stun_done:
+  /* Data channels before the first offer, so it carries m=application. */
+  reliable = gst_structure_new ("options", "ordered", G_TYPE_BOOLEAN, TRUE, NULL);
+  lossy = gst_structure_new ("options", "ordered", G_TYPE_BOOLEAN, FALSE,
+                             "max-retransmits", G_TYPE_INT, 0, NULL);
+  g_signal_emit_by_name (webrtcbin, "create-data-channel", "_reliable", reliable, &self->reliable);
+  g_signal_emit_by_name (webrtcbin, "create-data-channel", "_lossy", lossy, &self->lossy);
+  for (guint i = 0; i < 2; i++)
+    {
+      GstWebRTCDataChannel *channel = i == 0 ? self->reliable : self->lossy;
+      if (channel == NULL)
+        continue;
+      g_signal_connect (channel, "on-open", G_CALLBACK (on_channel_open), self);
+      g_signal_connect (channel, "on-message-data", G_CALLBACK (on_channel_message), self);
+    }
+  /* Publisher negotiated at once, tracks or not: data needs it anyway. */
+  lk_peer_transport_negotiate (self->publisher, FALSE);
+}
+
+void
+lk_room_media_resumed (LkRoom *self)
+{
+  GstWebRTCICEConnectionState state = lk_peer_transport_get_ice_state (self->publisher);
+
+  if (state == GST_WEBRTC_ICE_CONNECTION_STATE_FAILED ||
+      state == GST_WEBRTC_ICE_CONNECTION_STATE_DISCONNECTED ||
+      state == GST_WEBRTC_ICE_CONNECTION_STATE_CLOSED)
+    lk_peer_transport_negotiate (self->publisher, TRUE);
+}
+
+void
+lk_room_media_fail_pending (LkRoom       *self,
+                            const GError *error)
+{
+  GPtrArray *tasks = g_object_get_data (G_OBJECT (self), "lk-unpublish-tasks");
+
+  if (self->publishing != NULL)
+    publish_op_finish (self, self->publishing, g_error_copy (error));
+  while (!g_queue_is_empty (&self->publish_queue))
+    publish_op_finish (self, g_queue_peek_head (&self->publish_queue), g_error_copy (error));
+  while (!g_queue_is_empty (&self->pending_sends))
+    {
+      LkPendingSend *send = g_queue_pop_head (&self->pending_sends);
+      if (send->task != NULL)
+        g_task_return_error (send->task, g_error_copy (error));
+      pending_send_free (send);
+    }
+  for (guint i = 0; tasks != NULL && i < tasks->len; i++)
+    g_task_return_error (g_ptr_array_index (tasks, i), g_error_copy (error));
+  if (tasks != NULL)
+    g_ptr_array_set_size (tasks, 0);
+}
+
+void
+lk_room_media_stop (LkRoom *self)
+{
+  guint n;
+
+  if (self->pipeline == NULL)
+    return;
+  g_clear_handle_id (&self->bus_watch, g_source_remove);
+  gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_NULL);
+
+  for (guint i = 0; i < self->local_tracks->len; i++)
+    lk_track_detach (g_ptr_array_index (self->local_tracks, i));
+  g_ptr_array_set_size (self->local_tracks, 0);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->remotes));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(LkParticipant) p = g_list_model_get_item (G_LIST_MODEL (self->remotes), i);
+      GListModel *tracks = lk_participant_get_tracks (p);
+      for (guint k = 0; k < g_list_model_get_n_items (tracks); k++)
+        {
+          g_autoptr(LkTrack) track = g_list_model_get_item (tracks, k);
+          lk_track_detach (track);
+        }
+    }
+  g_hash_table_remove_all (self->mid_attached);
+  g_hash_table_remove_all (self->mid_pads);
+  g_hash_table_remove_all (self->mid_track);
+  for (guint i = 0; i < self->remote_channels->len; i++)
+    g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->remote_channels, i), self);
+  g_ptr_array_set_size (self->remote_channels, 0);
+  if (self->reliable != NULL)
+    g_signal_handlers_disconnect_by_data (self->reliable, self);
+  if (self->lossy != NULL)
+    g_signal_handlers_disconnect_by_data (self->lossy, self);
+  g_clear_object (&self->reliable);
+  g_clear_object (&self->lossy);
+  if (self->publisher != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->publisher, self);
+      lk_peer_transport_close (self->publisher);
+    }
+  if (self->subscriber != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (lk_peer_transport_get_webrtcbin (self->subscriber), self);
+      g_signal_handlers_disconnect_by_data (self->subscriber, self);
+      lk_peer_transport_close (self->subscriber);
+    }
+  g_clear_object (&self->publisher);
+  g_clear_object (&self->subscriber);
+  self->mixer = NULL;
+  g_clear_object (&self->pipeline);
+}

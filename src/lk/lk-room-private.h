@@ -1,0 +1,127 @@
+/* lk-room-private.h: LkRoom's state, shared by lk-room.c (signalling,
+ * participants, data) and lk-room-media.c (pipeline, transports, tracks)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gst/webrtc/webrtc.h>
+
+#include "lk-data-stream.h"
+#include "lk-peer-transport.h"
+#include "lk-room.h"
+#include "lk-signal-client.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  LkRoom *room;
+  GTask *task;
+  LkTrack *track;
+  GstElement *source;
+  guint timeout_id;
+  gboolean published;    /* TrackPublishedResponse seen */
+  gboolean offered;      /* the offer with the new m-line was sent */
+} LkPublishOp;
+
+struct _LkRoom {
+  GObject parent_instance;
+
+  LkConnectionState state;
+  char *url;
+  char *token;
+  char *name;
+  char *sid;
+  LkParticipant *local;
+  GListStore *remotes;
+  GHashTable *by_identity;     /* identity → LkParticipant (ref) */
+
+  LkSignalClient *signal;
+  gulong signal_message_id;
+  gulong signal_closed_id;
+  guint ping_interval;
+  guint ping_timeout;
+  GTask *connect_task;
+  gboolean leaving;
+
+  /* resume */
+  guint resume_id;
+  gint64 resume_deadline_us;
+  GCancellable *resume_cancellable;
+
+  /* media */
+  guint jitter_latency_ms;
+  GstElement *audio_sink;      /* set by the app, or made at connect */
+  GstPipeline *pipeline;
+  guint bus_watch;
+  GstElement *mixer;
+  LkPeerTransport *publisher;
+  LkPeerTransport *subscriber;
+  GstWebRTCDataChannel *reliable;
+  GstWebRTCDataChannel *lossy;
+  GPtrArray *remote_channels;  /* GstWebRTCDataChannel, opened by the server */
+  GQueue pending_sends;        /* LkPendingSend, waiting for _reliable to open */
+  GHashTable *mid_track;       /* mid → track sid, from the last subscriber offer */
+  GHashTable *mid_pads;        /* mid → GstPad (latest webrtcbin pad for the mid) */
+  GHashTable *mid_attached;    /* mid → LkTrack playing from that mid */
+  guint n_audio_mlines_sent;
+
+  /* publishing */
+  GQueue publish_queue;        /* LkPublishOp */
+  LkPublishOp *publishing;
+  GPtrArray *local_tracks;     /* LkTrack, in transceiver order */
+  guint cid_counter;
+
+  LkTextStreamReader *reader;
+  GBytes *permissions;         /* packed SignalRequest, sent again after each join */
+};
+
+/* lk-room.c */
+void      lk_room_set_state              (LkRoom            *self,
+                                          LkConnectionState  state);
+gboolean  lk_room_send_request           (LkRoom                       *self,
+                                          const Livekit__SignalRequest *request,
+                                          GError                      **error);
+LkTrack  *lk_room_find_remote_track      (LkRoom         *self,
+                                          const char     *track_sid,
+                                          LkParticipant **owner);
+void      lk_room_emit_track_signal      (LkRoom     *self,
+                                          const char *signal,
+                                          LkTrack    *track);
+void      lk_room_fail                   (LkRoom       *self,
+                                          LkDisconnectReason reason,
+                                          const GError *error);
+void      lk_room_handle_data_packet     (LkRoom *self,
+                                          GBytes *bytes);
+
+/* lk-room-media.c */
+gboolean  lk_room_media_start            (LkRoom  *self,
+                                          GError **error);
+void      lk_room_media_stop             (LkRoom *self);
+void      lk_room_media_joined           (LkRoom                    *self,
+                                          Livekit__ICEServer *const *servers,
+                                          gsize                      n_servers);
+void      lk_room_media_resumed          (LkRoom *self);
+void      lk_room_media_handle_offer     (LkRoom                            *self,
+                                          const Livekit__SessionDescription *offer);
+void      lk_room_media_handle_answer    (LkRoom                            *self,
+                                          const Livekit__SessionDescription *answer);
+void      lk_room_media_handle_trickle   (LkRoom                        *self,
+                                          const Livekit__TrickleRequest *trickle);
+void      lk_room_media_track_published  (LkRoom                              *self,
+                                          const Livekit__TrackPublishedResponse *response);
+void      lk_room_media_request_refused  (LkRoom                        *self,
+                                          const Livekit__RequestResponse *response);
+/* Links pads whose track became known (after an offer or a participant update). */
+void      lk_room_media_attach_pending   (LkRoom *self);
+/* A remote track went away: stops it and forgets its mid. */
+void      lk_room_media_forget_track     (LkRoom  *self,
+                                          LkTrack *track);
+void      lk_room_media_fail_pending     (LkRoom       *self,
+                                          const GError *error);
+gboolean  lk_room_media_send_packet      (LkRoom   *self,
+                                          GBytes   *packet,
+                                          gboolean  reliable,
+                                          GTask    *task);
+
+G_END_DECLS

@@ -1,0 +1,1250 @@
+/* lk-room.c: the public face of the LiveKit client — connection, resume,
+ * participants, data, permissions (media lives in lk-room-media.c)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "lk-room"
+
+#include <string.h>
+
+#include "lk-participant-private.h"
+#include "lk-room-private.h"
+#include "lk-track-private.h"
+
+/* How long the room keeps trying to resume a dropped signal connection. */
+#define RESUME_BUDGET_S 20
+#define RESUME_ATTEMPT_TIMEOUT_MS 4000
+
+enum {
+  PROP_0,
+  PROP_CONNECTION_STATE,
+  PROP_LOCAL_PARTICIPANT,
+  PROP_AUDIO_SINK,
+  PROP_JITTER_LATENCY,
+  N_PROPS
+};
+
+static GParamSpec *props[N_PROPS];
+
+enum {
+  SIGNAL_PARTICIPANT_CONNECTED,
+  SIGNAL_PARTICIPANT_DISCONNECTED,
+  SIGNAL_PARTICIPANT_UPDATED,
+  SIGNAL_ACTIVE_SPEAKERS_CHANGED,
+  SIGNAL_TRACK_PUBLISHED,
+  SIGNAL_TRACK_UNPUBLISHED,
+  SIGNAL_TRACK_SUBSCRIBED,
+  SIGNAL_TRACK_UNSUBSCRIBED,
+  SIGNAL_TRACK_MUTED,
+  SIGNAL_DATA_RECEIVED,
+  SIGNAL_TEXT_RECEIVED,
+  SIGNAL_RECONNECTING,
+  SIGNAL_RECONNECTED,
+  SIGNAL_DISCONNECTED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (LkRoom, lk_room, G_TYPE_OBJECT)
+
+static void teardown (LkRoom *self);
+static void start_resume (LkRoom *self);
+
+void
+lk_room_set_state (LkRoom            *self,
+                   LkConnectionState  state)
+{
+  if (self->state == state)
+    return;
+  g_debug ("%s → %s", lk_connection_state_to_string (self->state),
+           lk_connection_state_to_string (state));
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_CONNECTION_STATE]);
+}
+
+gboolean
+lk_room_send_request (LkRoom                       *self,
+                      const Livekit__SignalRequest *request,
+                      GError                      **error)
+{
+  if (self->signal == NULL)
+    {
+      g_set_error (error, LK_ERROR, LK_ERROR_DISCONNECTED, "not connected");
+      return FALSE;
+    }
+  return lk_signal_client_send (self->signal, request, error);
+}
+
+LkTrack *
+lk_room_find_remote_track (LkRoom         *self,
+                           const char     *track_sid,
+                           LkParticipant **owner)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->remotes));
+
+  if (track_sid == NULL)
+    return NULL;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(LkParticipant) p = g_list_model_get_item (G_LIST_MODEL (self->remotes), i);
+      LkTrack *track = lk_participant_lookup_track (p, track_sid);
+
+      if (track != NULL)
+        {
+          if (owner != NULL)
+            *owner = p;
+          return track;
+        }
+    }
+  return NULL;
+}
+
+void
+lk_room_emit_track_signal (LkRoom     *self,
+                           const char *signal,
+                           LkTrack    *track)
+{
+  LkParticipant *owner = lk_room_lookup_participant (self, lk_track_get_participant_identity (track));
+
+  if (owner != NULL)
+    g_signal_emit_by_name (self, signal, owner, track);
+}
+
+/* ---- participants ---- */
+
+static void
+remove_participant (LkRoom        *self,
+                    LkParticipant *participant)
+{
+  g_autoptr(LkParticipant) p = g_object_ref (participant);
+  GListModel *tracks = lk_participant_get_tracks (p);
+  guint pos;
+
+  while (g_list_model_get_n_items (tracks) > 0)
+    {
+      g_autoptr(LkTrack) track = g_list_model_get_item (tracks, 0);
+
+      lk_room_media_forget_track (self, track);
+      lk_participant_remove_track (p, track);
+      g_signal_emit (self, signals[SIGNAL_TRACK_UNPUBLISHED], 0, p, track);
+    }
+  if (g_list_store_find (self->remotes, p, &pos))
+    g_list_store_remove (self->remotes, pos);
+  g_hash_table_remove (self->by_identity, lk_participant_get_identity (p));
+  g_signal_emit (self, signals[SIGNAL_PARTICIPANT_DISCONNECTED], 0, p);
+}
+
+static void
+apply_participant (LkRoom                         *self,
+                   const Livekit__ParticipantInfo *info,
+                   gboolean                        announce)
+{
+  LkParticipant *p;
+  LkParticipantDiff diff;
+
+  if (info->identity == NULL)
+    return;
+  if (self->local != NULL && g_strcmp0 (info->identity, lk_participant_get_identity (self->local)) == 0)
+    {
+      lk_participant_update (self->local, info, &diff);
+      if (diff.info_changed)
+        g_signal_emit (self, signals[SIGNAL_PARTICIPANT_UPDATED], 0, self->local);
+      lk_participant_diff_clear (&diff);
+      return;
+    }
+
+  p = g_hash_table_lookup (self->by_identity, info->identity);
+  if (p != NULL && (info->state == LIVEKIT__PARTICIPANT_INFO__STATE__DISCONNECTED ||
+                    g_strcmp0 (lk_participant_get_sid (p), info->sid) != 0))
+    {
+      /* Gone, or the identity joined again as a new session. */
+      if (info->state == LIVEKIT__PARTICIPANT_INFO__STATE__DISCONNECTED &&
+          g_strcmp0 (lk_participant_get_sid (p), info->sid) != 0)
+        return;  /* an old session's farewell after its successor joined */
+      remove_participant (self, p);
+      p = NULL;
+    }
+  if (info->state == LIVEKIT__PARTICIPANT_INFO__STATE__DISCONNECTED)
+    return;
+
+  if (p == NULL)
+    {
+      g_autoptr(LkParticipant) added = lk_participant_new (info, FALSE);
+      GListModel *tracks = lk_participant_get_tracks (added);
+
+      g_hash_table_insert (self->by_identity, g_strdup (info->identity), g_object_ref (added));
+      g_list_store_append (self->remotes, added);
+      if (announce)
+        g_signal_emit (self, signals[SIGNAL_PARTICIPANT_CONNECTED], 0, added);
+      for (guint i = 0; i < g_list_model_get_n_items (tracks); i++)
+        {
+          g_autoptr(LkTrack) track = g_list_model_get_item (tracks, i);
+          g_signal_emit (self, signals[SIGNAL_TRACK_PUBLISHED], 0, added, track);
+        }
+      return;
+    }
+
+  lk_participant_update (p, info, &diff);
+  if (diff.info_changed)
+    g_signal_emit (self, signals[SIGNAL_PARTICIPANT_UPDATED], 0, p);
+  for (guint i = 0; i < diff.removed->len; i++)
+    {
+      LkTrack *track = g_ptr_array_index (diff.removed, i);
+      lk_room_media_forget_track (self, track);
+      g_signal_emit (self, signals[SIGNAL_TRACK_UNPUBLISHED], 0, p, track);
+    }
+  for (guint i = 0; i < diff.added->len; i++)
+    g_signal_emit (self, signals[SIGNAL_TRACK_PUBLISHED], 0, p, g_ptr_array_index (diff.added, i));
+  for (guint i = 0; i < diff.mute_changed->len; i++)
+    g_signal_emit (self, signals[SIGNAL_TRACK_MUTED], 0, p, g_ptr_array_index (diff.mute_changed, i));
+  lk_participant_diff_clear (&diff);
+}
+
+static LkParticipant *
+participant_by_sid (LkRoom     *self,
+                    const char *sid)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->remotes));
+
+  if (self->local != NULL && g_strcmp0 (lk_participant_get_sid (self->local), sid) == 0)
+    return self->local;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(LkParticipant) p = g_list_model_get_item (G_LIST_MODEL (self->remotes), i);
+      if (g_strcmp0 (lk_participant_get_sid (p), sid) == 0)
+        return p;
+    }
+  return NULL;
+}
+
+static int
+by_level (gconstpointer a,
+          gconstpointer b)
+{
+  float x = lk_participant_get_audio_level (*(LkParticipant **) a);
+  float y = lk_participant_get_audio_level (*(LkParticipant **) b);
+
+  return x > y ? -1 : x < y;
+}
+
+static void
+apply_speakers (LkRoom                        *self,
+                const Livekit__SpeakersChanged *changed)
+{
+  g_autoptr(GPtrArray) active = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->remotes));
+
+  /* Protocol > 2: deltas, one entry per participant whose state changed. */
+  for (gsize i = 0; i < changed->n_speakers; i++)
+    {
+      LkParticipant *p = participant_by_sid (self, changed->speakers[i]->sid);
+      if (p != NULL)
+        lk_participant_set_speaking (p, changed->speakers[i]->active, changed->speakers[i]->level);
+    }
+  if (self->local != NULL && lk_participant_is_speaking (self->local))
+    g_ptr_array_add (active, g_object_ref (self->local));
+  for (guint i = 0; i < n; i++)
+    {
+      LkParticipant *p = g_list_model_get_item (G_LIST_MODEL (self->remotes), i);
+      if (lk_participant_is_speaking (p))
+        g_ptr_array_add (active, p);
+      else
+        g_object_unref (p);
+    }
+  g_ptr_array_sort (active, by_level);
+  g_signal_emit (self, signals[SIGNAL_ACTIVE_SPEAKERS_CHANGED], 0, active);
+}
+
+/* ---- data ---- */
+
+static void
+on_text_stream (const char *identity,
+                const char *topic,
+                const char *text,
+                GHashTable *attributes,
+                const char *stream_id,
+                gpointer    user_data)
+{
+  g_signal_emit (user_data, signals[SIGNAL_TEXT_RECEIVED], 0, identity, topic, text, attributes, stream_id);
+}
+
+void
+lk_room_handle_data_packet (LkRoom *self,
+                            GBytes *bytes)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+  Livekit__DataPacket *packet = livekit__data_packet__unpack (NULL, len, data);
+
+  if (packet == NULL)
+    {
+      g_warning ("dropping %" G_GSIZE_FORMAT " bytes that are not a DataPacket", len);
+      return;
+    }
+  switch (packet->value_case)
+    {
+    case LIVEKIT__DATA_PACKET__VALUE_USER:
+      {
+        g_autoptr(GBytes) payload = g_bytes_new (packet->user->payload.data, packet->user->payload.len);
+        g_signal_emit (self, signals[SIGNAL_DATA_RECEIVED], 0, packet->participant_identity,
+                       packet->user->topic, payload);
+        break;
+      }
+    case LIVEKIT__DATA_PACKET__VALUE_CHAT_MESSAGE:
+      g_signal_emit (self, signals[SIGNAL_TEXT_RECEIVED], 0, packet->participant_identity,
+                     LK_TOPIC_CHAT, packet->chat_message->message, NULL, packet->chat_message->id);
+      break;
+    case LIVEKIT__DATA_PACKET__VALUE_STREAM_HEADER:
+    case LIVEKIT__DATA_PACKET__VALUE_STREAM_CHUNK:
+    case LIVEKIT__DATA_PACKET__VALUE_STREAM_TRAILER:
+      lk_text_stream_reader_push (self->reader, packet, on_text_stream, self);
+      break;
+    case LIVEKIT__DATA_PACKET__VALUE__NOT_SET:
+    case LIVEKIT__DATA_PACKET__VALUE_TRANSCRIPTION:
+    default:
+      break;
+    }
+  livekit__data_packet__free_unpacked (packet, NULL);
+}
+
+/* ---- signal messages ---- */
+
+static void
+handle_leave (LkRoom                     *self,
+              const Livekit__LeaveRequest *leave)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_message ("the server asks us to leave (reason %d, action %d)", leave->reason, leave->action);
+  if (leave->action == LIVEKIT__LEAVE_REQUEST__ACTION__RESUME && self->state == LK_CONNECTION_STATE_CONNECTED)
+    {
+      lk_signal_client_close (self->signal);
+      start_resume (self);
+      return;
+    }
+  /* RECONNECT would need a fresh join with every track published again; we
+   * report it as a disconnect and let the application join again. */
+  error = g_error_new (LK_ERROR, LK_ERROR_DISCONNECTED, "the server ended the session (%s%s)",
+                       lk_disconnect_reason_to_string ((LkDisconnectReason) leave->reason),
+                       leave->action == LIVEKIT__LEAVE_REQUEST__ACTION__RECONNECT ? ", reconnect asked" : "");
+  lk_room_fail (self, (LkDisconnectReason) leave->reason, error);
+}
+
+static void
+on_signal_message (LkSignalClient          *signal,
+                   Livekit__SignalResponse *msg,
+                   LkRoom                  *self)
+{
+  g_object_ref (self);
+  switch (msg->message_case)
+    {
+    case LIVEKIT__SIGNAL_RESPONSE__MESSAGE_ANSWER:
+      lk_room_media_handle_answer (self, msg->answer);
+      break;
+    case LIVEKIT__SIGNAL_RESPONSE__MESSAGE_OFFER:
+      lk_room_media_handle_offer (self, msg->offer);
+      break;
+    case LIVEKIT__SIGNAL_RESPONSE__MESSAGE_TRICKLE:
+      lk_room_media_handle_trickle (self, msg->trickle);
+      break;
+    case LIVEKIT__SIGNAL_RESPONSE__MESSAGE_UPDATE:
+      for (gsize i = 0; i < msg->update->n_participants; i++)
+        apply_participant (self, msg->update->participants[i], TRUE);
+      lk_room_media_attach_pending (self);
+      break;
+    case LIVEKIT__SIGNAL_RESPONSE__MESSAGE_TRACK_PUBLISHED:
+      lk_room_media_track_published (self, msg->track_published);
+      break;
+    case LIVEKIT__SIGNAL_RESPONSE__MESSAGE_LEAVE:
+      handle_leave (self, msg->leave);
+      break;
+    case LIVEKIT__SIGNAL_RESPONSE__MESSAGE_MUTE:
+      {
+        GListModel *tracks = self->local ? lk_participant_get_tracks (self->local) : NULL;
+        for (guint i = 0; tracks != NULL && i < g_list_model_get_n_items (tracks); i++)
+          {
+            g_autoptr(LkTrack) track = g_list_model_get_item (tracks, i);
+            if (g_strcmp0 (lk_track_get_sid (track), msg->mute->sid) == 0)
+              {
+                lk_track_set_muted_internal (track, msg->mute->muted);
+                g_signal_emit (self, signals[SIGNAL_TRACK_MUTED], 0, self->local, track);
+              }
+          }
+        break;
+      }
+    case LIVEKIT__SIGNAL_RESPONSE__MESSAGE_SPEAKERS_CHANGED:
+      apply_speakers (self, msg->speakers_changed);
+      break;
+    case LIVEKIT__SIGNAL_RESPONSE__MESSAGE_ROOM_UPDATE:
+      if (msg->room_update->room != NULL && msg->room_update->room->sid != NULL &&
+          *msg->room_update->room->sid != '\0')
+        {
+          g_free (self->sid);
+          self->sid = g_strdup (msg->room_update->room->sid);
+        }
+      break;
+    case LIVEKIT__SIGNAL_RESPONSE__MESSAGE_REFRESH_TOKEN:
+      g_free (self->token);
+      self->token = g_strdup (msg->refresh_token);
+      break;
+    case LIVEKIT__SIGNAL_RESPONSE__MESSAGE_TRACK_UNPUBLISHED:
+      g_debug ("the server unpublished our track %s", msg->track_unpublished->track_sid);
+      break;
+    case LIVEKIT__SIGNAL_RESPONSE__MESSAGE_REQUEST_RESPONSE:
+      lk_room_media_request_refused (self, msg->request_response);
+      break;
+    case LIVEKIT__SIGNAL_RESPONSE__MESSAGE_SUBSCRIPTION_PERMISSION_UPDATE:
+      g_debug ("permission for %s: %s", msg->subscription_permission_update->track_sid,
+               msg->subscription_permission_update->allowed ? "allowed" : "denied");
+      break;
+    case LIVEKIT__SIGNAL_RESPONSE__MESSAGE_JOIN:
+    case LIVEKIT__SIGNAL_RESPONSE__MESSAGE_RECONNECT:
+    case LIVEKIT__SIGNAL_RESPONSE__MESSAGE_PONG:
+    case LIVEKIT__SIGNAL_RESPONSE__MESSAGE_PONG_RESP:
+    case LIVEKIT__SIGNAL_RESPONSE__MESSAGE_SUBSCRIPTION_RESPONSE:
+    case LIVEKIT__SIGNAL_RESPONSE__MESSAGE_TRACK_SUBSCRIBED:
+    case LIVEKIT__SIGNAL_RESPONSE__MESSAGE__NOT_SET:
+    default:
+      break;
+    }
+  g_object_unref (self);
+}
+
+static void
+on_signal_closed (LkSignalClient *signal,
+                  GError         *error,
+                  LkRoom         *self)
+{
+  g_message ("signal connection lost: %s", error ? error->message : "closed");
+  if (self->state == LK_CONNECTION_STATE_CONNECTED && !self->leaving)
+    start_resume (self);
+}
+
+/* ---- connect, resume, disconnect ---- */
+
+void
+lk_room_fail (LkRoom             *self,
+              LkDisconnectReason  reason,
+              const GError       *error)
+{
+  gboolean was_connected = self->state != LK_CONNECTION_STATE_DISCONNECTED;
+
+  g_object_ref (self);
+  teardown (self);
+  if (was_connected)
+    g_signal_emit (self, signals[SIGNAL_DISCONNECTED], 0, reason, error);
+  g_object_unref (self);
+}
+
+static void
+connect_signal_handlers (LkRoom *self)
+{
+  self->signal_message_id = g_signal_connect (self->signal, "message", G_CALLBACK (on_signal_message), self);
+  self->signal_closed_id = g_signal_connect (self->signal, "closed", G_CALLBACK (on_signal_closed), self);
+}
+
+static void
+on_joined (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LkRoom *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  Livekit__SignalResponse *response;
+  Livekit__JoinResponse *join;
+
+  response = lk_signal_client_connect_finish (LK_SIGNAL_CLIENT (source), result, &error);
+  if (self->connect_task != task)
+    {
+      /* Disconnected while joining. */
+      if (response != NULL)
+        livekit__signal_response__free_unpacked (response, NULL);
+      return;
+    }
+  g_clear_object (&self->connect_task);
+  if (response == NULL)
+    {
+      teardown (self);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (response->message_case != LIVEKIT__SIGNAL_RESPONSE__MESSAGE_JOIN || response->join->participant == NULL)
+    {
+      livekit__signal_response__free_unpacked (response, NULL);
+      teardown (self);
+      g_task_return_new_error (task, LK_ERROR, LK_ERROR_PROTOCOL, "the server did not answer with a join");
+      return;
+    }
+  join = response->join;
+  if (join->room != NULL)
+    {
+      self->name = g_strdup (join->room->name);
+      self->sid = g_strdup (join->room->sid);
+    }
+  self->local = lk_participant_new (join->participant, TRUE);
+  for (gsize i = 0; i < join->n_other_participants; i++)
+    apply_participant (self, join->other_participants[i], FALSE);
+  self->ping_interval = join->ping_interval > 0 ? join->ping_interval : 5;
+  self->ping_timeout = join->ping_timeout > 0 ? join->ping_timeout : 15;
+  connect_signal_handlers (self);
+  lk_signal_client_start_keepalive (self->signal, self->ping_interval, self->ping_timeout);
+  if (self->permissions != NULL)
+    lk_signal_client_send_packed (self->signal, self->permissions, NULL);
+  lk_room_media_joined (self, join->ice_servers, join->n_ice_servers);
+  g_message ("joined room %s as %s (server %s, protocol %d)", self->name,
+             lk_participant_get_identity (self->local),
+             join->server_info ? join->server_info->version : "?",
+             join->server_info ? join->server_info->protocol : 0);
+  livekit__signal_response__free_unpacked (response, NULL);
+
+  lk_room_set_state (self, LK_CONNECTION_STATE_CONNECTED);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_LOCAL_PARTICIPANT]);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+lk_room_connect_async (LkRoom              *self,
+                       const char          *url,
+                       const char          *token,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (LK_IS_ROOM (self));
+  g_return_if_fail (url != NULL && token != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lk_room_connect_async);
+  if (self->state != LK_CONNECTION_STATE_DISCONNECTED || self->local != NULL)
+    {
+      g_task_return_new_error (task, LK_ERROR, LK_ERROR_INVALID_ARGUMENT,
+                               "a room connects once; make a new LkRoom");
+      return;
+    }
+  self->url = g_strdup (url);
+  self->token = g_strdup (token);
+  self->leaving = FALSE;
+  lk_room_set_state (self, LK_CONNECTION_STATE_CONNECTING);
+
+  /* The pipeline plays before the WebSocket opens: the server's first
+   * subscriber offer follows the join within ~20 ms (facts §10). */
+  if (!lk_room_media_start (self, &error))
+    {
+      teardown (self);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  self->signal = lk_signal_client_new ();
+  self->connect_task = g_object_ref (task);
+  lk_signal_client_connect_async (self->signal, url, token, NULL, cancellable, on_joined,
+                                  g_steal_pointer (&task));
+}
+
+gboolean
+lk_room_connect_finish (LkRoom        *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (LK_IS_ROOM (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void resume_attempt (LkRoom *self);
+
+static gboolean
+resume_retry (gpointer user_data)
+{
+  LkRoom *self = user_data;
+
+  self->resume_id = 0;
+  resume_attempt (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_resumed (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(LkRoom) self = user_data;
+  g_autoptr(GError) error = NULL;
+  Livekit__SignalResponse *response;
+
+  response = lk_signal_client_connect_finish (LK_SIGNAL_CLIENT (source), result, &error);
+  if (self->state != LK_CONNECTION_STATE_RECONNECTING || LK_SIGNAL_CLIENT (source) != self->signal)
+    {
+      if (response != NULL)
+        livekit__signal_response__free_unpacked (response, NULL);
+      return;
+    }
+  if (response != NULL && response->message_case == LIVEKIT__SIGNAL_RESPONSE__MESSAGE_RECONNECT)
+    {
+      livekit__signal_response__free_unpacked (response, NULL);
+      lk_signal_client_start_keepalive (self->signal, self->ping_interval, self->ping_timeout);
+      lk_room_set_state (self, LK_CONNECTION_STATE_CONNECTED);
+      lk_room_media_resumed (self);
+      g_message ("resumed the session");
+      g_signal_emit (self, signals[SIGNAL_RECONNECTED], 0);
+      return;
+    }
+  if (response != NULL)
+    {
+      livekit__signal_response__free_unpacked (response, NULL);
+      error = g_error_new (LK_ERROR, LK_ERROR_PROTOCOL, "the server answered a resume with a new join");
+    }
+
+  /* A refusal is final; an unreachable server is worth another try. */
+  if (g_error_matches (error, LK_ERROR, LK_ERROR_SERVER_UNREACHABLE) &&
+      g_get_monotonic_time () < self->resume_deadline_us)
+    {
+      g_debug ("resume failed, retrying: %s", error->message);
+      self->resume_id = g_timeout_add (500, resume_retry, self);
+      return;
+    }
+  g_prefix_error (&error, "cannot resume the session: ");
+  lk_room_fail (self, LK_DISCONNECT_REASON_SIGNAL_CLOSE, error);
+}
+
+static void
+resume_attempt (LkRoom *self)
+{
+  g_clear_object (&self->resume_cancellable);
+  self->resume_cancellable = g_cancellable_new ();
+  lk_signal_client_set_connect_timeout (self->signal, RESUME_ATTEMPT_TIMEOUT_MS);
+  lk_signal_client_connect_async (self->signal, self->url, self->token,
+                                  lk_participant_get_sid (self->local), self->resume_cancellable,
+                                  on_resumed, g_object_ref (self));
+}
+
+static void
+start_resume (LkRoom *self)
+{
+  if (self->state == LK_CONNECTION_STATE_RECONNECTING)
+    return;
+  lk_room_set_state (self, LK_CONNECTION_STATE_RECONNECTING);
+  self->resume_deadline_us = g_get_monotonic_time () + RESUME_BUDGET_S * G_USEC_PER_SEC;
+  g_signal_emit (self, signals[SIGNAL_RECONNECTING], 0);
+  if (self->state == LK_CONNECTION_STATE_RECONNECTING)
+    resume_attempt (self);
+}
+
+static void
+teardown (LkRoom *self)
+{
+  g_autoptr(GError) error = g_error_new (LK_ERROR, LK_ERROR_DISCONNECTED, "the room is disconnected");
+
+  self->leaving = TRUE;
+  g_clear_handle_id (&self->resume_id, g_source_remove);
+  if (self->resume_cancellable != NULL)
+    g_cancellable_cancel (self->resume_cancellable);
+  g_clear_object (&self->resume_cancellable);
+  if (self->signal != NULL)
+    {
+      g_clear_signal_handler (&self->signal_message_id, self->signal);
+      g_clear_signal_handler (&self->signal_closed_id, self->signal);
+      lk_signal_client_close (self->signal);
+      g_clear_object (&self->signal);
+    }
+  lk_room_media_fail_pending (self, error);
+  lk_room_media_stop (self);
+  while (g_list_model_get_n_items (G_LIST_MODEL (self->remotes)) > 0)
+    {
+      g_autoptr(LkParticipant) p = g_list_model_get_item (G_LIST_MODEL (self->remotes), 0);
+      g_list_store_remove (self->remotes, 0);
+      g_hash_table_remove (self->by_identity, lk_participant_get_identity (p));
+    }
+  lk_room_set_state (self, LK_CONNECTION_STATE_DISCONNECTED);
+}
+
+void
+lk_room_disconnect_async (LkRoom              *self,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Livekit__SignalRequest req = LIVEKIT__SIGNAL_REQUEST__INIT;
+  Livekit__LeaveRequest leave = LIVEKIT__LEAVE_REQUEST__INIT;
+  gboolean was_connected;
+
+  g_return_if_fail (LK_IS_ROOM (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lk_room_disconnect_async);
+  was_connected = self->state != LK_CONNECTION_STATE_DISCONNECTED;
+
+  if (self->connect_task != NULL)
+    {
+      GTask *pending = g_steal_pointer (&self->connect_task);
+      g_task_return_new_error (pending, G_IO_ERROR, G_IO_ERROR_CANCELLED, "disconnected while joining");
+      g_object_unref (pending);
+    }
+  if (self->signal != NULL && lk_signal_client_is_open (self->signal))
+    {
+      leave.reason = LIVEKIT__DISCONNECT_REASON__CLIENT_INITIATED;
+      leave.action = LIVEKIT__LEAVE_REQUEST__ACTION__DISCONNECT;
+      req.message_case = LIVEKIT__SIGNAL_REQUEST__MESSAGE_LEAVE;
+      req.leave = &leave;
+      lk_room_send_request (self, &req, NULL);
+    }
+  g_object_ref (self);
+  teardown (self);
+  if (was_connected)
+    g_signal_emit (self, signals[SIGNAL_DISCONNECTED], 0, LK_DISCONNECT_REASON_CLIENT_INITIATED, NULL);
+  g_object_unref (self);
+  g_task_return_boolean (task, TRUE);
+}
+
+gboolean
+lk_room_disconnect_finish (LkRoom        *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (LK_IS_ROOM (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- data, permissions, metadata ---- */
+
+static gboolean
+check_connected (LkRoom  *self,
+                 GError **error)
+{
+  if (self->state == LK_CONNECTION_STATE_CONNECTED || self->state == LK_CONNECTION_STATE_RECONNECTING)
+    return TRUE;
+  g_set_error (error, LK_ERROR, LK_ERROR_DISCONNECTED, "not connected");
+  return FALSE;
+}
+
+void
+lk_room_send_data_async (LkRoom              *self,
+                         GBytes              *payload,
+                         const char          *topic,
+                         const char * const  *destination_identities,
+                         gboolean             reliable,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GBytes) packet = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (LK_IS_ROOM (self));
+  g_return_if_fail (payload != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lk_room_send_data_async);
+  if (!check_connected (self, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  packet = lk_data_packet_build_user (payload, topic, destination_identities, reliable);
+  lk_room_media_send_packet (self, packet, reliable, task);
+}
+
+gboolean
+lk_room_send_data_finish (LkRoom        *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+lk_room_send_text_async (LkRoom              *self,
+                         const char          *text,
+                         const char          *topic,
+                         GHashTable          *attributes,
+                         const char * const  *destination_identities,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GPtrArray) packets = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (LK_IS_ROOM (self));
+  g_return_if_fail (text != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lk_room_send_text_async);
+  if (!g_utf8_validate (text, -1, NULL))
+    {
+      g_task_return_new_error (task, LK_ERROR, LK_ERROR_INVALID_ARGUMENT, "the text is not UTF-8");
+      return;
+    }
+  if (!check_connected (self, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  packets = lk_data_packet_build_text_stream (text, topic, attributes, destination_identities,
+                                              LK_TEXT_STREAM_CHUNK_SIZE);
+  /* Reliable packets on one ordered channel: the task completes with the last. */
+  for (guint i = 0; i < packets->len; i++)
+    lk_room_media_send_packet (self, g_ptr_array_index (packets, i), TRUE,
+                               i + 1 == packets->len ? task : NULL);
+}
+
+gboolean
+lk_room_send_text_finish (LkRoom        *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gboolean
+lk_room_set_track_permissions (LkRoom                  *self,
+                               gboolean                 all_participants,
+                               const LkTrackPermission *permissions,
+                               guint                    n_permissions,
+                               GError                 **error)
+{
+  Livekit__SignalRequest req = LIVEKIT__SIGNAL_REQUEST__INIT;
+  Livekit__SubscriptionPermission perm = LIVEKIT__SUBSCRIPTION_PERMISSION__INIT;
+  g_autofree Livekit__TrackPermission *items = NULL;
+  g_autofree Livekit__TrackPermission **ptrs = NULL;
+  g_autofree guint8 *buf = NULL;
+  gsize len;
+
+  g_return_val_if_fail (LK_IS_ROOM (self), FALSE);
+  g_return_val_if_fail (permissions != NULL || n_permissions == 0, FALSE);
+
+  items = g_new0 (Livekit__TrackPermission, n_permissions + 1);
+  ptrs = g_new0 (Livekit__TrackPermission *, n_permissions + 1);
+  for (guint i = 0; i < n_permissions; i++)
+    {
+      if (permissions[i].participant_identity == NULL)
+        {
+          g_set_error (error, LK_ERROR, LK_ERROR_INVALID_ARGUMENT, "a permission without an identity");
+          return FALSE;
+        }
+      livekit__track_permission__init (&items[i]);
+      items[i].participant_identity = (char *) permissions[i].participant_identity;
+      items[i].all_tracks = permissions[i].all_tracks;
+      if (!permissions[i].all_tracks && permissions[i].track_sids != NULL)
+        {
+          items[i].n_track_sids = g_strv_length ((char **) permissions[i].track_sids);
+          items[i].track_sids = (char **) permissions[i].track_sids;
+        }
+      ptrs[i] = &items[i];
+    }
+  perm.all_participants = all_participants;
+  perm.n_track_permissions = all_participants ? 0 : n_permissions;
+  perm.track_permissions = ptrs;
+  req.message_case = LIVEKIT__SIGNAL_REQUEST__MESSAGE_SUBSCRIPTION_PERMISSION;
+  req.subscription_permission = &perm;
+
+  len = livekit__signal_request__get_packed_size (&req);
+  buf = g_malloc (len);
+  livekit__signal_request__pack (&req, buf);
+  g_clear_pointer (&self->permissions, g_bytes_unref);
+  self->permissions = g_bytes_new (buf, len);
+  /* Before the join (or while resuming) it goes out with the next join. */
+  if (self->state != LK_CONNECTION_STATE_CONNECTED || self->signal == NULL)
+    return TRUE;
+  return lk_signal_client_send_packed (self->signal, self->permissions, error);
+}
+
+gboolean
+lk_room_set_subscription_permissions (LkRoom             *self,
+                                      gboolean            all_participants,
+                                      const char * const *allowed_identities,
+                                      GError            **error)
+{
+  guint n = allowed_identities != NULL ? g_strv_length ((char **) allowed_identities) : 0;
+  g_autofree LkTrackPermission *perms = g_new0 (LkTrackPermission, n + 1);
+
+  g_return_val_if_fail (LK_IS_ROOM (self), FALSE);
+
+  for (guint i = 0; i < n; i++)
+    {
+      perms[i].participant_identity = allowed_identities[i];
+      perms[i].all_tracks = TRUE;
+    }
+  return lk_room_set_track_permissions (self, all_participants, perms, n, error);
+}
+
+gboolean
+lk_room_update_subscription (LkRoom             *self,
+                             const char * const *track_sids,
+                             gboolean            subscribe)
+{
+  Livekit__SignalRequest req = LIVEKIT__SIGNAL_REQUEST__INIT;
+  Livekit__UpdateSubscription update = LIVEKIT__UPDATE_SUBSCRIPTION__INIT;
+  gsize n = track_sids != NULL ? g_strv_length ((char **) track_sids) : 0;
+  g_autofree Livekit__ParticipantTracks *pts = g_new0 (Livekit__ParticipantTracks, n + 1);
+  g_autofree Livekit__ParticipantTracks **ptrs = g_new0 (Livekit__ParticipantTracks *, n + 1);
+  gsize m = 0;
+
+  g_return_val_if_fail (LK_IS_ROOM (self), FALSE);
+  if (self->state != LK_CONNECTION_STATE_CONNECTED || n == 0)
+    return FALSE;
+
+  update.n_track_sids = n;
+  update.track_sids = (char **) track_sids;
+  update.subscribe = subscribe;
+  for (gsize i = 0; i < n; i++)
+    {
+      LkParticipant *owner = NULL;
+
+      if (lk_room_find_remote_track (self, track_sids[i], &owner) == NULL)
+        continue;
+      livekit__participant_tracks__init (&pts[m]);
+      pts[m].participant_sid = (char *) lk_participant_get_sid (owner);
+      pts[m].n_track_sids = 1;
+      pts[m].track_sids = (char **) &track_sids[i];
+      ptrs[m] = &pts[m];
+      m++;
+    }
+  update.n_participant_tracks = m;
+  update.participant_tracks = ptrs;
+  req.message_case = LIVEKIT__SIGNAL_REQUEST__MESSAGE_SUBSCRIPTION;
+  req.subscription = &update;
+  return lk_room_send_request (self, &req, NULL);
+}
+
+static gboolean
+send_metadata (LkRoom      *self,
+               const char  *metadata,
+               GHashTable  *attributes,
+               GError     **error)
+{
+  Livekit__SignalRequest req = LIVEKIT__SIGNAL_REQUEST__INIT;
+  Livekit__UpdateParticipantMetadata update = LIVEKIT__UPDATE_PARTICIPANT_METADATA__INIT;
+  gsize n = attributes != NULL ? g_hash_table_size (attributes) : 0;
+  g_autofree Livekit__StringPair *pairs = g_new0 (Livekit__StringPair, n + 1);
+  g_autofree Livekit__StringPair **ptrs = g_new0 (Livekit__StringPair *, n + 1);
+  GHashTableIter iter;
+  gpointer key, value;
+  gsize i = 0;
+
+  if (!check_connected (self, error))
+    return FALSE;
+  if (attributes != NULL)
+    {
+      g_hash_table_iter_init (&iter, attributes);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        {
+          livekit__string_pair__init (&pairs[i]);
+          pairs[i].key = key;
+          pairs[i].value = value;
+          ptrs[i] = &pairs[i];
+          i++;
+        }
+    }
+  update.metadata = (char *) (metadata != NULL ? metadata : lk_participant_get_metadata (self->local));
+  if (update.metadata == NULL)
+    update.metadata = (char *) "";
+  update.name = (char *) (lk_participant_get_name (self->local) ? lk_participant_get_name (self->local) : "");
+  update.n_attributes = n;
+  update.attributes = ptrs;
+  req.message_case = LIVEKIT__SIGNAL_REQUEST__MESSAGE_UPDATE_METADATA;
+  req.update_metadata = &update;
+  return lk_room_send_request (self, &req, error);
+}
+
+gboolean
+lk_room_set_metadata (LkRoom      *self,
+                      const char  *metadata,
+                      GError     **error)
+{
+  g_return_val_if_fail (LK_IS_ROOM (self), FALSE);
+  g_return_val_if_fail (metadata != NULL, FALSE);
+  return send_metadata (self, metadata, NULL, error);
+}
+
+gboolean
+lk_room_set_attributes (LkRoom      *self,
+                        GHashTable  *attributes,
+                        GError     **error)
+{
+  g_return_val_if_fail (LK_IS_ROOM (self), FALSE);
+  g_return_val_if_fail (attributes != NULL, FALSE);
+  return send_metadata (self, NULL, attributes, error);
+}
+
+/* ---- accessors ---- */
+
+LkConnectionState
+lk_room_get_connection_state (LkRoom *self)
+{
+  g_return_val_if_fail (LK_IS_ROOM (self), LK_CONNECTION_STATE_DISCONNECTED);
+  return self->state;
+}
+
+const char *
+lk_room_get_name (LkRoom *self)
+{
+  g_return_val_if_fail (LK_IS_ROOM (self), NULL);
+  return self->name;
+}
+
+const char *
+lk_room_get_sid (LkRoom *self)
+{
+  g_return_val_if_fail (LK_IS_ROOM (self), NULL);
+  return self->sid;
+}
+
+LkParticipant *
+lk_room_get_local_participant (LkRoom *self)
+{
+  g_return_val_if_fail (LK_IS_ROOM (self), NULL);
+  return self->local;
+}
+
+GListModel *
+lk_room_get_remote_participants (LkRoom *self)
+{
+  g_return_val_if_fail (LK_IS_ROOM (self), NULL);
+  return G_LIST_MODEL (self->remotes);
+}
+
+LkParticipant *
+lk_room_lookup_participant (LkRoom     *self,
+                            const char *identity)
+{
+  g_return_val_if_fail (LK_IS_ROOM (self), NULL);
+  g_return_val_if_fail (identity != NULL, NULL);
+
+  if (self->local != NULL && g_strcmp0 (identity, lk_participant_get_identity (self->local)) == 0)
+    return self->local;
+  return g_hash_table_lookup (self->by_identity, identity);
+}
+
+void
+lk_room_set_audio_sink (LkRoom     *self,
+                        GstElement *sink)
+{
+  g_return_if_fail (LK_IS_ROOM (self));
+  g_return_if_fail (sink == NULL || GST_IS_ELEMENT (sink));
+
+  if (sink != NULL)
+    gst_object_ref_sink (sink);
+  g_clear_object (&self->audio_sink);
+  self->audio_sink = sink;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_AUDIO_SINK]);
+}
+
+GstElement *
+lk_room_get_audio_sink (LkRoom *self)
+{
+  g_return_val_if_fail (LK_IS_ROOM (self), NULL);
+  return self->audio_sink;
+}
+
+GstPipeline *
+lk_room_get_pipeline (LkRoom *self)
+{
+  g_return_val_if_fail (LK_IS_ROOM (self), NULL);
+  return self->pipeline;
+}
+
+/* ---- lifecycle ---- */
+
+static void
+lk_room_get_property (GObject    *object,
+                      guint       prop_id,
+                      GValue     *value,
+                      GParamSpec *pspec)
+{
+  LkRoom *self = LK_ROOM (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONNECTION_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+    case PROP_LOCAL_PARTICIPANT:
+      g_value_set_object (value, self->local);
+      break;
+    case PROP_AUDIO_SINK:
+      g_value_set_object (value, self->audio_sink);
+      break;
+    case PROP_JITTER_LATENCY:
+      g_value_set_uint (value, self->jitter_latency_ms);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lk_room_set_property (GObject      *object,
+                      guint         prop_id,
+                      const GValue *value,
+                      GParamSpec   *pspec)
+{
+  LkRoom *self = LK_ROOM (object);
+
+  switch (prop_id)
+    {
+    case PROP_AUDIO_SINK:
+      lk_room_set_audio_sink (self, g_value_get_object (value));
+      break;
+    case PROP_JITTER_LATENCY:
+      self->jitter_latency_ms = g_value_get_uint (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lk_room_dispose (GObject *object)
+{
+  LkRoom *self = LK_ROOM (object);
+
+  if (self->state != LK_CONNECTION_STATE_DISCONNECTED || self->pipeline != NULL)
+    {
+      Livekit__SignalRequest req = LIVEKIT__SIGNAL_REQUEST__INIT;
+      Livekit__LeaveRequest leave = LIVEKIT__LEAVE_REQUEST__INIT;
+
+      if (self->signal != NULL && lk_signal_client_is_open (self->signal))
+        {
+          leave.reason = LIVEKIT__DISCONNECT_REASON__CLIENT_INITIATED;
+          req.message_case = LIVEKIT__SIGNAL_REQUEST__MESSAGE_LEAVE;
+          req.leave = &leave;
+          lk_room_send_request (self, &req, NULL);
+        }
+      teardown (self);
+    }
+  g_clear_object (&self->connect_task);
+  g_clear_object (&self->local);
+  g_clear_object (&self->audio_sink);
+
+  G_OBJECT_CLASS (lk_room_parent_class)->dispose (object);
+}
+
+static void
+lk_room_finalize (GObject *object)
+{
+  LkRoom *self = LK_ROOM (object);
+
+  g_clear_object (&self->remotes);
+  g_hash_table_unref (self->by_identity);
+  g_hash_table_unref (self->mid_track);
+  g_hash_table_unref (self->mid_pads);
+  g_hash_table_unref (self->mid_attached);
+  g_ptr_array_unref (self->local_tracks);
+  g_ptr_array_unref (self->remote_channels);
+  lk_text_stream_reader_free (self->reader);
+  g_clear_pointer (&self->permissions, g_bytes_unref);
+  g_free (self->url);
+  if (self->token != NULL)
+    memset (self->token, 0, strlen (self->token));
+  g_free (self->token);
+  g_free (self->name);
+  g_free (self->sid);
+
+  G_OBJECT_CLASS (lk_room_parent_class)->finalize (object);
+}
+
+static void
+lk_room_class_init (LkRoomClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GType type = G_TYPE_FROM_CLASS (klass);
+
+  object_class->get_property = lk_room_get_property;
+  object_class->set_property = lk_room_set_property;
+  object_class->dispose = lk_room_dispose;
+  object_class->finalize = lk_room_finalize;
+
+  props[PROP_CONNECTION_STATE] =
+    g_param_spec_enum ("connection-state", NULL, NULL, LK_TYPE_CONNECTION_STATE,
+                       LK_CONNECTION_STATE_DISCONNECTED,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  props[PROP_LOCAL_PARTICIPANT] =
+    g_param_spec_object ("local-participant", NULL, NULL, LK_TYPE_PARTICIPANT,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  props[PROP_AUDIO_SINK] =
+    g_param_spec_object ("audio-sink", NULL, NULL, GST_TYPE_ELEMENT,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Jitterbuffer latency of received audio, in ms. 50 ms: on loopback/LAN
+   * jitter stays far below it, mouth-to-ear drops from ~250 ms (webrtcbin's
+   * 200 ms default) to ~100 ms (facts §10), and Opus PLC hides the rare
+   * late packet. Raise it for lossy WAN links. */
+  props[PROP_JITTER_LATENCY] =
+    g_param_spec_uint ("jitter-latency", NULL, NULL, 0, 2000, 50,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, props);
+
+  signals[SIGNAL_PARTICIPANT_CONNECTED] =
+    g_signal_new ("participant-connected", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, LK_TYPE_PARTICIPANT);
+  signals[SIGNAL_PARTICIPANT_DISCONNECTED] =
+    g_signal_new ("participant-disconnected", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, LK_TYPE_PARTICIPANT);
+  signals[SIGNAL_PARTICIPANT_UPDATED] =
+    g_signal_new ("participant-updated", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, LK_TYPE_PARTICIPANT);
+  signals[SIGNAL_ACTIVE_SPEAKERS_CHANGED] =
+    g_signal_new ("active-speakers-changed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_PTR_ARRAY);
+  signals[SIGNAL_TRACK_PUBLISHED] =
+    g_signal_new ("track-published", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, LK_TYPE_PARTICIPANT, LK_TYPE_TRACK);
+  signals[SIGNAL_TRACK_UNPUBLISHED] =
+    g_signal_new ("track-unpublished", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, LK_TYPE_PARTICIPANT, LK_TYPE_TRACK);
+  signals[SIGNAL_TRACK_SUBSCRIBED] =
+    g_signal_new ("track-subscribed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, LK_TYPE_PARTICIPANT, LK_TYPE_TRACK);
+  signals[SIGNAL_TRACK_UNSUBSCRIBED] =
+    g_signal_new ("track-unsubscribed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, LK_TYPE_PARTICIPANT, LK_TYPE_TRACK);
+  signals[SIGNAL_TRACK_MUTED] =
+    g_signal_new ("track-muted", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, LK_TYPE_PARTICIPANT, LK_TYPE_TRACK);
+  signals[SIGNAL_DATA_RECEIVED] =
+    g_signal_new ("data-received", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_BYTES);
+  signals[SIGNAL_TEXT_RECEIVED] =
+    g_signal_new ("text-received", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 5, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_HASH_TABLE,
+                  G_TYPE_STRING);
+  signals[SIGNAL_RECONNECTING] =
+    g_signal_new ("reconnecting", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_RECONNECTED] =
+    g_signal_new ("reconnected", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_DISCONNECTED] =
+    g_signal_new ("disconnected", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, LK_TYPE_DISCONNECT_REASON, G_TYPE_ERROR);
+}
+
+static void
+lk_room_init (LkRoom *self)
+{
+  self->remotes = g_list_store_new (LK_TYPE_PARTICIPANT);
+  self->by_identity = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->mid_track = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->mid_pads = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, gst_object_unref);
+  self->mid_attached = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->local_tracks = g_ptr_array_new_with_free_func (g_object_unref);
+  self->remote_channels = g_ptr_array_new_with_free_func (g_object_unref);
+  self->reader = lk_text_stream_reader_new ();
+  self->jitter_latency_ms = 50;
+  g_queue_init (&self->publish_queue);
+  g_queue_init (&self->pending_sends);
+}
+
+LkRoom *
+lk_room_new (void)
+{
+  return g_object_new (LK_TYPE_ROOM, NULL);
+}

@@ -1,0 +1,175 @@
+/* lk-room.h: the public face of the LiveKit client
+ *
+ * One LkRoom joins one room of a LiveKit server as one participant through
+ * GStreamer webrtcbin: it publishes audio tracks, plays every subscribed
+ * remote audio track (decoded and mixed) to its audio sink, and sends and
+ * receives data packets and text streams. Everything runs on the thread
+ * default main context of the thread that created the room.
+ *
+ * Signals:
+ *  - participant-connected (LkParticipant *)
+ *  - participant-disconnected (LkParticipant *)
+ *  - participant-updated (LkParticipant *): name, metadata or attributes changed
+ *  - active-speakers-changed (GPtrArray *of LkParticipant, loudest first)
+ *  - track-published (LkParticipant *, LkTrack *): a remote track appeared
+ *  - track-unpublished (LkParticipant *, LkTrack *)
+ *  - track-subscribed (LkParticipant *, LkTrack *): its audio now reaches the mixer
+ *  - track-unsubscribed (LkParticipant *, LkTrack *)
+ *  - track-muted (LkParticipant *, LkTrack *): the track's muted flag changed
+ *  - data-received (const char *identity, const char *topic, GBytes *payload)
+ *  - text-received (const char *identity, const char *topic, const char *text,
+ *                   GHashTable *attributes, const char *stream_id)
+ *  - reconnecting (), reconnected ()
+ *  - disconnected (LkDisconnectReason reason, const GError *error or NULL)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <gst/gst.h>
+
+#include "lk-enums.h"
+#include "lk-error.h"
+#include "lk-participant.h"
+#include "lk-track.h"
+
+G_BEGIN_DECLS
+
+#define LK_TYPE_ROOM (lk_room_get_type ())
+G_DECLARE_FINAL_TYPE (LkRoom, lk_room, LK, ROOM, GObject)
+
+/* Text stream topics and attributes used by LiveKit's agents and components. */
+#define LK_TOPIC_TRANSCRIPTION          "lk.transcription"
+#define LK_TOPIC_CHAT                   "lk.chat"
+#define LK_ATTR_SEGMENT_ID              "lk.segment_id"
+#define LK_ATTR_TRANSCRIBED_TRACK_ID    "lk.transcribed_track_id"
+#define LK_ATTR_TRANSCRIPTION_FINAL     "lk.transcription_final"
+
+LkRoom            *lk_room_new                     (void);
+
+/* @url: ws:// or wss:// base URL of the server (no /rtc). */
+void               lk_room_connect_async           (LkRoom              *self,
+                                                    const char          *url,
+                                                    const char          *token,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+gboolean           lk_room_connect_finish          (LkRoom        *self,
+                                                    GAsyncResult  *result,
+                                                    GError       **error);
+void               lk_room_disconnect_async        (LkRoom              *self,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+gboolean           lk_room_disconnect_finish       (LkRoom        *self,
+                                                    GAsyncResult  *result,
+                                                    GError       **error);
+
+LkConnectionState  lk_room_get_connection_state    (LkRoom *self);
+const char        *lk_room_get_name                (LkRoom *self);
+const char        *lk_room_get_sid                 (LkRoom *self);
+/* Valid once connected (NULL before). */
+LkParticipant     *lk_room_get_local_participant   (LkRoom *self);
+/* A GListModel of LkParticipant, updated as people join and leave. */
+GListModel        *lk_room_get_remote_participants (LkRoom *self);
+LkParticipant     *lk_room_lookup_participant      (LkRoom     *self,
+                                                    const char *identity);
+
+/* Where mixed remote audio goes. Set before connecting. Default: the
+ * HANDOFF_AUDIO_SINK environment variable as a gst-launch description, else
+ * autoaudiosink. */
+void               lk_room_set_audio_sink          (LkRoom     *self,
+                                                    GstElement *sink);
+GstElement        *lk_room_get_audio_sink          (LkRoom *self);
+/* The room's pipeline (for debugging: DOT dumps, clock). */
+GstPipeline       *lk_room_get_pipeline            (LkRoom *self);
+
+/* Publishes an Opus 48 kHz audio track. @source: any element or bin with one
+ * always src pad giving raw audio; NULL means HANDOFF_AUDIO_SRC (gst-launch
+ * description) else autoaudiosrc. Several tracks may be published (e.g.
+ * microphone and hold music); they are negotiated one at a time. */
+void               lk_room_publish_audio_async     (LkRoom              *self,
+                                                    const char          *name,
+                                                    LkTrackSource        source,
+                                                    GstElement          *source_element,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+/* Returns: (transfer full): the local track. */
+LkTrack           *lk_room_publish_audio_finish    (LkRoom        *self,
+                                                    GAsyncResult  *result,
+                                                    GError       **error);
+void               lk_room_unpublish_track_async   (LkRoom              *self,
+                                                    LkTrack             *track,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+gboolean           lk_room_unpublish_track_finish  (LkRoom        *self,
+                                                    GAsyncResult  *result,
+                                                    GError       **error);
+
+/* A user data packet. @destination_identities: NULL or empty = everyone. */
+void               lk_room_send_data_async         (LkRoom              *self,
+                                                    GBytes              *payload,
+                                                    const char          *topic,
+                                                    const char * const  *destination_identities,
+                                                    gboolean             reliable,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+gboolean           lk_room_send_data_finish        (LkRoom        *self,
+                                                    GAsyncResult  *result,
+                                                    GError       **error);
+/* A text stream (header, ≤15000-byte chunks, trailer) as LiveKit's SDKs send
+ * it. @attributes: NULL or string → string (e.g. LK_ATTR_SEGMENT_ID). */
+void               lk_room_send_text_async         (LkRoom              *self,
+                                                    const char          *text,
+                                                    const char          *topic,
+                                                    GHashTable          *attributes,
+                                                    const char * const  *destination_identities,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+gboolean           lk_room_send_text_finish        (LkRoom        *self,
+                                                    GAsyncResult  *result,
+                                                    GError       **error);
+
+/* Who may subscribe to my tracks: everyone, or only @allowed_identities
+ * (all my tracks). May be called before or during connect: the permissions
+ * are then sent right after the join, before any track is published. */
+gboolean           lk_room_set_subscription_permissions (LkRoom             *self,
+                                                         gboolean            all_participants,
+                                                         const char * const *allowed_identities,
+                                                         GError            **error);
+
+/* One participant's permission, for lk_room_set_track_permissions. */
+typedef struct {
+  const char         *participant_identity;
+  gboolean            all_tracks;
+  const char * const *track_sids;   /* NULL-terminated; used when !all_tracks */
+} LkTrackPermission;
+
+/* Per-track permissions (e.g. my microphone for the agents, my hold music
+ * for the caller). Replaces what the previous call set. Like
+ * lk_room_set_subscription_permissions, callable before connect. */
+gboolean           lk_room_set_track_permissions   (LkRoom                  *self,
+                                                    gboolean                 all_participants,
+                                                    const LkTrackPermission *permissions,
+                                                    guint                    n_permissions,
+                                                    GError                 **error);
+/* Asks the server to (un)subscribe us to tracks now (e.g. right after a
+ * publisher granted permission again: the server alone retries only every 3 s).
+ * Returns FALSE when not connected. */
+gboolean           lk_room_update_subscription     (LkRoom             *self,
+                                                    const char * const *track_sids,
+                                                    gboolean            subscribe);
+/* Needs canUpdateOwnMetadata in the token. */
+gboolean           lk_room_set_metadata            (LkRoom      *self,
+                                                    const char  *metadata,
+                                                    GError     **error);
+gboolean           lk_room_set_attributes          (LkRoom      *self,
+                                                    GHashTable  *attributes,
+                                                    GError     **error);
+
+G_END_DECLS

@@ -1,0 +1,59 @@
+/* lk-track-private.h: what LkRoom needs of LkTrack
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gst/webrtc/webrtc.h>
+
+#include "lk-protocol.pb-c.h"
+#include "lk-track.h"
+
+G_BEGIN_DECLS
+
+typedef gboolean (*LkTrackMuteFunc) (LkTrack  *track,
+                                     gboolean  muted,
+                                     gpointer  user_data,
+                                     GError  **error);
+
+LkTrack  *lk_track_new_remote        (const Livekit__TrackInfo *info,
+                                      const char               *participant_identity);
+/* Returns TRUE when the muted flag changed. */
+gboolean  lk_track_update_info       (LkTrack                  *self,
+                                      const Livekit__TrackInfo *info);
+
+LkTrack  *lk_track_new_local         (const char    *name,
+                                      LkTrackSource  source,
+                                      const char    *participant_identity,
+                                      const char    *cid);
+const char *lk_track_get_cid         (LkTrack *self);
+void      lk_track_set_sid           (LkTrack    *self,
+                                      const char *sid);
+void      lk_track_set_mute_func     (LkTrack         *self,
+                                      LkTrackMuteFunc  func,
+                                      gpointer         user_data);
+/* Builds source → tee(taps) → Opus → webrtcbin sink pad; a new transceiver. */
+gboolean  lk_track_build_local       (LkTrack     *self,
+                                      GstBin      *bin,
+                                      GstElement  *source,
+                                      GstElement  *webrtcbin,
+                                      GError     **error);
+GstWebRTCRTPTransceiver *lk_track_get_transceiver (LkTrack *self);
+/* Lets RTP through to webrtcbin (once the track's m-line is negotiated). */
+void      lk_track_set_sending       (LkTrack  *self,
+                                      gboolean  sending);
+/* The server muted or unmuted our track, or a remote one changed. */
+void      lk_track_set_muted_internal (LkTrack  *self,
+                                       gboolean  muted);
+
+/* Remote: decodes RTP from @pad into the room's mixer. */
+gboolean  lk_track_attach_remote     (LkTrack     *self,
+                                      GstBin      *bin,
+                                      GstPad      *pad,
+                                      GstElement  *mixer,
+                                      GError     **error);
+GstPad   *lk_track_get_remote_pad    (LkTrack *self);
+/* Removes every element the track added (its source or decoder, its taps). */
+void      lk_track_detach            (LkTrack *self);
+
+G_END_DECLS

@@ -1,0 +1,755 @@
+/* lk-track.c: one published audio track, local or remote
+ *
+ * A local track owns source → convert → tee (taps) → queue → volume (mute)
+ * → opusenc → rtpopuspay → webrtcbin. Opus runs at 48 kHz mono with 10 ms
+ * frames: half the packetisation delay of the usual 20 ms, for ~5 kbit/s of
+ * extra header overhead, which a softphone on a LAN or broadband can afford.
+ * A remote track owns webrtcbin pad → rtpopusdepay → opusdec → convert → tee
+ * (taps) → queue → the room's audiomixer.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "lk-track"
+
+#include <gst/audio/audio.h>
+#include <gst/rtp/rtp.h>
+#include <math.h>
+
+#include "lk-error.h"
+#include "lk-track-private.h"
+
+#define OPUS_PAYLOAD_TYPE 111
+#define AUDIO_LEVEL_EXT_ID 1
+#define AUDIO_LEVEL_URI "urn:ietf:params:rtp-hdrext:ssrc-audio-level"
+
+typedef struct {
+  GstElement *branch;
+  GstElement *queue;
+  GstPad *tee_pad;
+} Tap;
+
+struct _LkTrack {
+  GObject parent_instance;
+
+  char *sid;
+  char *cid;
+  char *name;
+  char *participant_identity;
+  LkTrackKind kind;
+  LkTrackSource source;
+  gboolean local;
+  gboolean muted;
+
+  LkTrackMuteFunc mute_func;
+  gpointer mute_data;
+
+  GstBin *bin;
+  GPtrArray *elements;     /* what we added to bin, in link order */
+  GstElement *tee;
+  GPtrArray *taps;         /* Tap */
+  GPtrArray *pending_taps; /* GstElement, before the tee exists */
+
+  /* local */
+  GstElement *volume;
+  GstElement *webrtcbin;
+  GstPad *webrtc_pad;
+  GstWebRTCRTPTransceiver *transceiver;
+  gint level_dbov;         /* atomic: last loudness of the raw audio, -dBov */
+  gulong gate_probe;       /* blocks RTP towards webrtcbin until negotiated */
+  GstPad *pay_src;
+
+  /* remote */
+  GstPad *remote_pad;
+  GstElement *mixer;
+  GstPad *mixer_pad;
+};
+
+G_DEFINE_FINAL_TYPE (LkTrack, lk_track, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_MUTED,
+  PROP_SUBSCRIBED,
+  N_PROPS
+};
+
+static GParamSpec *props[N_PROPS];
+
+static GstElement *
+make (LkTrack     *self,
+      const char  *factory,
+      GError     **error)
+{
+  GstElement *e = gst_element_factory_make (factory, NULL);
+
+  if (e == NULL)
+    {
+      g_set_error (error, LK_ERROR, LK_ERROR_MEDIA, "GStreamer element %s is missing", factory);
+      return NULL;
+    }
+  gst_bin_add (self->bin, e);
+  g_ptr_array_add (self->elements, gst_object_ref (e));
+  return e;
+}
+
+static void
+link_tap (LkTrack    *self,
+          GstElement *branch)
+{
+  Tap *tap = g_new0 (Tap, 1);
+  GstPad *sink;
+
+  tap->branch = gst_object_ref (branch);
+  tap->queue = gst_element_factory_make ("queue", NULL);
+  /* A slow tap must never hold back playback or sending. */
+  g_object_set (tap->queue, "leaky", 2, "max-size-time", (guint64) GST_SECOND,
+                "max-size-buffers", 0, "max-size-bytes", 0, NULL);
+  gst_bin_add_many (self->bin, tap->queue, branch, NULL);
+  gst_element_link (tap->queue, branch);
+  sink = gst_element_get_static_pad (tap->queue, "sink");
+  tap->tee_pad = gst_element_request_pad_simple (self->tee, "src_%u");
+  gst_pad_link (tap->tee_pad, sink);
+  gst_object_unref (sink);
+  gst_element_sync_state_with_parent (branch);
+  gst_element_sync_state_with_parent (tap->queue);
+  g_ptr_array_add (self->taps, tap);
+}
+
+static void
+unlink_tap (LkTrack *self,
+            Tap     *tap)
+{
+  GstPad *peer = gst_pad_get_peer (tap->tee_pad);
+
+  if (peer != NULL)
+    {
+      gst_pad_unlink (tap->tee_pad, peer);
+      gst_object_unref (peer);
+    }
+  if (self->tee != NULL)
+    gst_element_release_request_pad (self->tee, tap->tee_pad);
+  gst_object_unref (tap->tee_pad);
+  gst_element_set_state (tap->queue, GST_STATE_NULL);
+  gst_element_set_state (tap->branch, GST_STATE_NULL);
+  gst_bin_remove_many (self->bin, tap->queue, tap->branch, NULL);
+  gst_object_unref (tap->branch);
+  g_free (tap);
+}
+
+static void
+link_pending_taps (LkTrack *self)
+{
+  g_autoptr(GPtrArray) pending = g_steal_pointer (&self->pending_taps);
+
+  self->pending_taps = g_ptr_array_new_with_free_func (gst_object_unref);
+  for (guint i = 0; i < pending->len; i++)
+    link_tap (self, g_ptr_array_index (pending, i));
+}
+
+gboolean
+lk_track_add_tap (LkTrack     *self,
+                  GstElement  *branch,
+                  GError     **error)
+{
+  GstPad *sink;
+
+  g_return_val_if_fail (LK_IS_TRACK (self), FALSE);
+  g_return_val_if_fail (GST_IS_ELEMENT (branch), FALSE);
+
+  sink = gst_element_get_static_pad (branch, "sink");
+  if (sink == NULL)
+    {
+      g_set_error (error, LK_ERROR, LK_ERROR_INVALID_ARGUMENT, "the tap has no \"sink\" pad");
+      return FALSE;
+    }
+  gst_object_unref (sink);
+  if (GST_OBJECT_PARENT (branch) != NULL)
+    {
+      g_set_error (error, LK_ERROR, LK_ERROR_INVALID_ARGUMENT, "the tap is already in a bin");
+      return FALSE;
+    }
+  gst_object_ref_sink (branch);
+  if (self->tee != NULL)
+    link_tap (self, branch);
+  else
+    g_ptr_array_add (self->pending_taps, gst_object_ref (branch));
+  gst_object_unref (branch);
+  return TRUE;
+}
+
+void
+lk_track_remove_tap (LkTrack    *self,
+                     GstElement *branch)
+{
+  g_return_if_fail (LK_IS_TRACK (self));
+
+  for (guint i = 0; i < self->taps->len; i++)
+    {
+      Tap *tap = g_ptr_array_index (self->taps, i);
+      if (tap->branch == branch)
+        {
+          g_ptr_array_remove_index (self->taps, i);
+          unlink_tap (self, tap);
+          return;
+        }
+    }
+  g_ptr_array_remove (self->pending_taps, branch);
+}
+
+/* ---- local ---- */
+
+/* Loudness of the raw audio, for the RFC 6464 header extension that the
+ * server's active-speaker detection reads. */
+static GstPadProbeReturn
+measure_level (GstPad          *pad,
+               GstPadProbeInfo *info,
+               gpointer         user_data)
+{
+  LkTrack *self = user_data;
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+  GstMapInfo map;
+  double sum = 0;
+  gsize n;
+  int dbov = 127;
+
+  if (buf == NULL || !gst_buffer_map (buf, &map, GST_MAP_READ))
+    return GST_PAD_PROBE_OK;
+  n = map.size / 2;
+  for (gsize i = 0; i < n; i++)
+    {
+      double v = ((const gint16 *) map.data)[i] / 32768.0;
+      sum += v * v;
+    }
+  gst_buffer_unmap (buf, &map);
+  if (n > 0 && sum > 0)
+    dbov = (int) CLAMP (-20.0 * log10 (sqrt (sum / n)), 0, 127);
+  g_atomic_int_set (&self->level_dbov, dbov);
+  return GST_PAD_PROBE_OK;
+}
+
+static GstPadProbeReturn
+tag_level (GstPad          *pad,
+           GstPadProbeInfo *info,
+           gpointer         user_data)
+{
+  LkTrack *self = user_data;
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+  int dbov = self->muted ? 127 : g_atomic_int_get (&self->level_dbov);
+
+  if (buf == NULL)
+    return GST_PAD_PROBE_OK;
+  buf = gst_buffer_make_writable (buf);
+  gst_buffer_add_audio_level_meta (buf, dbov, dbov < 50);
+  GST_PAD_PROBE_INFO_DATA (info) = buf;
+  return GST_PAD_PROBE_OK;
+}
+
+/* Until its m-line is negotiated, webrtcbin's pad has nowhere to send RTP
+ * or even caps (NOT_LINKED would stop the source): the pad is blocked, and
+ * the leaky queue before the encoder drops what piles up meanwhile. */
+static GstPadProbeReturn
+hold_rtp (GstPad          *pad,
+          GstPadProbeInfo *info,
+          gpointer         user_data)
+{
+  return GST_PAD_PROBE_OK;
+}
+
+void
+lk_track_set_sending (LkTrack  *self,
+                      gboolean  sending)
+{
+  if (self->pay_src == NULL)
+    return;
+  if (sending && self->gate_probe != 0)
+    {
+      gst_pad_remove_probe (self->pay_src, self->gate_probe);
+      self->gate_probe = 0;
+    }
+  else if (!sending && self->gate_probe == 0)
+    self->gate_probe = gst_pad_add_probe (self->pay_src, GST_PAD_PROBE_TYPE_BLOCK_DOWNSTREAM,
+                                          hold_rtp, NULL, NULL);
+}
+
+gboolean
+lk_track_build_local (LkTrack     *self,
+                      GstBin      *bin,
+                      GstElement  *source,
+                      GstElement  *webrtcbin,
+                      GError     **error)
+{
+  GstElement *convert, *resample, *caps, *queue, *enc, *pay;
+  g_autoptr(GstCaps) raw_caps = gst_caps_from_string (LK_TRACK_TAP_CAPS);
+  g_autoptr(GstPad) pay_src = NULL;
+  g_autoptr(GstPad) pay_sink = NULL;
+  g_autoptr(GstPad) caps_src = NULL;
+  g_autoptr(GstCaps) rtp_caps = NULL;
+  g_autofree char *caps_text = NULL;
+  guint32 ssrc = g_random_int_range (1, G_MAXINT32);
+  GstRTPHeaderExtension *ext;
+
+  g_return_val_if_fail (LK_IS_TRACK (self) && self->local, FALSE);
+
+  self->bin = g_object_ref (bin);
+  self->webrtcbin = gst_object_ref (webrtcbin);
+  /* A pipeline still completing its own change to PLAYING would start a
+   * newly added source before we link it (not-linked ends it). */
+  gst_element_set_locked_state (source, TRUE);
+  gst_bin_add (bin, source);
+  g_ptr_array_add (self->elements, gst_object_ref (source));
+  if (!(convert = make (self, "audioconvert", error)) ||
+      !(resample = make (self, "audioresample", error)) ||
+      !(caps = make (self, "capsfilter", error)) ||
+      !(self->tee = make (self, "tee", error)) ||
+      !(queue = make (self, "queue", error)) ||
+      !(self->volume = make (self, "volume", error)) ||
+      !(enc = make (self, "opusenc", error)) ||
+      !(pay = make (self, "rtpopuspay", error)))
+    return FALSE;
+
+  g_object_set (caps, "caps", raw_caps, NULL);
+  g_object_set (self->tee, "allow-not-linked", TRUE, NULL);
+  g_object_set (queue, "max-size-time", 200 * GST_MSECOND, "max-size-buffers", 0,
+                "max-size-bytes", 0, "leaky", 2, NULL);
+  g_object_set (self->volume, "mute", self->muted, NULL);
+  g_object_set (enc, "bitrate", 32000, "inband-fec", TRUE, "packet-loss-percentage", 5,
+                "dtx", FALSE, NULL);
+  gst_util_set_object_arg (G_OBJECT (enc), "frame-size", "10");
+  gst_util_set_object_arg (G_OBJECT (enc), "audio-type", "voice");
+  g_object_set (pay, "pt", OPUS_PAYLOAD_TYPE, "ssrc", ssrc, NULL);
+
+  ext = gst_rtp_header_extension_create_from_uri (AUDIO_LEVEL_URI);
+  if (ext != NULL)
+    {
+      gst_rtp_header_extension_set_id (ext, AUDIO_LEVEL_EXT_ID);
+      g_signal_emit_by_name (pay, "add-extension", ext);
+      gst_object_unref (ext);
+    }
+
+  if (!gst_element_link_many (source, convert, resample, caps, self->tee, queue, self->volume,
+                              enc, pay, NULL))
+    {
+      g_set_error (error, LK_ERROR, LK_ERROR_MEDIA, "the audio source cannot produce raw audio");
+      return FALSE;
+    }
+
+  caps_src = gst_element_get_static_pad (caps, "src");
+  gst_pad_add_probe (caps_src, GST_PAD_PROBE_TYPE_BUFFER, measure_level, self, NULL);
+  pay_sink = gst_element_get_static_pad (pay, "sink");
+  gst_pad_add_probe (pay_sink, GST_PAD_PROBE_TYPE_BUFFER, tag_level, self, NULL);
+  pay_src = gst_element_get_static_pad (pay, "src");
+  self->pay_src = gst_object_ref (pay_src);
+  lk_track_set_sending (self, FALSE);
+
+  self->webrtc_pad = gst_element_request_pad_simple (webrtcbin, "sink_%u");
+  if (self->webrtc_pad == NULL || gst_pad_link (pay_src, self->webrtc_pad) != GST_PAD_LINK_OK)
+    {
+      g_set_error (error, LK_ERROR, LK_ERROR_MEDIA, "cannot link the track to webrtcbin");
+      return FALSE;
+    }
+  g_object_get (self->webrtc_pad, "transceiver", &self->transceiver, NULL);
+  /* Explicit codec preferences (the payloader's caps, extmap with its
+   * "vad=on" included): webrtcbin 1.22 otherwise leaves a transceiver out
+   * of the offer until caps have reached it. */
+  /* The SSRC too: the offer must declare it (a=ssrc), pion does not route
+   * undeclared SSRCs on a bundle with more than one section. */
+  caps_text = g_strdup_printf ("application/x-rtp,media=audio,encoding-name=OPUS,"
+                               "clock-rate=48000,payload=%d,ssrc=(uint)%u,"
+                               "extmap-%d=(string)<\"\",\"" AUDIO_LEVEL_URI "\",\"vad=on\">",
+                               OPUS_PAYLOAD_TYPE, ssrc, AUDIO_LEVEL_EXT_ID);
+  rtp_caps = gst_caps_from_string (caps_text);
+  if (self->transceiver != NULL)
+    g_object_set (self->transceiver, "direction", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDONLY,
+                  "codec-preferences", rtp_caps, NULL);
+
+  link_pending_taps (self);
+  gst_element_set_locked_state (source, FALSE);
+  for (guint i = self->elements->len; i > 0; i--)
+    gst_element_sync_state_with_parent (g_ptr_array_index (self->elements, i - 1));
+  return TRUE;
+}
+
+GstWebRTCRTPTransceiver *
+lk_track_get_transceiver (LkTrack *self)
+{
+  g_return_val_if_fail (LK_IS_TRACK (self), NULL);
+  return self->transceiver;
+}
+
+gboolean
+lk_track_set_muted (LkTrack   *self,
+                    gboolean   muted,
+                    GError   **error)
+{
+  g_return_val_if_fail (LK_IS_TRACK (self), FALSE);
+
+  if (!self->local)
+    {
+      g_set_error (error, LK_ERROR, LK_ERROR_INVALID_ARGUMENT, "only local tracks can be muted here");
+      return FALSE;
+    }
+  muted = !!muted;
+  if (muted == self->muted)
+    return TRUE;
+  if (self->mute_func != NULL && self->sid != NULL &&
+      !self->mute_func (self, muted, self->mute_data, error))
+    return FALSE;
+  lk_track_set_muted_internal (self, muted);
+  return TRUE;
+}
+
+void
+lk_track_set_muted_internal (LkTrack  *self,
+                             gboolean  muted)
+{
+  muted = !!muted;
+  if (self->muted == muted)
+    return;
+  self->muted = muted;
+  if (self->volume != NULL)
+    g_object_set (self->volume, "mute", muted, NULL);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_MUTED]);
+}
+
+/* ---- remote ---- */
+
+gboolean
+lk_track_attach_remote (LkTrack     *self,
+                        GstBin      *bin,
+                        GstPad      *pad,
+                        GstElement  *mixer,
+                        GError     **error)
+{
+  GstElement *depay, *dec, *convert, *resample, *caps, *queue;
+  g_autoptr(GstCaps) raw_caps = gst_caps_from_string (LK_TRACK_TAP_CAPS);
+  g_autoptr(GstPad) depay_sink = NULL;
+  g_autoptr(GstPad) queue_src = NULL;
+
+  g_return_val_if_fail (LK_IS_TRACK (self) && !self->local, FALSE);
+
+  lk_track_detach (self);
+  self->bin = g_object_ref (bin);
+  self->mixer = gst_object_ref (mixer);
+  if (!(depay = make (self, "rtpopusdepay", error)) ||
+      !(dec = make (self, "opusdec", error)) ||
+      !(convert = make (self, "audioconvert", error)) ||
+      !(resample = make (self, "audioresample", error)) ||
+      !(caps = make (self, "capsfilter", error)) ||
+      !(self->tee = make (self, "tee", error)) ||
+      !(queue = make (self, "queue", error)))
+    return FALSE;
+  g_object_set (dec, "plc", TRUE, "use-inband-fec", TRUE, NULL);
+  g_object_set (caps, "caps", raw_caps, NULL);
+  g_object_set (self->tee, "allow-not-linked", TRUE, NULL);
+  if (!gst_element_link_many (depay, dec, convert, resample, caps, self->tee, queue, NULL))
+    {
+      g_set_error (error, LK_ERROR, LK_ERROR_MEDIA, "cannot build the decoder of track %s", self->sid);
+      return FALSE;
+    }
+  self->mixer_pad = gst_element_request_pad_simple (mixer, "sink_%u");
+  queue_src = gst_element_get_static_pad (queue, "src");
+  gst_pad_link (queue_src, self->mixer_pad);
+  link_pending_taps (self);
+  for (guint i = self->elements->len; i > 0; i--)
+    gst_element_sync_state_with_parent (g_ptr_array_index (self->elements, i - 1));
+
+  depay_sink = gst_element_get_static_pad (depay, "sink");
+  if (gst_pad_link (pad, depay_sink) != GST_PAD_LINK_OK)
+    {
+      g_set_error (error, LK_ERROR, LK_ERROR_MEDIA, "track %s is not Opus", self->sid);
+      return FALSE;
+    }
+  self->remote_pad = gst_object_ref (pad);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_SUBSCRIBED]);
+  return TRUE;
+}
+
+GstPad *
+lk_track_get_remote_pad (LkTrack *self)
+{
+  g_return_val_if_fail (LK_IS_TRACK (self), NULL);
+  return self->remote_pad;
+}
+
+static GstPadProbeReturn
+drop_everything (GstPad          *pad,
+                 GstPadProbeInfo *info,
+                 gpointer         user_data)
+{
+  return GST_PAD_PROBE_DROP;
+}
+
+void
+lk_track_detach (LkTrack *self)
+{
+  gboolean was_subscribed;
+
+  g_return_if_fail (LK_IS_TRACK (self));
+
+  was_subscribed = self->remote_pad != NULL;
+  while (self->taps->len > 0)
+    {
+      Tap *tap = g_ptr_array_steal_index (self->taps, self->taps->len - 1);
+      /* Keep the branch: a later attach links it again. */
+      g_ptr_array_add (self->pending_taps, gst_object_ref (tap->branch));
+      unlink_tap (self, tap);
+    }
+  if (self->remote_pad != NULL)
+    {
+      GstPad *peer = gst_pad_get_peer (self->remote_pad);
+      /* The old jitterbuffer may still push; unlinked, that would be an
+       * "Internal data stream error". */
+      gst_pad_add_probe (self->remote_pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+                         drop_everything, NULL, NULL);
+      if (peer != NULL)
+        {
+          gst_pad_unlink (self->remote_pad, peer);
+          gst_object_unref (peer);
+        }
+      g_clear_object (&self->remote_pad);
+    }
+  if (self->webrtc_pad != NULL)
+    {
+      GstPad *peer = gst_pad_get_peer (self->webrtc_pad);
+      if (peer != NULL)
+        {
+          gst_pad_unlink (peer, self->webrtc_pad);
+          gst_object_unref (peer);
+        }
+      /* Not released: webrtcbin 1.22 keeps the transceiver (now inactive),
+       * and the next offer must still describe its m-line. */
+      g_clear_object (&self->webrtc_pad);
+    }
+  for (guint i = 0; i < self->elements->len; i++)
+    {
+      GstElement *e = g_ptr_array_index (self->elements, i);
+      gst_element_set_state (e, GST_STATE_NULL);
+      if (GST_OBJECT_PARENT (e) == GST_OBJECT (self->bin))
+        gst_bin_remove (self->bin, e);
+    }
+  g_ptr_array_set_size (self->elements, 0);
+  self->gate_probe = 0;
+  g_clear_object (&self->pay_src);
+  if (self->mixer_pad != NULL)
+    {
+      gst_element_release_request_pad (self->mixer, self->mixer_pad);
+      g_clear_object (&self->mixer_pad);
+    }
+  self->tee = NULL;
+  self->volume = NULL;
+  g_clear_object (&self->mixer);
+  g_clear_object (&self->webrtcbin);
+  g_clear_object (&self->bin);
+  if (was_subscribed)
+    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_SUBSCRIBED]);
+}
+
+gboolean
+lk_track_update_info (LkTrack                  *self,
+                      const Livekit__TrackInfo *info)
+{
+  gboolean changed = self->muted != !!info->muted;
+
+  if (info->name != NULL && *info->name != '\0')
+    {
+      g_free (self->name);
+      self->name = g_strdup (info->name);
+    }
+  self->source = (LkTrackSource) info->source;
+  self->kind = (LkTrackKind) info->type;
+  if (changed)
+    {
+      self->muted = !!info->muted;
+      g_object_notify_by_pspec (G_OBJECT (self), props[PROP_MUTED]);
+    }
+  return changed;
+}
+
+/* ---- accessors ---- */
+
+const char *
+lk_track_get_sid (LkTrack *self)
+{
+  g_return_val_if_fail (LK_IS_TRACK (self), NULL);
+  return self->sid;
+}
+
+void
+lk_track_set_sid (LkTrack    *self,
+                  const char *sid)
+{
+  g_free (self->sid);
+  self->sid = g_strdup (sid);
+}
+
+const char *
+lk_track_get_cid (LkTrack *self)
+{
+  return self->cid;
+}
+
+const char *
+lk_track_get_name (LkTrack *self)
+{
+  g_return_val_if_fail (LK_IS_TRACK (self), NULL);
+  return self->name;
+}
+
+LkTrackKind
+lk_track_get_kind (LkTrack *self)
+{
+  g_return_val_if_fail (LK_IS_TRACK (self), LK_TRACK_KIND_AUDIO);
+  return self->kind;
+}
+
+LkTrackSource
+lk_track_get_source (LkTrack *self)
+{
+  g_return_val_if_fail (LK_IS_TRACK (self), LK_TRACK_SOURCE_UNKNOWN);
+  return self->source;
+}
+
+gboolean
+lk_track_is_local (LkTrack *self)
+{
+  g_return_val_if_fail (LK_IS_TRACK (self), FALSE);
+  return self->local;
+}
+
+gboolean
+lk_track_get_muted (LkTrack *self)
+{
+  g_return_val_if_fail (LK_IS_TRACK (self), FALSE);
+  return self->muted;
+}
+
+const char *
+lk_track_get_participant_identity (LkTrack *self)
+{
+  g_return_val_if_fail (LK_IS_TRACK (self), NULL);
+  return self->participant_identity;
+}
+
+gboolean
+lk_track_is_subscribed (LkTrack *self)
+{
+  g_return_val_if_fail (LK_IS_TRACK (self), FALSE);
+  return self->local ? self->webrtc_pad != NULL : self->remote_pad != NULL;
+}
+
+void
+lk_track_set_mute_func (LkTrack         *self,
+                        LkTrackMuteFunc  func,
+                        gpointer         user_data)
+{
+  self->mute_func = func;
+  self->mute_data = user_data;
+}
+
+/* ---- lifecycle ---- */
+
+static void
+lk_track_get_property (GObject    *object,
+                       guint       prop_id,
+                       GValue     *value,
+                       GParamSpec *pspec)
+{
+  LkTrack *self = LK_TRACK (object);
+
+  switch (prop_id)
+    {
+    case PROP_MUTED:
+      g_value_set_boolean (value, self->muted);
+      break;
+    case PROP_SUBSCRIBED:
+      g_value_set_boolean (value, lk_track_is_subscribed (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lk_track_dispose (GObject *object)
+{
+  LkTrack *self = LK_TRACK (object);
+
+  if (self->bin != NULL)
+    lk_track_detach (self);
+  g_clear_object (&self->transceiver);
+  g_clear_pointer (&self->pending_taps, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (lk_track_parent_class)->dispose (object);
+}
+
+static void
+lk_track_finalize (GObject *object)
+{
+  LkTrack *self = LK_TRACK (object);
+
+  g_ptr_array_unref (self->elements);
+  g_ptr_array_unref (self->taps);
+  g_free (self->sid);
+  g_free (self->cid);
+  g_free (self->name);
+  g_free (self->participant_identity);
+
+  G_OBJECT_CLASS (lk_track_parent_class)->finalize (object);
+}
+
+static void
+lk_track_class_init (LkTrackClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = lk_track_get_property;
+  object_class->dispose = lk_track_dispose;
+  object_class->finalize = lk_track_finalize;
+
+  props[PROP_MUTED] = g_param_spec_boolean ("muted", NULL, NULL, FALSE,
+                                            G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  props[PROP_SUBSCRIBED] = g_param_spec_boolean ("subscribed", NULL, NULL, FALSE,
+                                                 G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, props);
+}
+
+static void
+lk_track_init (LkTrack *self)
+{
+  self->elements = g_ptr_array_new_with_free_func (gst_object_unref);
+  self->taps = g_ptr_array_new ();
+  self->pending_taps = g_ptr_array_new_with_free_func (gst_object_unref);
+  self->level_dbov = 127;
+}
+
+LkTrack *
+lk_track_new_remote (const Livekit__TrackInfo *info,
+                     const char               *participant_identity)
+{
+  LkTrack *self = g_object_new (LK_TYPE_TRACK, NULL);
+
+  self->sid = g_strdup (info->sid);
+  self->name = g_strdup (info->name);
+  self->participant_identity = g_strdup (participant_identity);
+  self->kind = (LkTrackKind) info->type;
+  self->source = (LkTrackSource) info->source;
+  self->muted = !!info->muted;
+  return self;
+}
+
+LkTrack *
+lk_track_new_local (const char    *name,
+                    LkTrackSource  source,
+                    const char    *participant_identity,
+                    const char    *cid)
+{
+  LkTrack *self = g_object_new (LK_TYPE_TRACK, NULL);
+
+  self->local = TRUE;
+  self->name = g_strdup (name);
+  self->cid = g_strdup (cid);
+  self->source = source;
+  self->kind = LK_TRACK_KIND_AUDIO;
+  self->participant_identity = g_strdup (participant_identity);
+  return self;
+}

@@ -1,0 +1,377 @@
+/* lk-test-client.c: an LkRoom with an appsink that records what it hears
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "lk-test"
+
+#include <gst/app/gstappsink.h>
+#include <string.h>
+
+#include "handoff-test-audio.h"
+#include "lk-test-client.h"
+
+#define RATE 48000
+#define KEEP_SECONDS 4
+
+static gboolean
+tick (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+gboolean
+lk_test_wait (LkTestCondition cond,
+              gpointer        data,
+              double          timeout_s)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) (timeout_s * G_USEC_PER_SEC);
+
+  while (!cond (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      /* Wake up regularly: some conditions are measured, not signalled. */
+      {
+        gboolean fired = FALSE;
+        guint id = g_timeout_add (50, tick, &fired);
+
+        g_main_context_iteration (NULL, TRUE);
+        if (!fired)
+          g_source_remove (id);
+      }
+    }
+  return TRUE;
+}
+
+static gboolean
+never (gpointer data)
+{
+  return FALSE;
+}
+
+void
+lk_test_sleep (double seconds)
+{
+  lk_test_wait (never, NULL, seconds);
+}
+
+static GstFlowReturn
+on_new_sample (GstAppSink *sink,
+               gpointer    user_data)
+{
+  LkTestClient *c = user_data;
+  g_autoptr(GstSample) sample = gst_app_sink_pull_sample (sink);
+  GstBuffer *buf = sample ? gst_sample_get_buffer (sample) : NULL;
+  GstMapInfo map;
+
+  if (buf == NULL || !gst_buffer_map (buf, &map, GST_MAP_READ))
+    return GST_FLOW_OK;
+  g_mutex_lock (&c->lock);
+  g_array_append_vals (c->heard, map.data, map.size / sizeof (float));
+  c->total_heard += map.size / sizeof (float);
+  if (c->heard->len > RATE * KEEP_SECONDS)
+    g_array_remove_range (c->heard, 0, c->heard->len - RATE * KEEP_SECONDS);
+  g_mutex_unlock (&c->lock);
+  gst_buffer_unmap (buf, &map);
+  return GST_FLOW_OK;
+}
+
+static void
+add_event (LkTestClient *c,
+           const char   *name,
+           const char   *who)
+{
+  g_ptr_array_add (c->events, g_strdup_printf ("%s:%s", name, who ? who : ""));
+  g_test_message ("[%s] %s %s", c->identity, name, who ? who : "");
+}
+
+static void
+on_participant_connected (LkRoom *room, LkParticipant *p, LkTestClient *c)
+{
+  add_event (c, "participant-connected", lk_participant_get_identity (p));
+}
+
+static void
+on_participant_disconnected (LkRoom *room, LkParticipant *p, LkTestClient *c)
+{
+  add_event (c, "participant-disconnected", lk_participant_get_identity (p));
+}
+
+static void
+on_participant_updated (LkRoom *room, LkParticipant *p, LkTestClient *c)
+{
+  g_autofree char *what = g_strdup_printf ("%s=%s", lk_participant_get_identity (p),
+                                           lk_participant_get_metadata (p) ? lk_participant_get_metadata (p) : "");
+  add_event (c, "participant-updated", what);
+}
+
+static void
+on_speakers (LkRoom *room, GPtrArray *speakers, LkTestClient *c)
+{
+  for (guint i = 0; i < speakers->len; i++)
+    add_event (c, "speaking", lk_participant_get_identity (g_ptr_array_index (speakers, i)));
+}
+
+static void
+on_track_subscribed (LkRoom *room, LkParticipant *p, LkTrack *t, LkTestClient *c)
+{
+  add_event (c, "track-subscribed", lk_participant_get_identity (p));
+}
+
+static void
+on_track_unsubscribed (LkRoom *room, LkParticipant *p, LkTrack *t, LkTestClient *c)
+{
+  add_event (c, "track-unsubscribed", lk_participant_get_identity (p));
+}
+
+static void
+on_data (LkRoom *room, const char *identity, const char *topic, GBytes *payload, LkTestClient *c)
+{
+  gsize len;
+  const char *data = g_bytes_get_data (payload, &len);
+
+  g_ptr_array_add (c->data, g_strdup_printf ("%s|%s|%.*s", identity, topic ? topic : "", (int) len, data));
+}
+
+static void
+on_text (LkRoom *room, const char *identity, const char *topic, const char *text,
+         GHashTable *attributes, const char *stream_id, LkTestClient *c)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+  g_autoptr(GList) keys = attributes ? g_hash_table_get_keys (attributes) : NULL;
+
+  keys = g_list_sort (keys, (GCompareFunc) strcmp);
+  g_string_printf (s, "%s|%s|%s|", identity, topic, text);
+  for (GList *l = keys; l != NULL; l = l->next)
+    g_string_append_printf (s, "%s=%s,", (char *) l->data, (char *) g_hash_table_lookup (attributes, l->data));
+  g_ptr_array_add (c->texts, g_string_free (g_steal_pointer (&s), FALSE));
+}
+
+static void
+on_disconnected (LkRoom *room, LkDisconnectReason reason, const GError *error, LkTestClient *c)
+{
+  c->disconnected = TRUE;
+  c->reason = reason;
+  g_clear_error (&c->disconnect_error);
+  if (error != NULL)
+    c->disconnect_error = g_error_copy (error);
+  add_event (c, "disconnected", lk_disconnect_reason_to_string (reason));
+}
+
+static void
+on_reconnecting (LkRoom *room, LkTestClient *c)
+{
+  c->reconnecting++;
+  add_event (c, "reconnecting", NULL);
+}
+
+static void
+on_reconnected (LkRoom *room, LkTestClient *c)
+{
+  c->reconnected++;
+  add_event (c, "reconnected", NULL);
+}
+
+LkTestClient *
+lk_test_client_new (const char *identity)
+{
+  LkTestClient *c = g_new0 (LkTestClient, 1);
+  g_autoptr(GError) error = NULL;
+  GstElement *sink;
+  g_autoptr(GstElement) appsink = NULL;
+
+  g_mutex_init (&c->lock);
+  c->identity = g_strdup (identity);
+  c->heard = g_array_new (FALSE, FALSE, sizeof (float));
+  c->events = g_ptr_array_new_with_free_func (g_free);
+  c->data = g_ptr_array_new_with_free_func (g_free);
+  c->texts = g_ptr_array_new_with_free_func (g_free);
+  c->room = lk_room_new ();
+
+  sink = gst_parse_bin_from_description ("audioconvert ! audioresample ! "
+                                         "audio/x-raw,format=F32LE,channels=1,rate=48000 ! "
+                                         "appsink name=capture sync=false", TRUE, &error);
+  g_assert_no_error (error);
+  appsink = gst_bin_get_by_name (GST_BIN (sink), "capture");
+  {
+    GstAppSinkCallbacks callbacks = { .new_sample = on_new_sample };
+    gst_app_sink_set_callbacks (GST_APP_SINK (appsink), &callbacks, c, NULL);
+  }
+  lk_room_set_audio_sink (c->room, sink);
+
+  g_signal_connect (c->room, "participant-connected", G_CALLBACK (on_participant_connected), c);
+  g_signal_connect (c->room, "participant-disconnected", G_CALLBACK (on_participant_disconnected), c);
+  g_signal_connect (c->room, "participant-updated", G_CALLBACK (on_participant_updated), c);
+  g_signal_connect (c->room, "active-speakers-changed", G_CALLBACK (on_speakers), c);
+  g_signal_connect (c->room, "track-subscribed", G_CALLBACK (on_track_subscribed), c);
+  g_signal_connect (c->room, "track-unsubscribed", G_CALLBACK (on_track_unsubscribed), c);
+  g_signal_connect (c->room, "data-received", G_CALLBACK (on_data), c);
+  g_signal_connect (c->room, "text-received", G_CALLBACK (on_text), c);
+  g_signal_connect (c->room, "disconnected", G_CALLBACK (on_disconnected), c);
+  g_signal_connect (c->room, "reconnecting", G_CALLBACK (on_reconnecting), c);
+  g_signal_connect (c->room, "reconnected", G_CALLBACK (on_reconnected), c);
+  return c;
+}
+
+typedef struct {
+  GAsyncResult *result;
+} Waiter;
+
+static void
+on_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Waiter *w = user_data;
+  w->result = g_object_ref (result);
+}
+
+static gboolean
+waiter_done (gpointer data)
+{
+  return ((Waiter *) data)->result != NULL;
+}
+
+gboolean
+lk_test_client_connect (LkTestClient  *c,
+                        const char    *url,
+                        const char    *token,
+                        GError       **error)
+{
+  Waiter w = { 0 };
+  gboolean ok;
+
+  lk_room_connect_async (c->room, url, token, NULL, on_done, &w);
+  g_assert_true (lk_test_wait (waiter_done, &w, 30));
+  ok = lk_room_connect_finish (c->room, w.result, error);
+  g_object_unref (w.result);
+  return ok;
+}
+
+void
+lk_test_client_join (LkTestClient       *c,
+                     HandoffTestLivekit *lk,
+                     const char         *room_name,
+                     const char         *video_grant_json)
+{
+  g_autofree char *token = handoff_test_mint_token (c->identity, room_name, 600, video_grant_json);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (lk_test_client_connect (c, handoff_test_livekit_get_ws_url (lk), token, &error));
+  g_assert_no_error (error);
+}
+
+LkTrack *
+lk_test_client_publish_tone (LkTestClient *c,
+                             double        frequency)
+{
+  Waiter w = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *desc = g_strdup_printf ("audiotestsrc is-live=true volume=0.4 freq=%g", frequency);
+  GstElement *src = gst_parse_bin_from_description (desc, TRUE, &error);
+  LkTrack *track;
+
+  g_assert_no_error (error);
+  lk_room_publish_audio_async (c->room, "microphone", LK_TRACK_SOURCE_MICROPHONE, src, NULL, on_done, &w);
+  g_assert_true (lk_test_wait (waiter_done, &w, 30));
+  track = lk_room_publish_audio_finish (c->room, w.result, &error);
+  g_object_unref (w.result);
+  g_assert_no_error (error);
+  g_assert_nonnull (track);
+  g_object_unref (track);  /* the local participant holds it */
+  return track;
+}
+
+static float *
+last_samples (LkTestClient *c,
+              double        seconds,
+              gsize        *n_out)
+{
+  gsize want = (gsize) (seconds * RATE);
+  float *out;
+
+  g_mutex_lock (&c->lock);
+  want = MIN (want, c->heard->len);
+  out = g_memdup2 (&g_array_index (c->heard, float, c->heard->len - want), MAX (want, 1) * sizeof (float));
+  g_mutex_unlock (&c->lock);
+  *n_out = want;
+  return out;
+}
+
+double
+lk_test_client_dominant (LkTestClient *c,
+                         double        seconds,
+                         double       *rms_out)
+{
+  gsize n;
+  g_autofree float *s = last_samples (c, seconds, &n);
+
+  if (rms_out != NULL)
+    *rms_out = handoff_test_rms (s, n);
+  if (n < RATE / 2)
+    return 0;
+  return handoff_test_dominant_frequency (s, n, RATE, 100, 2000);
+}
+
+double
+lk_test_client_tone_power (LkTestClient *c,
+                           double        seconds,
+                           double        frequency)
+{
+  gsize n;
+  g_autofree float *s = last_samples (c, seconds, &n);
+
+  return handoff_test_tone_power (s, n, RATE, frequency);
+}
+
+typedef struct {
+  LkTestClient *c;
+  double frequency;
+} HearsData;
+
+static gboolean
+hears (gpointer data)
+{
+  HearsData *h = data;
+  double rms;
+  double f = lk_test_client_dominant (h->c, 1.0, &rms);
+
+  return rms > 0.01 && f > h->frequency * 0.98 && f < h->frequency * 1.02;
+}
+
+gboolean
+lk_test_client_wait_hears (LkTestClient *c,
+                           double        frequency,
+                           double        timeout_s)
+{
+  HearsData h = { c, frequency };
+
+  return lk_test_wait (hears, &h, timeout_s);
+}
+
+gboolean
+lk_test_client_has_event (LkTestClient *c,
+                          const char   *event)
+{
+  for (guint i = 0; i < c->events->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (c->events, i), event) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+void
+lk_test_client_free (LkTestClient *c)
+{
+  if (c->room != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (c->room, c);
+      g_object_unref (c->room);
+    }
+  g_array_unref (c->heard);
+  g_ptr_array_unref (c->events);
+  g_ptr_array_unref (c->data);
+  g_ptr_array_unref (c->texts);
+  g_clear_error (&c->disconnect_error);
+  g_mutex_clear (&c->lock);
+  g_free (c->identity);
+  g_free (c);
+}

@@ -1,0 +1,65 @@
+/* lk-test-client.h: an LkRoom with an appsink that records what it hears
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "lk-room.h"
+#include "handoff-test-livekit.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  LkRoom *room;
+  char *identity;
+  GMutex lock;
+  GArray *heard;          /* float mono 48 kHz, the last few seconds at the sink */
+  guint64 total_heard;
+  GPtrArray *events;      /* "participant-connected:bob", ... */
+  GPtrArray *data;        /* "identity|topic|payload" */
+  GPtrArray *texts;       /* "identity|topic|text|attr=value,..." */
+  gboolean disconnected;
+  LkDisconnectReason reason;
+  GError *disconnect_error;
+  guint reconnecting;
+  guint reconnected;
+} LkTestClient;
+
+typedef gboolean (*LkTestCondition) (gpointer data);
+
+/* Iterates the main context until @cond is true or @timeout_s passes. */
+gboolean      lk_test_wait          (LkTestCondition cond,
+                                     gpointer        data,
+                                     double          timeout_s);
+void          lk_test_sleep         (double seconds);
+
+LkTestClient *lk_test_client_new    (const char *identity);
+/* Connects (asserting success) with a freshly minted token. */
+void          lk_test_client_join   (LkTestClient       *c,
+                                     HandoffTestLivekit *lk,
+                                     const char         *room_name,
+                                     const char         *video_grant_json);
+gboolean      lk_test_client_connect (LkTestClient  *c,
+                                      const char    *url,
+                                      const char    *token,
+                                      GError       **error);
+LkTrack      *lk_test_client_publish_tone (LkTestClient *c,
+                                           double        frequency);
+/* Dominant frequency (100–2000 Hz) and its power over the last @seconds. */
+double        lk_test_client_dominant (LkTestClient *c,
+                                       double        seconds,
+                                       double       *rms_out);
+double        lk_test_client_tone_power (LkTestClient *c,
+                                         double        seconds,
+                                         double        frequency);
+/* Waits until the client hears @frequency (±2 %) as the dominant tone. */
+gboolean      lk_test_client_wait_hears (LkTestClient *c,
+                                         double        frequency,
+                                         double        timeout_s);
+gboolean      lk_test_client_has_event (LkTestClient *c,
+                                        const char   *event);
+void          lk_test_client_free   (LkTestClient *c);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LkTestClient, lk_test_client_free)
+
+G_END_DECLS
