@@ -14,6 +14,7 @@
 /* How long the room keeps trying to resume a dropped signal connection. */
 #define RESUME_BUDGET_S 20
 #define RESUME_ATTEMPT_TIMEOUT_MS 4000
+#define MEDIA_START_TIMEOUT_MS 5000
 
 enum {
   PROP_0,
@@ -504,6 +505,41 @@ on_joined (GObject      *source,
   g_task_return_boolean (task, TRUE);
 }
 
+/* The WebSocket opens once the pipeline really plays: until its own change
+ * to PLAYING completes (sinks preroll asynchronously), the bin would also
+ * start the elements webrtcbin adds for the first offer before it links
+ * them (seen under ASan: nicesrc "not-linked", a dead subscriber). */
+static gboolean
+open_signal_when_playing (gpointer user_data)
+{
+  GTask *task = user_data;
+  LkRoom *self = g_task_get_source_object (task);
+  GstState state = GST_STATE_NULL;
+  GstStateChangeReturn ret;
+  gint64 deadline_ms = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (task), "lk-media-deadline"));
+
+  if (self->connect_task != task || self->pipeline == NULL)
+    {
+      g_object_unref (task);  /* disconnected meanwhile; already answered */
+      return G_SOURCE_REMOVE;
+    }
+  ret = gst_element_get_state (GST_ELEMENT (self->pipeline), &state, NULL, 0);
+  if (ret == GST_STATE_CHANGE_ASYNC && g_get_monotonic_time () / 1000 < deadline_ms)
+    return G_SOURCE_CONTINUE;
+  if (ret == GST_STATE_CHANGE_FAILURE || state != GST_STATE_PLAYING)
+    {
+      g_clear_object (&self->connect_task);
+      teardown (self);
+      g_task_return_new_error (task, LK_ERROR, LK_ERROR_MEDIA,
+                               "the audio pipeline does not start (audio device?)");
+      g_object_unref (task);
+      return G_SOURCE_REMOVE;
+    }
+  lk_signal_client_connect_async (self->signal, self->url, self->token, NULL,
+                                  g_task_get_cancellable (task), on_joined, task);
+  return G_SOURCE_REMOVE;
+}
+
 void
 lk_room_connect_async (LkRoom              *self,
                        const char          *url,
@@ -541,8 +577,14 @@ lk_room_connect_async (LkRoom              *self,
     }
   self->signal = lk_signal_client_new ();
   self->connect_task = g_object_ref (task);
-  lk_signal_client_connect_async (self->signal, url, token, NULL, cancellable, on_joined,
-                                  g_steal_pointer (&task));
+  g_object_set_data (G_OBJECT (task), "lk-media-deadline",
+                     GSIZE_TO_POINTER ((gsize) (g_get_monotonic_time () / 1000 + MEDIA_START_TIMEOUT_MS)));
+  {
+    GTask *owned = g_steal_pointer (&task);
+
+    if (open_signal_when_playing (owned))
+      g_timeout_add (10, open_signal_when_playing, owned);
+  }
 }
 
 gboolean
