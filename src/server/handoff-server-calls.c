@@ -342,19 +342,31 @@ handoff_route_calls_accept (HandoffCtx *ctx)
   JsonObject *updated;
 
   if (call == NULL)
-    return handoff_reply_status (ctx, 404, "not_found", "No such call");
+    {
+      handoff_reply_status (ctx, 404, "not_found", "No such call");
+      return;
+    }
   if (strcmp (json_object_get_string_member (call, "state"), "waiting") != 0)
-    return handoff_reply_conflict (ctx, json_object_get_string_member (call, "state"),
-                                   "The call is no longer waiting");
+    {
+      handoff_reply_conflict (ctx, json_object_get_string_member (call, "state"),
+                              "The call is no longer waiting");
+      return;
+    }
   if (g_strcmp0 (str_or_null (call, "offered_to"), agent_id) != 0)
-    return handoff_reply_status (ctx, 403, "forbidden", "The call is not offered to you");
+    {
+      handoff_reply_status (ctx, 403, "forbidden", "The call is not offered to you");
+      return;
+    }
 
   identity = g_strconcat ("agent-", json_object_get_string_member (ctx->agent, "username"), NULL);
   token = handoff_server_mint (self, FALSE, identity,
                                json_object_get_string_member (ctx->agent, "display_name"),
                                json_object_get_string_member (call, "room"), &error);
   if (token == NULL || !handoff_store_begin (self->store, &error))
-    return handoff_reply_error (ctx, error);
+    {
+      handoff_reply_error (ctx, error);
+      return;
+    }
   if (handoff_store_exec (self->store,
                           "UPDATE calls SET state = 'active', agent_id = ?, accepted_at = ?, "
                           "offered_to = NULL, offer_expires_at = NULL "
@@ -363,7 +375,8 @@ handoff_route_calls_accept (HandoffCtx *ctx)
                           &error) != 1)
     {
       handoff_store_rollback (self->store);
-      return handoff_reply_error (ctx, error);
+      handoff_reply_error (ctx, error);
+      return;
     }
   updated = handoff_server_get_call (self, ctx->id);
   json_object_set_object_member (data, "call", json_object_ref (updated));
@@ -373,7 +386,8 @@ handoff_route_calls_accept (HandoffCtx *ctx)
       handoff_store_rollback (self->store);
       handoff_server_events_discard (self);
       json_object_unref (updated);
-      return handoff_reply_error (ctx, error);
+      handoff_reply_error (ctx, error);
+      return;
     }
   handoff_server_events_flush (self);
   handoff_server_clear_timer (self, key);
@@ -397,14 +411,26 @@ handoff_route_calls_decline (HandoffCtx *ctx)
   g_autoptr(GError) error = NULL;
 
   if (call == NULL)
-    return handoff_reply_status (ctx, 404, "not_found", "No such call");
+    {
+      handoff_reply_status (ctx, 404, "not_found", "No such call");
+      return;
+    }
   if (strcmp (json_object_get_string_member (call, "state"), "waiting") != 0)
-    return handoff_reply_conflict (ctx, json_object_get_string_member (call, "state"),
-                                   "The call is no longer waiting");
+    {
+      handoff_reply_conflict (ctx, json_object_get_string_member (call, "state"),
+                              "The call is no longer waiting");
+      return;
+    }
   if (g_strcmp0 (str_or_null (call, "offered_to"), agent_id) != 0)
-    return handoff_reply_status (ctx, 403, "forbidden", "The call is not offered to you");
+    {
+      handoff_reply_status (ctx, 403, "forbidden", "The call is not offered to you");
+      return;
+    }
   if (!withdraw_offer (self, ctx->id, agent_id, "declined", &error))
-    return handoff_reply_error (ctx, error);
+    {
+      handoff_reply_error (ctx, error);
+      return;
+    }
   updated = handoff_server_get_call (self, ctx->id);
   handoff_reply_object (ctx, 200, updated);
 }
@@ -464,21 +490,37 @@ handoff_route_calls_end (HandoffCtx *ctx)
   g_autoptr(GError) error = NULL;
 
   if (ctx->caller_call_id != NULL && g_strcmp0 (ctx->caller_call_id, ctx->id) != 0)
-    return handoff_reply_status (ctx, 403, "forbidden", "A caller may only end their own call");
+    {
+      handoff_reply_status (ctx, 403, "forbidden", "A caller may only end their own call");
+      return;
+    }
   if (call == NULL)
-    return handoff_reply_status (ctx, 404, "not_found", "No such call");
+    {
+      handoff_reply_status (ctx, 404, "not_found", "No such call");
+      return;
+    }
   if (ctx->agent != NULL
       && g_strcmp0 (str_or_null (call, "agent_id"),
                     json_object_get_string_member (ctx->agent, "id")) != 0)
-    return handoff_reply_status (ctx, 403, "forbidden", "Only the agent on the call may end it");
+    {
+      handoff_reply_status (ctx, 403, "forbidden", "Only the agent on the call may end it");
+      return;
+    }
   if (strcmp (json_object_get_string_member (call, "state"), "ended") == 0)
-    return handoff_reply_conflict (ctx, "ended", "The call has ended already");
+    {
+      handoff_reply_conflict (ctx, "ended", "The call has ended already");
+      return;
+    }
   if (!handoff_server_end_call (self, ctx->id, ctx->agent ? "agent_ended" : "caller_ended",
                                 &error))
     {
       if (error == NULL)
-        return handoff_reply_conflict (ctx, "ended", "The call has ended already");
-      return handoff_reply_error (ctx, error);
+        {
+          handoff_reply_conflict (ctx, "ended", "The call has ended already");
+          return;
+        }
+      handoff_reply_error (ctx, error);
+      return;
     }
   ended = handoff_server_get_call (self, ctx->id);
   handoff_reply_object (ctx, 200, ended);
@@ -490,7 +532,10 @@ handoff_route_callers_history (HandoffCtx *ctx)
   g_autoptr(JsonObject) caller = get_caller (ctx->server, ctx->id);
 
   if (caller == NULL)
-    return handoff_reply_status (ctx, 404, "not_found", "No such caller");
+    {
+      handoff_reply_status (ctx, 404, "not_found", "No such caller");
+      return;
+    }
   handoff_reply_object (ctx, 200, caller);
 }
 
@@ -516,7 +561,10 @@ handoff_route_webhook (HandoffCtx *ctx)
 
   self->metrics.webhooks_ok++;
   if (event == NULL)
-    return handoff_reply_status (ctx, 400, "missing_field", "Field 'event' is required");
+    {
+      handoff_reply_status (ctx, 400, "missing_field", "Field 'event' is required");
+      return;
+    }
   g_debug ("LiveKit webhook %s", event);
   if (room_name != NULL && g_str_has_prefix (room_name, "call-"))
     {
@@ -533,6 +581,9 @@ handoff_route_webhook (HandoffCtx *ctx)
         handoff_server_end_call (self, call_id, "caller_left", &error);
     }
   if (error != NULL)
-    return handoff_reply_error (ctx, error);
+    {
+      handoff_reply_error (ctx, error);
+      return;
+    }
   handoff_reply_text (ctx, 200, "application/json", g_strdup ("{}"));
 }

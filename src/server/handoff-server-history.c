@@ -149,11 +149,15 @@ handoff_route_transfers_list (HandoffCtx *ctx)
   if (error != NULL)
     {
       g_variant_unref (g_variant_ref_sink (list_params));
-      return handoff_reply_error (ctx, error);
+      handoff_reply_error (ctx, error);
+      return;
     }
   rows = handoff_store_query (store, list_sql, list_params, &error);
   if (rows == NULL)
-    return handoff_reply_error (ctx, error);
+    {
+      handoff_reply_error (ctx, error);
+      return;
+    }
   json_object_set_array_member (reply, "transfers", rows);
   json_object_set_int_member (reply, "total", total);
   json_object_set_int_member (reply, "limit", (gint64) limit);
@@ -298,7 +302,8 @@ handoff_route_analytics (HandoffCtx *ctx)
       json_object_unref (by_outcome);
       json_array_unref (per_agent_json);
       json_array_unref (per_hour);
-      return handoff_reply_error (ctx, error);
+      handoff_reply_error (ctx, error);
+      return;
     }
 
   for (guint i = 0; i < json_array_get_length (rows); i++)
@@ -429,19 +434,26 @@ handoff_route_export (HandoffCtx *ctx)
   GString *csv;
 
   if (format == NULL || (strcmp (format, "csv") != 0 && strcmp (format, "json") != 0))
-    return (void) bad_param (ctx, "Query 'format' must be csv or json");
+    {
+      bad_param (ctx, "Query 'format' must be csv or json");
+      return;
+    }
   if (!range_param (ctx, &range, &since))
     return;
   rows = handoff_store_query (ctx->server->store,
                               "SELECT " LIST_COLUMNS " FROM transfers WHERE created_at >= ? "
                               "ORDER BY created_at, id", g_variant_new ("(x)", since), &error);
   if (rows == NULL)
-    return handoff_reply_error (ctx, error);
+    {
+      handoff_reply_error (ctx, error);
+      return;
+    }
   if (strcmp (format, "json") == 0)
     {
       g_autoptr(JsonObject) reply = json_object_new ();
       json_object_set_array_member (reply, "transfers", g_steal_pointer (&rows));
-      return handoff_reply_object (ctx, 200, reply);
+      handoff_reply_object (ctx, 200, reply);
+      return;
     }
 
   csv = g_string_new (NULL);

@@ -398,29 +398,50 @@ handoff_route_transfers_create (HandoffCtx *ctx)
   JsonNode *owner;
 
   if (call == NULL)
-    return handoff_reply_status (ctx, 404, "not_found", "No such call");
+    {
+      handoff_reply_status (ctx, 404, "not_found", "No such call");
+      return;
+    }
   owner = json_object_get_member (call, "agent_id");
   if (JSON_NODE_HOLDS_NULL (owner) || strcmp (json_node_get_string (owner), me) != 0)
-    return handoff_reply_status (ctx, 403, "forbidden", "Only the agent on the call may "
-                                                        "transfer it");
+    {
+      handoff_reply_status (ctx, 403, "forbidden", "Only the agent on the call may "
+                                                   "transfer it");
+      return;
+    }
   if (strcmp (json_object_get_string_member (call, "state"), "active") != 0)
-    return handoff_reply_conflict (ctx, json_object_get_string_member (call, "state"),
-                                   "Only an active call can be transferred");
+    {
+      handoff_reply_conflict (ctx, json_object_get_string_member (call, "state"),
+                              "Only an active call can be transferred");
+      return;
+    }
   if (strcmp (target, me) == 0)
-    return handoff_reply_status (ctx, 400, "invalid_field",
-                                 "Field 'target_agent_id' must be another agent");
+    {
+      handoff_reply_status (ctx, 400, "invalid_field",
+                            "Field 'target_agent_id' must be another agent");
+      return;
+    }
   target_agent = handoff_server_get_agent (self, target);
   if (target_agent == NULL)
-    return handoff_reply_status (ctx, 404, "not_found", "No such target agent");
+    {
+      handoff_reply_status (ctx, 404, "not_found", "No such target agent");
+      return;
+    }
   live = handoff_store_query_one (self->store,
                                   "SELECT state FROM transfers WHERE call_id = ? AND state IN "
                                   LIVE_STATES, g_variant_new ("(s)", call_id), NULL);
   if (live != NULL)
-    return handoff_reply_conflict (ctx, json_object_get_string_member (live, "state"),
-                                   "The call has a transfer in progress");
+    {
+      handoff_reply_conflict (ctx, json_object_get_string_member (live, "state"),
+                              "The call has a transfer in progress");
+      return;
+    }
 
   if (!handoff_store_begin (self->store, &error))
-    return handoff_reply_error (ctx, error);
+    {
+      handoff_reply_error (ctx, error);
+      return;
+    }
   if (handoff_store_exec (self->store,
                           "INSERT INTO transfers (id, call_id, from_agent_id, to_agent_id, state, "
                           "summary, transcript, notes, urgent, created_at, offer_expires_at) "
@@ -435,7 +456,8 @@ handoff_route_transfers_create (HandoffCtx *ctx)
     {
       handoff_store_rollback (self->store);
       handoff_server_events_discard (self);
-      return handoff_reply_error (ctx, error);
+      handoff_reply_error (ctx, error);
+      return;
     }
   handoff_server_events_flush (self);
   self->metrics.transfers_created++;
@@ -462,9 +484,15 @@ handoff_route_transfers_get (HandoffCtx *ctx)
   g_autoptr(JsonObject) transfer = handoff_server_get_transfer (ctx->server, ctx->id);
 
   if (transfer == NULL)
-    return handoff_reply_status (ctx, 404, "not_found", "No such transfer");
+    {
+      handoff_reply_status (ctx, 404, "not_found", "No such transfer");
+      return;
+    }
   if (!may_see (ctx, transfer))
-    return handoff_reply_status (ctx, 403, "forbidden", "Only its two agents may see a transfer");
+    {
+      handoff_reply_status (ctx, 403, "forbidden", "Only its two agents may see a transfer");
+      return;
+    }
   handoff_reply_object (ctx, 200, transfer);
 }
 
@@ -499,7 +527,10 @@ handoff_route_transfers_action (HandoffCtx *ctx)
   g_assert (action != NULL);
 
   if (transfer == NULL)
-    return handoff_reply_status (ctx, 404, "not_found", "No such transfer");
+    {
+      handoff_reply_status (ctx, 404, "not_found", "No such transfer");
+      return;
+    }
   state = json_object_get_string_member (transfer, "state");
   owner = json_object_get_string_member (transfer, "from_agent_id");
   target = json_object_get_string_member (transfer, "to_agent_id");
@@ -510,15 +541,22 @@ handoff_route_transfers_action (HandoffCtx *ctx)
     {
       set_caller_subscription (self, call_id, me, TRUE);
       json_object_set_object_member (reply, "transfer", g_steal_pointer (&transfer));
-      return handoff_reply_object (ctx, 200, reply);
+      handoff_reply_object (ctx, 200, reply);
+      return;
     }
   if (strcmp (me, action->role == ROLE_OWNER ? owner : target) != 0)
-    return handoff_reply_status (ctx, 403, "forbidden",
-                                 action->role == ROLE_OWNER
-                                 ? "Only the agent who started the transfer may do that"
-                                 : "Only the transfer's target may do that");
+    {
+      handoff_reply_status (ctx, 403, "forbidden",
+                            action->role == ROLE_OWNER
+                            ? "Only the agent who started the transfer may do that"
+                            : "Only the transfer's target may do that");
+      return;
+    }
   if (!state_in (state, action->from))
-    return handoff_reply_conflict (ctx, state, "Not allowed in the transfer's current state");
+    {
+      handoff_reply_conflict (ctx, state, "Not allowed in the transfer's current state");
+      return;
+    }
 
   after = transition (self, ctx->id, action->sql,
                       ctx->body ? handoff_request_string (ctx->body, "reason") : NULL,
@@ -528,11 +566,15 @@ handoff_route_transfers_action (HandoffCtx *ctx)
       g_autoptr(JsonObject) now = NULL;
 
       if (!lost)
-        return handoff_reply_error (ctx, error);
+        {
+          handoff_reply_error (ctx, error);
+          return;
+        }
       now = handoff_server_get_transfer (self, ctx->id);
-      return handoff_reply_conflict (ctx, now ? json_object_get_string_member (now, "state")
-                                              : state,
-                                     "Another change came first");
+      handoff_reply_conflict (ctx, now ? json_object_get_string_member (now, "state")
+                                       : state,
+                              "Another change came first");
+      return;
     }
 
   if (strcmp (name, "accept") == 0)
@@ -545,7 +587,10 @@ handoff_route_transfers_action (HandoffCtx *ctx)
                                                     room, &error);
       handoff_server_clear_timer (self, key);
       if (token == NULL)
-        return handoff_reply_error (ctx, error);
+        {
+          handoff_reply_error (ctx, error);
+          return;
+        }
       json_object_set_string_member (reply, "livekit_url", self->config->livekit_url);
       json_object_set_string_member (reply, "token", token);
       json_object_set_string_member (reply, "identity", identity);
@@ -593,22 +638,37 @@ handoff_route_transfers_rating (HandoffCtx *ctx)
   gint64 changed;
 
   if (transfer == NULL)
-    return handoff_reply_status (ctx, 404, "not_found", "No such transfer");
+    {
+      handoff_reply_status (ctx, 404, "not_found", "No such transfer");
+      return;
+    }
   if (!may_see (ctx, transfer))
-    return handoff_reply_status (ctx, 403, "forbidden", "Only its two agents may rate a transfer");
+    {
+      handoff_reply_status (ctx, 403, "forbidden", "Only its two agents may rate a transfer");
+      return;
+    }
   if (json_object_get_null_member (transfer, "outcome"))
-    return handoff_reply_conflict (ctx, json_object_get_string_member (transfer, "state"),
-                                   "A transfer can be rated once it has ended");
+    {
+      handoff_reply_conflict (ctx, json_object_get_string_member (transfer, "state"),
+                              "A transfer can be rated once it has ended");
+      return;
+    }
   changed = handoff_store_exec (self->store,
                                 "UPDATE transfers SET rating = ?, rating_comment = ? WHERE id = ? "
                                 "AND state NOT IN " LIVE_STATES,
                                 g_variant_new ("(xmss)", handoff_request_int (ctx->body, "score", 0),
                                                comment, ctx->id), &error);
   if (changed < 0)
-    return handoff_reply_error (ctx, error);
+    {
+      handoff_reply_error (ctx, error);
+      return;
+    }
   if (changed == 0)
-    return handoff_reply_conflict (ctx, json_object_get_string_member (transfer, "state"),
-                                   "A transfer can be rated once it has ended");
+    {
+      handoff_reply_conflict (ctx, json_object_get_string_member (transfer, "state"),
+                              "A transfer can be rated once it has ended");
+      return;
+    }
   after = handoff_server_get_transfer (self, ctx->id);
   json_object_set_object_member (reply, "transfer", g_steal_pointer (&after));
   handoff_reply_object (ctx, 200, reply);
