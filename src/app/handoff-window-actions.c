@@ -74,6 +74,8 @@ on_account_problem (HandoffAccount *account,
     }
   else if (problem != NULL)
     gtk_label_set_text (self->fault_label, problem);
+  else
+    gtk_label_set_text (self->fault_label, "");
   gtk_revealer_set_reveal_child (self->fault_revealer,
                                  problem != NULL && state != HANDOFF_ACCOUNT_SIGNED_OUT);
   if (problem != NULL && state == HANDOFF_ACCOUNT_SIGNED_OUT)

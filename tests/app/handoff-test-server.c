@@ -11,48 +11,83 @@
 
 struct _HandoffTestServer
 {
-  GSubprocess *proc;
-  char        *dir;
-  char        *db;
-  char        *url;
+  GSubprocess        *proc;
+  HandoffTestLivekit *livekit;
+  guint16             port;
+  char               *dir;
+  char               *db;
+  char               *url;
 };
+
+static gboolean
+spawn (HandoffTestServer  *self,
+       GError            **error)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *bin = NULL;
+  g_autofree char *port = g_strdup_printf ("%u", self->port);
+  const char *build = g_getenv ("HANDOFF_BUILD_ROOT");
+  gboolean up = FALSE;
+
+  bin = g_build_filename (build ? build : ".", "src", "server", "handoff-server", NULL);
+  g_subprocess_launcher_setenv (launcher, "LIVEKIT_URL", handoff_test_livekit_get_ws_url (self->livekit), TRUE);
+  g_subprocess_launcher_setenv (launcher, "LIVEKIT_API_KEY", HANDOFF_TEST_API_KEY, TRUE);
+  g_subprocess_launcher_setenv (launcher, "LIVEKIT_API_SECRET", HANDOFF_TEST_API_SECRET, TRUE);
+  self->proc = g_subprocess_launcher_spawn (launcher, error, bin, "--dev", "--port", port,
+                                            "--database", self->db, NULL);
+  if (self->proc == NULL)
+    return FALSE;
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->proc));
+  for (int i = 0; i < 20 && !up; i++)
+    {
+      g_autofree char *line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, NULL);
+      if (line == NULL)
+        break;
+      up = g_str_has_prefix (line, "handoff-server listening on ");
+    }
+  if (!up)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "handoff-server did not start");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+handoff_test_server_stop (HandoffTestServer *self)
+{
+  if (self->proc == NULL)
+    return;
+  g_subprocess_send_signal (self->proc, SIGTERM);
+  g_subprocess_wait (self->proc, NULL, NULL);
+  g_clear_object (&self->proc);
+}
+
+/* Same port, same database: clients' sessions survive. */
+gboolean
+handoff_test_server_restart (HandoffTestServer  *self,
+                             GError            **error)
+{
+  handoff_test_server_stop (self);
+  return spawn (self, error);
+}
 
 HandoffTestServer *
 handoff_test_server_start (HandoffTestLivekit  *livekit,
                            GError             **error)
 {
   g_autoptr(HandoffTestServer) self = g_new0 (HandoffTestServer, 1);
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autofree char *bin = NULL;
-  const char *build = g_getenv ("HANDOFF_BUILD_ROOT");
 
+  self->livekit = livekit;
   self->dir = g_dir_make_tmp ("handoff-test-server-XXXXXX", error);
   if (self->dir == NULL)
     return NULL;
   self->db = g_build_filename (self->dir, "handoff.db", NULL);
-  bin = g_build_filename (build ? build : ".", "src", "server", "handoff-server", NULL);
-  g_subprocess_launcher_setenv (launcher, "LIVEKIT_URL", handoff_test_livekit_get_ws_url (livekit), TRUE);
-  g_subprocess_launcher_setenv (launcher, "LIVEKIT_API_KEY", HANDOFF_TEST_API_KEY, TRUE);
-  g_subprocess_launcher_setenv (launcher, "LIVEKIT_API_SECRET", HANDOFF_TEST_API_SECRET, TRUE);
-  self->proc = g_subprocess_launcher_spawn (launcher, error, bin, "--dev", "--port", "0",
-                                            "--database", self->db, NULL);
-  if (self->proc == NULL)
+  self->port = handoff_test_free_port (FALSE);
+  self->url = g_strdup_printf ("http://127.0.0.1:%u", self->port);
+  if (!spawn (self, error))
     return NULL;
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->proc));
-  for (int i = 0; i < 20 && self->url == NULL; i++)
-    {
-      g_autofree char *line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, NULL);
-      if (line == NULL)
-        break;
-      if (g_str_has_prefix (line, "handoff-server listening on "))
-        self->url = g_strdup (line + strlen ("handoff-server listening on "));
-    }
-  if (self->url == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "handoff-server did not start");
-      return NULL;
-    }
   return g_steal_pointer (&self);
 }
 
@@ -67,12 +102,7 @@ handoff_test_server_free (HandoffTestServer *self)
 {
   if (self == NULL)
     return;
-  if (self->proc)
-    {
-      g_subprocess_send_signal (self->proc, SIGTERM);
-      g_subprocess_wait (self->proc, NULL, NULL);
-      g_object_unref (self->proc);
-    }
+  handoff_test_server_stop (self);
   if (self->db)
     {
       g_autofree char *wal = g_strconcat (self->db, "-wal", NULL);

@@ -15,6 +15,9 @@ typedef struct _HandoffTestServer HandoffTestServer;
 HandoffTestServer *handoff_test_server_start   (HandoffTestLivekit *livekit,
                                                 GError            **error);
 const char        *handoff_test_server_get_url (HandoffTestServer  *self);
+void               handoff_test_server_stop    (HandoffTestServer  *self);
+gboolean           handoff_test_server_restart (HandoffTestServer  *self,
+                                                GError            **error);
 void               handoff_test_server_free    (HandoffTestServer  *self);
 
 #define HANDOFF_TEST_ALICE_PASSWORD "alice-demo-password"

@@ -27,19 +27,35 @@ on_quit (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static GMainLoop *loop;
+static HandoffTestServer *server;
+
+/* Commands, one per line: "stop-server", "start-server" (same port and
+ * database); each answered with "ok" or "error <message>". */
 static gboolean
 on_stdin (GIOChannel   *channel,
           GIOCondition  condition,
           gpointer      user_data)
 {
-  char buf[256];
-  gssize n = read (0, buf, sizeof buf);
+  g_autofree char *line = NULL;
+  g_autoptr(GError) error = NULL;
 
-  if (n <= 0)
+  if (g_io_channel_read_line (channel, &line, NULL, NULL, NULL) != G_IO_STATUS_NORMAL)
     {
-      g_main_loop_quit (user_data);
+      g_main_loop_quit (loop);
       return G_SOURCE_REMOVE;
     }
+  g_strstrip (line);
+  if (g_str_equal (line, "stop-server"))
+    handoff_test_server_stop (server);
+  else if (g_str_equal (line, "start-server") && !handoff_test_server_restart (server, &error))
+    {
+      printf ("error %s\n", error->message);
+      fflush (stdout);
+      return G_SOURCE_CONTINUE;
+    }
+  printf ("ok\n");
+  fflush (stdout);
   return G_SOURCE_CONTINUE;
 }
 
@@ -49,11 +65,11 @@ main (int   argc,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(HandoffTestLivekit) lk = NULL;
-  g_autoptr(HandoffTestServer) server = NULL;
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+
   g_autoptr(GIOChannel) in = NULL;
   g_autofree char *url = NULL;
 
+  loop = g_main_loop_new (NULL, FALSE);
   lk = handoff_test_livekit_start (NULL, &error);
   if (lk == NULL)
     {
@@ -78,5 +94,6 @@ main (int   argc,
 
   g_clear_pointer (&server, handoff_test_server_free);
   handoff_test_livekit_stop (lk);
+  g_main_loop_unref (loop);
   return 0;
 }

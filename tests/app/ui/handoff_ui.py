@@ -54,6 +54,20 @@ class Stack:
         self.server_url = values["HANDOFF_SERVER_URL"]
         log(f"servers: {self.server_url} {self.livekit_url}")
 
+    def _command(self, cmd):
+        self.proc.stdin.write(cmd + "\n")
+        self.proc.stdin.flush()
+        answer = self.proc.stdout.readline().strip()
+        if answer != "ok":
+            raise AssertionError(f"{cmd}: {answer}")
+
+    def stop_server(self):
+        self._command("stop-server")
+
+    def start_server(self):
+        """Same port and database: sessions survive."""
+        self._command("start-server")
+
     def close(self):
         if self.proc.poll() is None:
             self.proc.stdin.close()
@@ -143,6 +157,15 @@ def wait_for(app, name=None, role=None, contains=None, timeout=20):
     labels = [n.name for n in find(app, role="label") if n.name]
     raise AssertionError(f"waited {timeout}s for {role or 'node'} {name or contains!r}; "
                          f"labels showing: {labels[:40]}")
+
+
+def wait_gone(app, name=None, role=None, contains=None, timeout=20):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if not find(app, name=name, role=role, contains=contains):
+            return
+        time.sleep(0.4)
+    raise AssertionError(f"{role or 'node'} {name or contains!r} still shown after {timeout}s")
 
 
 def click(app, name, role="push button", timeout=15):
