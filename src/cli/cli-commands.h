@@ -29,5 +29,7 @@ int handoff_cli_transcribe (int    argc,
                             char **argv);
 int handoff_cli_summarize (int    argc,
                            char **argv);
+int handoff_cli_join (int    argc,
+                      char **argv);
 
 G_END_DECLS

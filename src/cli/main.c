@@ -26,6 +26,7 @@ static const HandoffCliCommand commands[] = {
   { "transcribe", "transcribe FILE.wav [--backend local|deepgram|openai]", handoff_cli_transcribe },
   { "summarize", "summarize [FILE|-] [--offline] [--base-url URL --model M] [--entities]",
     handoff_cli_summarize },
+  { "join", "join URL TOKEN [--seconds N] [--tone HZ] [--identity-check]", handoff_cli_join },
 };
 
 int

@@ -175,7 +175,8 @@ on_remote_channel_main (LkRoom   *self,
 {
   GstWebRTCDataChannel *channel = data;
 
-  g_signal_connect (channel, "on-message-data", G_CALLBACK (on_channel_message), self);
+  /* Its message handler is already connected (on_data_channel); kept here
+   * to disconnect it at teardown. */
   g_ptr_array_add (self->remote_channels, g_object_ref (channel));
 }
 

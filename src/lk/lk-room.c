@@ -396,9 +396,20 @@ on_signal_message (LkSignalClient          *signal,
       lk_room_media_request_refused (self, msg->request_response);
       break;
     case LIVEKIT__SIGNAL_RESPONSE__MESSAGE_SUBSCRIPTION_PERMISSION_UPDATE:
-      g_debug ("permission for %s: %s", msg->subscription_permission_update->track_sid,
-               msg->subscription_permission_update->allowed ? "allowed" : "denied");
-      break;
+      {
+        const Livekit__SubscriptionPermissionUpdate *u = msg->subscription_permission_update;
+
+        g_debug ("permission for %s: %s", u->track_sid, u->allowed ? "allowed" : "denied");
+        /* We auto-subscribe: a grant that reaches us has been applied, so
+         * ask for the track now instead of waiting for the server's 3 s
+         * reconcile tick (facts §10). */
+        if (u->allowed && lk_room_find_remote_track (self, u->track_sid, NULL) != NULL)
+          {
+            const char *sids[] = { u->track_sid, NULL };
+            lk_room_update_subscription (self, sids, TRUE);
+          }
+        break;
+      }
     case LIVEKIT__SIGNAL_RESPONSE__MESSAGE_JOIN:
     case LIVEKIT__SIGNAL_RESPONSE__MESSAGE_RECONNECT:
     case LIVEKIT__SIGNAL_RESPONSE__MESSAGE_PONG:

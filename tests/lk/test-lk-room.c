@@ -43,6 +43,238 @@ test_two_clients_hear_each_other (void)
   g_assert_true (lk_test_client_has_event (b, "track-subscribed:alice"));
 }
 
+
+static gboolean
+has_event_cb (gpointer data)
+{
+  gpointer *args = data;
+  return lk_test_client_has_event (args[0], args[1]);
+}
+
+static gboolean
+wait_event (LkTestClient *c,
+            const char   *event,
+            double        timeout_s)
+{
+  gpointer args[2] = { c, (gpointer) event };
+  return lk_test_wait (has_event_cb, args, timeout_s);
+}
+
+static void
+test_participant_events (void)
+{
+  g_autoptr(HandoffTestLivekit) lk = handoff_test_livekit_start_or_skip (NULL);
+  g_autoptr(LkTestClient) a = NULL;
+  g_autoptr(LkTestClient) b = NULL;
+  g_autoptr(GError) error = NULL;
+  LkParticipant *bob;
+
+  if (lk == NULL)
+    return;
+  a = lk_test_client_new ("alice");
+  b = lk_test_client_new ("bob");
+  lk_test_client_join (a, lk, "events", NULL);
+  lk_test_client_join (b, lk, "events", NULL);
+  g_assert_true (wait_event (a, "participant-connected:bob", 10));
+  bob = lk_room_lookup_participant (a->room, "bob");
+  g_assert_nonnull (bob);
+  g_assert_cmpuint (g_list_model_get_n_items (lk_room_get_remote_participants (a->room)), ==, 1);
+  /* b saw alice in the join response, not as a join event. */
+  g_assert_nonnull (lk_room_lookup_participant (b->room, "alice"));
+
+  g_assert_true (lk_room_set_metadata (b->room, "{\"role\":\"agent\"}", &error));
+  g_assert_no_error (error);
+  g_assert_true (wait_event (a, "participant-updated:bob={\"role\":\"agent\"}", 10));
+
+  /* Speaking: the server hears bob's tone through the audio-level extension. */
+  lk_test_client_publish_tone (b, 550);
+  g_assert_true (wait_event (a, "speaking:bob", 15));
+  g_assert_true (lk_test_client_wait_hears (a, 550, 20));
+
+  lk_test_client_free (g_steal_pointer (&b));
+  g_assert_true (wait_event (a, "participant-disconnected:bob", 15));
+  g_assert_true (lk_test_client_has_event (a, "track-unsubscribed:bob"));
+  g_assert_null (lk_room_lookup_participant (a->room, "alice-not-here"));
+  g_assert_cmpuint (g_list_model_get_n_items (lk_room_get_remote_participants (a->room)), ==, 0);
+}
+
+typedef struct {
+  gboolean done;
+  GError *error;
+} Sent;
+
+static void
+on_sent (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Sent *s = user_data;
+
+  if (g_task_get_source_tag (G_TASK (result)) == lk_room_send_text_async)
+    lk_room_send_text_finish (LK_ROOM (source), result, &s->error);
+  else
+    lk_room_send_data_finish (LK_ROOM (source), result, &s->error);
+  s->done = TRUE;
+}
+
+static gboolean
+sent_done (gpointer data)
+{
+  return ((Sent *) data)->done;
+}
+
+static gboolean
+has_n_data (gpointer data)
+{
+  gpointer *args = data;
+  return ((LkTestClient *) args[0])->data->len >= GPOINTER_TO_UINT (args[1]);
+}
+
+static gboolean
+has_n_texts (gpointer data)
+{
+  gpointer *args = data;
+  return ((LkTestClient *) args[0])->texts->len >= GPOINTER_TO_UINT (args[1]);
+}
+
+static void
+test_data_and_text (void)
+{
+  g_autoptr(HandoffTestLivekit) lk = handoff_test_livekit_start_or_skip (NULL);
+  g_autoptr(LkTestClient) a = NULL;
+  g_autoptr(LkTestClient) b = NULL;
+  g_autoptr(LkTestClient) c = NULL;
+  g_autoptr(GBytes) secret = g_bytes_new_static ("for bob only", 12);
+  g_autoptr(GBytes) hello = g_bytes_new_static ("hello all", 9);
+  g_autoptr(GHashTable) attrs = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GString) big = g_string_new (NULL);
+  g_autofree char *want = NULL;
+  const char *to_bob[] = { "bob", NULL };
+  Sent s1 = { 0 }, s2 = { 0 }, s3 = { 0 }, s4 = { 0 };
+  gpointer args[2];
+
+  if (lk == NULL)
+    return;
+  a = lk_test_client_new ("alice");
+  b = lk_test_client_new ("bob");
+  c = lk_test_client_new ("carol");
+  lk_test_client_join (a, lk, "data", NULL);
+  lk_test_client_join (b, lk, "data", NULL);
+  lk_test_client_join (c, lk, "data", NULL);
+  g_assert_true (wait_event (a, "participant-connected:carol", 10));
+
+  lk_room_send_data_async (a->room, secret, "handoff", to_bob, TRUE, NULL, on_sent, &s1);
+  lk_room_send_data_async (a->room, hello, "greeting", NULL, TRUE, NULL, on_sent, &s2);
+  g_assert_true (lk_test_wait (sent_done, &s2, 20));
+  g_assert_true (s1.done);
+  g_assert_no_error (s1.error);
+  g_assert_no_error (s2.error);
+  args[0] = b, args[1] = GUINT_TO_POINTER (2);
+  g_assert_true (lk_test_wait (has_n_data, args, 20));
+  g_assert_cmpstr (g_ptr_array_index (b->data, 0), ==, "alice|handoff|for bob only");
+  g_assert_cmpstr (g_ptr_array_index (b->data, 1), ==, "alice|greeting|hello all");
+  /* carol gets the broadcast; the packet for bob never reaches her. */
+  args[0] = c, args[1] = GUINT_TO_POINTER (1);
+  g_assert_true (lk_test_wait (has_n_data, args, 20));
+  lk_test_sleep (1.0);
+  g_assert_cmpuint (c->data->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (c->data, 0), ==, "alice|greeting|hello all");
+
+  /* A transcription segment as LiveKit's agents send it, larger than one
+   * chunk and with multi-byte characters across chunk borders. */
+  for (guint i = 0; big->len < 40000; i++)
+    g_string_append_printf (big, "Grüße %u — ", i);
+  g_hash_table_insert (attrs, (gpointer) "lk.segment_id", (gpointer) "SG_1");
+  g_hash_table_insert (attrs, (gpointer) "lk.transcribed_track_id", (gpointer) "TR_x");
+  g_hash_table_insert (attrs, (gpointer) "lk.transcription_final", (gpointer) "true");
+  lk_room_send_text_async (a->room, big->str, LK_TOPIC_TRANSCRIPTION, attrs, NULL, NULL, on_sent, &s3);
+  lk_room_send_text_async (a->room, "just for bob", LK_TOPIC_CHAT, NULL, to_bob, NULL, on_sent, &s4);
+  g_assert_true (lk_test_wait (sent_done, &s4, 20));
+  g_assert_no_error (s3.error);
+  g_assert_no_error (s4.error);
+  args[0] = b, args[1] = GUINT_TO_POINTER (2);
+  g_assert_true (lk_test_wait (has_n_texts, args, 20));
+  want = g_strdup_printf ("alice|lk.transcription|%s|lk.segment_id=SG_1,lk.transcribed_track_id=TR_x,"
+                          "lk.transcription_final=true,", big->str);
+  g_assert_cmpstr (g_ptr_array_index (b->texts, 0), ==, want);
+  g_assert_cmpstr (g_ptr_array_index (b->texts, 1), ==, "alice|lk.chat|just for bob|");
+  args[0] = c, args[1] = GUINT_TO_POINTER (1);
+  g_assert_true (lk_test_wait (has_n_texts, args, 20));
+  lk_test_sleep (1.0);
+  g_assert_cmpuint (c->texts->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (c->texts, 0), ==, want);
+}
+
+static gboolean
+is_silent (gpointer data)
+{
+  double rms;
+  lk_test_client_dominant (data, 1.0, &rms);
+  return rms < 0.005;
+}
+
+static void
+test_permissions (void)
+{
+  g_autoptr(HandoffTestLivekit) lk = handoff_test_livekit_start_or_skip (NULL);
+  g_autoptr(LkTestClient) a = NULL;
+  g_autoptr(LkTestClient) b = NULL;
+  g_autoptr(LkTestClient) c = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *only_bob[] = { "bob", NULL };
+  const char *sids[] = { NULL, NULL };
+  LkTrack *track;
+  gint64 t0;
+
+  if (lk == NULL)
+    return;
+  a = lk_test_client_new ("alice");
+  b = lk_test_client_new ("bob");
+  c = lk_test_client_new ("carol");
+  /* Set before joining: applies before the first track is published. */
+  g_assert_true (lk_room_set_subscription_permissions (a->room, FALSE, only_bob, &error));
+  g_assert_no_error (error);
+  lk_test_client_join (a, lk, "perm", NULL);
+  lk_test_client_join (b, lk, "perm", NULL);
+  lk_test_client_join (c, lk, "perm", NULL);
+  track = lk_test_client_publish_tone (a, 440);
+  sids[0] = lk_track_get_sid (track);
+
+  g_assert_true (lk_test_client_wait_hears (b, 440, 20));
+  /* carol: a participant who may not subscribe hears nothing of alice. */
+  lk_test_sleep (2.0);
+  g_assert_true (is_silent (c));
+  g_assert_false (lk_test_client_has_event (c, "track-subscribed:alice"));
+  g_assert_true (lk_test_client_wait_hears (b, 440, 5));
+
+  /* Open to all: carol's room subscribes as soon as the grant reaches it
+   * (the server alone would retry only on its 3 s tick); well under that. */
+  t0 = g_get_monotonic_time ();
+  g_assert_true (lk_room_set_subscription_permissions (a->room, TRUE, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (wait_event (c, "track-subscribed:alice", 10));
+  g_assert_cmpint (g_get_monotonic_time () - t0, <, 2500 * 1000);
+  g_test_message ("carol subscribed %.0f ms after the grant", (g_get_monotonic_time () - t0) / 1000.0);
+  g_assert_true (lk_test_client_wait_hears (c, 440, 10));
+  g_test_message ("carol hears alice %.0f ms after the grant", (g_get_monotonic_time () - t0) / 1000.0);
+
+  /* Revoke again: carol goes silent, bob keeps hearing. */
+  g_assert_true (lk_room_set_subscription_permissions (a->room, FALSE, only_bob, &error));
+  g_assert_true (lk_test_wait (is_silent, c, 10));
+  g_assert_true (lk_test_client_has_event (c, "track-unsubscribed:alice"));
+  g_assert_true (lk_test_client_wait_hears (b, 440, 5));
+
+  /* An explicit subscription request is accepted too. */
+  g_assert_true (lk_room_update_subscription (b->room, sids, TRUE));
+
+  /* Mute: bob hears silence. */
+  g_assert_true (lk_track_set_muted (track, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (lk_test_wait (is_silent, b, 10));
+  g_assert_true (lk_track_set_muted (track, FALSE, &error));
+  g_assert_true (lk_test_client_wait_hears (b, 440, 10));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -53,5 +285,8 @@ main (int   argc,
   if (g_getenv ("LK_TEST_DEBUG") == NULL)
     g_log_set_debug_enabled (FALSE);
   g_test_add_func ("/lk/room/two-clients-hear-each-other", test_two_clients_hear_each_other);
+  g_test_add_func ("/lk/room/participant-events", test_participant_events);
+  g_test_add_func ("/lk/room/data-and-text", test_data_and_text);
+  g_test_add_func ("/lk/room/permissions", test_permissions);
   return g_test_run ();
 }
