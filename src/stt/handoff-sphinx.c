@@ -34,6 +34,7 @@ struct _HandoffSphinx
   gpointer                    user_data;
 
   /* Streaming thread only. */
+  guint64                     bytes_in;
   GstClockTime                buffer_start;
   GstClockTime                buffer_end;
   GstClockTime                utterance_start;
@@ -146,6 +147,7 @@ on_sphinx_buffer (GstPad          *pad,
   HandoffSphinx *self = user_data;
   GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
 
+  self->bytes_in += gst_buffer_get_size (buffer);
   self->buffer_start = GST_BUFFER_PTS (buffer);
   self->buffer_end = self->buffer_start;
   if (GST_CLOCK_TIME_IS_VALID (self->buffer_start) && GST_BUFFER_DURATION_IS_VALID (buffer))
@@ -209,6 +211,7 @@ on_sync_message (GstBus     *bus,
         break;
       }
     case GST_MESSAGE_EOS:
+      GST_INFO ("end of stream after %" G_GUINT64_FORMAT " bytes", self->bytes_in);
       self->done (self->user_data, NULL);
       break;
     case GST_MESSAGE_ERROR:
@@ -321,7 +324,10 @@ handoff_sphinx_new (HandoffSpeechProfile        profile,
   bus = gst_pipeline_get_bus (GST_PIPELINE (self->pipeline));
   gst_bus_set_sync_handler (bus, on_sync_message, self, NULL);
 
-  if (gst_element_set_state (self->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
+  /* The element decodes only in PLAYING and passes anything earlier
+   * through unheard, so no audio may reach it before it gets there. */
+  if (gst_element_set_state (self->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE ||
+      gst_element_get_state (self->pipeline, NULL, NULL, 10 * GST_SECOND) != GST_STATE_CHANGE_SUCCESS)
     {
       g_set_error_literal (error, HANDOFF_STT_ERROR, HANDOFF_STT_ERROR_MEDIA,
                            "The local recogniser did not start (pocketsphinx model missing?)");
