@@ -122,6 +122,7 @@ latency_call (HandoffTestLivekit  *lk,
   GPtrArray *events;
   guint next_onset = 0;
   guint missed = 0;
+  double previous = NAN;
   double median;
 
   rx = spawn (lk, rx_kind, room, "rx", rx_args);
@@ -163,25 +164,37 @@ latency_call (HandoffTestLivekit  *lk,
         }
     }
 
-  /* A burst's onset is the first one heard within a period after it starts. */
+  /* The first burst's onset is the first one heard within a period after
+   * it; each next one is the onset nearest to where the previous latency
+   * puts it (within half a period), so a delay that creeps beyond one period
+   * is still followed rather than paired with the wrong burst. */
   for (guint i = 0; i < sends->len; i++)
     {
       double t = g_array_index (sends, double, i);
-      gboolean found = FALSE;
+      double expected = isnan (previous) ? t + BURST_PERIOD_MS / 2 : t + previous;
+      double window = BURST_PERIOD_MS / 2;
+      gint best = -1;
 
-      while (next_onset < onsets->len && g_array_index (onsets, double, next_onset) < t)
-        next_onset++;
-      if (next_onset < onsets->len && g_array_index (onsets, double, next_onset) < t + BURST_PERIOD_MS)
+      for (guint j = next_onset; j < onsets->len; j++)
         {
-          double latency = g_array_index (onsets, double, next_onset) - t;
+          double on = g_array_index (onsets, double, j);
 
-          g_array_append_val (latencies, latency);
-          g_array_append_val (pooled, latency);
-          next_onset++;
-          found = TRUE;
+          if (on < t || fabs (on - expected) > window)
+            continue;
+          if (best < 0 || fabs (on - expected) < fabs (g_array_index (onsets, double, best) - expected))
+            best = (gint) j;
         }
-      if (!found)
-        missed++;
+      if (best < 0)
+        {
+          missed++;
+          continue;
+        }
+      previous = g_array_index (onsets, double, best) - t;
+      g_array_append_val (latencies, previous);
+      g_array_append_val (pooled, previous);
+      if (g_getenv ("HANDOFF_BENCH_VERBOSE") != NULL)
+        printf ("    burst %u: %.1f ms\n", i, previous);
+      next_onset = (guint) best + 1;
     }
   g_array_sort (latencies, compare_doubles);
   median = percentile (latencies, 50);

@@ -13,6 +13,7 @@
  *   {"event":"heard","from":ID,"dominant":HZ,"peak_db":DB,"rms":R}   every --report-ms
  *   {"event":"burst","n":N,"t":MS}           burst N starts at epoch MS (sender)
  *   {"event":"onset","from":ID,"t":MS}       a burst onset was heard at epoch MS
+ *   {"event":"rx-stats","from":ID,...}       Chrome's inbound-rtp stats, every --stats-ms
  *   {"event":"bursts-done"} {"event":"error","message":...} {"event":"exit"}
  * It leaves and exits on "quit" or end of input on stdin, after --seconds, or on
  * SIGTERM/SIGINT. Exit status 0 unless something failed.
@@ -49,6 +50,7 @@ const { values: args } = parseArgs ({
     'burst-period-ms': { type: 'string', default: '700' },
     'warmup-ms': { type: 'string', default: '5000' },
     'report-ms': { type: 'string', default: '500' },
+    'stats-ms': { type: 'string', default: '2000' },
     'onset-threshold': { type: 'string', default: '0.1' },
     'rearm-ms': { type: 'string', default: '200' },
     'low-hz': { type: 'string', default: '100' },
@@ -79,6 +81,7 @@ const pageOptions = {
   burstPeriodMs: number ('burst-period-ms'),
   warmupMs: number ('warmup-ms'),
   reportMs: Math.max (50, number ('report-ms')),
+  statsMs: Math.max (200, number ('stats-ms')),
   onsetThreshold: number ('onset-threshold'),
   rearmMs: number ('rearm-ms'),
   lowHz: number ('low-hz'),

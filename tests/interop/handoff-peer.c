@@ -5,9 +5,9 @@
  * The same command line and events as browser-peer.mjs (see there), so tests
  * and benchmarks drive ours and livekit-client alike. It publishes a steady
  * tone (audiotestsrc) or tone bursts (appsrc fed 10 ms at a time on a
- * real-time schedule, like a microphone), and listens at the room's audio
- * sink: an appsink that syncs to the clock, so a sample is measured when a
- * sound card would be handed it.
+ * real-time schedule with capture timestamps, like a microphone), and
+ * listens at the room's audio sink: an appsink that syncs to the clock, so a
+ * sample is measured when a sound card would be handed it.
  *
  * Environment: HANDOFF_LK_URL, HANDOFF_LK_TOKEN.
  */
@@ -66,6 +66,7 @@ typedef struct {
   /* Burst sender thread. */
   GstAppSrc *burst_src;
   GThread *burst_thread;
+  GstClockTimeDiff mono_to_running_ns;  /* pipeline running time − CLOCK_MONOTONIC */
   gint running;
 } Peer;
 
@@ -300,6 +301,28 @@ update_from (Peer *self)
   g_mutex_unlock (&self->lock);
 }
 
+/* What the pipeline adds on purpose (jitterbuffer, mixer, sink sync): it
+ * explains the latency figures. */
+static gboolean
+report_pipeline_latency (gpointer user_data)
+{
+  Peer *self = user_data;
+  GstPipeline *pipeline = lk_room_get_pipeline (self->room);
+  g_autoptr(GstQuery) query = gst_query_new_latency ();
+  g_autoptr(JsonBuilder) b = NULL;
+  GstClockTime min = 0, max = 0;
+  gboolean live = FALSE;
+
+  if (pipeline == NULL || !gst_element_query (GST_ELEMENT (pipeline), query))
+    return G_SOURCE_REMOVE;
+  gst_query_parse_latency (query, &live, &min, &max);
+  b = begin_event ("pipeline-latency");
+  add_double (b, "min_ms", min / 1e6);
+  add_double (b, "max_ms", GST_CLOCK_TIME_IS_VALID (max) ? max / 1e6 : -1);
+  emit_builder (b);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_track_subscribed (LkRoom        *room,
                      LkParticipant *participant,
@@ -313,6 +336,7 @@ on_track_subscribed (LkRoom        *room,
   add_string (b, "track", lk_track_get_sid (track));
   emit_builder (b);
   update_from (self);
+  g_timeout_add_seconds (2, report_pipeline_latency, self);
 }
 
 static void
@@ -375,7 +399,11 @@ on_disconnected (LkRoom             *room,
 
 /* Feeds 10 ms slots on an absolute schedule. A burst starts on a slot
  * boundary; its start is the moment its first sample was "spoken", i.e. the
- * start of the slot, which is handed over 10 ms later, like a microphone. */
+ * start of the slot, which is handed over 10 ms later, like a microphone.
+ * Buffers carry that capture time as PTS, exactly 10 ms apart like a sound
+ * card's: stamping them at push time instead would give jittery RTP
+ * timestamps, which Chrome's jitter buffer answers with concealment and
+ * growing delay. */
 static gpointer
 burst_thread (gpointer user_data)
 {
@@ -414,6 +442,9 @@ burst_thread (gpointer user_data)
                  : 0.0f;
         }
       gst_buffer_unmap (buffer, &map);
+      GST_BUFFER_PTS (buffer) = (GstClockTime) MAX (0, slot_start * 1000 + self->mono_to_running_ns);
+      GST_BUFFER_DURATION (buffer) = slot_us * 1000;
+      GST_BUFFER_OFFSET (buffer) = slot * SLOT_SAMPLES;
       if (in_burst == 0)
         post_event ("burst", NULL, sent++, start_epoch + (slot_start - start_mono) / 1000.0);
       gst_app_src_push_buffer (self->burst_src, buffer);
@@ -441,7 +472,7 @@ make_source (Peer *self)
       "audio/x-raw,format=F32LE,layout=interleaved,channels=1,rate=48000");
 
     g_object_set (src, "caps", caps, "is-live", TRUE, "format", GST_FORMAT_TIME,
-                  "do-timestamp", TRUE, "block", FALSE,
+                  "do-timestamp", FALSE, "block", FALSE,
                   "min-latency", (gint64) (10 * GST_MSECOND), NULL);
   }
   self->burst_src = GST_APP_SRC (gst_object_ref (src));
@@ -476,6 +507,20 @@ on_published (GObject      *source,
 
   if (self->burst_src != NULL)
     {
+      GstElement *pipeline = GST_ELEMENT (lk_room_get_pipeline (self->room));
+      g_autoptr(GstClock) clock = gst_element_get_clock (pipeline);
+
+      if (clock == NULL)
+        {
+          emit_error ("the room's pipeline has no clock");
+          stop (self, 1);
+          return;
+        }
+      /* The system clock is CLOCK_MONOTONIC too; the offset only guards
+       * against another clock. */
+      self->mono_to_running_ns = (GstClockTimeDiff) gst_clock_get_time (clock)
+                                 - g_get_monotonic_time () * 1000
+                                 - (GstClockTimeDiff) gst_element_get_base_time (pipeline);
       g_atomic_int_set (&self->running, 1);
       self->burst_thread = g_thread_new ("bursts", burst_thread, self);
     }

@@ -112,7 +112,31 @@
       report ({ event: 'heard', from: identity, dominant: d.frequency, peak_db: d.peakDb,
                 rms: rms (analyser, samples) });
     }, options.reportMs);
-    remotes.set (track.sid, { element, source, analyser, detector, silent, timer });
+    /* Chrome's own view of the stream: explains latency figures. */
+    const statsTimer = setInterval (async () => {
+      try {
+        const report = await track.getRTCStatsReport ();
+        report?.forEach ((st) => {
+          if (st.type !== 'inbound-rtp' || st.kind !== 'audio')
+            return;
+          report_stats (identity, st);
+        });
+      } catch (e) { /* the track may be going away */ }
+    }, options.statsMs);
+    remotes.set (track.sid, { element, source, analyser, detector, silent, timer, statsTimer });
+  }
+
+  function report_stats (identity, st) {
+    const emitted = st.jitterBufferEmittedCount || 0;
+    report ({ event: 'rx-stats', from: identity,
+              jitter_buffer_ms: emitted > 0 ? 1000 * st.jitterBufferDelay / emitted : null,
+              jitter_buffer_target_ms: emitted > 0 && st.jitterBufferTargetDelay !== undefined
+                ? 1000 * st.jitterBufferTargetDelay / emitted : null,
+              jitter_ms: st.jitter !== undefined ? 1000 * st.jitter : null,
+              packets_received: st.packetsReceived, packets_lost: st.packetsLost,
+              concealed_samples: st.concealedSamples, total_samples: st.totalSamplesReceived,
+              inserted_for_deceleration: st.insertedSamplesForDeceleration,
+              removed_for_acceleration: st.removedSamplesForAcceleration });
   }
 
   function forget (track) {
@@ -120,6 +144,7 @@
     if (!r)
       return;
     clearInterval (r.timer);
+    clearInterval (r.statsTimer);
     r.source.disconnect ();
     r.detector.port.onmessage = null;
     track.detach (r.element);
