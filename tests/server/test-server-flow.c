@@ -52,6 +52,32 @@ start_transfer (Fixture    *f,
   return g_strdup (member_string (reply, "transfer.id"));
 }
 
+/* How many rooms of that name livekit-server has (ListRooms needs roomList,
+ * which the server never grants anyone: the test signs its own token). */
+static guint
+rooms_named (Fixture    *f,
+             const char *room)
+{
+  g_autofree char *token = handoff_test_mint_token ("test", "", 60, "{\"roomList\": true}");
+  g_autofree char *url = g_strdup_printf ("%s/twirp/livekit.RoomService/ListRooms",
+                                          handoff_test_livekit_get_http_url (f->lk));
+  g_autofree char *body = g_strdup_printf ("{\"names\": [\"%s\"]}", room);
+  g_autoptr(GBytes) request = g_bytes_new (body, strlen (body));
+  g_autoptr(GBytes) reply = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *obj;
+  guint status;
+
+  reply = http_raw (f, "POST", url, token, NULL, request, &status, NULL);
+  g_assert_cmpuint (status, ==, 200);
+  text = g_strndup (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply));
+  node = json_from_string (text, NULL);
+  obj = json_node_get_object (node);
+  return json_object_has_member (obj, "rooms")
+         ? json_array_get_length (json_object_get_array_member (obj, "rooms")) : 0;
+}
+
 static void
 test_call_lifecycle (void)
 {
@@ -82,10 +108,15 @@ test_call_lifecycle (void)
   g_assert_nonnull (member_string (call, "accepted_at"));
   caller_id = g_strdup (member_string (call, "caller_id"));
 
+  /* The room exists while the call does, and goes when it ends. */
+  g_assert_cmpuint (rooms_named (&f, member_string (call, "room")), ==, 1);
   g_free (path);
   path = g_strdup_printf ("/api/v1/calls/%s/end", call_id);
   ended = http (&f, "POST", path, caller_token, NULL, NULL, &status);
   g_assert_cmpuint (status, ==, 200);
+  for (guint i = 0; i < 50 && rooms_named (&f, member_string (call, "room")) > 0; i++)
+    spin (100);
+  g_assert_cmpuint (rooms_named (&f, member_string (call, "room")), ==, 0);
   g_assert_cmpstr (member_string (ended, "state"), ==, "ended");
   g_assert_cmpstr (member_string (ended, "end_reason"), ==, "caller_ended");
   again = http (&f, "POST", path, f.alice, NULL, NULL, &status);
