@@ -4,12 +4,14 @@
  */
 #pragma once
 
+#include <gio/gio.h>
+
 #include "handoff-call-media.h"
 
 G_BEGIN_DECLS
 
-/* A new media object for one call (HANDOFF_AUDIO_SRC / HANDOFF_AUDIO_SINK
- * honoured), or NULL when this build has no media layer. */
-HandoffCallMedia *handoff_media_factory_create (void);
+/* A new media object for one call: the LiveKit client with the devices of
+ * @settings (may be NULL); HANDOFF_AUDIO_SRC / HANDOFF_AUDIO_SINK win. */
+HandoffCallMedia *handoff_media_factory_create (GSettings *settings);
 
 G_END_DECLS

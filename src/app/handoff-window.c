@@ -313,7 +313,7 @@ on_accept_transfer (HandoffWindow *self)
     }
   withdraw_notifications (self);
   handoff_transfer_offer_view_set_busy (self->transfer_offer_view, TRUE);
-  media = handoff_media_factory_create ();
+  media = handoff_media_factory_create (handoff_application_get_settings (self->app));
   handoff_transfer_session_accept_async (self->transfer, media, self->cancellable,
                                          on_transfer_accepted, g_object_ref (self));
 }
@@ -387,7 +387,7 @@ handoff_window_accept_call (HandoffWindow *self,
     return;
   withdraw_notifications (self);
   gtk_widget_set_sensitive (GTK_WIDGET (self->offer_page), FALSE);
-  media = handoff_media_factory_create ();
+  media = handoff_media_factory_create (handoff_application_get_settings (self->app));
   if (media)
     handoff_call_session_set_media (self->offer, media);
   handoff_call_session_accept_async (self->offer, self->cancellable, on_call_accepted, g_object_ref (self));

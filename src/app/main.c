@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <gst/gst.h>
 
 #include "handoff-application.h"
 
@@ -26,6 +27,7 @@ main (int   argc,
   if (prgname != NULL && *prgname != '\0')
     g_set_prgname (prgname);
 
+  gst_init (&argc, &argv);
   app = handoff_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

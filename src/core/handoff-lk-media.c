@@ -25,6 +25,7 @@ struct _HandoffLkMedia
   GObject       parent_instance;
 
   LkRoom       *room;
+  GstElement   *mic_source;   /* NULL: HANDOFF_AUDIO_SRC or the default */
   LkTrack      *mic;
   LkTrack      *music;
   GCancellable *cancellable;
@@ -201,7 +202,7 @@ on_room_connected (GObject      *source,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  lk_room_publish_audio_async (self->room, "microphone", LK_TRACK_SOURCE_MICROPHONE, NULL,
+  lk_room_publish_audio_async (self->room, "microphone", LK_TRACK_SOURCE_MICROPHONE, self->mic_source,
                                g_task_get_cancellable (task), on_mic_published, g_object_ref (task));
 }
 
@@ -339,7 +340,9 @@ lk_media_set_hold_music (HandoffCallMedia    *media,
       if (src == NULL)
         return FALSE;
       self->music_pending = TRUE;
-      lk_room_publish_audio_async (self->room, "hold-music", LK_TRACK_SOURCE_UNKNOWN, src,
+      /* The server grants agents the microphone source only; a second
+       * microphone-source track named "hold-music" is allowed. */
+      lk_room_publish_audio_async (self->room, "hold-music", LK_TRACK_SOURCE_MICROPHONE, src,
                                    self->cancellable, on_music_published, g_object_ref (self));
     }
   return apply_permissions (self, error);
@@ -414,6 +417,7 @@ handoff_lk_media_dispose (GObject *object)
     }
   g_clear_object (&self->mic);
   g_clear_object (&self->music);
+  gst_clear_object (&self->mic_source);
   g_clear_object (&self->room);
   g_clear_object (&self->cancellable);
   G_OBJECT_CLASS (handoff_lk_media_parent_class)->dispose (object);
@@ -464,4 +468,16 @@ handoff_lk_media_get_room (HandoffLkMedia *self)
 {
   g_return_val_if_fail (HANDOFF_IS_LK_MEDIA (self), NULL);
   return self->room;
+}
+
+void
+handoff_lk_media_set_devices (HandoffLkMedia *self,
+                              GstElement     *microphone,
+                              GstElement     *speaker)
+{
+  g_return_if_fail (HANDOFF_IS_LK_MEDIA (self));
+  if (microphone)
+    gst_object_replace ((GstObject **) &self->mic_source, GST_OBJECT (microphone));
+  if (speaker)
+    lk_room_set_audio_sink (self->room, speaker);
 }

@@ -4,6 +4,8 @@
  */
 #pragma once
 
+#include <gst/gst.h>
+
 #include "handoff-call-media.h"
 
 G_BEGIN_DECLS
@@ -14,6 +16,11 @@ G_DECLARE_FINAL_TYPE (HandoffLkMedia, handoff_lk_media, HANDOFF, LK_MEDIA, GObje
 /* The microphone is HANDOFF_AUDIO_SRC (else the default source), the
  * speaker HANDOFF_AUDIO_SINK (else the default sink). */
 HandoffLkMedia *handoff_lk_media_new      (void);
+/* Chosen devices (floating refs taken); NULL keeps the environment's or the
+ * default. Call before connecting. */
+void            handoff_lk_media_set_devices (HandoffLkMedia *self,
+                                              GstElement     *microphone,
+                                              GstElement     *speaker);
 /* The room, for tests and level meters. */
 gpointer        handoff_lk_media_get_room (HandoffLkMedia *self);
 

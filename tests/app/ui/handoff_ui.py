@@ -87,6 +87,10 @@ def start_app(prgname, args, extra_env=None):
         "GSETTINGS_BACKEND": "memory",
         "HANDOFF_SECRETS": "memory",
         "GDK_BACKEND": "x11",
+        # No sound card here: a clock-paced sink, and silence unless a test
+        # gives the party its own tone.
+        "HANDOFF_AUDIO_SINK": "fakesink sync=true",
+        "HANDOFF_AUDIO_SRC": "audiotestsrc is-live=true wave=silence",
     })
     if extra_env:
         env.update(extra_env)
@@ -215,6 +219,10 @@ def run(test):
     except AssertionError as e:
         log(f"FAIL: {e}")
         shot("failure")
+        for title in ("Handoff — Alice Example", "Handoff — Bob Example", "Call Support",
+                      "Transfer Call", "Handoff"):
+            if _window_id(title):
+                shot("failure-" + title.split()[-1].lower(), title)
         return 1
     finally:
         stop_all()

@@ -30,7 +30,7 @@ def test(stack):
     ui.wait_for(alice, name="Talking to Carol Jones", role="label", timeout=30)
     ui.shot("agent-talking", "Handoff — Alice Example")
 
-    ui.wait_for(caller, contains="Talking to", role="label", timeout=30)
+    ui.wait_for(caller, name="Talking to Alice Example", role="label", timeout=30)
     ui.shot("caller-talking", "Call Support")
 
     ui.click(caller, "Hang Up")

@@ -55,6 +55,7 @@ def test(stack):
     ui.wait_for(a, name="Incoming call from Carol Jones", role="label")
     ui.click(a, "Accept Call")
     ui.wait_for(a, name="Talking to Carol Jones", role="label", timeout=30)
+    ui.wait_for(caller, name=f"Talking to {a_name}", role="label", timeout=30)
     ui.shot("a-talking", a_win)
 
     # Transfer: the dialog with the directory, urgent, and the summary.
@@ -73,6 +74,9 @@ def test(stack):
     ui.wait_for(a, name=f"Waiting for {b_name} to accept", role="label", timeout=30)
     ui.wait_for(a, contains="is on hold", role="label")
     ui.shot("a-waiting-for-b", a_win)
+    # The caller is told in plain words (a data packet from A's app).
+    ui.wait_for(caller, name="On hold — we are bringing in a colleague", role="label", timeout=20)
+    ui.shot("caller-on-hold", "Call Support")
 
     # B: the offer with the briefing.
     ui.wait_for(b, name=f"{a_name} wants to transfer Carol Jones to you", role="label", timeout=30)
@@ -101,8 +105,8 @@ def test(stack):
     ui.click(b, "Rate 5 of 5")
     ui.wait_for(b, contains="your rating was saved", role="label", timeout=20)
 
-    # The caller never left the call.
-    ui.wait_for(caller, contains="Talking to", role="label")
+    # The caller never left the call and now talks to B.
+    ui.wait_for(caller, name=f"Talking to {b_name}", role="label", timeout=20)
     ui.shot("caller-after-transfer", "Call Support")
 
     # History shows it as completed, with the urgent flag; the detail has the summary.
