@@ -50,6 +50,7 @@ struct _LkPeerTransport {
   gboolean local_sent;
   GPtrArray *local_candidates;   /* queued until our description is sent */
   char *local_sdp;               /* the last description we sent, for mids */
+  GstWebRTCSessionDescription *pending_local;  /* being applied, then sent */
   gboolean closed;
 };
 
@@ -354,13 +355,29 @@ send_local_description (LkPeerTransport          *self,
 static void next_negotiation (LkPeerTransport *self);
 
 static void
+send_pending_local (LkPeerTransport *self,
+                    guint            id)
+{
+  GstWebRTCSessionDescription *desc = g_steal_pointer (&self->pending_local);
+
+  if (desc == NULL)
+    return;
+  send_local_description (self, desc, id);
+  gst_webrtc_session_description_free (desc);
+}
+
+static void
 on_offer_local_set (LkPeerTransport *self,
                     gpointer         data)
 {
   g_autoptr(GError) error = NULL;
 
   if (!promise_ok (data, &error))
-    emit_failed (self, "set-local-description (offer)", error);
+    {
+      emit_failed (self, "set-local-description (offer)", error);
+      return;
+    }
+  send_pending_local (self, 0);
 }
 
 static void
@@ -383,11 +400,13 @@ on_offer_created (LkPeerTransport *self,
       emit_failed (self, "create-offer", NULL);
       return;
     }
+  /* Sent once applied: only then is webrtcbin ready for what the answer
+   * or the server's media bring. */
   self->local_sent = FALSE;
+  g_clear_pointer (&self->pending_local, gst_webrtc_session_description_free);
+  self->pending_local = offer;
   g_signal_emit_by_name (self->webrtcbin, "set-local-description", offer,
                          promise_for (self, on_offer_local_set));
-  send_local_description (self, offer, 0);
-  gst_webrtc_session_description_free (offer);
 }
 
 static void
@@ -490,6 +509,10 @@ on_answer_local_set (LkPeerTransport *self,
       emit_failed (self, "set-local-description (answer)", error);
       return;
     }
+  /* The server sends media as soon as it has our answer; webrtcbin links
+   * the receive path while applying it, so the answer leaves only now (RTP
+   * before that ends the transport with "not-linked"). */
+  send_pending_local (self, self->current_offer_id);
   self->negotiating = FALSE;
   g_signal_emit (self, signals[SIGNAL_NEGOTIATED], 0);
   next_negotiation (self);
@@ -516,10 +539,10 @@ on_answer_created (LkPeerTransport *self,
       return;
     }
   self->local_sent = FALSE;
+  g_clear_pointer (&self->pending_local, gst_webrtc_session_description_free);
+  self->pending_local = answer;
   g_signal_emit_by_name (self->webrtcbin, "set-local-description", answer,
                          promise_for (self, on_answer_local_set));
-  send_local_description (self, answer, self->current_offer_id);
-  gst_webrtc_session_description_free (answer);
 }
 
 static void
@@ -691,6 +714,7 @@ lk_peer_transport_finalize (GObject *object)
   g_ptr_array_unref (self->remote_candidates);
   g_ptr_array_unref (self->local_candidates);
   g_free (self->local_sdp);
+  g_clear_pointer (&self->pending_local, gst_webrtc_session_description_free);
   g_main_context_unref (self->context);
 
   G_OBJECT_CLASS (lk_peer_transport_parent_class)->finalize (object);

@@ -1,0 +1,325 @@
+/* test-lk-resume.c: the signal connection drops (a TCP proxy the test
+ * kills), the server restarts mid-call, and handoff-cli join
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "test-lk-resume"
+
+#include <gio/gio.h>
+#include <gst/gst.h>
+#include <json-glib/json-glib.h>
+#include <signal.h>
+#include <string.h>
+
+#include "lk-test-client.h"
+
+/* ---- a TCP proxy in front of the server's signal port ---- */
+
+typedef struct {
+  GSocketService *service;
+  guint16 port;
+  guint16 target_port;
+  GPtrArray *streams;   /* GIOStream, both ends of every live connection */
+  GCancellable *cancellable;
+} Proxy;
+
+typedef struct {
+  Proxy *proxy;
+  GSocketConnection *downstream;
+} Pending;
+
+static void
+on_spliced (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_io_stream_splice_finish (result, NULL);
+}
+
+static void
+on_upstream (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Pending *p = user_data;
+  g_autoptr(GSocketConnection) upstream = g_socket_client_connect_finish (G_SOCKET_CLIENT (source),
+                                                                           result, NULL);
+
+  if (upstream != NULL && !g_cancellable_is_cancelled (p->proxy->cancellable))
+    {
+      g_ptr_array_add (p->proxy->streams, g_object_ref (p->downstream));
+      g_ptr_array_add (p->proxy->streams, g_object_ref (upstream));
+      g_io_stream_splice_async (G_IO_STREAM (p->downstream), G_IO_STREAM (upstream),
+                                G_IO_STREAM_SPLICE_NONE, G_PRIORITY_DEFAULT, p->proxy->cancellable,
+                                on_spliced, NULL);
+    }
+  g_object_unref (p->downstream);
+  g_free (p);
+}
+
+static gboolean
+on_incoming (GSocketService    *service,
+             GSocketConnection *connection,
+             GObject           *source_object,
+             gpointer           user_data)
+{
+  Proxy *proxy = user_data;
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  Pending *p = g_new0 (Pending, 1);
+
+  p->proxy = proxy;
+  p->downstream = g_object_ref (connection);
+  g_socket_client_connect_to_host_async (client, "127.0.0.1", proxy->target_port, proxy->cancellable,
+                                         on_upstream, p);
+  return TRUE;
+}
+
+static void
+proxy_start (Proxy *proxy)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, proxy->port);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  proxy->service = g_socket_service_new ();
+  proxy->cancellable = g_cancellable_new ();
+  g_signal_connect (proxy->service, "incoming", G_CALLBACK (on_incoming), proxy);
+  g_assert_true (g_socket_listener_add_address (G_SOCKET_LISTENER (proxy->service), addr,
+                                                G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                                NULL, &bound, &error));
+  g_assert_no_error (error);
+  proxy->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_socket_service_start (proxy->service);
+}
+
+/* Drops every connection and stops listening, like a dead middlebox. */
+static void
+proxy_kill (Proxy *proxy)
+{
+  g_cancellable_cancel (proxy->cancellable);
+  for (guint i = 0; i < proxy->streams->len; i++)
+    g_io_stream_close (g_ptr_array_index (proxy->streams, i), NULL, NULL);
+  g_ptr_array_set_size (proxy->streams, 0);
+  g_socket_service_stop (proxy->service);
+  g_socket_listener_close (G_SOCKET_LISTENER (proxy->service));
+  g_clear_object (&proxy->service);
+  g_clear_object (&proxy->cancellable);
+}
+
+static gboolean
+reconnected (gpointer data)
+{
+  return ((LkTestClient *) data)->reconnected > 0;
+}
+
+static gboolean
+disconnected (gpointer data)
+{
+  return ((LkTestClient *) data)->disconnected;
+}
+
+static gboolean
+reconnecting (gpointer data)
+{
+  return ((LkTestClient *) data)->reconnecting > 0;
+}
+
+static void
+test_resume_after_signal_drop (void)
+{
+  g_autoptr(HandoffTestLivekit) lk = handoff_test_livekit_start_or_skip (NULL);
+  g_autoptr(LkTestClient) a = NULL;
+  g_autoptr(LkTestClient) b = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(GError) error = NULL;
+  Proxy proxy = { 0 };
+  gint64 restarted;
+
+  if (lk == NULL)
+    return;
+  proxy.target_port = handoff_test_livekit_get_port (lk);
+  proxy.streams = g_ptr_array_new_with_free_func (g_object_unref);
+  proxy_start (&proxy);
+
+  a = lk_test_client_new ("alice");
+  b = lk_test_client_new ("bob");
+  token = handoff_test_mint_token ("alice", "resume", 600, NULL);
+  url = g_strdup_printf ("ws://127.0.0.1:%u", proxy.port);
+  g_assert_true (lk_test_client_connect (a, url, token, &error));
+  g_assert_no_error (error);
+  lk_test_client_join (b, lk, "resume", NULL);
+  lk_test_client_publish_tone (a, 440);
+  lk_test_client_publish_tone (b, 660);
+  g_assert_true (lk_test_client_wait_hears (a, 660, 20));
+  g_assert_true (lk_test_client_wait_hears (b, 440, 20));
+
+  proxy_kill (&proxy);
+  g_assert_true (lk_test_wait (reconnecting, a, 20));
+  g_assert_cmpint (lk_room_get_connection_state (a->room), ==, LK_CONNECTION_STATE_RECONNECTING);
+  lk_test_sleep (1.0);
+  proxy_start (&proxy);
+  restarted = g_get_monotonic_time ();
+
+  g_assert_true (lk_test_wait (reconnected, a, 10));
+  g_assert_cmpint (lk_room_get_connection_state (a->room), ==, LK_CONNECTION_STATE_CONNECTED);
+  /* Audio flows both ways again, within 5 s of the proxy coming back. */
+  lk_test_sleep (1.0);
+  g_assert_true (lk_test_client_wait_hears (a, 660, 4));
+  g_assert_true (lk_test_client_wait_hears (b, 440, 4));
+  g_assert_cmpint (g_get_monotonic_time () - restarted, <, 5 * G_USEC_PER_SEC);
+  g_test_message ("resumed and hearing %.0f ms after the proxy came back",
+                  (g_get_monotonic_time () - restarted) / 1000.0);
+  g_assert_false (a->disconnected);
+  /* The resumed session still signals: metadata goes through. */
+  g_assert_true (lk_room_set_metadata (a->room, "after-resume", &error));
+  g_assert_no_error (error);
+
+  lk_test_client_free (g_steal_pointer (&a));
+  proxy_kill (&proxy);
+  g_ptr_array_unref (proxy.streams);
+}
+
+static void
+test_server_restart (void)
+{
+  g_autoptr(HandoffTestLivekit) lk = handoff_test_livekit_start_or_skip (NULL);
+  g_autoptr(LkTestClient) a = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (lk == NULL)
+    return;
+  a = lk_test_client_new ("alice");
+  lk_test_client_join (a, lk, "restart", NULL);
+  lk_test_client_publish_tone (a, 440);
+
+  g_assert_true (handoff_test_livekit_restart (lk, &error));
+  g_assert_no_error (error);
+  /* The new server does not know the session: a clear end, no crash. */
+  g_assert_true (lk_test_wait (disconnected, a, 45));
+  g_assert_nonnull (a->disconnect_error);
+  g_test_message ("after the restart: %s (%s)", a->disconnect_error->message,
+                  lk_disconnect_reason_to_string (a->reason));
+  g_assert_cmpint (lk_room_get_connection_state (a->room), ==, LK_CONNECTION_STATE_DISCONNECTED);
+}
+
+/* ---- handoff-cli join ---- */
+
+typedef struct {
+  GString *out;
+  gboolean eof;
+} CliOut;
+
+static void
+on_line (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  CliOut *o = user_data;
+  g_autofree char *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source),
+                                                                     result, NULL, NULL);
+  if (line == NULL)
+    {
+      o->eof = TRUE;
+      return;
+    }
+  g_string_append_printf (o->out, "%s\n", line);
+  g_data_input_stream_read_line_async (G_DATA_INPUT_STREAM (source), G_PRIORITY_DEFAULT, NULL,
+                                       on_line, o);
+}
+
+static gboolean
+cli_done (gpointer data)
+{
+  return ((CliOut *) data)->eof;
+}
+
+static gboolean
+cli_printed_subscribed (gpointer data)
+{
+  return strstr (((CliOut *) data)->out->str, "\"track_subscribed\"") != NULL;
+}
+
+static void
+test_cli_join (void)
+{
+  g_autoptr(HandoffTestLivekit) lk = handoff_test_livekit_start_or_skip (NULL);
+  g_autoptr(LkTestClient) a = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) cli = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *exe = NULL;
+  g_auto(GStrv) events = NULL;
+  CliOut out = { g_string_new (NULL), FALSE };
+  gboolean joined = FALSE, connected = FALSE, left = FALSE;
+
+  if (lk == NULL)
+    return;
+  exe = g_build_filename (g_getenv ("HANDOFF_BUILD_ROOT"), "src", "cli", "handoff-cli", NULL);
+  a = lk_test_client_new ("alice");
+  lk_test_client_join (a, lk, "cli", NULL);
+  lk_test_client_publish_tone (a, 330);
+
+  token = handoff_test_mint_token ("cli-bot", "cli", 600, NULL);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_setenv (launcher, "HANDOFF_AUDIO_SINK", "fakesink", TRUE);
+  cli = g_subprocess_launcher_spawn (launcher, &error, exe, "join", handoff_test_livekit_get_ws_url (lk),
+                                     token, "--tone", "770", "--seconds", "120", NULL);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (cli));
+  g_data_input_stream_read_line_async (lines, G_PRIORITY_DEFAULT, NULL, on_line, &out);
+
+  /* alice hears the command's tone; the command reports alice's track,
+   * and leaves cleanly on SIGTERM. Generous waits: two sanitized processes
+   * share two cores. */
+  g_assert_true (lk_test_client_wait_hears (a, 770, 60));
+  g_assert_true (lk_test_wait (cli_printed_subscribed, &out, 60));
+  g_subprocess_send_signal (cli, SIGTERM);
+  g_assert_true (lk_test_wait (cli_done, &out, 60));
+  g_assert_true (g_subprocess_wait_check (cli, NULL, &error));
+  g_assert_no_error (error);
+
+  events = g_strsplit (out.out->str, "\n", -1);
+  for (guint i = 0; events[i] != NULL && *events[i] != '\0'; i++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      JsonObject *obj;
+      const char *event;
+
+      g_assert_true (json_parser_load_from_data (parser, events[i], -1, NULL));
+      obj = json_node_get_object (json_parser_get_root (parser));
+      event = json_object_get_string_member (obj, "event");
+      g_assert_true (json_object_has_member (obj, "t"));
+      if (g_str_equal (event, "joined"))
+        {
+          joined = TRUE;
+          g_assert_cmpstr (json_object_get_string_member (obj, "identity"), ==, "cli-bot");
+          g_assert_cmpstr (json_object_get_string_member (obj, "room"), ==, "cli");
+        }
+      else if (g_str_equal (event, "track_subscribed"))
+        connected = g_strcmp0 (json_object_get_string_member (obj, "identity"), "alice") == 0;
+      else if (g_str_equal (event, "disconnected"))
+        left = g_strcmp0 (json_object_get_string_member (obj, "reason"), "client_initiated") == 0;
+    }
+  g_assert_true (joined);
+  g_assert_true (connected);
+  g_assert_true (left);
+  g_string_free (out.out, TRUE);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gst_init (&argc, &argv);
+  g_test_init (&argc, &argv, NULL);
+  if (g_getenv ("LK_TEST_DEBUG") == NULL)
+    g_log_set_debug_enabled (FALSE);
+  g_test_add_func ("/lk/resume/signal-drop", test_resume_after_signal_drop);
+  g_test_add_func ("/lk/resume/server-restart", test_server_restart);
+  g_test_add_func ("/lk/cli/join", test_cli_join);
+  return g_test_run ();
+}
