@@ -558,6 +558,16 @@ early_callback (SoupServer        *soup,
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   goffset length = soup_message_headers_get_content_length (headers);
 
+  /* A body of unannounced length could only be measured after buffering it
+   * all; every client we serve (and LiveKit's webhooks) sends a length. */
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CHUNKED)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
+                                    "close");
+      set_body (msg, 411, "application/json",
+                error_json ("length_required", "Send the body with a Content-Length", NULL));
+      return;
+    }
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
       && length > (goffset) self->config->max_body_bytes)
     {

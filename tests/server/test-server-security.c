@@ -491,6 +491,49 @@ test_nothing_leaks (void)
 }
 
 static void
+chunked_sent (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GBytes **out = user_data;
+
+  *out = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+  if (*out == NULL)
+    *out = g_bytes_new (NULL, 0);
+}
+
+/* A body without a length is refused before it is read. */
+static void
+test_chunked_body_refused (void)
+{
+  Fixture f;
+  g_autofree char *url = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GBytes) reply = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  if (!fixture_start (&f, NULL))
+    return;
+  url = g_strconcat (f.base, "/api/v1/calls", NULL);
+  msg = soup_message_new ("POST", url);
+  stream = g_memory_input_stream_new_from_data ("{\"name\":\"Chunky\"}", 17, NULL);
+  soup_message_set_request_body (msg, "application/json", stream, -1);
+  soup_session_send_and_read_async (f.session, msg, G_PRIORITY_DEFAULT, NULL, chunked_sent,
+                                    &reply);
+  while (reply == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 411);
+  text = g_strndup (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply));
+  node = json_from_string (text, NULL);
+  assert_error (node, "length_required");
+  g_assert_cmpint (handoff_store_query_int (handoff_server_get_store (f.server),
+                                            "SELECT count(*) FROM calls", NULL, -1, NULL), ==, 0);
+  fixture_stop (&f);
+}
+
+static void
 test_rate_limit (void)
 {
   Fixture f;
@@ -544,6 +587,7 @@ main (int    argc,
   g_test_add_func ("/server/security/bad-input-table", test_bad_input_table);
   g_test_add_func ("/server/security/openapi-matches-routes", test_openapi_matches_routes);
   g_test_add_func ("/server/security/nothing-leaks", test_nothing_leaks);
+  g_test_add_func ("/server/security/chunked-body-refused", test_chunked_body_refused);
   g_test_add_func ("/server/security/rate-limit", test_rate_limit);
   g_test_add_func ("/server/security/livekit-unreachable", test_livekit_unreachable);
   rc = g_test_run ();
