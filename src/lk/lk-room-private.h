@@ -94,6 +94,13 @@ void      lk_room_fail                   (LkRoom       *self,
 void      lk_room_handle_data_packet     (LkRoom *self,
                                           GBytes *bytes);
 
+/* lk-room-participants.c */
+void      lk_room_apply_participant      (LkRoom                         *self,
+                                          const Livekit__ParticipantInfo *info,
+                                          gboolean                        announce);
+void      lk_room_apply_speakers         (LkRoom                         *self,
+                                          const Livekit__SpeakersChanged *changed);
+
 /* lk-room-media.c */
 gboolean  lk_room_media_start            (LkRoom  *self,
                                           GError **error);
@@ -119,6 +126,13 @@ void      lk_room_media_forget_track     (LkRoom  *self,
                                           LkTrack *track);
 void      lk_room_media_fail_pending     (LkRoom       *self,
                                           const GError *error);
+/* lk-room-publish.c */
+char     *lk_room_munge_publisher_offer  (LkRoom     *self,
+                                          const char *text);
+void      lk_room_publish_op_finish      (LkRoom      *self,
+                                          LkPublishOp *op,
+                                          GError      *error);
+
 gboolean  lk_room_media_send_packet      (LkRoom   *self,
                                           GBytes   *packet,
                                           gboolean  reliable,

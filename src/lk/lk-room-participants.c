@@ -1,0 +1,156 @@
+/* lk-room-participants.c: LkRoom's view of who is in the room — joins,
+ * leaves, updates, tracks published and unpublished, speakers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "lk-room"
+
+#include "lk-participant-private.h"
+#include "lk-room-private.h"
+#include "lk-track-private.h"
+
+/* ---- participants ---- */
+
+static void
+remove_participant (LkRoom        *self,
+                    LkParticipant *participant)
+{
+  g_autoptr(LkParticipant) p = g_object_ref (participant);
+  GListModel *tracks = lk_participant_get_tracks (p);
+  guint pos;
+
+  while (g_list_model_get_n_items (tracks) > 0)
+    {
+      g_autoptr(LkTrack) track = g_list_model_get_item (tracks, 0);
+
+      lk_room_media_forget_track (self, track);
+      lk_participant_remove_track (p, track);
+      g_signal_emit_by_name (self, "track-unpublished", p, track);
+    }
+  if (g_list_store_find (self->remotes, p, &pos))
+    g_list_store_remove (self->remotes, pos);
+  g_hash_table_remove (self->by_identity, lk_participant_get_identity (p));
+  g_signal_emit_by_name (self, "participant-disconnected", p);
+}
+
+void
+lk_room_apply_participant (LkRoom                         *self,
+                   const Livekit__ParticipantInfo *info,
+                   gboolean                        announce)
+{
+  LkParticipant *p;
+  LkParticipantDiff diff;
+
+  if (info->identity == NULL)
+    return;
+  if (self->local != NULL && g_strcmp0 (info->identity, lk_participant_get_identity (self->local)) == 0)
+    {
+      lk_participant_update (self->local, info, &diff);
+      if (diff.info_changed)
+        g_signal_emit_by_name (self, "participant-updated", self->local);
+      lk_participant_diff_clear (&diff);
+      return;
+    }
+
+  p = g_hash_table_lookup (self->by_identity, info->identity);
+  if (p != NULL && (info->state == LIVEKIT__PARTICIPANT_INFO__STATE__DISCONNECTED ||
+                    g_strcmp0 (lk_participant_get_sid (p), info->sid) != 0))
+    {
+      /* Gone, or the identity joined again as a new session. */
+      if (info->state == LIVEKIT__PARTICIPANT_INFO__STATE__DISCONNECTED &&
+          g_strcmp0 (lk_participant_get_sid (p), info->sid) != 0)
+        return;  /* an old session's farewell after its successor joined */
+      remove_participant (self, p);
+      p = NULL;
+    }
+  if (info->state == LIVEKIT__PARTICIPANT_INFO__STATE__DISCONNECTED)
+    return;
+
+  if (p == NULL)
+    {
+      g_autoptr(LkParticipant) added = lk_participant_new (info, FALSE);
+      GListModel *tracks = lk_participant_get_tracks (added);
+
+      g_hash_table_insert (self->by_identity, g_strdup (info->identity), g_object_ref (added));
+      g_list_store_append (self->remotes, added);
+      if (announce)
+        g_signal_emit_by_name (self, "participant-connected", added);
+      for (guint i = 0; i < g_list_model_get_n_items (tracks); i++)
+        {
+          g_autoptr(LkTrack) track = g_list_model_get_item (tracks, i);
+          g_signal_emit_by_name (self, "track-published", added, track);
+        }
+      return;
+    }
+
+  lk_participant_update (p, info, &diff);
+  if (diff.info_changed)
+    g_signal_emit_by_name (self, "participant-updated", p);
+  for (guint i = 0; i < diff.removed->len; i++)
+    {
+      LkTrack *track = g_ptr_array_index (diff.removed, i);
+      lk_room_media_forget_track (self, track);
+      g_signal_emit_by_name (self, "track-unpublished", p, track);
+    }
+  for (guint i = 0; i < diff.added->len; i++)
+    g_signal_emit_by_name (self, "track-published", p, g_ptr_array_index (diff.added, i));
+  for (guint i = 0; i < diff.mute_changed->len; i++)
+    g_signal_emit_by_name (self, "track-muted", p, g_ptr_array_index (diff.mute_changed, i));
+  lk_participant_diff_clear (&diff);
+}
+
+static LkParticipant *
+participant_by_sid (LkRoom     *self,
+                    const char *sid)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->remotes));
+
+  if (self->local != NULL && g_strcmp0 (lk_participant_get_sid (self->local), sid) == 0)
+    return self->local;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(LkParticipant) p = g_list_model_get_item (G_LIST_MODEL (self->remotes), i);
+      if (g_strcmp0 (lk_participant_get_sid (p), sid) == 0)
+        return p;
+    }
+  return NULL;
+}
+
+static int
+by_level (gconstpointer a,
+          gconstpointer b)
+{
+  float x = lk_participant_get_audio_level (*(LkParticipant **) a);
+  float y = lk_participant_get_audio_level (*(LkParticipant **) b);
+
+  return x > y ? -1 : x < y;
+}
+
+void
+lk_room_apply_speakers (LkRoom                         *self,
+                const Livekit__SpeakersChanged *changed)
+{
+  g_autoptr(GPtrArray) active = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->remotes));
+
+  /* Protocol > 2: deltas, one entry per participant whose state changed. */
+  for (gsize i = 0; i < changed->n_speakers; i++)
+    {
+      LkParticipant *p = participant_by_sid (self, changed->speakers[i]->sid);
+      if (p != NULL)
+        lk_participant_set_speaking (p, changed->speakers[i]->active, changed->speakers[i]->level);
+    }
+  if (self->local != NULL && lk_participant_is_speaking (self->local))
+    g_ptr_array_add (active, g_object_ref (self->local));
+  for (guint i = 0; i < n; i++)
+    {
+      LkParticipant *p = g_list_model_get_item (G_LIST_MODEL (self->remotes), i);
+      if (lk_participant_is_speaking (p))
+        g_ptr_array_add (active, p);
+      else
+        g_object_unref (p);
+    }
+  g_ptr_array_sort (active, by_level);
+  g_signal_emit_by_name (self, "active-speakers-changed", active);
+}
+
