@@ -88,7 +88,64 @@ apply_permissions (HandoffLkMedia  *self,
                                         perms->len, error);
 }
 
+/* While we talk privately (our microphone is not for everyone) we hear only
+ * those who may hear us: so neither agent hears the caller during hold and
+ * consult. Unsubscribing is the subscriber's own choice, so it takes effect
+ * at once, and so does subscribing again. */
+static gboolean
+may_hear (HandoffLkMedia *self,
+          const char     *identity)
+{
+  return self->mic_all || (self->mic_allowed != NULL
+                           && g_strv_contains ((const char * const *) self->mic_allowed, identity));
+}
+
+static void
+apply_hearing (HandoffLkMedia *self)
+{
+  GListModel *remote = lk_room_get_remote_participants (self->room);
+  g_autoptr(GPtrArray) on = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) off = g_ptr_array_new_with_free_func (g_free);
+
+  if (lk_room_get_connection_state (self->room) != LK_CONNECTION_STATE_CONNECTED)
+    return;
+  for (guint i = 0; i < g_list_model_get_n_items (remote); i++)
+    {
+      g_autoptr(LkParticipant) p = g_list_model_get_item (remote, i);
+      GListModel *tracks = lk_participant_get_tracks (p);
+      gboolean hear = may_hear (self, lk_participant_get_identity (p));
+
+      for (guint j = 0; j < g_list_model_get_n_items (tracks); j++)
+        {
+          g_autoptr(LkTrack) t = g_list_model_get_item (tracks, j);
+
+          /* Not other agents' hold music. */
+          if (hear && g_strcmp0 (lk_track_get_name (t), "hold-music") == 0)
+            continue;
+          g_ptr_array_add (hear ? on : off, g_strdup (lk_track_get_sid (t)));
+        }
+    }
+  g_ptr_array_add (on, NULL);
+  g_ptr_array_add (off, NULL);
+  if (off->len > 1)
+    lk_room_update_subscription (self->room, (const char * const *) off->pdata, FALSE);
+  if (on->len > 1 && self->mic_all)
+    lk_room_update_subscription (self->room, (const char * const *) on->pdata, TRUE);
+}
+
 /* ---- room signals -> interface signals ---- */
+
+static void
+on_track_published (LkRoom         *room,
+                    LkParticipant  *p,
+                    LkTrack        *track,
+                    HandoffLkMedia *self)
+{
+  const char *sids[] = { lk_track_get_sid (track), NULL };
+
+  if (!may_hear (self, lk_participant_get_identity (p)) && sids[0] != NULL)
+    lk_room_update_subscription (self->room, sids, FALSE);
+}
 
 static void
 on_participant_connected (LkRoom         *room,
@@ -178,6 +235,7 @@ on_mic_published (GObject      *source,
     lk_track_set_muted (self->mic, TRUE, NULL);
   if (!apply_permissions (self, &error))
     g_warning ("Permissions: %s", error->message);
+  apply_hearing (self);
   /* Whoever was there before us. */
   remote = lk_room_get_remote_participants (self->room);
   for (guint i = 0; i < g_list_model_get_n_items (remote); i++)
@@ -262,6 +320,7 @@ lk_media_set_mic_audience (HandoffCallMedia    *media,
   self->mic_all = all;
   g_strfreev (self->mic_allowed);
   self->mic_allowed = allowed ? g_strdupv ((char **) allowed) : NULL;
+  apply_hearing (self);
   return apply_permissions (self, error);
 }
 
@@ -452,6 +511,10 @@ handoff_lk_media_init (HandoffLkMedia *self)
   g_signal_connect (self->room, "participant-connected", G_CALLBACK (on_participant_connected), self);
   g_signal_connect (self->room, "participant-disconnected", G_CALLBACK (on_participant_disconnected), self);
   g_signal_connect (self->room, "data-received", G_CALLBACK (on_data), self);
+  g_signal_connect (self->room, "track-published", G_CALLBACK (on_track_published), self);
+  /* LkRoom re-subscribes by itself when the server reports a grant, which
+   * can arrive after we unsubscribed: undo that too. */
+  g_signal_connect (self->room, "track-subscribed", G_CALLBACK (on_track_published), self);
   g_signal_connect (self->room, "text-received", G_CALLBACK (on_text), self);
   g_signal_connect (self->room, "reconnecting", G_CALLBACK (on_reconnecting), self);
   g_signal_connect (self->room, "reconnected", G_CALLBACK (on_reconnected), self);
