@@ -1,0 +1,180 @@
+/* test-e2e.c: the warm transfer end to end, as each party hears it
+ *
+ * A real livekit-server (webhooks to handoff-server), a real handoff-server
+ * (its own config, SQLite store, agents alice and bob made with its `agent
+ * add` subcommand) and three party processes built on src/core (e2e-party):
+ * the caller speaks 440 Hz, agent A 550 Hz, agent B 660 Hz, A's hold music
+ * is a 196 + 294 Hz chord. Each party's room plays into an appsink, and the
+ * test asks each one what it hears.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "e2e"
+
+#include "config.h"
+
+#include "e2e-stack.h"
+
+#define C  E2E_CALLER_HZ
+#define A  E2E_A_HZ
+#define B  E2E_B_HZ
+#define M1 E2E_MUSIC_LOW_HZ
+#define M2 E2E_MUSIC_HIGH_HZ
+
+/* How long a change of who hears whom may take to be heard (LiveKit's own
+ * re-subscription tick is 3 s; a loaded 2-core machine adds more). */
+#define SETTLE 15.0
+/* Offer timeout configured in the server, for the no-answer case. */
+#define OFFER_TIMEOUT 10
+
+static E2eStack *stack;
+
+typedef struct {
+  E2eParty *caller;
+  E2eParty *a;
+  E2eParty *b;
+  char     *caller_identity;
+} Call;
+
+/* Caller, A and B up; the caller's call answered by A; both talking. */
+static void
+call_setup (Call *call)
+{
+  g_autoptr(JsonObject) placed = NULL;
+
+  call->caller = e2e_party_start (stack, "caller", C, NULL, NULL);
+  call->a = e2e_party_start (stack, "A", A, "alice", "alice-e2e-password");
+  call->b = e2e_party_start (stack, "B", B, "bob", "bob-e2e-password");
+  json_object_unref (e2e_party_wait (call->caller, "signed-in", NULL, NULL, 20));
+  json_object_unref (e2e_party_wait (call->a, "signed-in", NULL, NULL, 20));
+  json_object_unref (e2e_party_wait (call->b, "signed-in", NULL, NULL, 20));
+  /* Only A takes calls; B stays away (a transfer may still go to B). */
+  e2e_party_send (call->a, "presence available");
+  json_object_unref (e2e_party_wait (call->a, "done", "cmd", "presence", 10));
+
+  e2e_party_send (call->caller, "place Carol");
+  placed = e2e_party_wait (call->caller, "placed", NULL, NULL, 30);
+  call->caller_identity = g_strdup (json_object_get_string_member (placed, "identity"));
+  json_object_unref (e2e_party_wait (call->a, "call-offered", NULL, NULL, 20));
+  e2e_party_send (call->a, "accept-call");
+  json_object_unref (e2e_party_wait (call->a, "done", "cmd", "accept-call", 30));
+
+  {
+    E2eExpect talking[] = {
+      { call->caller, { A }, { C, B, M1, M2 } },
+      { call->a, { C }, { A, B, M1, M2 } },
+    };
+    e2e_expect_hearing (talking, G_N_ELEMENTS (talking), "talking", SETTLE);
+  }
+}
+
+/* A sends the transfer to B: the caller hears hold music only. */
+static void
+call_send_transfer (Call *call)
+{
+  e2e_party_send (call->a, "transfer bob");
+  json_object_unref (e2e_party_wait (call->a, "done", "cmd", "transfer", 20));
+  json_object_unref (e2e_party_wait (call->b, "transfer-offered", NULL, NULL, 20));
+  {
+    E2eExpect hold[] = {
+      { call->caller, { M1, M2 }, { A, B, C } },
+      { call->a, { 0 }, { C, A, B, M1, M2 } },
+    };
+    e2e_expect_hearing (hold, G_N_ELEMENTS (hold), "hold", SETTLE);
+  }
+}
+
+/* B accepts and joins privately: A and B talk, the caller hears music. */
+static void
+call_consult (Call *call)
+{
+  e2e_party_send (call->b, "accept-transfer");
+  json_object_unref (e2e_party_wait (call->b, "done", "cmd", "accept-transfer", 30));
+  json_object_unref (e2e_party_wait (call->a, "transfer", "state", "consulting", 20));
+  {
+    E2eExpect consult[] = {
+      { call->caller, { M1, M2 }, { A, B, C } },
+      { call->a, { B }, { C, A, M1, M2 } },
+      { call->b, { A }, { C, B, M1, M2 } },
+    };
+    e2e_expect_hearing (consult, G_N_ELEMENTS (consult), "consult", SETTLE);
+  }
+}
+
+static void
+call_teardown (Call *call)
+{
+  g_clear_pointer (&call->caller, e2e_party_free);
+  g_clear_pointer (&call->a, e2e_party_free);
+  g_clear_pointer (&call->b, e2e_party_free);
+  g_clear_pointer (&call->caller_identity, g_free);
+}
+
+static void
+test_warm_transfer (void)
+{
+  Call call = { 0 };
+  g_autoptr(JsonObject) stats = NULL;
+
+  if (stack == NULL)
+    return g_test_skip ("livekit-server is not installed");
+  call_setup (&call);
+  call_send_transfer (&call);
+  call_consult (&call);
+
+  /* B has read the briefing; A connects: everyone hears everyone. */
+  e2e_party_send (call.b, "ready");
+  json_object_unref (e2e_party_wait (call.b, "done", "cmd", "ready", 20));
+  json_object_unref (e2e_party_wait (call.a, "transfer", "state", "consulting", 20));
+  e2e_party_send (call.a, "connect");
+  json_object_unref (e2e_party_wait (call.a, "done", "cmd", "connect", 20));
+  {
+    E2eExpect three_way[] = {
+      { call.caller, { A, B }, { C, M1, M2 } },
+      { call.a, { C, B }, { A, M1, M2 } },
+      { call.b, { C, A }, { B, M1, M2 } },
+    };
+    e2e_expect_hearing (three_way, G_N_ELEMENTS (three_way), "three-way", SETTLE);
+  }
+
+  /* A leaves: the caller and B talk. */
+  e2e_party_send (call.a, "complete");
+  json_object_unref (e2e_party_wait (call.a, "done", "cmd", "complete", 20));
+  json_object_unref (e2e_party_wait (call.b, "transfer", "state", "completed", 20));
+  {
+    E2eExpect complete[] = {
+      { call.caller, { B }, { A, C, M1, M2 } },
+      { call.b, { C }, { A, B, M1, M2 } },
+    };
+    e2e_expect_hearing (complete, G_N_ELEMENTS (complete), "complete", SETTLE);
+  }
+
+  /* The caller never reconnected: one signal connection, no ICE restart. */
+  e2e_party_send (call.caller, "stats");
+  stats = e2e_party_wait (call.caller, "stats", NULL, NULL, 10);
+  g_assert_cmpint (json_object_get_int_member (stats, "reconnects"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (stats, "disconnects"), ==, 0);
+  /* And as livekit-server saw it: one RTC session (a resume or a second
+   * join would start another), never a reconnect or an ICE restart. */
+  g_assert_cmpuint (e2e_stack_count_log (stack, "starting rtc session", call.caller_identity), ==, 1);
+  g_assert_cmpuint (e2e_stack_count_log (stack, "\"reconnect\": true", call.caller_identity), ==, 0);
+  g_assert_cmpuint (e2e_stack_count_log (stack, "ice restart", call.caller_identity), ==, 0);
+  g_assert_cmpuint (e2e_stack_count_log (stack, "icerestart\": true", call.caller_identity), ==, 0);
+  g_assert_cmpuint (e2e_stack_count_log (stack, "restarting ice", call.caller_identity), ==, 0);
+  call_teardown (&call);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/e2e/warm-transfer", test_warm_transfer);
+
+  stack = e2e_stack_start (OFFER_TIMEOUT);
+  ret = g_test_run ();
+  g_clear_pointer (&stack, e2e_stack_free);
+  return ret;
+}
