@@ -63,7 +63,8 @@ apply_permissions (HandoffLkMedia  *self,
       for (guint i = 0; list && list[i]; i++)
         {
           const char *who = list[i];
-          gboolean mic = g_strv_contains ((const char * const *) self->mic_allowed, who) || self->mic_all;
+          gboolean mic = self->mic_all || (self->mic_allowed
+                                          && g_strv_contains ((const char * const *) self->mic_allowed, who));
           gboolean music = self->music_audience && g_strv_contains ((const char * const *) self->music_audience, who);
           const char **sids;
           guint n = 0;
@@ -342,12 +343,8 @@ on_music_published (GObject      *source,
     }
   self->music = track;
   if (self->music_audience == NULL)
-    {
-      /* Hold ended while we were publishing. */
-      lk_room_unpublish_track_async (self->room, self->music, NULL, NULL, NULL);
-      g_clear_object (&self->music);
-      return;
-    }
+    /* Hold ended while we were publishing. */
+    lk_track_set_muted (self->music, TRUE, NULL);
   if (!apply_permissions (self, &error))
     g_warning ("Permissions: %s", error->message);
 }
@@ -385,13 +382,16 @@ lk_media_set_hold_music (HandoffCallMedia    *media,
 
   if (self->music_audience == NULL)
     {
+      /* Muted, not unpublished: LkRoom's unpublish can deadlock the main
+       * thread (its source branch is set to NULL while its streaming thread
+       * is blocked pushing into webrtcbin), and the next hold of this call
+       * reuses the track. Muted, it is silence for whoever may still hear it. */
       if (self->music)
-        {
-          lk_room_unpublish_track_async (self->room, self->music, NULL, NULL, NULL);
-          g_clear_object (&self->music);
-        }
+        lk_track_set_muted (self->music, TRUE, NULL);
       return apply_permissions (self, error);
     }
+  if (self->music != NULL)
+    lk_track_set_muted (self->music, FALSE, NULL);
   if (self->music == NULL && !self->music_pending)
     {
       GstElement *src = make_music_source (file, error);
