@@ -158,6 +158,21 @@ on_room_disconnected (LkRoom *room)
   party.disconnects++;
 }
 
+static void
+on_participant_left (HandoffCallMedia *media,
+                     const char       *identity)
+{
+  emit ("left", "identity", 's', identity, NULL);
+}
+
+static void
+on_participant_joined (HandoffCallMedia *media,
+                       const char       *identity,
+                       const char       *name)
+{
+  emit ("joined", "identity", 's', identity, NULL);
+}
+
 static HandoffCallMedia *
 new_media (void)
 {
@@ -167,6 +182,8 @@ new_media (void)
   lk_room_set_audio_sink (room, make_sink ());
   g_signal_connect (room, "reconnecting", G_CALLBACK (on_reconnecting), NULL);
   g_signal_connect (room, "disconnected", G_CALLBACK (on_room_disconnected), NULL);
+  g_signal_connect (media, "participant-left", G_CALLBACK (on_participant_left), NULL);
+  g_signal_connect (media, "participant-joined", G_CALLBACK (on_participant_joined), NULL);
   return HANDOFF_CALL_MEDIA (media);
 }
 
@@ -277,6 +294,73 @@ member_object (JsonObject *o,
   return n && JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
 }
 
+/* The event stream replays what happened before we signed in (up to 7
+ * days): like the app, an offer counts only if the server says it stands. */
+typedef struct {
+  char       *type;
+  JsonObject *data;
+} Pending;
+
+static void
+on_call_checked (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Pending *p = user_data;
+  g_autoptr(JsonNode) root = handoff_server_client_request_finish (party.client, result, NULL);
+  JsonObject *call = root && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  const char *me = handoff_account_get_agent_id (party.account);
+  const char *state = handoff_json_get_string (call, "state", NULL);
+
+  if (call == NULL)
+    ;
+  else if (g_str_equal (p->type, "call_offered"))
+    {
+      if (g_strcmp0 (state, "waiting") == 0 && party.call == NULL
+          && g_strcmp0 (handoff_json_get_string (call, "offered_to", NULL), me) == 0)
+        {
+          json_object_set_object_member (p->data, "call", json_object_ref (call));
+          g_clear_object (&party.offer);
+          party.offer = handoff_call_session_new (party.client, HANDOFF_CALL_ROLE_AGENT, p->data);
+          emit ("call-offered", "id", 's', handoff_json_get_string (call, "id", NULL), NULL);
+        }
+    }
+  else if (g_strcmp0 (state, "ended") != 0)
+    {
+      JsonObject *transfer = member_object (p->data, "transfer");
+      g_autoptr(HandoffTransferSession) t = NULL;
+      HandoffAgentInfo *from;
+
+      json_object_set_string_member (transfer, "caller_name", handoff_json_get_string (call, "caller_name", ""));
+      json_object_set_string_member (transfer, "caller_identity",
+                                     handoff_json_get_string (call, "caller_identity", ""));
+      t = handoff_transfer_session_new_incoming (party.client, transfer);
+      /* As the app does: A's name and identity from the directory. */
+      from = handoff_account_lookup_agent (party.account, handoff_transfer_session_get_peer_id (t));
+      if (from)
+        handoff_transfer_session_set_peer (t, handoff_agent_info_get_name (from),
+                                           handoff_agent_info_get_identity (from));
+      set_transfer (t);
+      emit ("transfer-offered", "id", 's', handoff_transfer_session_get_id (t), NULL);
+    }
+  g_free (p->type);
+  json_object_unref (p->data);
+  g_free (p);
+}
+
+static void
+check_call (const char *type,
+            JsonObject *data,
+            const char *call_id)
+{
+  Pending *p = g_new0 (Pending, 1);
+  g_autofree char *path = g_strdup_printf ("/api/v1/calls/%s", call_id);
+
+  p->type = g_strdup (type);
+  p->data = json_object_ref (data);
+  handoff_server_client_request_async (party.client, "GET", path, NULL, NULL, on_call_checked, p);
+}
+
 static void
 on_account_event (HandoffAccount *account,
                   const char     *type,
@@ -290,12 +374,8 @@ on_account_event (HandoffAccount *account,
         "outcome", 's', handoff_json_get_string (transfer, "outcome",
                                                  handoff_json_get_string (transfer, "state", NULL)),
         NULL);
-  if (g_str_equal (type, "call_offered") && call_id && party.call == NULL)
-    {
-      g_clear_object (&party.offer);
-      party.offer = handoff_call_session_new (party.client, HANDOFF_CALL_ROLE_AGENT, data);
-      emit ("call-offered", "id", 's', call_id, NULL);
-    }
+  if (g_str_equal (type, "call_offered") && call_id)
+    check_call (type, data, call_id);
   else if (g_str_equal (type, "call_ended"))
     {
       if (party.transfer)
@@ -305,20 +385,10 @@ on_account_event (HandoffAccount *account,
     }
   else if (g_str_equal (type, "transfer_offered") && transfer)
     {
-      g_autoptr(HandoffTransferSession) t = NULL;
-      HandoffAgentInfo *from;
-
       if (g_strcmp0 (handoff_json_get_string (transfer, "to_agent_id", NULL),
-                     handoff_account_get_agent_id (party.account)) != 0)
-        return;
-      t = handoff_transfer_session_new_incoming (party.client, transfer);
-      /* As the app does: A's name and identity from the directory. */
-      from = handoff_account_lookup_agent (party.account, handoff_transfer_session_get_peer_id (t));
-      if (from)
-        handoff_transfer_session_set_peer (t, handoff_agent_info_get_name (from),
-                                           handoff_agent_info_get_identity (from));
-      set_transfer (t);
-      emit ("transfer-offered", "id", 's', handoff_transfer_session_get_id (t), NULL);
+                     handoff_account_get_agent_id (party.account)) == 0
+          && g_strcmp0 (handoff_json_get_string (transfer, "state", "offered"), "offered") == 0)
+        check_call (type, data, handoff_json_get_string (transfer, "call_id", ""));
     }
   else if (g_str_has_prefix (type, "transfer_") && party.transfer)
     handoff_transfer_session_handle_event (party.transfer, type, data);

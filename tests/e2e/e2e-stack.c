@@ -311,6 +311,15 @@ wait_event (E2eParty   *party,
          && g_get_monotonic_time () < deadline && !party->eof)
     g_main_context_iteration (NULL, TRUE);
   g_source_remove (id);
+  if (found == NULL && fatal && g_getenv ("E2E_GDB") && !party->eof)
+    {
+      /* Debugging aid: where is the party stuck? */
+      g_autofree char *cmd = g_strdup_printf ("gdb -p %s -batch -ex 'thread apply all bt 12'",
+                                              g_subprocess_get_identifier (party->proc));
+      g_autofree char *out = NULL;
+      g_spawn_command_line_sync (cmd, &out, NULL, NULL, NULL);
+      g_printerr ("%s\n", out ? out : "");
+    }
   if (found == NULL && fatal)
     g_error ("%s: no %s%s%s%s after %.0f s%s", party->name, ev, key ? " " : "", key ? key : "",
              value ? value : "", seconds, party->eof ? " (it exited)" : "");

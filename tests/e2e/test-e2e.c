@@ -101,6 +101,28 @@ call_consult (Call *call)
   }
 }
 
+/* After a transfer that did not happen: the caller and A talk again, and
+ * nobody hears B or the hold music. */
+static void
+call_expect_talking_again (Call       *call,
+                           const char *phase)
+{
+  E2eExpect talking[] = {
+    { call->caller, { A }, { C, B, M1, M2 } },
+    { call->a, { C }, { A, B, M1, M2 } },
+  };
+  e2e_expect_hearing (talking, G_N_ELEMENTS (talking), phase, SETTLE);
+}
+
+static void
+call_expect_a_outcome (Call       *call,
+                       const char *outcome)
+{
+  g_autoptr(JsonObject) ended = e2e_party_wait (call->a, "transfer", "state", "ended", 30);
+
+  g_assert_cmpstr (json_object_get_string_member (ended, "outcome"), ==, outcome);
+}
+
 static void
 call_teardown (Call *call)
 {
@@ -164,6 +186,105 @@ test_warm_transfer (void)
   call_teardown (&call);
 }
 
+static void
+test_decline (void)
+{
+  Call call = { 0 };
+  g_autoptr(JsonObject) ended = NULL;
+
+  if (stack == NULL)
+    return g_test_skip ("livekit-server is not installed");
+  call_setup (&call);
+  call_send_transfer (&call);
+  e2e_party_send (call.b, "decline-transfer");
+  json_object_unref (e2e_party_wait (call.b, "done", "cmd", "decline-transfer", 20));
+  call_expect_a_outcome (&call, "declined");
+  call_expect_talking_again (&call, "declined");
+  call_teardown (&call);
+}
+
+static void
+test_offer_timeout (void)
+{
+  Call call = { 0 };
+  g_autoptr(JsonObject) told = NULL;
+
+  if (stack == NULL)
+    return g_test_skip ("livekit-server is not installed");
+  call_setup (&call);
+  call_send_transfer (&call);
+  /* B does nothing: the server withdraws the offer after its timeout. */
+  call_expect_a_outcome (&call, "no_answer");
+  told = e2e_party_wait (call.b, "transfer", "state", "ended", 10);
+  g_assert_cmpstr (json_object_get_string_member (told, "outcome"), ==, "no_answer");
+  call_expect_talking_again (&call, "no answer");
+  call_teardown (&call);
+}
+
+static void
+test_cancel_during_consult (void)
+{
+  Call call = { 0 };
+  g_autoptr(JsonObject) told = NULL;
+
+  if (stack == NULL)
+    return g_test_skip ("livekit-server is not installed");
+  call_setup (&call);
+  call_send_transfer (&call);
+  call_consult (&call);
+  e2e_party_send (call.a, "cancel");
+  json_object_unref (e2e_party_wait (call.a, "done", "cmd", "cancel", 20));
+  call_expect_a_outcome (&call, "cancelled");
+  told = e2e_party_wait (call.b, "transfer", "state", "ended", 20);
+  g_assert_cmpstr (json_object_get_string_member (told, "outcome"), ==, "cancelled");
+  /* B is out of the call (the server removes it from the room). */
+  json_object_unref (e2e_party_wait (call.a, "left", "identity", "agent-bob", 20));
+  call_expect_talking_again (&call, "cancelled");
+  call_teardown (&call);
+}
+
+static void
+test_caller_hangs_up_during_consult (void)
+{
+  Call call = { 0 };
+  g_autoptr(JsonObject) told = NULL;
+
+  if (stack == NULL)
+    return g_test_skip ("livekit-server is not installed");
+  call_setup (&call);
+  call_send_transfer (&call);
+  call_consult (&call);
+  e2e_party_send (call.caller, "hangup");
+  json_object_unref (e2e_party_wait (call.caller, "done", "cmd", "hangup", 20));
+  call_expect_a_outcome (&call, "caller_abandoned");
+  /* B is told, and its call ends. */
+  told = e2e_party_wait (call.b, "transfer", "state", "ended", 20);
+  g_assert_cmpstr (json_object_get_string_member (told, "outcome"), ==, "caller_abandoned");
+  json_object_unref (e2e_party_wait (call.b, "call", "state", "ended", 20));
+  json_object_unref (e2e_party_wait (call.a, "call", "state", "ended", 20));
+  call_teardown (&call);
+}
+
+/* B's app dies while A and B consult: A sees B leave the room, cancels, and
+ * is with the caller again. */
+static void
+test_b_killed_during_consult (void)
+{
+  Call call = { 0 };
+
+  if (stack == NULL)
+    return g_test_skip ("livekit-server is not installed");
+  call_setup (&call);
+  call_send_transfer (&call);
+  call_consult (&call);
+  e2e_party_kill (call.b);
+  json_object_unref (e2e_party_wait (call.a, "left", "identity", "agent-bob", 60));
+  e2e_party_send (call.a, "cancel");
+  call_expect_a_outcome (&call, "cancelled");
+  call_expect_talking_again (&call, "B killed");
+  call_teardown (&call);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -172,6 +293,11 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/e2e/warm-transfer", test_warm_transfer);
+  g_test_add_func ("/e2e/decline", test_decline);
+  g_test_add_func ("/e2e/offer-timeout", test_offer_timeout);
+  g_test_add_func ("/e2e/cancel-during-consult", test_cancel_during_consult);
+  g_test_add_func ("/e2e/caller-hangs-up-during-consult", test_caller_hangs_up_during_consult);
+  g_test_add_func ("/e2e/b-killed-during-consult", test_b_killed_during_consult);
 
   stack = e2e_stack_start (OFFER_TIMEOUT);
   ret = g_test_run ();
