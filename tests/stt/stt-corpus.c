@@ -10,12 +10,6 @@
 
 #include "stt-corpus.h"
 
-const char *
-__asan_default_options (void)
-{
-  return "fast_unwind_on_malloc=0";
-}
-
 const SttSentence stt_corpus[] = {
   { "I would like to cancel my order", "cancel order" },
   { "My account number is four five six seven", "account number four five six seven" },

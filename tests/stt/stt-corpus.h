@@ -10,10 +10,6 @@
 
 G_BEGIN_DECLS
 
-/* Under ASan: full stack unwinding for leak reports, so the LSAN
- * suppression of GLib's abandoned quark table (reached from _dl_init) can
- * match; the fast unwinder stops inside GLib, which has no frame pointers. */
-const char *__asan_default_options (void);
 
 typedef enum {
   STT_VOICE_ESPEAK,   /* espeak-ng, en-us, 22.05 kHz: wideband */
