@@ -187,6 +187,8 @@ handoff_cli_transcribe (int    argc,
                                  profile_name);
       profile = value->value;
     }
+  if (cmninit && !handoff_sphinx_cmninit_is_valid (cmninit))
+    return handoff_cli_fail ("usage", "--cmninit wants up to 13 comma-separated numbers");
   if (!g_file_test (files[0], G_FILE_TEST_IS_REGULAR))
     return handoff_cli_fail ("not_found", "No such file: %s", files[0]);
 

@@ -65,11 +65,13 @@ handoff_sphinx_available (void)
   return factory != NULL;
 }
 
-static gboolean
-valid_cmninit (const char *cmninit)
+gboolean
+handoff_sphinx_cmninit_is_valid (const char *cmninit)
 {
-  g_auto(GStrv) parts = g_strsplit (cmninit, ",", -1);
+  g_auto(GStrv) parts = NULL;
 
+  g_return_val_if_fail (cmninit != NULL, FALSE);
+  parts = g_strsplit (cmninit, ",", -1);
   if (g_strv_length (parts) < 1 || g_strv_length (parts) > 13)
     return FALSE;
   for (guint i = 0; parts[i]; i++)
@@ -254,7 +256,7 @@ handoff_sphinx_new (HandoffSpeechProfile        profile,
 
   if (!cmninit)
     cmninit = handoff_speech_profile_get_cmninit (profile);
-  if (cmninit && !valid_cmninit (cmninit))
+  if (cmninit && !handoff_sphinx_cmninit_is_valid (cmninit))
     {
       g_set_error (error, HANDOFF_STT_ERROR, HANDOFF_STT_ERROR_INVALID_INPUT,
                    "Invalid cmninit '%s': want up to 13 comma-separated numbers", cmninit);

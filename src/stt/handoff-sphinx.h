@@ -69,6 +69,8 @@ void           handoff_sphinx_free     (HandoffSphinx *self);
 /* The -cmninit string a profile uses. */
 const char    *handoff_speech_profile_get_cmninit (HandoffSpeechProfile profile);
 gboolean       handoff_sphinx_available            (void);
+/* Up to 13 comma-separated numbers. */
+gboolean       handoff_sphinx_cmninit_is_valid     (const char *cmninit);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HandoffSphinx, handoff_sphinx_free)
 

@@ -610,6 +610,16 @@ handoff_transcriber_constructed (GObject *object)
 
   priv->use_local = HANDOFF_TRANSCRIBER_GET_CLASS (self)->audio == NULL;
   priv->bin = build_bin (self);
+  /* Loading the model takes a moment (much longer under a sanitizer);
+   * doing it now keeps the first audio from waiting for it, and a live
+   * tap from dropping speech meanwhile. Cloud backends load it only if
+   * they fall back, and their retained audio covers the wait. */
+  if (priv->use_local)
+    {
+      g_mutex_lock (&priv->lock);
+      ensure_sphinx (self);
+      g_mutex_unlock (&priv->lock);
+    }
 }
 
 static void
