@@ -13,6 +13,7 @@
  *   connect | complete | cancel    (A)
  *   hangup                         end our call
  *   hear MS                        measure MS milliseconds of what we hear
+ *   detect HZ                      report (monotonic µs) when that tone starts
  *   stats                          connection facts of our room
  * Events, one JSON object per line on stdout: {"ev": ..., ...}.
  *
@@ -51,6 +52,8 @@ typedef struct {
   GMutex                  lock;
   GArray                 *heard;       /* float samples, guarded by lock */
   gboolean                listening;
+  double                  detect_hz;   /* > 0: report when this tone starts */
+  GArray                 *detect_block;
   guint                   reconnects;
   guint                   disconnects;
   GMainLoop              *loop;
@@ -109,6 +112,40 @@ fail (const char *what,
 
 /* ---- what we hear ---- */
 
+static gboolean
+emit_detected (gpointer user_data)
+{
+  gint64 *at = user_data;
+
+  emit ("detected", "at_us", 'i', *at, NULL);
+  g_free (at);
+  return G_SOURCE_REMOVE;
+}
+
+/* In 10 ms blocks: the first block where the tone has a quarter of the
+ * power a 0.3 sine gives. Called with the lock held. */
+static void
+detect (double       hz,
+        const float *samples,
+        gsize        n)
+{
+  const gsize block = RATE / 100;
+
+  g_array_append_vals (party.detect_block, samples, n);
+  while (party.detect_block->len >= block && party.detect_hz > 0)
+    {
+      if (handoff_test_tone_power ((const float *) party.detect_block->data, block, RATE, hz) > 0.005)
+        {
+          gint64 *at = g_new (gint64, 1);
+
+          *at = g_get_monotonic_time ();
+          party.detect_hz = 0;
+          g_idle_add (emit_detected, at);
+        }
+      g_array_remove_range (party.detect_block, 0, block);
+    }
+}
+
 static GstFlowReturn
 on_sample (GstAppSink *sink,
            gpointer    user_data)
@@ -122,6 +159,8 @@ on_sample (GstAppSink *sink,
   g_mutex_lock (&party.lock);
   if (party.listening)
     g_array_append_vals (party.heard, map.data, map.size / sizeof (float));
+  if (party.detect_hz > 0)
+    detect (party.detect_hz, (const float *) map.data, map.size / sizeof (float));
   g_mutex_unlock (&party.lock);
   gst_buffer_unmap (buffer, &map);
   return GST_FLOW_OK;
@@ -269,7 +308,8 @@ on_transfer_state (HandoffTransferSession *t)
   emit ("transfer", "state", 's', v ? v->value_nick : "?",
         "id", 's', handoff_transfer_session_get_id (t),
         "outcome", 's', handoff_transfer_session_get_outcome (t),
-        "text", 's', handoff_transfer_session_get_status_text (t), NULL);
+        "text", 's', handoff_transfer_session_get_status_text (t),
+        "peer_ready", 'i', (gint64) handoff_transfer_session_get_peer_ready (t), NULL);
 }
 
 static void
@@ -549,6 +589,14 @@ run_command (char **argv)
       g_mutex_unlock (&party.lock);
       g_timeout_add ((guint) g_ascii_strtoull (arg, NULL, 10), on_heard, NULL);
     }
+  else if (g_str_equal (cmd, "detect") && arg)
+    {
+      g_mutex_lock (&party.lock);
+      g_array_set_size (party.detect_block, 0);
+      party.detect_hz = g_ascii_strtod (arg, NULL);
+      g_mutex_unlock (&party.lock);
+      emit ("done", "cmd", 's', cmd, NULL);
+    }
   else if (g_str_equal (cmd, "stats"))
     emit ("stats", "reconnects", 'i', (gint64) party.reconnects,
           "disconnects", 'i', (gint64) party.disconnects, NULL);
@@ -607,6 +655,7 @@ main (int   argc,
 
   g_mutex_init (&party.lock);
   party.heard = g_array_new (FALSE, FALSE, sizeof (float));
+  party.detect_block = g_array_new (FALSE, FALSE, sizeof (float));
   party.loop = g_main_loop_new (NULL, FALSE);
   party.client = handoff_server_client_new (url);
   if (user)
@@ -641,6 +690,7 @@ main (int   argc,
   g_clear_object (&party.client);
   g_main_loop_unref (party.loop);
   g_array_unref (party.heard);
+  g_array_unref (party.detect_block);
   g_mutex_clear (&party.lock);
   return 0;
 }
