@@ -318,7 +318,6 @@ lk_room_unpublish_track_async (LkRoom              *self,
   transceiver = lk_track_get_transceiver (track);
   /* webrtcbin does not renegotiate on its own for this (facts §10). */
   g_object_set (transceiver, "direction", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_INACTIVE, NULL);
-  lk_track_set_sending (track, FALSE);
   lk_track_detach (track);
   lk_participant_remove_track (self->local, track);
   tasks = g_object_get_data (G_OBJECT (self), "lk-unpublish-tasks");

@@ -520,9 +520,11 @@ lk_track_detach (LkTrack *self)
        * and the next offer must still describe its m-line. */
       g_clear_object (&self->webrtc_pad);
     }
-  for (guint i = 0; i < self->elements->len; i++)
+  /* Downstream first: stopping an element flushes its pads, which releases
+   * a streaming thread held upstream (e.g. in the pre-negotiation block). */
+  for (guint i = self->elements->len; i > 0; i--)
     {
-      GstElement *e = g_ptr_array_index (self->elements, i);
+      GstElement *e = g_ptr_array_index (self->elements, i - 1);
       gst_element_set_state (e, GST_STATE_NULL);
       if (GST_OBJECT_PARENT (e) == GST_OBJECT (self->bin))
         gst_bin_remove (self->bin, e);

@@ -5,7 +5,10 @@
  */
 #define G_LOG_DOMAIN "test-lk-room"
 
+#include <gst/app/gstappsink.h>
 #include <gst/gst.h>
+
+#include "handoff-test-audio.h"
 
 #include "lk-test-client.h"
 
@@ -275,6 +278,187 @@ test_permissions (void)
   g_assert_true (lk_test_client_wait_hears (b, 440, 10));
 }
 
+
+static void
+on_result (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+has_result (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+typedef struct {
+  GMutex lock;
+  GArray *samples;   /* float */
+} TapCapture;
+
+static GstFlowReturn
+on_tap_sample (GstAppSink *sink,
+               gpointer    user_data)
+{
+  TapCapture *t = user_data;
+  g_autoptr(GstSample) sample = gst_app_sink_pull_sample (sink);
+  GstBuffer *buf = sample ? gst_sample_get_buffer (sample) : NULL;
+  GstMapInfo map;
+
+  if (buf == NULL || !gst_buffer_map (buf, &map, GST_MAP_READ))
+    return GST_FLOW_OK;
+  g_mutex_lock (&t->lock);
+  /* The documented tap format: S16LE mono 48 kHz. */
+  for (gsize i = 0; i < map.size / 2; i++)
+    {
+      float v = ((const gint16 *) map.data)[i] / 32768.0f;
+      g_array_append_val (t->samples, v);
+    }
+  if (t->samples->len > 48000 * 2)
+    g_array_remove_range (t->samples, 0, t->samples->len - 48000 * 2);
+  g_mutex_unlock (&t->lock);
+  gst_buffer_unmap (buf, &map);
+  return GST_FLOW_OK;
+}
+
+static GstElement *
+make_tap (TapCapture *t)
+{
+  GstElement *sink = gst_element_factory_make ("appsink", NULL);
+  GstAppSinkCallbacks callbacks = { .new_sample = on_tap_sample };
+  g_autoptr(GstCaps) caps = gst_caps_from_string (LK_TRACK_TAP_CAPS);
+
+  g_mutex_init (&t->lock);
+  t->samples = g_array_new (FALSE, FALSE, sizeof (float));
+  g_object_set (sink, "sync", FALSE, "caps", caps, NULL);
+  gst_app_sink_set_callbacks (GST_APP_SINK (sink), &callbacks, t, NULL);
+  return sink;
+}
+
+static gboolean
+tap_hears (TapCapture *t,
+           double      frequency)
+{
+  double f = 0, rms = 0;
+
+  g_mutex_lock (&t->lock);
+  if (t->samples->len >= 48000)
+    {
+      const float *s = &g_array_index (t->samples, float, t->samples->len - 48000);
+      f = handoff_test_dominant_frequency (s, 48000, 48000, 100, 2000);
+      rms = handoff_test_rms (s, 48000);
+    }
+  g_mutex_unlock (&t->lock);
+  return rms > 0.01 && f > frequency * 0.98 && f < frequency * 1.02;
+}
+
+static gboolean
+tap_hears_440 (gpointer data)
+{
+  return tap_hears (data, 440);
+}
+
+static LkTrack *
+publish_tone_named (LkTestClient *c,
+                    const char   *name,
+                    double        frequency)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *desc = g_strdup_printf ("audiotestsrc is-live=true volume=0.4 freq=%g", frequency);
+  GstElement *src = gst_parse_bin_from_description (desc, TRUE, &error);
+  GAsyncResult *result = NULL;
+  LkTrack *track;
+
+  g_assert_no_error (error);
+  lk_room_publish_audio_async (c->room, name, LK_TRACK_SOURCE_MICROPHONE, src, NULL,
+                               on_result, &result);
+  g_assert_true (lk_test_wait (has_result, &result, 30));
+  track = lk_room_publish_audio_finish (c->room, result, &error);
+  g_object_unref (result);
+  g_assert_no_error (error);
+  g_object_unref (track);  /* the local participant holds it */
+  return track;
+}
+
+/* Microphone and hold music: two audio tracks of one participant, each
+ * allowed to a different listener — the warm transfer's hold. */
+static void
+test_two_tracks_and_taps (void)
+{
+  g_autoptr(HandoffTestLivekit) lk = handoff_test_livekit_start_or_skip (NULL);
+  g_autoptr(LkTestClient) a = NULL;
+  g_autoptr(LkTestClient) b = NULL;
+  g_autoptr(LkTestClient) c = NULL;
+  g_autoptr(GError) error = NULL;
+  TapCapture local_tap = { 0 }, remote_tap = { 0 };
+  LkTrack *mic, *hold, *remote;
+  LkTrackPermission perms[2] = { { 0 } };
+  const char *mic_sids[] = { NULL, NULL };
+  const char *hold_sids[] = { NULL, NULL };
+  GAsyncResult *result = NULL;
+
+  if (lk == NULL)
+    return;
+  a = lk_test_client_new ("alice");
+  b = lk_test_client_new ("bob");
+  c = lk_test_client_new ("caller");
+  lk_test_client_join (a, lk, "hold", NULL);
+  lk_test_client_join (b, lk, "hold", NULL);
+  lk_test_client_join (c, lk, "hold", NULL);
+
+  mic = publish_tone_named (a, "microphone", 440);
+  /* The local tap hears the microphone before it is encoded. */
+  g_assert_true (lk_track_add_tap (mic, make_tap (&local_tap), &error));
+  g_assert_no_error (error);
+  hold = publish_tone_named (a, "hold-music", 660);
+  g_assert_cmpstr (lk_track_get_name (hold), ==, "hold-music");
+  g_assert_cmpstr (lk_track_get_sid (mic), !=, lk_track_get_sid (hold));
+  g_assert_true (lk_test_wait (tap_hears_440, &local_tap, 10));
+
+  mic_sids[0] = lk_track_get_sid (mic);
+  hold_sids[0] = lk_track_get_sid (hold);
+  perms[0].participant_identity = "bob";
+  perms[0].track_sids = mic_sids;
+  perms[1].participant_identity = "caller";
+  perms[1].track_sids = hold_sids;
+  g_assert_true (lk_room_set_track_permissions (a->room, FALSE, perms, 2, &error));
+  g_assert_no_error (error);
+
+  /* bob hears only the microphone, the caller only the hold music. */
+  g_assert_true (lk_test_client_wait_hears (b, 440, 20));
+  g_assert_true (lk_test_client_wait_hears (c, 660, 20));
+  lk_test_sleep (1.5);
+  g_assert_true (lk_test_client_wait_hears (b, 440, 1));
+  g_assert_true (lk_test_client_wait_hears (c, 660, 1));
+  g_assert_cmpfloat (lk_test_client_tone_power (b, 1.0, 660), <, lk_test_client_tone_power (b, 1.0, 440) / 100);
+  g_assert_cmpfloat (lk_test_client_tone_power (c, 1.0, 440), <, lk_test_client_tone_power (c, 1.0, 660) / 100);
+
+  /* A tap on bob's copy of the microphone track. */
+  remote = lk_participant_lookup_track (lk_room_lookup_participant (b->room, "alice"), mic_sids[0]);
+  g_assert_nonnull (remote);
+  g_assert_true (lk_track_is_subscribed (remote));
+  g_assert_true (lk_track_add_tap (remote, make_tap (&remote_tap), &error));
+  g_assert_true (lk_test_wait (tap_hears_440, &remote_tap, 10));
+
+  /* Hold ends: the hold music is unpublished; the caller hears silence. */
+  lk_room_unpublish_track_async (a->room, hold, NULL, on_result, &result);
+  g_assert_true (lk_test_wait (has_result, &result, 20));
+  g_assert_true (lk_room_unpublish_track_finish (a->room, result, &error));
+  g_clear_object (&result);
+  g_assert_no_error (error);
+  g_assert_true (lk_test_wait (is_silent, c, 10));
+  g_assert_true (lk_test_client_wait_hears (b, 440, 5));
+
+  lk_test_client_free (g_steal_pointer (&a));
+  lk_test_client_free (g_steal_pointer (&b));
+  g_array_unref (local_tap.samples);
+  g_array_unref (remote_tap.samples);
+  g_mutex_clear (&local_tap.lock);
+  g_mutex_clear (&remote_tap.lock);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -288,5 +472,6 @@ main (int   argc,
   g_test_add_func ("/lk/room/participant-events", test_participant_events);
   g_test_add_func ("/lk/room/data-and-text", test_data_and_text);
   g_test_add_func ("/lk/room/permissions", test_permissions);
+  g_test_add_func ("/lk/room/two-tracks-and-taps", test_two_tracks_and_taps);
   return g_test_run ();
 }
