@@ -333,6 +333,16 @@ run_resources (HandoffTestLivekit  *lk,
   handoff_test_peer_quit (b, 15000);
 }
 
+/* Everything else on the machine shares its CPUs: say how busy it was. */
+static void
+print_load (const char *when)
+{
+  g_autofree char *load = NULL;
+
+  if (g_file_get_contents ("/proc/loadavg", &load, NULL, NULL))
+    printf ("load average %s: %s", when, load);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -391,6 +401,7 @@ main (int   argc,
       return 1;
     }
   printf ("livekit-server on %s (loopback)\n", handoff_test_livekit_get_ws_url (lk));
+  print_load ("at start");
 
   if (!skip_latency)
     run_latency (lk, kinds, n_kinds, lat);
@@ -404,6 +415,7 @@ main (int   argc,
         run_resources (lk, kinds[k], &res[kinds[k]]);
     }
 
+  print_load ("at the end");
   printf ("\nSummary\n");
   if (!skip_latency)
     for (guint k = 0; k < n_kinds; k++)

@@ -61,6 +61,9 @@ typedef struct {
   gsize window_pos;
   gsize received;
   gint64 quiet;
+  gint64 candidate_seen;  /* > 0 while an onset is being confirmed */
+  gint64 candidate_loud;
+  double candidate_t;
   char *from;             /* the one remote that is heard, or "mix" */
 
   /* Burst sender thread. */
@@ -201,17 +204,28 @@ on_new_sample (GstAppSink *sink,
   for (gsize i = 0; i < map.size / sizeof (float); i++)
     {
       float x = ((const float *) map.data)[i];
+      gboolean loud = fabsf (x) >= self->opt.onset_threshold;
 
-      if (fabsf (x) >= self->opt.onset_threshold)
+      /* As onset-worklet.js: confirmed when half of the next 10 ms is loud
+       * too, so a click or a concealment glitch is not taken for a burst. */
+      if (self->candidate_seen > 0)
         {
-          if (self->quiet >= rearm && self->from != NULL)
-            post_event ("onset", self->from, -1, now + i * 1000.0 / RATE);
-          self->quiet = 0;
+          self->candidate_seen++;
+          self->candidate_loud += loud;
+          if (self->candidate_seen >= SLOT_SAMPLES)
+            {
+              if (2 * self->candidate_loud >= self->candidate_seen && self->from != NULL)
+                post_event ("onset", self->from, -1, self->candidate_t);
+              self->candidate_seen = 0;
+            }
         }
-      else
+      else if (loud && self->quiet >= rearm)
         {
-          self->quiet++;
+          self->candidate_t = now + i * 1000.0 / RATE;
+          self->candidate_seen = 1;
+          self->candidate_loud = 1;
         }
+      self->quiet = loud ? 0 : self->quiet + 1;
       self->window[self->window_pos] = x;
       self->window_pos = (self->window_pos + 1) % WINDOW;
       self->received++;
