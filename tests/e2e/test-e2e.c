@@ -265,12 +265,15 @@ test_caller_hangs_up_during_consult (void)
   call_teardown (&call);
 }
 
-/* B's app dies while A and B consult: A sees B leave the room, cancels, and
- * is with the caller again. */
+/* B's app dies while A and B consult: A sees B leave the room. A server
+ * that acts on B's participant_left ends the transfer (failed:target_left);
+ * otherwise A cancels, as an agent who sees B gone would. Either way A is
+ * with the caller again. */
 static void
 test_b_killed_during_consult (void)
 {
   Call call = { 0 };
+  g_autoptr(JsonObject) ended = NULL;
 
   if (stack == NULL)
     return g_test_skip ("livekit-server is not installed");
@@ -279,9 +282,56 @@ test_b_killed_during_consult (void)
   call_consult (&call);
   e2e_party_kill (call.b);
   json_object_unref (e2e_party_wait (call.a, "left", "identity", "agent-bob", 60));
-  e2e_party_send (call.a, "cancel");
-  call_expect_a_outcome (&call, "cancelled");
+  ended = e2e_party_try_wait (call.a, "transfer", "state", "ended", 5);
+  if (ended == NULL)
+    {
+      e2e_party_send (call.a, "cancel");
+      call_expect_a_outcome (&call, "cancelled");
+    }
+  else
+    g_assert_cmpstr (json_object_get_string_member (ended, "outcome"), ==, "failed:target_left");
   call_expect_talking_again (&call, "B killed");
+  call_teardown (&call);
+}
+
+/* A's app dies while A and B consult. What we chose (the server acts on
+ * LiveKit's participant_left for A): B is already with the caller, so the
+ * transfer completes to B; B's app opens up and the caller hears B instead
+ * of being left on hold. */
+static void
+test_a_killed_during_consult (void)
+{
+  Call call = { 0 };
+  g_autoptr(JsonObject) completed = NULL;
+
+  if (stack == NULL)
+    return g_test_skip ("livekit-server is not installed");
+  call_setup (&call);
+  call_send_transfer (&call);
+  call_consult (&call);
+  e2e_party_kill (call.a);
+  json_object_unref (e2e_party_wait (call.b, "left", "identity", "agent-alice", 60));
+  completed = e2e_party_try_wait (call.b, "transfer", "state", "completed", 10);
+  if (completed == NULL)
+    {
+      /* What happens without it: the caller hears nothing at all (A's
+       * hold music left with A) until someone hangs up. */
+      E2eExpect stuck[] = {
+        { call.caller, { 0 }, { A, B, C, M1, M2 } },
+      };
+      e2e_expect_hearing (stuck, G_N_ELEMENTS (stuck), "A killed, nothing done", SETTLE);
+      g_test_incomplete ("handoff-server does not yet act on the transferring agent leaving "
+                         "the room (see /work/notes/e2e-needs.md)");
+      call_teardown (&call);
+      return;
+    }
+  {
+    E2eExpect taken_over[] = {
+      { call.caller, { B }, { A, C, M1, M2 } },
+      { call.b, { C }, { A, B, M1, M2 } },
+    };
+    e2e_expect_hearing (taken_over, G_N_ELEMENTS (taken_over), "A killed", SETTLE);
+  }
   call_teardown (&call);
 }
 
@@ -298,6 +348,7 @@ main (int   argc,
   g_test_add_func ("/e2e/cancel-during-consult", test_cancel_during_consult);
   g_test_add_func ("/e2e/caller-hangs-up-during-consult", test_caller_hangs_up_during_consult);
   g_test_add_func ("/e2e/b-killed-during-consult", test_b_killed_during_consult);
+  g_test_add_func ("/e2e/a-killed-during-consult", test_a_killed_during_consult);
 
   stack = e2e_stack_start (OFFER_TIMEOUT);
   ret = g_test_run ();
