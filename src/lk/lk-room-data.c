@@ -247,6 +247,15 @@ lk_room_update_subscription (LkRoom             *self,
   if (self->state != LK_CONNECTION_STATE_CONNECTED || n == 0)
     return FALSE;
 
+  /* An app's unsubscribe sticks: the automatic re-subscribe on a
+   * permission grant leaves these alone until the app subscribes again. */
+  for (gsize i = 0; i < n; i++)
+    {
+      if (subscribe)
+        g_hash_table_remove (self->app_unsubscribed, track_sids[i]);
+      else
+        g_hash_table_add (self->app_unsubscribed, g_strdup (track_sids[i]));
+    }
   update.n_track_sids = n;
   update.track_sids = (char **) track_sids;
   update.subscribe = subscribe;

@@ -735,7 +735,10 @@ lk_room_media_resumed (LkRoom *self)
   if (state == GST_WEBRTC_ICE_CONNECTION_STATE_FAILED ||
       state == GST_WEBRTC_ICE_CONNECTION_STATE_DISCONNECTED ||
       state == GST_WEBRTC_ICE_CONNECTION_STATE_CLOSED)
-    lk_peer_transport_negotiate (self->publisher, TRUE);
+    {
+      self->n_ice_restarts++;
+      lk_peer_transport_negotiate (self->publisher, TRUE);
+    }
 }
 
 void

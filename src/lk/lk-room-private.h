@@ -74,6 +74,10 @@ struct _LkRoom {
 
   LkTextStreamReader *reader;
   GBytes *permissions;         /* packed SignalRequest, sent again after each join */
+  gboolean auto_subscribe;
+  GHashTable *app_unsubscribed; /* track sids the app unsubscribed from */
+  guint n_signal_connects;
+  guint n_ice_restarts;
 };
 
 /* lk-room.c */

@@ -292,6 +292,30 @@ lk_room_publish_audio_finish (LkRoom        *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+static void
+on_track_held (LkTrack  *track,
+               gpointer  user_data)
+{
+  GTask *task = user_data;
+  LkRoom *self = g_task_get_source_object (task);
+  GPtrArray *tasks = g_object_get_data (G_OBJECT (self), "lk-unpublish-tasks");
+
+  if (self->publisher == NULL || tasks == NULL)
+    {
+      g_task_return_new_error (task, LK_ERROR, LK_ERROR_DISCONNECTED, "the room is disconnected");
+      g_object_unref (task);
+      return;
+    }
+  /* webrtcbin does not renegotiate on its own for this (facts §10). */
+  g_object_set (lk_track_get_transceiver (track), "direction",
+                GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_INACTIVE, NULL);
+  lk_track_detach (track);
+  if (self->local != NULL)
+    lk_participant_remove_track (self->local, track);
+  g_ptr_array_add (tasks, task);
+  lk_peer_transport_negotiate (self->publisher, FALSE);
+}
+
 void
 lk_room_unpublish_track_async (LkRoom              *self,
                                LkTrack             *track,
@@ -300,8 +324,6 @@ lk_room_unpublish_track_async (LkRoom              *self,
                                gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  GstWebRTCRTPTransceiver *transceiver;
-  GPtrArray *tasks;
 
   g_return_if_fail (LK_IS_ROOM (self));
   g_return_if_fail (LK_IS_TRACK (track));
@@ -315,14 +337,11 @@ lk_room_unpublish_track_async (LkRoom              *self,
                                "not a track this room publishes");
       return;
     }
-  transceiver = lk_track_get_transceiver (track);
-  /* webrtcbin does not renegotiate on its own for this (facts §10). */
-  g_object_set (transceiver, "direction", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_INACTIVE, NULL);
-  lk_track_detach (track);
-  lk_participant_remove_track (self->local, track);
-  tasks = g_object_get_data (G_OBJECT (self), "lk-unpublish-tasks");
-  g_ptr_array_add (tasks, g_steal_pointer (&task));
-  lk_peer_transport_negotiate (self->publisher, FALSE);
+  /* First hold our own streaming thread at the payloader, so no push is
+   * inside webrtcbin when the transceiver turns inactive (webrtcbin then
+   * parks such a push forever, and stopping the branch would deadlock). */
+  g_object_set_data_full (G_OBJECT (task), "lk-track", g_object_ref (track), g_object_unref);
+  lk_track_hold (track, on_track_held, g_steal_pointer (&task));
 }
 
 gboolean

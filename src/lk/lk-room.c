@@ -22,6 +22,9 @@ enum {
   PROP_LOCAL_PARTICIPANT,
   PROP_AUDIO_SINK,
   PROP_JITTER_LATENCY,
+  PROP_AUTO_SUBSCRIBE,
+  PROP_N_SIGNAL_CONNECTS,
+  PROP_N_ICE_RESTARTS,
   N_PROPS
 };
 
@@ -206,7 +209,9 @@ on_signal_message (LkSignalClient          *signal,
         /* We auto-subscribe: a grant that reaches us has been applied, so
          * ask for the track now instead of waiting for the server's 3 s
          * reconcile tick (facts §10). */
-        if (u->allowed && lk_room_find_remote_track (self, u->track_sid, NULL) != NULL)
+        if (u->allowed && self->auto_subscribe &&
+            !g_hash_table_contains (self->app_unsubscribed, u->track_sid) &&
+            lk_room_find_remote_track (self, u->track_sid, NULL) != NULL)
           {
             const char *sids[] = { u->track_sid, NULL };
             lk_room_update_subscription (self, sids, TRUE);
@@ -298,6 +303,7 @@ on_joined (GObject      *source,
       self->name = g_strdup (join->room->name);
       self->sid = g_strdup (join->room->sid);
     }
+  self->n_signal_connects++;
   self->local = lk_participant_new (join->participant, TRUE);
   for (gsize i = 0; i < join->n_other_participants; i++)
     lk_room_apply_participant (self, join->other_participants[i], FALSE);
@@ -390,6 +396,7 @@ lk_room_connect_async (LkRoom              *self,
       return;
     }
   self->signal = lk_signal_client_new ();
+  lk_signal_client_set_auto_subscribe (self->signal, self->auto_subscribe);
   self->connect_task = g_object_ref (task);
   g_object_set_data (G_OBJECT (task), "lk-media-deadline",
                      GSIZE_TO_POINTER ((gsize) (g_get_monotonic_time () / 1000 + MEDIA_START_TIMEOUT_MS)));
@@ -442,6 +449,7 @@ on_resumed (GObject      *source,
   if (response != NULL && response->message_case == LIVEKIT__SIGNAL_RESPONSE__MESSAGE_RECONNECT)
     {
       livekit__signal_response__free_unpacked (response, NULL);
+      self->n_signal_connects++;
       lk_signal_client_start_keepalive (self->signal, self->ping_interval, self->ping_timeout);
       lk_room_set_state (self, LK_CONNECTION_STATE_CONNECTED);
       lk_room_media_resumed (self);
@@ -569,6 +577,14 @@ lk_room_disconnect_finish (LkRoom        *self,
 
 /* ---- accessors ---- */
 
+void
+lk_room_set_auto_subscribe (LkRoom   *self,
+                            gboolean  auto_subscribe)
+{
+  g_return_if_fail (LK_IS_ROOM (self));
+  self->auto_subscribe = !!auto_subscribe;
+}
+
 LkConnectionState
 lk_room_get_connection_state (LkRoom *self)
 {
@@ -668,6 +684,15 @@ lk_room_get_property (GObject    *object,
     case PROP_JITTER_LATENCY:
       g_value_set_uint (value, self->jitter_latency_ms);
       break;
+    case PROP_AUTO_SUBSCRIBE:
+      g_value_set_boolean (value, self->auto_subscribe);
+      break;
+    case PROP_N_SIGNAL_CONNECTS:
+      g_value_set_uint (value, self->n_signal_connects);
+      break;
+    case PROP_N_ICE_RESTARTS:
+      g_value_set_uint (value, self->n_ice_restarts);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -688,6 +713,9 @@ lk_room_set_property (GObject      *object,
       break;
     case PROP_JITTER_LATENCY:
       self->jitter_latency_ms = g_value_get_uint (value);
+      break;
+    case PROP_AUTO_SUBSCRIBE:
+      lk_room_set_auto_subscribe (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -734,6 +762,7 @@ lk_room_finalize (GObject *object)
   g_ptr_array_unref (self->remote_channels);
   lk_text_stream_reader_free (self->reader);
   g_clear_pointer (&self->permissions, g_bytes_unref);
+  g_hash_table_unref (self->app_unsubscribed);
   g_free (self->url);
   if (self->token != NULL)
     memset (self->token, 0, strlen (self->token));
@@ -772,6 +801,16 @@ lk_room_class_init (LkRoomClass *klass)
   props[PROP_JITTER_LATENCY] =
     g_param_spec_uint ("jitter-latency", NULL, NULL, 0, 2000, 50,
                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  props[PROP_AUTO_SUBSCRIBE] =
+    g_param_spec_boolean ("auto-subscribe", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  /* For tests: WebSocket sessions opened (join + resumes), ICE restarts made. */
+  props[PROP_N_SIGNAL_CONNECTS] =
+    g_param_spec_uint ("n-signal-connects", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  props[PROP_N_ICE_RESTARTS] =
+    g_param_spec_uint ("n-ice-restarts", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
 
   signals[SIGNAL_PARTICIPANT_CONNECTED] =
@@ -829,6 +868,8 @@ lk_room_init (LkRoom *self)
   self->remote_channels = g_ptr_array_new_with_free_func (g_object_unref);
   self->reader = lk_text_stream_reader_new ();
   self->jitter_latency_ms = 50;
+  self->auto_subscribe = TRUE;
+  self->app_unsubscribed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_queue_init (&self->publish_queue);
   g_queue_init (&self->pending_sends);
 }

@@ -22,6 +22,10 @@
  *  - reconnecting (), reconnected ()
  *  - disconnected (LkDisconnectReason reason, const GError *error or NULL)
  *
+ * Properties: connection-state, local-participant, audio-sink,
+ * jitter-latency (ms, default 50), auto-subscribe (default TRUE),
+ * n-signal-connects and n-ice-restarts (read-only counters, for tests).
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
@@ -66,6 +70,10 @@ gboolean           lk_room_disconnect_finish       (LkRoom        *self,
                                                     GAsyncResult  *result,
                                                     GError       **error);
 
+/* Before connect: FALSE joins with auto_subscribe=0, and the app asks for
+ * each track with lk_room_update_subscription. Default TRUE. */
+void               lk_room_set_auto_subscribe      (LkRoom   *self,
+                                                    gboolean  auto_subscribe);
 LkConnectionState  lk_room_get_connection_state    (LkRoom *self);
 const char        *lk_room_get_name                (LkRoom *self);
 const char        *lk_room_get_sid                 (LkRoom *self);
@@ -158,9 +166,10 @@ gboolean           lk_room_set_track_permissions   (LkRoom                  *sel
                                                     const LkTrackPermission *permissions,
                                                     guint                    n_permissions,
                                                     GError                 **error);
-/* Asks the server to (un)subscribe us to tracks now (e.g. right after a
- * publisher granted permission again: the server alone retries only every 3 s).
- * Returns FALSE when not connected. */
+/* Asks the server to (un)subscribe us to tracks now. An unsubscribe sticks:
+ * the room's own re-subscribe on a permission grant (which makes merges fast:
+ * the server alone retries only every 3 s) skips those tracks until the app
+ * subscribes to them again. Returns FALSE when not connected. */
 gboolean           lk_room_update_subscription     (LkRoom             *self,
                                                     const char * const *track_sids,
                                                     gboolean            subscribe);

@@ -50,6 +50,7 @@ struct _LkSignalClient {
   gint64 last_rx_us;
   gint64 rtt_ms;
   gboolean closed_emitted;
+  gboolean auto_subscribe;
 };
 
 G_DEFINE_FINAL_TYPE (LkSignalClient, lk_signal_client, G_TYPE_OBJECT)
@@ -82,10 +83,25 @@ connect_data_free (ConnectData *data)
   g_free (data);
 }
 
+static char *
+build_url (const char *url,
+           const char *path,
+           const char *resume_sid,
+           gboolean    auto_subscribe);
+
 char *
 lk_signal_client_build_url (const char *url,
                             const char *path,
                             const char *resume_sid)
+{
+  return build_url (url, path, resume_sid, TRUE);
+}
+
+static char *
+build_url (const char *url,
+           const char *path,
+           const char *resume_sid,
+           gboolean    auto_subscribe)
 {
   g_autoptr(GString) s = NULL;
   const char *rest;
@@ -119,9 +135,9 @@ lk_signal_client_build_url (const char *url,
   while (s->len > 0 && s->str[s->len - 1] == '/')
     g_string_truncate (s, s->len - 1);
   g_string_append (s, path);
-  g_string_append_printf (s, "?protocol=%d&sdk=cpp&version=%s&os=linux&auto_subscribe=1"
+  g_string_append_printf (s, "?protocol=%d&sdk=cpp&version=%s&os=linux&auto_subscribe=%d"
                           "&adaptive_stream=0",
-                          LK_SIGNAL_PROTOCOL_VERSION, PACKAGE_VERSION);
+                          LK_SIGNAL_PROTOCOL_VERSION, PACKAGE_VERSION, auto_subscribe ? 1 : 0);
   if (resume_sid != NULL)
     {
       g_autofree char *sid = g_uri_escape_string (resume_sid, NULL, FALSE);
@@ -483,7 +499,7 @@ lk_signal_client_connect_async (LkSignalClient      *self,
   g_task_set_source_tag (task, lk_signal_client_connect_async);
 
   data = g_new0 (ConnectData, 1);
-  data->http_url = lk_signal_client_build_url (url, "/rtc", resume_sid);
+  data->http_url = build_url (url, "/rtc", resume_sid, self->auto_subscribe);
   data->token = g_strdup (token);
   data->internal = g_cancellable_new ();
   g_task_set_task_data (task, data, (GDestroyNotify) connect_data_free);
@@ -680,6 +696,15 @@ lk_signal_client_init (LkSignalClient *self)
 {
   self->session = soup_session_new_with_options ("user-agent", "handoff/" PACKAGE_VERSION, NULL);
   self->connect_timeout_ms = DEFAULT_CONNECT_TIMEOUT_MS;
+  self->auto_subscribe = TRUE;
+}
+
+void
+lk_signal_client_set_auto_subscribe (LkSignalClient *self,
+                                     gboolean        auto_subscribe)
+{
+  g_return_if_fail (LK_IS_SIGNAL_CLIENT (self));
+  self->auto_subscribe = !!auto_subscribe;
 }
 
 LkSignalClient *

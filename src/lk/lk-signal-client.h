@@ -21,6 +21,10 @@ LkSignalClient         *lk_signal_client_new             (void);
 void                    lk_signal_client_set_connect_timeout (LkSignalClient *self,
                                                               guint           timeout_ms);
 
+/* auto_subscribe=0 in the join: the app asks for each track itself. */
+void                    lk_signal_client_set_auto_subscribe (LkSignalClient *self,
+                                                             gboolean        auto_subscribe);
+
 /* Opens the WebSocket to @url/rtc and waits for the server's first message
  * (join, reconnect, or leave). @resume_sid: NULL to join, or the participant
  * sid to resume (reconnect=1&sid=...). */

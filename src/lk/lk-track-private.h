@@ -39,6 +39,13 @@ gboolean  lk_track_build_local       (LkTrack     *self,
                                       GstElement  *webrtcbin,
                                       GError     **error);
 GstWebRTCRTPTransceiver *lk_track_get_transceiver (LkTrack *self);
+typedef void (*LkTrackHeldFunc) (LkTrack  *track,
+                                 gpointer  user_data);
+/* Stops RTP at the payloader and calls @func (on this thread's main context)
+ * once no push of ours can be inside webrtcbin any more. */
+void      lk_track_hold              (LkTrack         *self,
+                                      LkTrackHeldFunc  func,
+                                      gpointer         user_data);
 /* Lets RTP through to webrtcbin (once the track's m-line is negotiated). */
 void      lk_track_set_sending       (LkTrack  *self,
                                       gboolean  sending);

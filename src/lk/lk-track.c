@@ -271,6 +271,78 @@ lk_track_set_sending (LkTrack  *self,
                                           hold_rtp, NULL, NULL);
 }
 
+typedef struct {
+  GWeakRef track;
+  LkTrackHeldFunc func;
+  gpointer data;
+  gint fired;
+  guint timeout_id;
+  GMainContext *context;
+} Hold;
+
+static gboolean
+hold_fire (gpointer user_data)
+{
+  Hold *h = user_data;
+  g_autoptr(LkTrack) self = g_weak_ref_get (&h->track);
+
+  if (g_atomic_int_add (&h->fired, 1) != 0)
+    return G_SOURCE_REMOVE;
+  g_clear_handle_id (&h->timeout_id, g_source_remove);
+  if (self != NULL)
+    h->func (self, h->data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+hold_destroy (Hold *h)
+{
+  g_clear_handle_id (&h->timeout_id, g_source_remove);
+  g_weak_ref_clear (&h->track);
+  g_main_context_unref (h->context);
+  g_free (h);
+}
+
+static GstPadProbeReturn
+on_held (GstPad          *pad,
+         GstPadProbeInfo *info,
+         gpointer         user_data)
+{
+  Hold *h = user_data;
+
+  /* Our streaming thread is parked here, outside webrtcbin. */
+  if (g_atomic_int_get (&h->fired) == 0)
+    g_main_context_invoke (h->context, hold_fire, h);
+  return GST_PAD_PROBE_OK;
+}
+
+void
+lk_track_hold (LkTrack         *self,
+               LkTrackHeldFunc  func,
+               gpointer         user_data)
+{
+  Hold *h;
+
+  g_return_if_fail (LK_IS_TRACK (self) && self->local);
+
+  h = g_new0 (Hold, 1);
+  g_weak_ref_init (&h->track, self);
+  h->func = func;
+  h->data = user_data;
+  h->context = g_main_context_ref_thread_default ();
+  g_object_set_data_full (G_OBJECT (self), "lk-hold", h, (GDestroyNotify) hold_destroy);
+  if (self->pay_src == NULL || self->gate_probe != 0)
+    {
+      /* Not sending (yet): nothing can be inside webrtcbin. */
+      h->timeout_id = g_idle_add (hold_fire, h);
+      return;
+    }
+  self->gate_probe = gst_pad_add_probe (self->pay_src, GST_PAD_PROBE_TYPE_BLOCK_DOWNSTREAM,
+                                        on_held, h, NULL);
+  /* No data flowing at all: nothing to wait for. */
+  h->timeout_id = g_timeout_add (500, hold_fire, h);
+}
+
 gboolean
 lk_track_build_local (LkTrack     *self,
                       GstBin      *bin,

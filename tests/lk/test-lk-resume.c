@@ -172,6 +172,12 @@ test_resume_after_signal_drop (void)
   g_test_message ("resumed and hearing %.0f ms after the proxy came back",
                   (g_get_monotonic_time () - restarted) / 1000.0);
   g_assert_false (a->disconnected);
+  {
+    guint connects = 0;
+
+    g_object_get (a->room, "n-signal-connects", &connects, NULL);
+    g_assert_cmpuint (connects, ==, 2);
+  }
   /* The resumed session still signals: metadata goes through. */
   g_assert_true (lk_room_set_metadata (a->room, "after-resume", &error));
   g_assert_no_error (error);

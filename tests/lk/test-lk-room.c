@@ -276,6 +276,26 @@ test_permissions (void)
   g_assert_true (lk_test_wait (is_silent, b, 10));
   g_assert_true (lk_track_set_muted (track, FALSE, &error));
   g_assert_true (lk_test_client_wait_hears (b, 440, 10));
+
+  /* carol's own unsubscribe sticks when alice grants to all again (the
+   * room re-subscribes on grants only for tracks the app did not drop);
+   * 3.5 s covers the server's reconcile tick too. */
+  g_assert_true (lk_room_update_subscription (c->room, sids, FALSE));
+  g_assert_true (lk_room_set_subscription_permissions (a->room, TRUE, NULL, &error));
+  lk_test_sleep (3.5);
+  g_assert_true (is_silent (c));
+
+  /* dave joins without auto-subscribe: silence until he asks. */
+  {
+    g_autoptr(LkTestClient) d = lk_test_client_new ("dave");
+
+    lk_room_set_auto_subscribe (d->room, FALSE);
+    lk_test_client_join (d, lk, "perm", NULL);
+    lk_test_sleep (1.5);
+    g_assert_true (is_silent (d));
+    g_assert_true (lk_room_update_subscription (d->room, sids, TRUE));
+    g_assert_true (lk_test_client_wait_hears (d, 440, 10));
+  }
 }
 
 
