@@ -214,6 +214,15 @@ handoff_cli_transcribe (int    argc,
   watch = gst_bus_add_watch (bus, on_bus_message, &run);
   gst_element_set_state (pipeline, GST_STATE_PLAYING);
   g_main_loop_run (run.loop);
+  /* A reader that fails posts its error and then ends the stream, so the
+   * transcriber can finish before the bus watch has seen the error. */
+  if (!run.error)
+    {
+      g_autoptr(GstMessage) message = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+
+      if (message)
+        on_bus_message (bus, message, &run);
+    }
   gst_element_set_state (pipeline, GST_STATE_NULL);
   g_source_remove (watch);
   g_main_loop_unref (run.loop);

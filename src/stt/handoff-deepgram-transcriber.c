@@ -216,7 +216,9 @@ on_ws_closed (SoupWebsocketConnection *ws,
   if (self->stopped)
     return;
   g_clear_handle_id (&self->drain_timeout_id, g_source_remove);
-  if (self->draining)
+  /* After CloseStream the server closes normally once it has sent every
+   * result; any other close loses what it had not finalised. */
+  if (self->draining && (code == SOUP_WEBSOCKET_CLOSE_NORMAL || code == SOUP_WEBSOCKET_CLOSE_NO_STATUS))
     {
       handoff_transcriber_cloud_done (HANDOFF_TRANSCRIBER (self));
     }

@@ -241,6 +241,13 @@ stt_transcribe_file (HandoffTranscriber *transcriber,
   watch = gst_bus_add_watch (bus, on_bus, &run);
   gst_element_set_state (pipeline, GST_STATE_PLAYING);
   g_main_loop_run (run.loop);
+  if (!run.error)
+    {
+      g_autoptr(GstMessage) message = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+
+      if (message)
+        on_bus (bus, message, &run);
+    }
   gst_element_set_state (pipeline, GST_STATE_NULL);
   gst_bin_remove (GST_BIN (pipeline), bin);
   g_source_remove (watch);

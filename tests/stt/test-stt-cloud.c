@@ -76,6 +76,8 @@ typedef struct
   GByteArray              *audio;
   SoupWebsocketConnection *ws;
   gboolean                 interims_sent;
+  gboolean                 drop_after_half_second;
+  gboolean                 dropped;
   gboolean                 close_stream_seen;
   guint                    text_messages;
 } Deepgram;
@@ -109,9 +111,20 @@ on_dg_message (SoupWebsocketConnection *ws,
   gsize size;
   const guint8 *data = g_bytes_get_data (message, &size);
 
+  if (dg->dropped)
+    return;
   if (type == SOUP_WEBSOCKET_DATA_BINARY)
     {
       g_byte_array_append (dg->audio, data, size);
+      /* A server that dies mid-utterance, before any final result. */
+      if (dg->drop_after_half_second && !dg->dropped && dg->audio->len >= 16000)
+        {
+          dg->dropped = TRUE;
+          soup_websocket_connection_close (ws, SOUP_WEBSOCKET_CLOSE_SERVER_ERROR, NULL);
+          return;
+        }
+      if (dg->drop_after_half_second)
+        return;
       /* After a second of audio: two interims revising the window, then its final. */
       if (!dg->interims_sent && dg->audio->len >= 32000)
         {
@@ -513,6 +526,19 @@ test_deepgram_unreachable (void)
 }
 
 static void
+test_deepgram_drop (void)
+{
+  g_autoptr(Deepgram) dg = deepgram_start (FALSE);
+
+  /* The local recogniser re-decodes what Deepgram never finalised, from
+   * the start: the whole sentence is heard, not just its tail. */
+  dg->drop_after_half_second = TRUE;
+  run_fallback (HANDOFF_TRANSCRIBER_BACKEND_DEEPGRAM, "dg-key", dg->url,
+                "the connection closed unexpectedly (code 1011)");
+  g_assert_true (dg->dropped);
+}
+
+static void
 test_openai_401 (void)
 {
   g_autoptr(Whisper) w = whisper_start (SOUP_STATUS_UNAUTHORIZED);
@@ -588,6 +614,7 @@ main (int   argc,
   g_test_add_func ("/stt/fallback/deepgram-401", test_deepgram_401);
   g_test_add_func ("/stt/fallback/deepgram-no-key", test_deepgram_no_key);
   g_test_add_func ("/stt/fallback/deepgram-unreachable", test_deepgram_unreachable);
+  g_test_add_func ("/stt/fallback/deepgram-drop", test_deepgram_drop);
   g_test_add_func ("/stt/fallback/openai-401", test_openai_401);
   g_test_add_func ("/stt/fallback/openai-unreachable", test_openai_unreachable);
 

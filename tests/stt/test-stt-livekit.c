@@ -1,6 +1,6 @@
 /* test-stt-livekit.c: transcript segments travel through a real livekit-server
  *
- * Alice publishes speech (flite, from a file paced in real time) as her
+ * Alice publishes speech (flite, played in real time by a live source) as her
  * microphone; her app transcribes it from the local track's tap and
  * publishes the segments as lk.transcription text streams. Bob's
  * HandoffTranscript, fed only by what his room receives, must end up with
@@ -10,6 +10,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <glib/gstdio.h>
+#include <gst/app/gstappsrc.h>
 #include <gst/gst.h>
 #include <string.h>
 
@@ -41,6 +42,94 @@ static gboolean
 waiter_done (gpointer data)
 {
   return ((Waiter *) data)->result != NULL;
+}
+
+
+/* Alice's "microphone": a live source that plays silence until told to
+ * speak, then the WAV file in real time, then silence again. Driven from
+ * the main loop in 100 ms chunks, so speech starts exactly when the test
+ * says, however long publishing took. */
+typedef struct
+{
+  GstElement *appsrc;
+  GBytes     *speech;       /* S16LE 16 kHz mono */
+  gsize       offset;
+  gboolean    speaking;
+  guint       timer;
+} Speaker;
+
+#define CHUNK_BYTES (16000 * 2 / 10)
+
+static gboolean
+speaker_tick (gpointer data)
+{
+  Speaker *sp = data;
+  gsize size = 0;
+  const guint8 *speech = g_bytes_get_data (sp->speech, &size);
+  guint8 *chunk = g_malloc0 (CHUNK_BYTES);
+  GstBuffer *buffer;
+
+  if (sp->speaking && sp->offset < size)
+    {
+      gsize n = MIN (CHUNK_BYTES, size - sp->offset);
+
+      memcpy (chunk, speech + sp->offset, n);
+      sp->offset += n;
+    }
+  buffer = gst_buffer_new_wrapped (chunk, CHUNK_BYTES);
+  gst_app_src_push_buffer (GST_APP_SRC (sp->appsrc), buffer);
+  return G_SOURCE_CONTINUE;
+}
+
+static GBytes *
+read_wav_samples (const char *path)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0, pos = 12;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  /* Walk the RIFF chunks to "data" (sox may add others). */
+  while (pos + 8 <= length)
+    {
+      guint32 chunk_size;
+
+      memcpy (&chunk_size, contents + pos + 4, 4);
+      chunk_size = GUINT32_FROM_LE (chunk_size);
+      if (memcmp (contents + pos, "data", 4) == 0)
+        return g_bytes_new (contents + pos + 8, MIN (chunk_size, length - pos - 8));
+      pos += 8 + chunk_size + (chunk_size & 1);
+    }
+  g_assert_not_reached ();
+}
+
+static GstElement *
+speaker_new (Speaker    *sp,
+             const char *wav)
+{
+  g_autoptr(GstCaps) caps = gst_caps_from_string ("audio/x-raw,format=S16LE,layout=interleaved,"
+                                                  "rate=16000,channels=1");
+  GstElement *bin = gst_bin_new (NULL);
+  GstElement *convert = gst_element_factory_make ("audioconvert", NULL);
+  GstElement *resample = gst_element_factory_make ("audioresample", NULL);
+  g_autoptr(GstPad) pad = NULL;
+
+  sp->speech = read_wav_samples (wav);
+  sp->appsrc = gst_element_factory_make ("appsrc", NULL);
+  g_object_set (sp->appsrc, "caps", caps, "is-live", TRUE, "format", GST_FORMAT_TIME,
+                "do-timestamp", TRUE, NULL);
+  gst_bin_add_many (GST_BIN (bin), sp->appsrc, convert, resample, NULL);
+  gst_element_link_many (sp->appsrc, convert, resample, NULL);
+  pad = gst_element_get_static_pad (resample, "src");
+  gst_element_add_pad (bin, gst_ghost_pad_new ("src", pad));
+  sp->timer = g_timeout_add (100, speaker_tick, sp);
+  return bin;
+}
+
+static void
+speaker_clear (Speaker *sp)
+{
+  g_clear_handle_id (&sp->timer, g_source_remove);
+  g_clear_pointer (&sp->speech, g_bytes_unref);
 }
 
 typedef struct
@@ -99,13 +188,12 @@ test_segments_reach_other_client (void)
   g_autoptr(HandoffTranscript) mine = handoff_transcript_new ();
   g_autoptr(HandoffTranscript) theirs = handoff_transcript_new ();
   g_autofree char *wav = NULL;
-  g_autofree char *padded = NULL;
-  g_autofree char *desc = NULL;
   g_autofree char *mine_text = NULL;
   g_autofree char *theirs_text = NULL;
   g_autoptr(GString) keywords = g_string_new (NULL);
   GstElement *source;
   Waiter w = { 0 };
+  Speaker speaker = { 0 };
   LkTrack *track;
   Pair pair;
   gint64 last_start = 0;
@@ -121,18 +209,6 @@ test_segments_reach_other_client (void)
       g_test_skip ("flite or sox is not installed");
       return;
     }
-  /* Lead silence: the tap is attached once the track is published. */
-  padded = g_strdup_printf ("%s/padded.wav", tmpdir);
-  {
-    const char *argv[] = { "sox", "-R", wav, padded, "pad", "3", "0", NULL };
-    int status;
-
-    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
-                                 NULL, NULL, &status, &error));
-    g_assert_no_error (error);
-    g_assert_true (g_spawn_check_wait_status (status, NULL));
-  }
-
   alice = lk_test_client_new ("alice");
   bob = lk_test_client_new ("bob");
   lk_test_client_join (alice, lk, "stt-room", NULL);
@@ -145,11 +221,7 @@ test_segments_reach_other_client (void)
                                               HANDOFF_SPEECH_PROFILE_TELEPHONE, NULL);
   handoff_transcriber_set_identity (transcriber, "alice");
 
-  /* Alice's "microphone": the file, paced like a live source. */
-  desc = g_strdup_printf ("filesrc location=%s ! wavparse ! audioconvert ! audioresample ! "
-                          "identity sync=true", padded);
-  source = gst_parse_bin_from_description (desc, TRUE, &error);
-  g_assert_no_error (error);
+  source = speaker_new (&speaker, wav);
   lk_room_publish_audio_async (alice->room, "microphone", LK_TRACK_SOURCE_MICROPHONE, source,
                                NULL, on_done, &w);
   g_assert_true (lk_test_wait (waiter_done, &w, 30));
@@ -162,6 +234,8 @@ test_segments_reach_other_client (void)
   publisher = handoff_transcript_publisher_new (alice->room, transcriber);
   g_assert_true (lk_track_add_tap (track, handoff_transcriber_get_sink_bin (transcriber), &error));
   g_assert_no_error (error);
+  lk_test_sleep (1.0);
+  speaker.speaking = TRUE;
 
   pair.mine = mine;
   pair.theirs = theirs;
@@ -214,6 +288,118 @@ test_segments_reach_other_client (void)
   g_assert_cmpfloat (stt_keyword_recall (stt_corpus[0].keywords, theirs_text, NULL, NULL), >=, 0.5);
 
   lk_track_remove_tap (track, handoff_transcriber_get_sink_bin (transcriber));
+  speaker_clear (&speaker);
+}
+
+static void
+send_text (LkTestClient       *c,
+           const char         *text,
+           const char         *topic,
+           const char * const *attributes,
+           const char * const *destinations)
+{
+  g_autoptr(GHashTable) table = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GError) error = NULL;
+  Waiter w = { 0 };
+
+  for (guint i = 0; attributes && attributes[i]; i += 2)
+    g_hash_table_insert (table, (gpointer) attributes[i], (gpointer) attributes[i + 1]);
+  lk_room_send_text_async (c->room, text, topic, table, destinations, NULL, on_done, &w);
+  g_assert_true (lk_test_wait (waiter_done, &w, 10));
+  g_assert_true (lk_room_send_text_finish (c->room, w.result, &error));
+  g_assert_no_error (error);
+  g_object_unref (w.result);
+}
+
+static guint expected_texts;
+
+static gboolean
+has_expected_texts (gpointer data)
+{
+  LkTestClient *c = data;
+
+  return c->texts->len >= expected_texts;
+}
+
+/* Right after joining, Bob's side of the data channel may not be up yet:
+ * ping until one arrives. */
+static void
+wait_data_path (LkTestClient *from,
+                LkTestClient *to)
+{
+  for (guint i = 0; i < 60 && to->texts->len == 0; i++)
+    {
+      send_text (from, "ping", "test.ping", NULL, NULL);
+      expected_texts = 1;
+      lk_test_wait (has_expected_texts, to, 0.5);
+    }
+  g_assert_cmpuint (to->texts->len, >, 0);
+}
+
+/* Streams as other LiveKit clients send them (agents: no handoff.*
+ * attributes), and broken ones: the receiver keeps what is usable and
+ * nothing else. */
+static void
+test_foreign_and_malformed_streams (void)
+{
+  g_autoptr(HandoffTestLivekit) lk = handoff_test_livekit_start_or_skip (NULL);
+  g_autoptr(LkTestClient) alice = NULL;
+  g_autoptr(LkTestClient) bob = NULL;
+  g_autoptr(HandoffTranscriptReceiver) receiver = NULL;
+  g_autoptr(HandoffTranscript) theirs = handoff_transcript_new ();
+  g_autofree char *huge = NULL;
+  g_autofree char *text = NULL;
+  const char *agent_partial[] = { LK_ATTR_SEGMENT_ID, "SG_1", LK_ATTR_TRANSCRIBED_TRACK_ID, "TR_x",
+                                  LK_ATTR_TRANSCRIPTION_FINAL, "false", NULL };
+  const char *agent_final[] = { LK_ATTR_SEGMENT_ID, "SG_1", LK_ATTR_TRANSCRIBED_TRACK_ID, "TR_x",
+                                LK_ATTR_TRANSCRIPTION_FINAL, "true", NULL };
+  const char *bad_times[] = { LK_ATTR_SEGMENT_ID, "SG_2", LK_ATTR_TRANSCRIPTION_FINAL, "true",
+                              "handoff.start_ms", "yesterday", "handoff.end_ms", "-5", NULL };
+  const char *no_id[] = { LK_ATTR_TRANSCRIPTION_FINAL, "true", NULL };
+  const char *to_carol[] = { "carol", NULL };
+  HandoffSegment *segment;
+
+  if (!lk)
+    return;
+  alice = lk_test_client_new ("alice");
+  bob = lk_test_client_new ("bob");
+  lk_test_client_join (alice, lk, "stt-room-2", NULL);
+  lk_test_client_join (bob, lk, "stt-room-2", NULL);
+  receiver = handoff_transcript_receiver_new (bob->room, theirs);
+
+  wait_data_path (alice, bob);
+  expected_texts = bob->texts->len + 6;
+  huge = g_strnfill (70 * 1024, 'a');
+  send_text (alice, "I want to", LK_TOPIC_TRANSCRIPTION, agent_partial, NULL);
+  send_text (alice, "I want to speak to a manager.", LK_TOPIC_TRANSCRIPTION, agent_final, NULL);
+  send_text (alice, "Late partial", LK_TOPIC_TRANSCRIPTION, agent_partial, NULL);
+  send_text (alice, "Times that are not numbers.", LK_TOPIC_TRANSCRIPTION, bad_times, NULL);
+  send_text (alice, "No segment id.", LK_TOPIC_TRANSCRIPTION, no_id, NULL);
+  send_text (alice, huge, LK_TOPIC_TRANSCRIPTION, agent_final, NULL);
+  send_text (alice, "A chat line, not a transcript.", LK_TOPIC_CHAT, NULL, NULL);
+  send_text (alice, "For Carol only.", LK_TOPIC_TRANSCRIPTION, no_id, to_carol);
+  g_assert_true (lk_test_wait (has_expected_texts, bob, 30));
+  lk_test_sleep (1.0);
+
+  text = handoff_transcript_to_text (theirs, TRUE);
+  g_test_message ("bob's transcript:\n%s", text);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (theirs)), ==, 3);
+  segment = handoff_transcript_lookup (theirs, "SG_1");
+  g_assert_nonnull (segment);
+  g_assert_true (handoff_segment_get_final (segment));
+  g_assert_cmpstr (handoff_segment_get_text (segment), ==, "I want to speak to a manager.");
+  g_assert_cmpstr (handoff_segment_get_identity (segment), ==, "alice");
+  g_assert_cmpstr (handoff_segment_get_track_id (segment), ==, "TR_x");
+  /* Arrival times stand in for missing or unreadable ones. */
+  segment = handoff_transcript_lookup (theirs, "SG_2");
+  g_assert_nonnull (segment);
+  g_assert_cmpint (handoff_segment_get_start_ms (segment), >, g_get_real_time () / 1000 - 60000);
+  g_assert_cmpint (handoff_segment_get_end_ms (segment), >=, handoff_segment_get_start_ms (segment));
+  g_assert_nonnull (strstr (text, "No segment id."));
+  g_assert_null (strstr (text, "chat line"));
+  g_assert_null (strstr (text, "Carol"));
+  g_assert_null (strstr (text, "aaaa"));
+  g_assert_cmpuint (handoff_transcript_receiver_get_n_rejected (receiver), ==, 1);
 }
 
 int
@@ -227,6 +413,7 @@ main (int   argc,
   tmpdir = g_dir_make_tmp ("handoff-stt-lk-XXXXXX", NULL);
 
   g_test_add_func ("/stt/livekit/segments-reach-other-client", test_segments_reach_other_client);
+  g_test_add_func ("/stt/livekit/foreign-and-malformed-streams", test_foreign_and_malformed_streams);
 
   ret = g_test_run ();
   {
