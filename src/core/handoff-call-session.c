@@ -937,6 +937,12 @@ handoff_call_session_new (HandoffServerClient *client,
   self->reason = g_strdup (handoff_json_get_string (self->info, "reason", handoff_json_get_string (caller, "reason", NULL)));
   self->caller_identity = g_strdup (handoff_json_get_string (caller, "identity",
                                     handoff_json_get_string (self->info, "caller_identity", NULL)));
+  /* handoff-server names callers caller-<call id> (openapi.yaml). */
+  if ((self->caller_identity == NULL || self->caller_identity[0] == '\0') && self->call_id != NULL)
+    {
+      g_free (self->caller_identity);
+      self->caller_identity = g_strdup_printf ("caller-%s", self->call_id);
+    }
   update_status_text (self);
   return self;
 }

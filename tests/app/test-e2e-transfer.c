@@ -1,0 +1,373 @@
+/* test-e2e-transfer.c: what each party hears in each step of a warm transfer
+ *
+ * Real livekit-server, real handoff-server --dev, three clients built on
+ * src/core with the LiveKit client: the caller speaks a 440 Hz tone, Alice
+ * (A) 550 Hz, Bob (B) 660 Hz, and A's hold music is the built-in G3+D4 chord
+ * (196 + 294 Hz). Each party's speaker is an appsink; the test measures the
+ * power of every party's frequency in the last second it heard.
+ *
+ *   talking     caller <-> A
+ *   hold        caller hears the hold music and not A
+ *   consult     A <-> B; the caller hears neither
+ *   three-way   everyone hears everyone
+ *   completed   caller <-> B, A gone
+ *
+ * The caller's room connection is the same object throughout (it never
+ * reconnects).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <gst/app/gstappsink.h>
+#include <gst/gst.h>
+
+#include "handoff-account.h"
+#include "handoff-lk-media.h"
+#include "handoff-test-audio.h"
+#include "handoff-test-server.h"
+#include "handoff-transfer-session.h"
+
+#define RATE 48000
+
+typedef struct {
+  const char *name;
+  GMutex      lock;
+  GArray     *heard;
+} Ear;
+
+static GstFlowReturn
+on_sample (GstAppSink *sink,
+           gpointer    user_data)
+{
+  Ear *ear = user_data;
+  g_autoptr(GstSample) sample = gst_app_sink_pull_sample (sink);
+  GstBuffer *buf = sample ? gst_sample_get_buffer (sample) : NULL;
+  GstMapInfo map;
+
+  if (buf == NULL || !gst_buffer_map (buf, &map, GST_MAP_READ))
+    return GST_FLOW_OK;
+  g_mutex_lock (&ear->lock);
+  g_array_append_vals (ear->heard, map.data, map.size / sizeof (float));
+  if (ear->heard->len > RATE * 2)
+    g_array_remove_range (ear->heard, 0, ear->heard->len - RATE * 2);
+  g_mutex_unlock (&ear->lock);
+  gst_buffer_unmap (buf, &map);
+  return GST_FLOW_OK;
+}
+
+static HandoffLkMedia *
+party_media (Ear    *ear,
+             double  freq)
+{
+  HandoffLkMedia *media = handoff_lk_media_new ();
+  g_autofree char *src_desc = g_strdup_printf ("audiotestsrc is-live=true wave=sine freq=%g volume=0.3", freq);
+  g_autoptr(GError) error = NULL;
+  GstElement *src = gst_parse_bin_from_description (src_desc, TRUE, &error);
+  GstElement *sink;
+  g_autoptr(GstElement) appsink = NULL;
+  GstAppSinkCallbacks callbacks = { .new_sample = on_sample };
+
+  g_assert_no_error (error);
+  sink = gst_parse_bin_from_description ("audioconvert ! audioresample ! "
+                                         "audio/x-raw,format=F32LE,channels=1,rate=48000 ! "
+                                         "appsink name=ear sync=false", TRUE, &error);
+  g_assert_no_error (error);
+  appsink = gst_bin_get_by_name (GST_BIN (sink), "ear");
+  gst_app_sink_set_callbacks (GST_APP_SINK (appsink), &callbacks, ear, NULL);
+  handoff_lk_media_set_devices (media, src, sink);
+  return media;
+}
+
+static double
+power (Ear    *ear,
+       double  freq)
+{
+  double p = 0;
+
+  g_mutex_lock (&ear->lock);
+  if (ear->heard->len >= RATE)
+    p = handoff_test_tone_power ((float *) ear->heard->data + ear->heard->len - RATE, RATE, RATE, freq);
+  g_mutex_unlock (&ear->lock);
+  return p;
+}
+
+/* @want: frequencies that must be heard; @not: ones that must not.
+ * Heard = at least 5 % of the loudest wanted one; not heard = under 1 %. */
+static gboolean
+hears (Ear          *ear,
+       const double *want,
+       const double *not)
+{
+  double loudest = 0;
+
+  for (const double *f = want; *f > 0; f++)
+    loudest = MAX (loudest, power (ear, *f));
+  if (loudest < 1e-5)
+    return FALSE;
+  for (const double *f = want; *f > 0; f++)
+    if (power (ear, *f) < loudest * 0.05)
+      return FALSE;
+  for (const double *f = not; *f > 0; f++)
+    if (power (ear, *f) > loudest * 0.01)
+      return FALSE;
+  return TRUE;
+}
+
+static void
+report (Ear *ear)
+{
+  g_test_message ("%s hears: caller %.2g  A %.2g  B %.2g  music %.2g", ear->name,
+                  power (ear, 440), power (ear, 550), power (ear, 660), power (ear, 196));
+}
+
+#define WAIT_FOR(cond, secs) \
+  G_STMT_START { \
+    gint64 _end = g_get_monotonic_time () + (secs) * G_USEC_PER_SEC; \
+    while (!(cond) && g_get_monotonic_time () < _end) \
+      g_main_context_iteration (NULL, TRUE); \
+    if (!(cond)) \
+      { \
+        report (&caller_ear); report (&a_ear); report (&b_ear); \
+        g_error ("timed out waiting for: %s", #cond); \
+      } \
+  } G_STMT_END
+
+#define HEARS(ear, ...) \
+  ({ static const double _w[] = { __VA_ARGS__ }; _w; })
+
+typedef struct {
+  gboolean done;
+  GError  *error;
+  GObject *object;
+} Result;
+
+static void
+on_signed_in (GObject *s, GAsyncResult *r, gpointer d)
+{
+  Result *res = d;
+  handoff_account_sign_in_finish (HANDOFF_ACCOUNT (s), r, &res->error);
+  res->done = TRUE;
+}
+
+static void
+on_presence (GObject *s, GAsyncResult *r, gpointer d)
+{
+  Result *res = d;
+  handoff_account_set_presence_finish (HANDOFF_ACCOUNT (s), r, &res->error);
+  res->done = TRUE;
+}
+
+static void
+on_placed (GObject *s, GAsyncResult *r, gpointer d)
+{
+  Result *res = d;
+  res->object = G_OBJECT (handoff_call_session_place_finish (r, &res->error));
+  res->done = TRUE;
+}
+
+static void
+on_accepted (GObject *s, GAsyncResult *r, gpointer d)
+{
+  Result *res = d;
+  handoff_call_session_accept_finish (HANDOFF_CALL_SESSION (s), r, &res->error);
+  res->done = TRUE;
+}
+
+static void
+on_action (GObject *s, GAsyncResult *r, gpointer d)
+{
+  Result *res = d;
+  handoff_transfer_session_action_finish (HANDOFF_TRANSFER_SESSION (s), r, &res->error);
+  res->done = TRUE;
+}
+
+typedef struct {
+  HandoffServerClient    *client;
+  HandoffCallSession     *offered;
+  HandoffTransferSession *transfer;
+} Agent;
+
+static void
+on_event (HandoffAccount *account,
+          const char     *type,
+          JsonObject     *data,
+          Agent          *agent)
+{
+  if (g_str_equal (type, "call_offered") && agent->offered == NULL)
+    agent->offered = handoff_call_session_new (agent->client, HANDOFF_CALL_ROLE_AGENT, data);
+  else if (g_str_equal (type, "transfer_offered") && agent->transfer == NULL)
+    agent->transfer = handoff_transfer_session_new_incoming (agent->client,
+                                                             json_object_get_object_member (data, "transfer"));
+  else if (agent->transfer)
+    handoff_transfer_session_handle_event (agent->transfer, type, data);
+}
+
+static Ear caller_ear = { "caller" }, a_ear = { "A" }, b_ear = { "B" };
+
+static HandoffAccount *
+sign_in (const char *url,
+         const char *user,
+         const char *password,
+         const char *presence)
+{
+  g_autoptr(HandoffServerClient) client = handoff_server_client_new (url);
+  g_autoptr(HandoffSecretStore) secrets = handoff_secret_store_new ();
+  HandoffAccount *account = handoff_account_new (client, secrets);
+  Result r = { 0 };
+
+  handoff_account_sign_in_async (account, user, password, NULL, on_signed_in, &r);
+  WAIT_FOR (r.done, 20);
+  g_assert_no_error (r.error);
+  memset (&r, 0, sizeof r);
+  handoff_account_set_presence_async (account, presence, NULL, on_presence, &r);
+  WAIT_FOR (r.done, 20);
+  g_assert_no_error (r.error);
+  return account;
+}
+
+static void
+test_warm_transfer_audio (void)
+{
+  g_autoptr(HandoffTestLivekit) lk = handoff_test_livekit_start_or_skip (NULL);
+  g_autoptr(HandoffTestServer) server = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HandoffAccount) alice = NULL;
+  g_autoptr(HandoffAccount) bob = NULL;
+  g_autoptr(HandoffServerClient) caller_client = NULL;
+  g_autoptr(HandoffLkMedia) caller_media = NULL;
+  g_autoptr(HandoffLkMedia) a_media = NULL;
+  g_autoptr(HandoffLkMedia) b_media = NULL;
+  g_autoptr(HandoffCallSession) caller = NULL;
+  g_autoptr(HandoffTransferSession) transfer = NULL;
+  HandoffAgentInfo *bob_info = NULL;
+  gpointer caller_room;
+  Agent a = { 0 }, b = { 0 };
+  Result r = { 0 };
+  static const double none[] = { 0 };
+  static const double music[] = { 196, 0 };
+
+  if (lk == NULL)
+    return;
+  server = handoff_test_server_start (lk, &error);
+  g_assert_no_error (error);
+
+  alice = sign_in (handoff_test_server_get_url (server), "alice", HANDOFF_TEST_ALICE_PASSWORD, "available");
+  bob = sign_in (handoff_test_server_get_url (server), "bob", HANDOFF_TEST_BOB_PASSWORD, "away");
+  a.client = handoff_account_get_client (alice);
+  b.client = handoff_account_get_client (bob);
+  g_signal_connect (alice, "event", G_CALLBACK (on_event), &a);
+  g_signal_connect (bob, "event", G_CALLBACK (on_event), &b);
+
+  caller_media = party_media (&caller_ear, 440);
+  a_media = party_media (&a_ear, 550);
+  b_media = party_media (&b_ear, 660);
+
+  /* Talking: caller <-> A. */
+  caller_client = handoff_server_client_new (handoff_test_server_get_url (server));
+  handoff_call_session_place_async (caller_client, "Carol", "charged twice", HANDOFF_CALL_MEDIA (caller_media),
+                                    NULL, on_placed, &r);
+  WAIT_FOR (r.done, 30);
+  g_assert_no_error (r.error);
+  caller = HANDOFF_CALL_SESSION (r.object);
+  caller_room = handoff_lk_media_get_room (caller_media);
+  WAIT_FOR (a.offered != NULL, 20);
+  handoff_call_session_set_media (a.offered, HANDOFF_CALL_MEDIA (a_media));
+  memset (&r, 0, sizeof r);
+  handoff_call_session_accept_async (a.offered, NULL, on_accepted, &r);
+  WAIT_FOR (r.done, 30);
+  g_assert_no_error (r.error);
+  WAIT_FOR (hears (&caller_ear, HEARS (, 550, 0), HEARS (, 660, 196, 0)), 20);
+  WAIT_FOR (hears (&a_ear, HEARS (, 440, 0), HEARS (, 660, 196, 0)), 20);
+  WAIT_FOR (g_strcmp0 (handoff_call_session_get_agent_name (caller), "Alice Example") == 0, 10);
+  report (&caller_ear); report (&a_ear);
+
+  /* Hold: A sends the transfer to B. The caller hears the music, not A. */
+  memset (&r, 0, sizeof r);
+  handoff_account_set_presence_async (bob, "available", NULL, on_presence, &r);
+  WAIT_FOR (r.done, 20);
+  WAIT_FOR ((bob_info = handoff_account_lookup_agent (alice, handoff_account_get_agent_id (bob))) != NULL, 20);
+  transfer = handoff_transfer_session_new_outgoing (a.client, a.offered);
+  memset (&r, 0, sizeof r);
+  handoff_transfer_session_send_async (transfer, handoff_agent_info_get_id (bob_info),
+                                       handoff_agent_info_get_identity (bob_info),
+                                       handoff_agent_info_get_name (bob_info), FALSE, "Carol, charged twice",
+                                       NULL, on_action, &r);
+  WAIT_FOR (r.done, 20);
+  g_assert_no_error (r.error);
+  a.transfer = g_object_ref (transfer);
+  WAIT_FOR (hears (&caller_ear, music, HEARS (, 550, 660, 0)), 20);
+  WAIT_FOR (handoff_call_session_get_state (caller) == HANDOFF_CALL_ON_HOLD, 10);
+  report (&caller_ear);
+
+  /* Consult: B accepts and joins privately. A <-> B; the caller hears only music. */
+  WAIT_FOR (b.transfer != NULL, 20);
+  {
+    /* As the window does: the offer names A by id; the directory has the rest. */
+    HandoffAgentInfo *from = NULL;
+    WAIT_FOR ((from = handoff_account_lookup_agent (bob, handoff_transfer_session_get_peer_id (b.transfer))) != NULL, 20);
+    handoff_transfer_session_set_peer (b.transfer, handoff_agent_info_get_name (from),
+                                       handoff_agent_info_get_identity (from));
+  }
+  memset (&r, 0, sizeof r);
+  handoff_transfer_session_accept_async (b.transfer, HANDOFF_CALL_MEDIA (b_media), NULL, on_action, &r);
+  WAIT_FOR (r.done, 30);
+  g_assert_no_error (r.error);
+  WAIT_FOR (hears (&b_ear, HEARS (, 550, 0), HEARS (, 440, 196, 0)), 20);
+  WAIT_FOR (hears (&a_ear, HEARS (, 660, 0), HEARS (, 440, 0)), 20);
+  WAIT_FOR (hears (&caller_ear, music, HEARS (, 550, 660, 0)), 20);
+  report (&caller_ear); report (&a_ear); report (&b_ear);
+
+  /* Three-way: B ready, A connects; everyone hears everyone, music gone. */
+  memset (&r, 0, sizeof r);
+  handoff_transfer_session_ready_async (b.transfer, NULL, on_action, &r);
+  WAIT_FOR (r.done, 20);
+  g_assert_no_error (r.error);
+  WAIT_FOR (handoff_transfer_session_get_peer_ready (transfer), 20);
+  memset (&r, 0, sizeof r);
+  handoff_transfer_session_connect_async (transfer, NULL, on_action, &r);
+  WAIT_FOR (r.done, 20);
+  g_assert_no_error (r.error);
+  WAIT_FOR (hears (&caller_ear, HEARS (, 550, 660, 0), music), 20);
+  WAIT_FOR (hears (&a_ear, HEARS (, 440, 660, 0), none), 20);
+  WAIT_FOR (hears (&b_ear, HEARS (, 440, 550, 0), none), 20);
+  report (&caller_ear); report (&a_ear); report (&b_ear);
+
+  /* Completed: A leaves; caller <-> B. */
+  memset (&r, 0, sizeof r);
+  handoff_transfer_session_complete_async (transfer, NULL, on_action, &r);
+  WAIT_FOR (r.done, 20);
+  g_assert_no_error (r.error);
+  WAIT_FOR (hears (&caller_ear, HEARS (, 660, 0), HEARS (, 550, 196, 0)), 20);
+  WAIT_FOR (hears (&b_ear, HEARS (, 440, 0), HEARS (, 550, 0)), 20);
+  WAIT_FOR (g_strcmp0 (handoff_call_session_get_agent_name (caller), "Bob Example") == 0, 10);
+  report (&caller_ear); report (&b_ear);
+  /* The caller never reconnected. */
+  g_assert_true (handoff_lk_media_get_room (caller_media) == caller_room);
+  g_assert_cmpint (handoff_call_session_get_state (caller), ==, HANDOFF_CALL_TALKING);
+
+  handoff_call_session_hang_up (caller);
+  g_signal_handlers_disconnect_by_data (alice, &a);
+  g_signal_handlers_disconnect_by_data (bob, &b);
+  g_clear_object (&a.offered);
+  g_clear_object (&a.transfer);
+  g_clear_object (&b.transfer);
+  for (int i = 0; i < 100; i++)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gst_init (&argc, &argv);
+  g_test_init (&argc, &argv, NULL);
+  g_setenv ("HANDOFF_SECRETS", "memory", TRUE);
+  for (Ear *e = &caller_ear; e; e = e == &caller_ear ? &a_ear : e == &a_ear ? &b_ear : NULL)
+    {
+      g_mutex_init (&e->lock);
+      e->heard = g_array_new (FALSE, FALSE, sizeof (float));
+    }
+  g_test_add_func ("/e2e/warm-transfer-audio", test_warm_transfer_audio);
+  return g_test_run ();
+}
