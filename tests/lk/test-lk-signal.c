@@ -147,6 +147,132 @@ test_garbage_frames (void)
   expect_protocol_error (g_bytes_new_static ("", 0));  /* a text frame */
 }
 
+
+/* A server that answers the join and then says nothing more: no pongs. */
+typedef struct {
+  GPtrArray *conns;
+  guint pings;
+} SilentServer;
+
+static void
+on_silent_message (SoupWebsocketConnection *conn,
+                   int                      type,
+                   GBytes                  *message,
+                   gpointer                 user_data)
+{
+  SilentServer *srv = user_data;
+  gsize len;
+  const guint8 *data = g_bytes_get_data (message, &len);
+  Livekit__SignalRequest *req = livekit__signal_request__unpack (NULL, len, data);
+
+  if (req != NULL && req->message_case == LIVEKIT__SIGNAL_REQUEST__MESSAGE_PING_REQ &&
+      req->ping_req->timestamp > 0)
+    srv->pings++;
+  if (req != NULL)
+    livekit__signal_request__free_unpacked (req, NULL);
+}
+
+static void
+on_silent_ws (SoupServer              *server,
+              SoupServerMessage       *msg,
+              const char              *path,
+              SoupWebsocketConnection *conn,
+              gpointer                 user_data)
+{
+  SilentServer *srv = user_data;
+  Livekit__SignalResponse res = LIVEKIT__SIGNAL_RESPONSE__INIT;
+  Livekit__JoinResponse join = LIVEKIT__JOIN_RESPONSE__INIT;
+  Livekit__ParticipantInfo me = LIVEKIT__PARTICIPANT_INFO__INIT;
+  gsize len;
+  g_autofree guint8 *buf = NULL;
+
+  me.sid = "PA_me";
+  me.identity = "me";
+  join.participant = &me;
+  join.ping_interval = 1;
+  join.ping_timeout = 2;
+  res.message_case = LIVEKIT__SIGNAL_RESPONSE__MESSAGE_JOIN;
+  res.join = &join;
+  len = livekit__signal_response__get_packed_size (&res);
+  buf = g_malloc (len);
+  livekit__signal_response__pack (&res, buf);
+  g_ptr_array_add (srv->conns, g_object_ref (conn));
+  g_signal_connect (conn, "message", G_CALLBACK (on_silent_message), srv);
+  soup_websocket_connection_send_binary (conn, buf, len);
+}
+
+typedef struct {
+  GAsyncResult *result;
+  GError *closed;
+} KeepaliveWait;
+
+static void
+on_connect_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  ((KeepaliveWait *) user_data)->result = g_object_ref (result);
+}
+
+static void
+on_closed (LkSignalClient *client, GError *error, gpointer user_data)
+{
+  ((KeepaliveWait *) user_data)->closed = g_error_copy (error);
+}
+
+static gboolean
+kw_result (gpointer data)
+{
+  return ((KeepaliveWait *) data)->result != NULL;
+}
+
+static gboolean
+kw_closed (gpointer data)
+{
+  return ((KeepaliveWait *) data)->closed != NULL;
+}
+
+static void
+test_keepalive_timeout (void)
+{
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(LkSignalClient) client = lk_signal_client_new ();
+  g_autoptr(GError) error = NULL;
+  SilentServer srv = { g_ptr_array_new_with_free_func (g_object_unref), 0 };
+  KeepaliveWait kw = { 0 };
+  Livekit__SignalResponse *join;
+  g_autofree char *url = NULL;
+  GSList *uris;
+  gint64 t0;
+
+  soup_server_add_websocket_handler (server, "/rtc", NULL, NULL, on_silent_ws, &srv, NULL);
+  g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  uris = soup_server_get_uris (server);
+  url = g_strdup_printf ("ws://127.0.0.1:%d", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  lk_signal_client_connect_async (client, url, "x.y.z", NULL, NULL, on_connect_done, &kw);
+  g_assert_true (lk_test_wait (kw_result, &kw, 10));
+  join = lk_signal_client_connect_finish (client, kw.result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (join->message_case, ==, LIVEKIT__SIGNAL_RESPONSE__MESSAGE_JOIN);
+  g_signal_connect (client, "closed", G_CALLBACK (on_closed), &kw);
+  t0 = g_get_monotonic_time ();
+  lk_signal_client_start_keepalive (client, join->join->ping_interval, join->join->ping_timeout);
+  livekit__signal_response__free_unpacked (join, NULL);
+
+  /* Pings go out; with no answer the connection is declared dead after
+   * the server's ping_timeout, not before. */
+  g_assert_true (lk_test_wait (kw_closed, &kw, 10));
+  g_assert_error (kw.closed, LK_ERROR, LK_ERROR_SERVER_UNREACHABLE);
+  g_assert_cmpint (g_get_monotonic_time () - t0, >=, 1 * G_USEC_PER_SEC);
+  g_assert_cmpuint (srv.pings, >=, 1);
+  g_assert_false (lk_signal_client_is_open (client));
+
+  g_clear_error (&kw.closed);
+  g_object_unref (kw.result);
+  soup_server_disconnect (server);
+  g_ptr_array_unref (srv.conns);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -159,5 +285,6 @@ main (int   argc,
   g_test_add_func ("/lk/signal/refused-tokens", test_refused_tokens);
   g_test_add_func ("/lk/signal/nothing-listening", test_nothing_listening);
   g_test_add_func ("/lk/signal/garbage-frames", test_garbage_frames);
+  g_test_add_func ("/lk/signal/keepalive-timeout", test_keepalive_timeout);
   return g_test_run ();
 }
