@@ -411,6 +411,9 @@ handoff_transcriber_fall_back (HandoffTranscriber *self,
 {
   HandoffTranscriberPrivate *priv;
   HandoffTranscriberClass *klass;
+  g_autoptr(HandoffSphinx) sphinx = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean have_sphinx;
 
   g_return_if_fail (HANDOFF_IS_TRANSCRIBER (self));
   g_return_if_fail (reason != NULL);
@@ -430,7 +433,24 @@ handoff_transcriber_fall_back (HandoffTranscriber *self,
   if (klass->stop)
     klass->stop (self);
 
+  /* Load the model here, without the lock: meanwhile the streaming thread
+   * keeps retaining audio for the cloud instead of waiting on us. */
   g_mutex_lock (&priv->lock);
+  have_sphinx = priv->sphinx != NULL;
+  g_mutex_unlock (&priv->lock);
+  if (!have_sphinx)
+    {
+      sphinx = handoff_sphinx_new (priv->profile, priv->cmninit, priv->live,
+                                   on_sphinx_hypothesis, on_sphinx_done, self, &error);
+      if (!sphinx)
+        g_warning ("No local transcription: %s", error->message);
+    }
+
+  g_mutex_lock (&priv->lock);
+  if (!priv->sphinx && sphinx)
+    priv->sphinx = g_steal_pointer (&sphinx);
+  else if (!priv->sphinx)
+    priv->sphinx_failed = TRUE;
   priv->use_local = TRUE;
   if (priv->eos_seen)
     {
