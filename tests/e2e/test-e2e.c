@@ -163,6 +163,8 @@ test_warm_transfer (void)
   e2e_party_send (call.a, "complete");
   json_object_unref (e2e_party_wait (call.a, "done", "cmd", "complete", 20));
   json_object_unref (e2e_party_wait (call.b, "transfer", "state", "completed", 20));
+  /* A is gone from the room, not just silent. */
+  json_object_unref (e2e_party_wait (call.caller, "left", "identity", "agent-alice", 20));
   {
     E2eExpect complete[] = {
       { call.caller, { B }, { A, C, M1, M2 } },
