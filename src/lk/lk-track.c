@@ -592,6 +592,13 @@ lk_track_detach (LkTrack *self)
        * and the next offer must still describe its m-line. */
       g_clear_object (&self->webrtc_pad);
     }
+  /* The mixer's pad first: an aggregator pad holding a buffer parks our
+   * queue's thread until it is consumed; releasing the pad flushes it. */
+  if (self->mixer_pad != NULL)
+    {
+      gst_element_release_request_pad (self->mixer, self->mixer_pad);
+      g_clear_object (&self->mixer_pad);
+    }
   /* Downstream first: stopping an element flushes its pads, which releases
    * a streaming thread held upstream (e.g. in the pre-negotiation block). */
   for (guint i = self->elements->len; i > 0; i--)
