@@ -12,9 +12,11 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "handoff-assistant-pane.h"
 #include "handoff-call-view.h"
+#include "handoff-lk-media.h"
 #include "handoff-server-client.h"
 #include "handoff-transcript-view.h"
 
@@ -54,6 +56,7 @@ struct _HandoffCallView
   gboolean                watchdog_fired;
   gboolean                syncing_hold;
   gboolean                rated;
+  guint                   level_id;
 };
 
 G_DEFINE_FINAL_TYPE (HandoffCallView, handoff_call_view, GTK_TYPE_WIDGET)
@@ -165,6 +168,18 @@ update_call (HandoffCallView *self)
   self->syncing_hold = TRUE;
   gtk_toggle_button_set_active (self->hold_button, handoff_call_session_get_on_hold (self->call));
   self->syncing_hold = FALSE;
+}
+
+static gboolean
+level_tick (gpointer user_data)
+{
+  HandoffCallView *self = user_data;
+  HandoffCallMedia *media = self->call ? handoff_call_session_get_media (self->call) : NULL;
+  double level = media && HANDOFF_IS_LK_MEDIA (media) ? handoff_lk_media_get_mic_level (HANDOFF_LK_MEDIA (media)) : 0;
+
+  /* RMS of speech sits around 0.05-0.3: a square root spreads it over the bar. */
+  gtk_level_bar_set_value (self->mic_level, MIN (1.0, sqrt (level) * 1.5));
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -403,6 +418,7 @@ handoff_call_view_dispose (GObject *object)
   HandoffCallView *self = HANDOFF_CALL_VIEW (object);
 
   handoff_call_view_set_transfer (self, NULL);
+  g_clear_handle_id (&self->level_id, g_source_remove);
   if (self->call)
     {
       g_signal_handlers_disconnect_by_data (self->call, self);
@@ -461,6 +477,7 @@ handoff_call_view_init (HandoffCallView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->watchdog_seconds = 90;
+  self->level_id = g_timeout_add (100, level_tick, self);
 
   for (int score = 1; score <= 5; score++)
     {

@@ -14,6 +14,7 @@
 
 #include "handoff-lk-media.h"
 #include "handoff-media-factory.h"
+#include "handoff-transcriber.h"
 
 static GstElement *
 device_element (const char *klass,
@@ -57,5 +58,14 @@ handoff_media_factory_create (GSettings *settings)
   handoff_lk_media_set_devices (media,
                                 g_getenv ("HANDOFF_AUDIO_SRC") ? NULL : device_element ("Audio/Source", mic),
                                 g_getenv ("HANDOFF_AUDIO_SINK") ? NULL : device_element ("Audio/Sink", speaker));
+  /* Each app transcribes its own microphone (architecture.md). */
+  if (g_strcmp0 (g_getenv ("HANDOFF_TRANSCRIBE"), "0") != 0)
+    {
+      g_autoptr(HandoffTranscriber) transcriber =
+        handoff_transcriber_new (settings ? handoff_transcriber_backend_from_settings (settings)
+                                          : HANDOFF_TRANSCRIBER_BACKEND_LOCAL);
+      if (transcriber)
+        handoff_lk_media_set_transcriber (media, transcriber);
+    }
   return HANDOFF_CALL_MEDIA (media);
 }

@@ -19,6 +19,10 @@
 #include "handoff-lk-media.h"
 #include "handoff-server-client.h"
 #include "lk-room.h"
+#include "handoff-transcriber.h"
+
+#include <gst/app/gstappsink.h>
+#include <math.h>
 
 struct _HandoffLkMedia
 {
@@ -33,6 +37,9 @@ struct _HandoffLkMedia
   gboolean      mic_all;
   GStrv         mic_allowed;
   GStrv         music_audience;
+  gint          mic_level_milli;   /* RMS of the microphone x 1000, atomic */
+  GstElement   *level_tap;
+  HandoffTranscriber *transcriber;   /* our own microphone, NULL: none */
   char         *music_file;
   gboolean      music_pending;
 };
@@ -216,6 +223,114 @@ on_reconnected (LkRoom         *room,
 
 /* ---- connect ---- */
 
+/* The microphone's level for the meter: RMS of each buffer the tap sees
+ * (streaming thread), read by the UI on its own clock. */
+static GstFlowReturn
+on_level_sample (GstAppSink *sink,
+                 gpointer    user_data)
+{
+  HandoffLkMedia *self = user_data;
+  g_autoptr(GstSample) sample = gst_app_sink_pull_sample (sink);
+  GstBuffer *buf = sample ? gst_sample_get_buffer (sample) : NULL;
+  GstMapInfo map;
+  double sum = 0;
+  gsize n;
+
+  if (buf == NULL || !gst_buffer_map (buf, &map, GST_MAP_READ))
+    return GST_FLOW_OK;
+  n = map.size / sizeof (gint16);
+  for (gsize i = 0; i < n; i++)
+    {
+      double v = ((const gint16 *) map.data)[i] / 32768.0;
+      sum += v * v;
+    }
+  gst_buffer_unmap (buf, &map);
+  g_atomic_int_set (&self->mic_level_milli, n ? (gint) (sqrt (sum / n) * 1000) : 0);
+  return GST_FLOW_OK;
+}
+
+static void
+add_level_tap (HandoffLkMedia *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GstElement) appsink = NULL;
+  GstElement *bin = gst_parse_bin_from_description ("appsink name=level sync=false max-buffers=4 drop=true",
+                                                    TRUE, &error);
+  GstAppSinkCallbacks callbacks = { .new_sample = on_level_sample };
+
+  if (bin == NULL)
+    return;
+  appsink = gst_bin_get_by_name (GST_BIN (bin), "level");
+  gst_app_sink_set_callbacks (GST_APP_SINK (appsink), &callbacks, self, NULL);
+  if (!lk_track_add_tap (self->mic, bin, &error))
+    g_message ("No level meter: %s", error->message);
+  else
+    self->level_tap = bin;
+}
+
+double
+handoff_lk_media_get_mic_level (HandoffLkMedia *self)
+{
+  g_return_val_if_fail (HANDOFF_IS_LK_MEDIA (self), 0);
+  return self->muted ? 0 : g_atomic_int_get (&self->mic_level_milli) / 1000.0;
+}
+
+/* Our own words: into our transcript (as if from the room) and to the
+ * others as a LiveKit transcription text stream — during a private talk
+ * only to those who may hear us. */
+static void
+on_own_segment (HandoffTranscriber *transcriber,
+                HandoffSegment     *segment,
+                HandoffLkMedia     *self)
+{
+  LkParticipant *me = lk_room_get_local_participant (self->room);
+  const char *identity = me ? lk_participant_get_identity (me) : NULL;
+  g_autoptr(GHashTable) attrs = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  char *json;
+
+  if (identity == NULL || handoff_segment_get_text (segment)[0] == '\0')
+    return;
+  node = handoff_json_object_node ("id", 's', handoff_segment_get_id (segment),
+                                   "text", 's', handoff_segment_get_text (segment),
+                                   "final", 'b', handoff_segment_get_final (segment), NULL);
+  json = json_to_string (node, FALSE);
+  bytes = g_bytes_new_take (json, strlen (json));
+  g_signal_emit_by_name (self, "data-received", identity, HANDOFF_TOPIC_TRANSCRIPT, bytes);
+
+  g_hash_table_insert (attrs, (gpointer) LK_ATTR_SEGMENT_ID, (gpointer) handoff_segment_get_id (segment));
+  g_hash_table_insert (attrs, (gpointer) LK_ATTR_TRANSCRIPTION_FINAL,
+                       (gpointer) (handoff_segment_get_final (segment) ? "true" : "false"));
+  if (self->mic)
+    g_hash_table_insert (attrs, (gpointer) LK_ATTR_TRANSCRIBED_TRACK_ID, (gpointer) lk_track_get_sid (self->mic));
+  lk_room_send_text_async (self->room, handoff_segment_get_text (segment), LK_TOPIC_TRANSCRIPTION, attrs,
+                           self->mic_all ? NULL : (const char * const *) self->mic_allowed,
+                           NULL, NULL, NULL);
+}
+
+static void
+add_transcriber_tap (HandoffLkMedia *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->transcriber == NULL)
+    return;
+  g_signal_connect (self->transcriber, "segment", G_CALLBACK (on_own_segment), self);
+  if (!lk_track_add_tap (self->mic, gst_object_ref (handoff_transcriber_get_sink_bin (self->transcriber)), &error))
+    g_message ("No transcript of the microphone: %s", error->message);
+}
+
+void
+handoff_lk_media_set_transcriber (HandoffLkMedia *self,
+                                  gpointer        transcriber)
+{
+  g_return_if_fail (HANDOFF_IS_LK_MEDIA (self));
+  g_return_if_fail (transcriber == NULL || HANDOFF_IS_TRANSCRIBER (transcriber));
+  g_return_if_fail (self->mic == NULL);
+  g_set_object (&self->transcriber, transcriber);
+}
+
 static void
 on_mic_published (GObject      *source,
                   GAsyncResult *result,
@@ -227,6 +342,11 @@ on_mic_published (GObject      *source,
   GListModel *remote;
 
   self->mic = lk_room_publish_audio_finish (LK_ROOM (source), result, &error);
+  if (self->mic != NULL)
+    {
+      add_level_tap (self);
+      add_transcriber_tap (self);
+    }
   if (self->mic == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -469,6 +589,16 @@ handoff_lk_media_dispose (GObject *object)
   HandoffLkMedia *self = HANDOFF_LK_MEDIA (object);
 
   g_cancellable_cancel (self->cancellable);
+  if (self->level_tap != NULL && self->mic != NULL)
+    lk_track_remove_tap (self->mic, self->level_tap);
+  self->level_tap = NULL;
+  if (self->transcriber)
+    {
+      g_signal_handlers_disconnect_by_data (self->transcriber, self);
+      if (self->mic)
+        lk_track_remove_tap (self->mic, handoff_transcriber_get_sink_bin (self->transcriber));
+      g_clear_object (&self->transcriber);
+    }
   if (self->room)
     {
       g_signal_handlers_disconnect_by_data (self->room, self);

@@ -21,6 +21,12 @@ HandoffLkMedia *handoff_lk_media_new      (void);
 void            handoff_lk_media_set_devices (HandoffLkMedia *self,
                                               GstElement     *microphone,
                                               GstElement     *speaker);
+/* Transcribes our own microphone with @transcriber (src/stt): segments go to
+ * our transcript and, as LiveKit transcription, to the others. Before connecting. */
+void            handoff_lk_media_set_transcriber (HandoffLkMedia     *self,
+                                                  gpointer            transcriber);
+/* The microphone's RMS level (0..1) for a meter; 0 while muted. */
+double          handoff_lk_media_get_mic_level (HandoffLkMedia *self);
 /* The room, for tests and level meters. */
 gpointer        handoff_lk_media_get_room (HandoffLkMedia *self);
 
