@@ -481,6 +481,53 @@ handoff_server_end_call (HandoffServer *self,
   return TRUE;
 }
 
+/* The agent's app left the room of an active call it owned (crash, network
+ * gone, closed without hanging up): the caller must not stay alone in an
+ * "active" call nobody will ever take. The call goes back to `waiting` and is
+ * offered to the next available agent. agent_id stays on the waiting call: it
+ * names who had it, and that agent may still end it (an app that hangs up
+ * leaves the room and posts /end at the same time, and LiveKit's webhook may
+ * come first). The agent is recorded as having declined, so the dead app is
+ * not offered the call again. */
+gboolean
+handoff_server_requeue_call (HandoffServer *self,
+                             const char    *call_id,
+                             const char    *agent_id,
+                             const char    *reason,
+                             GError       **error)
+{
+  g_autoptr(JsonObject) data = json_object_new ();
+
+  g_return_val_if_fail (HANDOFF_IS_SERVER (self), FALSE);
+
+  if (!handoff_store_begin (self->store, error))
+    return FALSE;
+  if (handoff_store_exec (self->store,
+                          "UPDATE calls SET state = 'waiting', offered_to = NULL, "
+                          "offer_expires_at = NULL, "
+                          "declined_by = json_insert(declined_by, '$[#]', agent_id) "
+                          "WHERE id = ? AND state = 'active' AND agent_id = ?",
+                          g_variant_new ("(ss)", call_id, agent_id), error) != 1)
+    {
+      handoff_store_rollback (self->store);
+      return FALSE;
+    }
+  json_object_set_object_member (data, "call", handoff_server_get_call (self, call_id));
+  json_object_set_string_member (data, "reason", reason);
+  if (!handoff_server_event (self, agent_id, "call_requeued", data, error)
+      || !handoff_store_commit (self->store, error))
+    {
+      handoff_store_rollback (self->store);
+      handoff_server_events_discard (self);
+      return FALSE;
+    }
+  handoff_server_events_flush (self);
+  self->metrics.calls_requeued++;
+  g_message ("Call %s is waiting again (%s)", call_id, reason);
+  handoff_server_dispatch_calls (self);
+  return TRUE;
+}
+
 void
 handoff_route_calls_end (HandoffCtx *ctx)
 {
@@ -572,11 +619,15 @@ handoff_route_webhook (HandoffCtx *ctx)
 
       /* The caller hanging up (or the room closing) ends the call and any
        * transfer in progress as caller_abandoned. */
-      if ((strcmp (event, "participant_left") == 0
-           || strcmp (event, "participant_connection_aborted") == 0)
-          && identity != NULL && g_str_has_prefix (identity, "caller-")
+      gboolean left = strcmp (event, "participant_left") == 0
+                      || strcmp (event, "participant_connection_aborted") == 0;
+
+      if (left && identity != NULL && g_str_has_prefix (identity, "caller-")
           && strcmp (identity + 7, call_id) == 0)
         handoff_server_end_call (self, call_id, "caller_left", &error);
+      /* An agent's app left: its transfer or its call must not hang. */
+      else if (left && identity != NULL && g_str_has_prefix (identity, "agent-"))
+        handoff_server_agent_left (self, call_id, identity + 6, &error);
       else if (strcmp (event, "room_finished") == 0)
         handoff_server_end_call (self, call_id, "caller_left", &error);
     }

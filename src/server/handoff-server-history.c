@@ -222,7 +222,7 @@ quantiles (GArray *values)
 }
 
 typedef struct {
-  gint64 initiated, received, completed, declined, no_answer, rated, rating_sum;
+  gint64 initiated, received, completed, declined, no_answer, failed, rated, rating_sum;
 } AgentRow;
 
 static void
@@ -270,6 +270,7 @@ handoff_route_analytics (HandoffCtx *ctx)
   g_autoptr(GHashTable) per_agent = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                            g_free);
   JsonObject *by_outcome = json_object_new ();
+  JsonObject *by_failure = json_object_new ();
   JsonArray *per_agent_json = json_array_new ();
   JsonArray *per_hour = json_array_new ();
   gint64 counts[6] = { 0 };
@@ -280,12 +281,13 @@ handoff_route_analytics (HandoffCtx *ctx)
   if (!range_param (ctx, &range, &since))
     {
       json_object_unref (by_outcome);
+      json_object_unref (by_failure);
       json_array_unref (per_agent_json);
       json_array_unref (per_hour);
       return;
     }
   rows = handoff_store_query (store,
-                              "SELECT state, from_agent_id, to_agent_id, rating, "
+                              "SELECT state, failure_reason, from_agent_id, to_agent_id, rating, "
                               "accepted_at - created_at AS tta, "
                               "connected_at - COALESCE(consulting_at, accepted_at) AS consult, "
                               "ended_at - created_at AS total FROM transfers WHERE created_at >= ?",
@@ -300,6 +302,7 @@ handoff_route_analytics (HandoffCtx *ctx)
   if (agents == NULL)
     {
       json_object_unref (by_outcome);
+      json_object_unref (by_failure);
       json_array_unref (per_agent_json);
       json_array_unref (per_hour);
       handoff_reply_error (ctx, error);
@@ -331,6 +334,21 @@ handoff_route_analytics (HandoffCtx *ctx)
         to->declined++;
       else if (strcmp (state, "no_answer") == 0)
         to->no_answer++;
+      else if (strcmp (state, "failed") == 0)
+        {
+          /* Counted against the agent whose app left. */
+          const char *why = json_object_get_string_member_with_default (row, "failure_reason",
+                                                                        "");
+          g_autofree char *key = g_strdup (why != NULL && *why ? why : "unknown");
+
+          if (g_strcmp0 (why, "target_left") == 0)
+            to->failed++;
+          else
+            from->failed++;
+          json_object_set_int_member (by_failure, key,
+                                      json_object_get_int_member_with_default (by_failure, key,
+                                                                               0) + 1);
+        }
       if (rating != NULL && !JSON_NODE_HOLDS_NULL (rating))
         {
           from->rated++;
@@ -366,6 +384,7 @@ handoff_route_analytics (HandoffCtx *ctx)
       json_object_set_int_member (o, "completed", r->completed);
       json_object_set_int_member (o, "declined", r->declined);
       json_object_set_int_member (o, "no_answer", r->no_answer);
+      json_object_set_int_member (o, "failed", r->failed);
       if (r->rated > 0)
         json_object_set_double_member (o, "average_rating", (double) r->rating_sum / r->rated);
       else
@@ -379,6 +398,7 @@ handoff_route_analytics (HandoffCtx *ctx)
   json_object_set_string_member (reply, "until", until_text);
   json_object_set_int_member (reply, "total", json_array_get_length (rows));
   json_object_set_object_member (reply, "by_outcome", by_outcome);
+  json_object_set_object_member (reply, "failure_reasons", by_failure);
   json_object_set_double_member (reply, "success_rate",
                                  ended > 0 ? (double) counts[0] / ended : 0.0);
   json_object_set_object_member (reply, "time_to_accept_ms", quantiles (tta));
@@ -418,7 +438,8 @@ csv_field (GString    *out,
 }
 
 static const char *csv_columns[] = {
-  "id", "call_id", "from_agent_id", "to_agent_id", "state", "outcome", "urgent", "created_at",
+  "id", "call_id", "from_agent_id", "to_agent_id", "state", "outcome", "failure_reason", "urgent",
+  "created_at",
   "accepted_at", "connected_at", "ended_at", "time_to_accept_ms", "consult_ms", "total_ms",
   "rating", "summary", NULL,
 };

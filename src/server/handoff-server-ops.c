@@ -75,8 +75,12 @@ handoff_route_metrics (HandoffCtx *ctx)
                              "handoff_calls_created_total %" G_GUINT64_FORMAT "\n"
                              "# HELP handoff_calls_ended_total Calls ended.\n"
                              "# TYPE handoff_calls_ended_total counter\n"
-                             "handoff_calls_ended_total %" G_GUINT64_FORMAT "\n",
-                          m->calls_created, m->calls_ended);
+                             "handoff_calls_ended_total %" G_GUINT64_FORMAT "\n"
+                             "# HELP handoff_calls_requeued_total Active calls put back to "
+                             "waiting because their agent's app left.\n"
+                             "# TYPE handoff_calls_requeued_total counter\n"
+                             "handoff_calls_requeued_total %" G_GUINT64_FORMAT "\n",
+                          m->calls_created, m->calls_ended, m->calls_requeued);
   g_string_append_printf (s, "# HELP handoff_transfers_created_total Transfers initiated.\n"
                              "# TYPE handoff_transfers_created_total counter\n"
                              "handoff_transfers_created_total %" G_GUINT64_FORMAT "\n"

@@ -16,7 +16,7 @@ G_BEGIN_DECLS
 
 typedef struct {
   guint64 requests_2xx, requests_4xx, requests_5xx;
-  guint64 calls_created, calls_ended;
+  guint64 calls_created, calls_ended, calls_requeued;
   guint64 transfers_created;
   guint64 outcomes[6];
   guint64 webhooks_ok, webhooks_rejected;
@@ -133,6 +133,10 @@ void        handoff_server_dispatch_calls (HandoffServer *self);
 gboolean    handoff_server_end_call       (HandoffServer *self, const char *call_id,
                                            const char *reason, GError **error);
 void        handoff_server_restore_calls  (HandoffServer *self);
+/* The active call's agent left the room: back to waiting, offered again. */
+gboolean    handoff_server_requeue_call   (HandoffServer *self, const char *call_id,
+                                           const char *agent_id, const char *reason,
+                                           GError **error);
 
 /* handoff-server-transfers.c */
 void        handoff_route_transfers_create  (HandoffCtx *ctx);
@@ -144,6 +148,10 @@ JsonObject *handoff_server_get_transfer     (HandoffServer *self, const char *id
 void        handoff_server_end_transfers_of_call (HandoffServer *self, const char *call_id,
                                                   const char *outcome);
 void        handoff_server_restore_transfers (HandoffServer *self);
+/* LiveKit says agent-<username> left the room of `call_id`: ends or completes
+ * its live transfer, or puts its call back to waiting. */
+gboolean    handoff_server_agent_left        (HandoffServer *self, const char *call_id,
+                                              const char *username, GError **error);
 
 /* handoff-server-history.c */
 void        handoff_route_transfers_list  (HandoffCtx *ctx);

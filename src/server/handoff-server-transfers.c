@@ -4,6 +4,10 @@
  *   connected --complete(A)--> completed
  *   offered --decline(B)--> declined; offered --timeout--> no_answer
  *   any live state --cancel(A)--> cancelled; --caller hangs up--> caller_abandoned
+ *   A's app leaves the room (LiveKit webhook): offered --> failed (initiator_left, the
+ *   call goes back to waiting); accepted|consulting|connected --> completed
+ *   (failure_reason initiator_left: B owns the call)
+ *   B's app leaves: accepted|consulting|connected --> failed (target_left)
  *
  * Every transition is one compare-and-set UPDATE (WHERE state = <expected>)
  * committed together with its events, so two racing requests cannot both win
@@ -257,6 +261,7 @@ transition (HandoffServer *self,
             const char    *argument,
             const char    *event,
             Recipients     recipients,
+            gboolean       hand_over,
             gboolean      *lost,
             GError       **error)
 {
@@ -275,6 +280,19 @@ transition (HandoffServer *self,
       return NULL;
     }
   updated = handoff_server_get_transfer (self, id);
+  /* A completed transfer gives the call to B in the same commit, so a crash
+   * cannot leave a completed transfer on a call A still owns. */
+  if (updated != NULL && hand_over
+      && handoff_store_exec (self->store, "UPDATE calls SET agent_id = ? WHERE id = ?",
+                             g_variant_new ("(ss)",
+                                            json_object_get_string_member (updated,
+                                                                           "to_agent_id"),
+                                            json_object_get_string_member (updated, "call_id")),
+                             error) != 1)
+    {
+      handoff_store_rollback (self->store);
+      return NULL;
+    }
   if (updated == NULL || !emit (self, updated, event, recipients, error)
       || !handoff_store_commit (self->store, error))
     {
@@ -286,11 +304,14 @@ transition (HandoffServer *self,
   return g_steal_pointer (&updated);
 }
 
-static void
+/* Ends a live transfer with `outcome`; FALSE (error unset) when it had
+ * ended already. */
+static gboolean
 end_transfer (HandoffServer *self,
               const char    *id,
               const char    *outcome,
-              const char    *reason)
+              const char    *reason,
+              GError       **error_out)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) after = NULL;
@@ -312,24 +333,30 @@ end_transfer (HandoffServer *self,
                       : "UPDATE transfers SET state = 'failed', failure_reason = ?2, "
                         "ended_at = ?1, offer_expires_at = NULL WHERE id = ?3 AND state IN "
                         LIVE_STATES,
-                      reason, "transfer_ended", TO_BOTH, &lost, &error);
+                      reason, "transfer_ended", TO_BOTH, FALSE, &lost, &error);
   if (after == NULL)
     {
       if (error != NULL)
-        g_warning ("Could not end transfer %s: %s", id, error->message);
-      return;
+        {
+          g_warning ("Could not end transfer %s: %s", id, error->message);
+          g_propagate_error (error_out, g_steal_pointer (&error));
+        }
+      return FALSE;
     }
   handoff_server_clear_timer (self, key);
   count_outcome (self, outcome);
-  if (strcmp (outcome, "no_answer") == 0)
+  /* A is still with the caller: take the caller off hold. */
+  if (strcmp (outcome, "no_answer") == 0
+      || (strcmp (outcome, "failed") == 0 && g_strcmp0 (reason, "target_left") == 0))
     set_caller_subscription (self, json_object_get_string_member (after, "call_id"),
                              json_object_get_string_member (after, "from_agent_id"), TRUE);
+  return TRUE;
 }
 
 static gboolean
 transfer_offer_expired (gpointer user_data)
 {
-  end_transfer (timer_server, user_data, "no_answer", "offer timed out");
+  end_transfer (timer_server, user_data, "no_answer", "offer timed out", NULL);
   return G_SOURCE_REMOVE;
 }
 
@@ -347,7 +374,89 @@ handoff_server_end_transfers_of_call (HandoffServer *self,
     end_transfer (self, json_object_get_string_member (json_array_get_object_element (live, i),
                                                        "id"),
                   outcome, strcmp (outcome, "caller_abandoned") == 0 ? "caller hung up"
-                                                                     : "call ended");
+                                                                     : "call ended", NULL);
+}
+
+/* A's app left while B is with A (or on the way): B keeps the caller. The
+ * transfer completes as if A had pressed Complete, and the caller is given
+ * B's tracks at once (B's app opens its grant on transfer_completed; LiveKit
+ * would retry a denied subscription only every few seconds). */
+static gboolean
+complete_for_target (HandoffServer *self,
+                     const char    *id,
+                     GError       **error)
+{
+  g_autoptr(JsonObject) after = NULL;
+  g_autofree char *key = g_strconcat ("transfer:", id, NULL);
+  gboolean lost;
+
+  after = transition (self, id,
+                      "UPDATE transfers SET state = 'completed', failure_reason = ?2, "
+                      "ended_at = ?1, offer_expires_at = NULL, "
+                      "connected_at = COALESCE(connected_at, ?1) "
+                      "WHERE id = ?3 AND state IN ('accepted', 'consulting', 'connected')",
+                      "initiator_left", "transfer_completed", TO_BOTH, TRUE, &lost, error);
+  if (after == NULL)
+    return FALSE;
+  handoff_server_clear_timer (self, key);
+  count_outcome (self, "completed");
+  set_caller_subscription (self, json_object_get_string_member (after, "call_id"),
+                           json_object_get_string_member (after, "to_agent_id"), TRUE);
+  return TRUE;
+}
+
+gboolean
+handoff_server_agent_left (HandoffServer *self,
+                           const char    *call_id,
+                           const char    *username,
+                           GError       **error)
+{
+  g_autoptr(JsonObject) agent = NULL;
+  g_autoptr(JsonObject) live = NULL;
+  g_autoptr(JsonObject) call = NULL;
+  const char *agent_id, *state;
+
+  g_return_val_if_fail (HANDOFF_IS_SERVER (self), FALSE);
+
+  agent = handoff_store_query_one (self->store, "SELECT id FROM agents WHERE username = ?",
+                                   g_variant_new ("(s)", username), NULL);
+  if (agent == NULL)
+    return FALSE;
+  agent_id = json_object_get_string_member (agent, "id");
+  live = handoff_store_query_one (self->store,
+                                  "SELECT id, state, from_agent_id, to_agent_id FROM transfers "
+                                  "WHERE call_id = ? AND state IN " LIVE_STATES,
+                                  g_variant_new ("(s)", call_id), NULL);
+  if (live != NULL)
+    {
+      const char *id = json_object_get_string_member (live, "id");
+
+      state = json_object_get_string_member (live, "state");
+      if (strcmp (json_object_get_string_member (live, "from_agent_id"), agent_id) == 0)
+        {
+          g_message ("Transfer %s: its initiator left the room (%s)", id, state);
+          if (strcmp (state, "offered") != 0)
+            return complete_for_target (self, id, error);
+          /* Nobody is with the caller: B is told, the call is offered again. */
+          if (!end_transfer (self, id, "failed", "initiator_left", error))
+            return FALSE;
+          return handoff_server_requeue_call (self, call_id, agent_id, "agent_left", error);
+        }
+      /* B can only be in the room once it accepted. */
+      if (strcmp (json_object_get_string_member (live, "to_agent_id"), agent_id) == 0
+          && strcmp (state, "offered") != 0)
+        {
+          g_message ("Transfer %s: its target left the room (%s)", id, state);
+          return end_transfer (self, id, "failed", "target_left", error);
+        }
+      return FALSE;
+    }
+  call = handoff_server_get_call (self, call_id);
+  if (call == NULL || strcmp (json_object_get_string_member (call, "state"), "active") != 0
+      || json_object_get_null_member (call, "agent_id")
+      || strcmp (json_object_get_string_member (call, "agent_id"), agent_id) != 0)
+    return FALSE;
+  return handoff_server_requeue_call (self, call_id, agent_id, "agent_left", error);
 }
 
 void
@@ -560,7 +669,8 @@ handoff_route_transfers_action (HandoffCtx *ctx)
 
   after = transition (self, ctx->id, action->sql,
                       ctx->body ? handoff_request_string (ctx->body, "reason") : NULL,
-                      action->event, action->recipients, &lost, &error);
+                      action->event, action->recipients, strcmp (name, "complete") == 0,
+                      &lost, &error);
   if (after == NULL)
     {
       g_autoptr(JsonObject) now = NULL;
@@ -607,10 +717,6 @@ handoff_route_transfers_action (HandoffCtx *ctx)
     set_caller_subscription (self, call_id, owner, TRUE);
   else if (strcmp (name, "complete") == 0)
     {
-      if (handoff_store_exec (self->store, "UPDATE calls SET agent_id = ? WHERE id = ?",
-                              g_variant_new ("(ss)", target, call_id), &error) != 1)
-        g_warning ("Could not hand call %s to its new agent: %s", call_id,
-                   error ? error->message : "no such call");
       count_outcome (self, "completed");
       remove_agent (self, call_id, owner);
     }

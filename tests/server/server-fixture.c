@@ -62,18 +62,42 @@ sign_in (Fixture    *f,
   return g_strdup (member_string (reply, "token"));
 }
 
+static void
+fixture_listen (Fixture                   *f,
+                const HandoffServerConfig *config)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->server = handoff_server_new (config, &error);
+  g_assert_no_error (error);
+  /* The previous test's server may still hold the port for a moment. */
+  for (guint i = 0; i < 50; i++)
+    {
+      g_clear_error (&error);
+      if (handoff_server_listen (f->server, &error))
+        break;
+      g_usleep (100 * 1000);
+    }
+  g_assert_no_error (error);
+}
+
 gboolean
 fixture_start (Fixture              *f,
                const FixtureOptions *options)
 {
-  g_autoptr(HandoffServerConfig) config = handoff_server_config_new_default ();
+  HandoffServerConfig *config = handoff_server_config_new_default ();
   g_autoptr(GError) error = NULL;
   HandoffStore *store;
 
   memset (f, 0, sizeof *f);
   f->lk = fixture_livekit ();
   if (f->lk == NULL)
-    return FALSE;
+    {
+      handoff_server_config_free (config);
+      return FALSE;
+    }
+  if (options != NULL)
+    f->options = *options;
   f->dir = g_dir_make_tmp ("handoff-server-XXXXXX", &error);
   g_assert_no_error (error);
   g_free (config->database);
@@ -92,18 +116,9 @@ fixture_start (Fixture              *f,
   config->calls_per_minute = options && options->calls_per_minute ? options->calls_per_minute
                                                                   : 10000;
   config->sign_ins_per_minute = 10000;
+  f->config = config;
 
-  f->server = handoff_server_new (config, &error);
-  g_assert_no_error (error);
-  /* The previous test's server may still hold the port for a moment. */
-  for (guint i = 0; i < 50; i++)
-    {
-      g_clear_error (&error);
-      if (handoff_server_listen (f->server, &error))
-        break;
-      g_usleep (100 * 1000);
-    }
-  g_assert_no_error (error);
+  fixture_listen (f, config);
   f->base = g_strdup (handoff_server_get_base_url (f->server));
   f->session = soup_session_new_with_options ("timeout", 30, NULL);
 
@@ -118,6 +133,17 @@ fixture_start (Fixture              *f,
   f->bob = sign_in (f, "bob", BOB_PASSWORD, &f->bob_id);
   f->carol = sign_in (f, "carol", CAROL_PASSWORD, &f->carol_id);
   return TRUE;
+}
+
+void
+fixture_restart (Fixture *f)
+{
+  /* What a restart after a crash sees is the store file: the new server
+   * restores calls, transfers and their timers from it. */
+  handoff_server_shutdown (f->server);
+  spin (50);
+  g_clear_object (&f->server);
+  fixture_listen (f, f->config);
 }
 
 static void
@@ -142,6 +168,7 @@ fixture_stop (Fixture *f)
   spin (50);
   g_clear_object (&f->server);
   g_clear_object (&f->session);
+  g_clear_pointer (&f->config, handoff_server_config_free);
   if (f->dir != NULL)
     remove_dir (f->dir);
   g_clear_pointer (&f->dir, g_free);

@@ -18,7 +18,16 @@ G_BEGIN_DECLS
 #define CAROL_PASSWORD "carol-password-55d0"
 
 typedef struct {
+  guint call_offer_timeout;
+  guint transfer_offer_timeout;
+  guint calls_per_minute;
+  gboolean no_livekit;        /* point at a port where nothing listens */
+} FixtureOptions;
+
+typedef struct {
   HandoffTestLivekit *lk;     /* shared by every test of the process */
+  HandoffServerConfig *config;
+  FixtureOptions options;
   HandoffServer *server;
   SoupSession *session;
   char *dir;
@@ -27,13 +36,6 @@ typedef struct {
   char *alice_id, *bob_id, *carol_id;
 } Fixture;
 
-typedef struct {
-  guint call_offer_timeout;
-  guint transfer_offer_timeout;
-  guint calls_per_minute;
-  gboolean no_livekit;        /* point at a port where nothing listens */
-} FixtureOptions;
-
 /* NULL (and the test skipped) when livekit-server is not installed. */
 HandoffTestLivekit *fixture_livekit      (void);
 void                fixture_livekit_free (void);
@@ -41,6 +43,9 @@ void                fixture_livekit_free (void);
 guint16             fixture_server_port  (void);
 gboolean            fixture_start        (Fixture *f, const FixtureOptions *options);
 void                fixture_stop         (Fixture *f);
+/* Shuts the server down and starts a new one on the same store and port
+ * (sessions, calls, transfers and timers come back from the store). */
+void                fixture_restart      (Fixture *f);
 
 /* One request; runs the main loop (the server lives in this thread) until the
  * answer is in. body may be NULL; content_type NULL means application/json. */
