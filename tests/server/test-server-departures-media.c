@@ -1,0 +1,279 @@
+/* test-server-departures-media.c: what the caller hears when an agent's app
+ * is killed in the middle of a warm transfer
+ *
+ * Real media through a real livekit-server: the caller and one agent are
+ * LkRooms in this process, the agent whose app dies is a `handoff-cli join`
+ * child killed with SIGKILL. Each party publishes its own tone (caller 440 Hz,
+ * A 550 Hz, B 660 Hz); the caller's decoded audio says whom it hears. Nobody
+ * sets track permissions here, so the only thing that keeps the caller from
+ * hearing an agent is the server's UpdateSubscriptions, and the only thing
+ * that gives the agent back is the server acting on LiveKit's webhook.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "test-server"
+
+#include <math.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+#include "lk-test-client.h"
+#include "server-fixture.h"
+
+#define CALLER_HZ 440.0
+#define A_HZ      550.0
+#define B_HZ      660.0
+
+static char *
+accept (Fixture    *f,
+        const char *kind,
+        const char *id,
+        const char *token)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/%s/%s/accept", kind, id);
+  guint status;
+  g_autoptr(JsonNode) reply = http (f, "POST", path, token, NULL, NULL, &status);
+
+  g_assert_cmpuint (status, ==, 200);
+  return g_strdup (member_string (reply, "token"));
+}
+
+static char *
+start_transfer (Fixture    *f,
+                const char *call_id,
+                const char *from_token,
+                const char *to_id)
+{
+  g_autofree char *body = g_strdup_printf ("{\"call_id\":\"%s\",\"target_agent_id\":\"%s\","
+                                           "\"summary\":{\"text\":\"Wants a refund\"}}",
+                                           call_id, to_id);
+  guint status;
+  g_autoptr(JsonNode) reply = http (f, "POST", "/api/v1/transfers", from_token, NULL, body,
+                                    &status);
+
+  g_assert_cmpuint (status, ==, 201);
+  return g_strdup (member_string (reply, "transfer.id"));
+}
+
+static void
+ready (Fixture    *f,
+       const char *id,
+       const char *token)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/transfers/%s/ready", id);
+  guint status;
+  g_autoptr(JsonNode) reply = http (f, "POST", path, token, NULL, NULL, &status);
+
+  g_assert_cmpuint (status, ==, 200);
+}
+
+static LkTestClient *
+join (Fixture    *f,
+      const char *identity,
+      const char *token,
+      double      tone)
+{
+  LkTestClient *c = lk_test_client_new (identity);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (lk_test_client_connect (c, handoff_test_livekit_get_ws_url (f->lk), token,
+                                         &error));
+  g_assert_no_error (error);
+  lk_test_client_publish_tone (c, tone);
+  return c;
+}
+
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+/* An agent app as its own process, so it can really die. */
+static GSubprocess *
+join_child (Fixture    *f,
+            const char *token,
+            double      tone)
+{
+  const char *cli = g_getenv ("HANDOFF_CLI");
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (
+    G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  g_autofree char *hz = g_strdup_printf ("%g", tone);
+  g_autoptr(GError) error = NULL;
+  GSubprocess *child;
+
+  g_assert_nonnull (cli);
+  g_subprocess_launcher_setenv (launcher, "HANDOFF_AUDIO_SINK", "fakesink", TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "HANDOFF_AUDIO_SRC");
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  child = g_subprocess_launcher_spawn (launcher, &error, cli, "join",
+                                       handoff_test_livekit_get_ws_url (f->lk), token,
+                                       "--tone", hz, "--seconds", "300", NULL);
+  g_assert_no_error (error);
+  return child;
+}
+
+static void
+kill_child (GSubprocess *child)
+{
+  g_subprocess_send_signal (child, SIGKILL);
+  g_subprocess_wait (child, NULL, NULL);
+  g_object_unref (child);
+}
+
+typedef struct {
+  LkTestClient *c;
+  double hz;
+} Tone;
+
+static gboolean
+not_hearing (gpointer data)
+{
+  Tone *t = data;
+  double rms = 0;
+  double dominant = lk_test_client_dominant (t->c, 0.6, &rms);
+
+  return rms < 0.01 || fabs (dominant - t->hz) > t->hz * 0.05;
+}
+
+/* The caller stops hearing `hz` (a hold the SFU enforces). */
+static void
+assert_stops_hearing (LkTestClient *c,
+                      double        hz)
+{
+  Tone t = { c, hz };
+
+  /* Let 0.6 s of the new state fill the window before it counts. */
+  g_assert_true (lk_test_wait (not_hearing, &t, 15));
+  lk_test_sleep (0.8);
+  g_assert_true (not_hearing (&t));
+}
+
+static char *
+call_with_a (Fixture  *f,
+             char    **caller_token,
+             char    **a_token)
+{
+  g_autofree char *status = set_available (f, f->alice);
+  char *call_id = create_call (f, caller_token);
+
+  *a_token = accept (f, "calls", call_id, f->alice);
+  return call_id;
+}
+
+/* A's app is killed while B consults with A: the server completes the
+ * transfer to B and gives the caller B's audio, which the SFU had withheld
+ * since B said ready. */
+static void
+test_a_killed_caller_hears_b (void)
+{
+  Fixture f;
+  g_autofree char *caller_token = NULL;
+  g_autofree char *a_token = NULL;
+  g_autofree char *b_token = NULL;
+  g_autofree char *call_id = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *caller_identity = NULL;
+  LkTestClient *caller, *b;
+  GSubprocess *a;
+  EventStream *events;
+  guint cursor = 0;
+  JsonNode *event;
+
+  if (!fixture_start (&f, NULL))
+    return;
+  events = events_open (&f, f.bob, -1);
+  call_id = call_with_a (&f, &caller_token, &a_token);
+  caller_identity = g_strconcat ("caller-", call_id, NULL);
+  caller = join (&f, caller_identity, caller_token, CALLER_HZ);
+  a = join_child (&f, a_token, A_HZ);
+  g_assert_true (lk_test_client_wait_hears (caller, A_HZ, 30));
+
+  id = start_transfer (&f, call_id, f.alice, f.bob_id);
+  assert_stops_hearing (caller, A_HZ);
+  b_token = accept (&f, "transfers", id, f.bob);
+  b = join (&f, "agent-bob", b_token, B_HZ);
+  /* B is in: until B's ready the caller is subscribed to B like anyone. */
+  g_assert_true (lk_test_client_wait_hears (caller, B_HZ, 30));
+  ready (&f, id, f.bob);
+  assert_stops_hearing (caller, B_HZ);
+
+  kill_child (a);
+  event = events_wait (events, "transfer_completed", &cursor, 45000);
+  g_assert_nonnull (event);
+  g_assert_cmpstr (member_string (event, "data.transfer.failure_reason"), ==, "initiator_left");
+  g_assert_true (lk_test_client_wait_hears (caller, B_HZ, 15));
+  g_assert_true (lk_test_client_wait_hears (b, CALLER_HZ, 5));
+
+  events_close (events);
+  lk_test_client_free (b);
+  lk_test_client_free (caller);
+  fixture_stop (&f);
+}
+
+/* B's app is killed during the consult: the transfer fails and the server
+ * takes the caller off hold, back to A. */
+static void
+test_b_killed_caller_hears_a (void)
+{
+  Fixture f;
+  g_autofree char *caller_token = NULL;
+  g_autofree char *a_token = NULL;
+  g_autofree char *b_token = NULL;
+  g_autofree char *call_id = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *caller_identity = NULL;
+  LkTestClient *caller, *a;
+  GSubprocess *b;
+  EventStream *events;
+  guint cursor = 0;
+  JsonNode *event;
+
+  if (!fixture_start (&f, NULL))
+    return;
+  events = events_open (&f, f.alice, -1);
+  call_id = call_with_a (&f, &caller_token, &a_token);
+  caller_identity = g_strconcat ("caller-", call_id, NULL);
+  caller = join (&f, caller_identity, caller_token, CALLER_HZ);
+  a = join (&f, "agent-alice", a_token, A_HZ);
+  g_assert_true (lk_test_client_wait_hears (caller, A_HZ, 30));
+
+  id = start_transfer (&f, call_id, f.alice, f.bob_id);
+  assert_stops_hearing (caller, A_HZ);
+  b_token = accept (&f, "transfers", id, f.bob);
+  b = join_child (&f, b_token, B_HZ);
+  g_assert_true (lk_test_client_wait_hears (caller, B_HZ, 30));
+  ready (&f, id, f.bob);
+  assert_stops_hearing (caller, B_HZ);
+  assert_stops_hearing (caller, A_HZ);
+
+  kill_child (b);
+  event = events_wait (events, "transfer_ended", &cursor, 45000);
+  g_assert_nonnull (event);
+  g_assert_cmpstr (member_string (event, "data.transfer.outcome"), ==, "failed");
+  g_assert_cmpstr (member_string (event, "data.transfer.failure_reason"), ==, "target_left");
+  g_assert_true (lk_test_client_wait_hears (caller, A_HZ, 15));
+
+  events_close (events);
+  lk_test_client_free (a);
+  lk_test_client_free (caller);
+  fixture_stop (&f);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int rc;
+
+  g_test_init (&argc, &argv, NULL);
+  gst_init (&argc, &argv);
+  g_test_add_func ("/server/departures-media/a-killed-caller-hears-b",
+                   test_a_killed_caller_hears_b);
+  g_test_add_func ("/server/departures-media/b-killed-caller-hears-a",
+                   test_b_killed_caller_hears_a);
+  rc = g_test_run ();
+  fixture_livekit_free ();
+  return rc;
+}
