@@ -82,6 +82,7 @@ typedef struct
   GstClockTime              first_pts;
   HandoffSphinx            *sphinx;
   gboolean                  sphinx_failed;
+  gboolean                  sphinx_loading;
   gboolean                  use_local;
   gboolean                  replay_pending;
   gboolean                  eos_seen;
@@ -246,7 +247,7 @@ ensure_sphinx (HandoffTranscriber *self)
   HandoffTranscriberPrivate *priv = PRIV (self);
   g_autoptr(GError) error = NULL;
 
-  if (priv->sphinx || priv->sphinx_failed)
+  if (priv->sphinx || priv->sphinx_failed || priv->sphinx_loading)
     return priv->sphinx;
   priv->sphinx = handoff_sphinx_new (priv->profile, priv->cmninit, priv->live,
                                      on_sphinx_hypothesis, on_sphinx_done, self, &error);
@@ -299,6 +300,98 @@ retain (HandoffTranscriber *self,
     }
 }
 
+static void replay_retained (HandoffTranscriber *self);
+
+typedef struct
+{
+  GWeakRef             self;
+  HandoffSpeechProfile profile;
+  char                *cmninit;
+  gboolean             live;
+  gpointer             raw_self;   /* the callbacks' user data; only used while alive */
+} Loader;
+
+static gboolean
+finish_in_main (gpointer data)
+{
+  maybe_finish (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Loads the model off the main thread (it takes ~0.3 s, far longer under a
+ * sanitizer; a blocked main loop loses the call's signalling). Until it is
+ * ready the streaming thread keeps the audio, which is replayed here. */
+static gpointer
+load_sphinx_thread (gpointer data)
+{
+  Loader *loader = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HandoffSphinx) sphinx = NULL;
+  g_autoptr(HandoffTranscriber) self = NULL;
+  HandoffTranscriberPrivate *priv;
+  gboolean finish = FALSE;
+
+  sphinx = handoff_sphinx_new (loader->profile, loader->cmninit, loader->live,
+                               on_sphinx_hypothesis, on_sphinx_done, loader->raw_self, &error);
+  self = g_weak_ref_get (&loader->self);
+  if (self)
+    {
+      priv = PRIV (self);
+      g_mutex_lock (&priv->lock);
+      priv->sphinx_loading = FALSE;
+      if (sphinx && !priv->disposed)
+        priv->sphinx = g_steal_pointer (&sphinx);
+      else
+        {
+          priv->sphinx_failed = TRUE;
+          if (error)
+            g_warning ("No local transcription: %s", error->message);
+        }
+      if (priv->use_local)
+        {
+          if (priv->eos_seen)
+            {
+              replay_retained (self);
+              if (priv->sphinx)
+                handoff_sphinx_end (priv->sphinx);
+              else
+                priv->local_done = finish = TRUE;
+            }
+          else
+            {
+              priv->replay_pending = TRUE;
+            }
+        }
+      g_mutex_unlock (&priv->lock);
+      if (finish)
+        g_main_context_invoke_full (priv->context, G_PRIORITY_DEFAULT, finish_in_main,
+                                    g_object_ref (self), g_object_unref);
+    }
+  g_weak_ref_clear (&loader->self);
+  g_free (loader->cmninit);
+  g_free (loader);
+  return NULL;
+}
+
+/* With the lock held. */
+static void
+start_sphinx_load (HandoffTranscriber *self)
+{
+  HandoffTranscriberPrivate *priv = PRIV (self);
+  Loader *loader;
+
+  if (priv->sphinx || priv->sphinx_failed || priv->sphinx_loading)
+    return;
+  loader = g_new0 (Loader, 1);
+  g_weak_ref_init (&loader->self, self);
+  loader->raw_self = self;
+  loader->profile = priv->profile;
+  loader->cmninit = g_strdup (priv->cmninit);
+  loader->live = priv->live;
+  priv->sphinx_loading = TRUE;
+  g_thread_unref (g_thread_new ("handoff-sphinx-load", load_sphinx_thread, loader));
+}
+
 static GstFlowReturn
 handle_sample (HandoffTranscriber *self,
                GstAppSink         *sink)
@@ -331,7 +424,11 @@ handle_sample (HandoffTranscriber *self,
                                                           GST_SECOND, 16000);
   GST_BUFFER_DTS (buffer) = GST_CLOCK_TIME_NONE;
 
-  if (priv->use_local)
+  if (priv->use_local && priv->sphinx_loading)
+    {
+      retain (self, buffer);
+    }
+  else if (priv->use_local)
     {
       if (priv->replay_pending)
         replay_retained (self);
@@ -376,7 +473,7 @@ handle_eos (HandoffTranscriber *self)
 
   g_mutex_lock (&priv->lock);
   priv->eos_seen = TRUE;
-  if (priv->use_local)
+  if (priv->use_local && !priv->sphinx_loading)
     {
       if (priv->replay_pending)
         replay_retained (self);
@@ -411,9 +508,6 @@ handoff_transcriber_fall_back (HandoffTranscriber *self,
 {
   HandoffTranscriberPrivate *priv;
   HandoffTranscriberClass *klass;
-  g_autoptr(HandoffSphinx) sphinx = NULL;
-  g_autoptr(GError) error = NULL;
-  gboolean have_sphinx;
 
   g_return_if_fail (HANDOFF_IS_TRANSCRIBER (self));
   g_return_if_fail (reason != NULL);
@@ -433,39 +527,25 @@ handoff_transcriber_fall_back (HandoffTranscriber *self,
   if (klass->stop)
     klass->stop (self);
 
-  /* Load the model here, without the lock: meanwhile the streaming thread
-   * keeps retaining audio for the cloud instead of waiting on us. */
   g_mutex_lock (&priv->lock);
-  have_sphinx = priv->sphinx != NULL;
-  g_mutex_unlock (&priv->lock);
-  if (!have_sphinx)
-    {
-      sphinx = handoff_sphinx_new (priv->profile, priv->cmninit, priv->live,
-                                   on_sphinx_hypothesis, on_sphinx_done, self, &error);
-      if (!sphinx)
-        g_warning ("No local transcription: %s", error->message);
-    }
-
-  g_mutex_lock (&priv->lock);
-  if (!priv->sphinx && sphinx)
-    priv->sphinx = g_steal_pointer (&sphinx);
-  else if (!priv->sphinx)
-    priv->sphinx_failed = TRUE;
   priv->use_local = TRUE;
-  if (priv->eos_seen)
+  start_sphinx_load (self);
+  if (!priv->sphinx_loading)
     {
-      /* The input is over (a short file): decode what is left right here;
-       * the recogniser's queue is unbounded for files, so this does not block. */
-      replay_retained (self);
-      if (ensure_sphinx (self))
-        handoff_sphinx_end (priv->sphinx);
+      if (priv->eos_seen)
+        {
+          replay_retained (self);
+          if (priv->sphinx)
+            handoff_sphinx_end (priv->sphinx);
+          else
+            priv->local_done = TRUE;
+        }
       else
-        priv->local_done = TRUE;
+        {
+          priv->replay_pending = TRUE;
+        }
     }
-  else
-    {
-      priv->replay_pending = TRUE;
-    }
+  /* else the loader replays the retained audio once the model is ready */
   g_mutex_unlock (&priv->lock);
 
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_FALLBACK_REASON]);
@@ -637,7 +717,7 @@ handoff_transcriber_constructed (GObject *object)
   if (priv->use_local)
     {
       g_mutex_lock (&priv->lock);
-      ensure_sphinx (self);
+      start_sphinx_load (self);
       g_mutex_unlock (&priv->lock);
     }
 }

@@ -47,15 +47,18 @@ parse_object (JsonParser *parser,
   return json_node_get_object (json_parser_get_root (parser));
 }
 
-/* The error is the last line of stderr (pocketsphinx writes its settings
- * before it). */
+/* The error is the one JSON line on stderr (pocketsphinx, loading on its
+ * own thread, may write its settings table before or after it). */
 static JsonObject *
 parse_error (JsonParser *parser,
              const char *err)
 {
-  g_auto(GStrv) lines = g_strsplit (g_strstrip ((char *) err), "\n", -1);
+  g_auto(GStrv) lines = g_strsplit (err, "\n", -1);
 
-  return parse_object (parser, lines[g_strv_length (lines) - 1]);
+  for (guint i = 0; lines[i]; i++)
+    if (g_str_has_prefix (lines[i], "{\"error\""))
+      return parse_object (parser, lines[i]);
+  g_error ("no JSON error on stderr: %s", err);
 }
 
 static void
