@@ -13,6 +13,27 @@
 #define RATE 48000
 #define KEEP_SECONDS 4
 
+/* webrtcbin 1.22 warns "code should not be reached" in
+ * jitter_buffer_set_retransmission when a new jitterbuffer's SSRC maps to no
+ * transceiver yet (seen under load with several tracks); it is harmless
+ * there and must not abort the test. Everything else stays fatal. */
+static gboolean
+fatal_unless_known (const char     *log_domain,
+                    GLogLevelFlags  log_level,
+                    const char     *message,
+                    gpointer        user_data)
+{
+  return !(message != NULL && strstr (message, "jitter_buffer_set_retransmission") != NULL);
+}
+
+void
+lk_test_init (void)
+{
+  g_test_log_set_fatal_handler (fatal_unless_known, NULL);
+  if (g_getenv ("LK_TEST_DEBUG") == NULL)
+    g_log_set_debug_enabled (FALSE);
+}
+
 static gboolean
 tick (gpointer data)
 {

@@ -27,6 +27,9 @@ typedef struct {
 
 typedef gboolean (*LkTestCondition) (gpointer data);
 
+/* After g_test_init: quiet debug output, known third-party warnings non-fatal. */
+void          lk_test_init          (void);
+
 /* Iterates the main context until @cond is true or @timeout_s passes. */
 gboolean      lk_test_wait          (LkTestCondition cond,
                                      gpointer        data,

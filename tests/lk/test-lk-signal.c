@@ -279,8 +279,7 @@ main (int   argc,
 {
   gst_init (&argc, &argv);
   g_test_init (&argc, &argv, NULL);
-  if (g_getenv ("LK_TEST_DEBUG") == NULL)
-    g_log_set_debug_enabled (FALSE);
+  lk_test_init ();
   g_test_add_func ("/lk/signal/build-url", test_build_url);
   g_test_add_func ("/lk/signal/refused-tokens", test_refused_tokens);
   g_test_add_func ("/lk/signal/nothing-listening", test_nothing_listening);
