@@ -69,7 +69,20 @@ install_npm_peers() {
   echo "$stamp" | as_root tee "$dir/.stamp" >/dev/null
 }
 
+install_node() {
+  # Node.js is usually preinstalled (often from NodeSource, whose package also
+  # carries npm); Debian's own packages are the fallback.
+  if command -v node >/dev/null && command -v npm >/dev/null; then
+    log "node $(node --version), npm $(npm --version): present"
+    return
+  fi
+  log "node/npm: installing Debian's nodejs and npm"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm
+}
+
 install_apt_packages
+install_node
 install_livekit_server
 install_npm_peers
 log "done"
