@@ -65,8 +65,14 @@ def test(stack):
     ui.click(a, "Send")
     ui.wait_for(a, name="Choose a colleague to transfer to", role="label")
     ui.click(a, f"Choose {b_name}")
-    urgent = [n for n in ui.find(a, contains="Urgent") if n.roleName not in ("label", "list item")]
-    if not urgent or not urgent[0].actions:
+    urgent = []
+    for _ in range(40):   # the dialog's tree may still be filling in
+        urgent = [n for n in ui.find(a, contains="Urgent")
+                  if n.roleName not in ("label", "list item") and n.actions]
+        if urgent:
+            break
+        ui.time.sleep(0.25)
+    if not urgent:
         raise AssertionError(f"urgent control: {[(n.roleName, n.name, list(n.actions)) for n in urgent]}")
     urgent[0].doActionNamed(list(urgent[0].actions)[0])
     ui.shot("a-transfer-dialog", "Transfer Call")
