@@ -595,6 +595,22 @@ member_object (JsonObject *obj,
   return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
 }
 
+/* The same identity joined again (an app reconnecting from scratch): LiveKit
+ * drops the old participant with DUPLICATE_IDENTITY. Nobody left. */
+static gboolean
+replaced_by_rejoin (JsonObject *participant)
+{
+  JsonNode *node = json_object_get_member (participant, "disconnectReason");
+
+  if (node == NULL)
+    node = json_object_get_member (participant, "disconnect_reason");
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+  if (json_node_get_value_type (node) == G_TYPE_STRING)
+    return g_strcmp0 (json_node_get_string (node), "DUPLICATE_IDENTITY") == 0;
+  return json_node_get_int (node) == 2;
+}
+
 void
 handoff_route_webhook (HandoffCtx *ctx)
 {
@@ -626,7 +642,8 @@ handoff_route_webhook (HandoffCtx *ctx)
           && strcmp (identity + 7, call_id) == 0)
         handoff_server_end_call (self, call_id, "caller_left", &error);
       /* An agent's app left: its transfer or its call must not hang. */
-      else if (left && identity != NULL && g_str_has_prefix (identity, "agent-"))
+      else if (left && identity != NULL && g_str_has_prefix (identity, "agent-")
+               && !replaced_by_rejoin (participant))
         handoff_server_agent_left (self, call_id, identity + 6, &error);
       else if (strcmp (event, "room_finished") == 0)
         handoff_server_end_call (self, call_id, "caller_left", &error);

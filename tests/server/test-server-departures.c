@@ -532,6 +532,43 @@ test_expected_departures (void)
   fixture_stop (&f);
 }
 
+/* An app that reconnects joins again under the same identity; LiveKit drops
+ * the old participant (DUPLICATE_IDENTITY). That is not the agent leaving. */
+static void
+test_rejoin_is_not_leaving (void)
+{
+  Fixture f;
+  Call call = { 0 };
+  g_autofree char *a_token = NULL;
+  SoupWebsocketConnection *again;
+  gint64 seen;
+
+  if (!fixture_start (&f, NULL))
+    return;
+  {
+    g_autofree char *status = set_available (&f, f.alice);
+    call.call_id = create_call (&f, &call.caller_token);
+  }
+  a_token = accept (&f, "calls", call.call_id, f.alice);
+  call.caller = signal_join (&f, call.caller_token);
+  call.a = signal_join (&f, a_token);
+  spin (500);
+  seen = accepted_webhooks (&f);
+  again = signal_join (&f, a_token);
+  for (guint i = 0; i < 100 && accepted_webhooks (&f) < seen + 1; i++)
+    spin (100);
+  spin (500);
+  {
+    g_autoptr(JsonNode) k = get (&f, f.alice, "/api/v1/calls/", call.call_id);
+
+    g_assert_cmpstr (member_string (k, "state"), ==, "active");
+    g_assert_cmpstr (member_string (k, "agent_id"), ==, f.alice_id);
+  }
+  signal_leave (again);
+  call_teardown (&call);
+  fixture_stop (&f);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -545,6 +582,7 @@ main (int    argc,
   g_test_add_func ("/server/departures/target-left-consulting", test_target_left_consulting);
   g_test_add_func ("/server/departures/agent-left-active-call", test_agent_left_active_call);
   g_test_add_func ("/server/departures/expected-departures", test_expected_departures);
+  g_test_add_func ("/server/departures/rejoin-is-not-leaving", test_rejoin_is_not_leaving);
   rc = g_test_run ();
   fixture_livekit_free ();
   return rc;
