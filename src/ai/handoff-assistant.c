@@ -212,8 +212,7 @@ handoff_assistant_set_transcript (HandoffAssistant *self,
 
 /**
  * handoff_assistant_set_transcript_model:
- * @model: (nullable): a #GListModel of segments (stt's HandoffTranscript, or
- *   core's HandoffTranscriptSegment objects)
+ * @model: (nullable): a #GListModel of #HandoffSegment (stt's HandoffTranscript)
  */
 void
 handoff_assistant_set_transcript_model (HandoffAssistant *self,

@@ -10,7 +10,6 @@
 
 #include "handoff-ai-error.h"
 #include "handoff-segment.h"
-#include "handoff-transcript-segment.h"
 #include "handoff-utterance.h"
 
 G_DEFINE_BOXED_TYPE (HandoffUtterance, handoff_utterance, handoff_utterance_copy,
@@ -457,8 +456,8 @@ handoff_utterances_to_text (GPtrArray *utterances)
 
 /**
  * handoff_utterances_from_segments:
- * @segments: (element-type GObject): #HandoffSegment (src/stt) or
- *   #HandoffTranscriptSegment (src/core) objects, in any order
+ * @segments: (element-type GObject): #HandoffSegment (src/stt) objects, in
+ *   any order
  *
  * The live transcript as the AI engine reads it: partials replaced by their
  * finals, ordered by start time, labelled by speaker.
@@ -486,17 +485,6 @@ handoff_utterances_from_segments (GPtrArray *segments)
                                         handoff_segment_get_end_ms (seg) / 1000.0);
           s->id = g_strdup (handoff_segment_get_id (seg));
           s->final = handoff_segment_get_final (seg);
-        }
-      else if (HANDOFF_IS_TRANSCRIPT_SEGMENT (object))
-        {
-          HandoffTranscriptSegment *seg = HANDOFF_TRANSCRIPT_SEGMENT (object);
-
-          s->u = handoff_utterance_new (handoff_transcript_segment_get_speaker (seg),
-                                        handoff_transcript_segment_get_text (seg),
-                                        handoff_transcript_segment_get_start_ms (seg) / 1000.0,
-                                        -1);
-          s->id = g_strdup (handoff_transcript_segment_get_id (seg));
-          s->final = handoff_transcript_segment_get_final (seg);
         }
       else
         {

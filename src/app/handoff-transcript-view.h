@@ -11,7 +11,7 @@ G_BEGIN_DECLS
 #define HANDOFF_TYPE_TRANSCRIPT_VIEW (handoff_transcript_view_get_type ())
 G_DECLARE_FINAL_TYPE (HandoffTranscriptView, handoff_transcript_view, HANDOFF, TRANSCRIPT_VIEW, GtkWidget)
 
-/* model: a GListModel of HandoffTranscriptSegment */
+/* model: a GListModel of HandoffSegment (stt's HandoffTranscript) */
 void  handoff_transcript_view_set_model   (HandoffTranscriptView *self,
                                            GListModel            *model);
 /* The final lines as "Speaker: text" lines. */
