@@ -130,6 +130,7 @@ on_analytics (GObject      *source,
   const char *tr_q[4];
   g_autofree char *headline = NULL;
   g_autofree char *timings = NULL;
+  gint64 total;
 
   root = handoff_server_client_request_finish (HANDOFF_SERVER_CLIENT (source), result, &error);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
@@ -139,8 +140,11 @@ on_analytics (GObject      *source,
       return;
     }
   a = json_node_get_object (root);
-  headline = g_strdup_printf (_("%" G_GINT64_FORMAT " transfers · %.0f%% completed"),
-                              handoff_json_get_int (a, "total", 0),
+  total = handoff_json_get_int (a, "total", 0);
+  headline = g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " transfer · %.0f%% completed",
+                                        "%" G_GINT64_FORMAT " transfers · %.0f%% completed",
+                                        total > 0 ? (gulong) total : 0),
+                              total,
                               100.0 * (json_object_has_member (a, "success_rate")
                                        ? json_object_get_double_member (a, "success_rate") : 0));
   gtk_label_set_text (self->headline_label, headline);

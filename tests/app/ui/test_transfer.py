@@ -122,7 +122,7 @@ def test(stack):
     ui.wait_for(a, contains="Completed · urgent", role="label")
     ui.shot("a-history", a_win)
     frame.doActionNamed("win.show-analytics")
-    ui.wait_for(a, contains="1 transfers · 100% completed", role="label", timeout=20)
+    ui.wait_for(a, contains="1 transfer · 100% completed", role="label", timeout=20)
     ui.shot("a-analytics", a_win)
 
 
