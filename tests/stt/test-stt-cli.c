@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <string.h>
 
 #include "handoff-transcriber.h"
 #include "stt-corpus.h"
@@ -47,18 +48,23 @@ parse_object (JsonParser *parser,
   return json_node_get_object (json_parser_get_root (parser));
 }
 
-/* The error is the one JSON line on stderr (pocketsphinx, loading on its
- * own thread, may write its settings table before or after it). */
+/* The error is one JSON line written in one piece on stderr. pocketsphinx,
+ * loading on its own thread, writes its settings table to the same stream
+ * and may even be in the middle of one of its lines when ours lands, so look
+ * for the object anywhere, up to its newline. */
 static JsonObject *
 parse_error (JsonParser *parser,
              const char *err)
 {
-  g_auto(GStrv) lines = g_strsplit (err, "\n", -1);
+  const char *start = strstr (err, "{\"error\"");
+  const char *end;
+  g_autofree char *line = NULL;
 
-  for (guint i = 0; lines[i]; i++)
-    if (g_str_has_prefix (lines[i], "{\"error\""))
-      return parse_object (parser, lines[i]);
-  g_error ("no JSON error on stderr: %s", err);
+  if (start == NULL)
+    g_error ("no JSON error on stderr: %s", err);
+  end = strchr (start, '\n');
+  line = end ? g_strndup (start, end - start) : g_strdup (start);
+  return parse_object (parser, line);
 }
 
 static void
