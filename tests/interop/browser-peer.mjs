@@ -15,6 +15,16 @@
  *   {"event":"onset","from":ID,"t":MS}       a burst onset was heard at epoch MS
  *   {"event":"rx-stats","from":ID,...}       Chrome's inbound-rtp stats, every --stats-ms
  *   {"event":"bursts-done"} {"event":"error","message":...} {"event":"exit"}
+ *   {"event":"connection","state":S}         every change of the room connection
+ * Caller mode (--call-server URL --call-name NAME): the page places a call
+ * through handoff-server's public route, as a caller's web page does (same
+ * origin: this server forwards /api/ to URL, like a site's reverse proxy),
+ * and joins the room it is given; then ROOM, IDENTITY and the API key are
+ * not used:
+ *   {"event":"placed","call_id":...,"room":...,"identity":...}
+ * With --bands HZ,HZ,...: every remote track is also mixed (what a speaker
+ * plays) and the mix analysed every --report-ms:
+ *   {"event":"mix","tracks":N,"bands":{"HZ":DB,...},"rms":R}
  * It leaves and exits on "quit" or end of input on stdin, after --seconds, or on
  * SIGTERM/SIGINT. Exit status 0 unless something failed.
  *
@@ -56,6 +66,10 @@ const { values: args } = parseArgs ({
     'low-hz': { type: 'string', default: '100' },
     'high-hz': { type: 'string', default: '4000' },
     seconds: { type: 'string', default: '0' },
+    'call-server': { type: 'string', default: '' },
+    'call-name': { type: 'string', default: '' },
+    'call-reason': { type: 'string', default: '' },
+    bands: { type: 'string', default: '' },
   },
 });
 
@@ -86,6 +100,9 @@ const pageOptions = {
   rearmMs: number ('rearm-ms'),
   lowHz: number ('low-hz'),
   highHz: number ('high-hz'),
+  callName: args['call-server'] ? (args['call-name'] || 'Browser Caller') : '',
+  callReason: args['call-reason'],
+  bands: args.bands ? args.bands.split (',').map (Number).filter ((v) => Number.isFinite (v) && v > 0) : [],
 };
 const seconds = number ('seconds');
 
@@ -110,8 +127,27 @@ const files = {
                                 'text/javascript'],
 };
 
+/* Caller mode: the page's /api/ requests go to handoff-server. */
+function forward (req, res) {
+  const target = new URL (req.url, args['call-server']);
+  const headers = { ...req.headers, host: target.host };
+  const upstream = http.request (target, { method: req.method, headers }, (answer) => {
+    res.writeHead (answer.statusCode, answer.headers);
+    answer.pipe (res);
+  });
+  upstream.on ('error', (e) => {
+    res.writeHead (502, { 'Content-Type': 'application/json' })
+      .end (JSON.stringify ({ error: 'bad_gateway', message: e.message }));
+  });
+  req.pipe (upstream);
+}
+
 function serve () {
   const server = http.createServer ((req, res) => {
+    if (args['call-server'] && req.url.startsWith ('/api/')) {
+      forward (req, res);
+      return;
+    }
     const entry = files[new URL (req.url, 'http://x').pathname];
     if (!entry) {
       res.writeHead (req.url === '/favicon.ico' ? 204 : 404).end ();
@@ -160,10 +196,11 @@ async function stop (status) {
 }
 
 async function main () {
-  const url = process.env.HANDOFF_LK_URL;
-  if (!url)
+  const caller = args['call-server'] !== '';
+  const url = caller ? '' : process.env.HANDOFF_LK_URL;
+  if (!caller && !url)
     throw new Error ('HANDOFF_LK_URL is not set');
-  const token = await tokenFor (args.identity, args.room);
+  const token = caller ? '' : await tokenFor (args.identity, args.room);
   const { chromium } = require ('playwright-core');
 
   server = await serve ();

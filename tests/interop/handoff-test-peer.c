@@ -152,7 +152,7 @@ on_line (GObject      *source,
        * measurements only when asked. */
       if (g_getenv ("HANDOFF_TEST_PEER_VERBOSE") != NULL
           || (g_strcmp0 (name, "heard") != 0 && g_strcmp0 (name, "onset") != 0
-              && g_strcmp0 (name, "burst") != 0))
+              && g_strcmp0 (name, "burst") != 0 && g_strcmp0 (name, "mix") != 0))
         g_printerr ("[%s] %s\n", self->identity, line);
       g_array_append_val (self->events, ev);
       g_ptr_array_add (self->event_objects, json_object_ref (ev.object));
@@ -186,13 +186,14 @@ on_exited (GObject      *source,
   self->exit_status = g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
 }
 
-HandoffTestPeer *
-handoff_test_peer_spawn (HandoffTestPeerKind  kind,
-                         const char          *ws_url,
-                         const char          *room,
-                         const char          *identity,
-                         const char * const  *args,
-                         GError             **error)
+static HandoffTestPeer *
+spawn_peer (HandoffTestPeerKind  kind,
+            const char          *ws_url,
+            const char          *room,
+            const char          *identity,
+            const char          *call_server,
+            const char * const  *args,
+            GError             **error)
 {
   g_autoptr(HandoffTestPeer) self = g_new0 (HandoffTestPeer, 1);
   g_autoptr(GSubprocessLauncher) launcher = NULL;
@@ -210,13 +211,29 @@ handoff_test_peer_spawn (HandoffTestPeerKind  kind,
   g_subprocess_launcher_setenv (launcher, "HANDOFF_LK_URL", ws_url, TRUE);
   if (kind == HANDOFF_TEST_PEER_BROWSER)
     {
-      /* The browser's token is minted by livekit-server-sdk, not by us. */
+      /* The browser's token is minted by livekit-server-sdk, not by us; a
+       * caller's comes from handoff-server, and it never sees the secret. */
       node = find_node ();
-      g_subprocess_launcher_setenv (launcher, "HANDOFF_LK_API_KEY", HANDOFF_TEST_API_KEY, TRUE);
-      g_subprocess_launcher_setenv (launcher, "HANDOFF_LK_API_SECRET", HANDOFF_TEST_API_SECRET, TRUE);
+      if (call_server == NULL)
+        {
+          g_subprocess_launcher_setenv (launcher, "HANDOFF_LK_API_KEY", HANDOFF_TEST_API_KEY, TRUE);
+          g_subprocess_launcher_setenv (launcher, "HANDOFF_LK_API_SECRET", HANDOFF_TEST_API_SECRET, TRUE);
+        }
+      else
+        {
+          g_subprocess_launcher_unsetenv (launcher, "HANDOFF_LK_API_KEY");
+          g_subprocess_launcher_unsetenv (launcher, "HANDOFF_LK_API_SECRET");
+        }
       g_subprocess_launcher_unsetenv (launcher, "HANDOFF_LK_TOKEN");
       g_ptr_array_add (argv, g_strdup (node ? node : "node"));
       g_ptr_array_add (argv, g_strdup (HANDOFF_BROWSER_PEER_SCRIPT));
+      if (call_server != NULL)
+        {
+          g_ptr_array_add (argv, g_strdup ("--call-server"));
+          g_ptr_array_add (argv, g_strdup (call_server));
+          g_ptr_array_add (argv, g_strdup ("--call-name"));
+          g_ptr_array_add (argv, g_strdup (identity));
+        }
     }
   else
     {
@@ -246,6 +263,26 @@ handoff_test_peer_spawn (HandoffTestPeerKind  kind,
   g_subprocess_wait_async (self->process, self->cancellable, on_exited, self);
   read_next_line (self);
   return g_steal_pointer (&self);
+}
+
+HandoffTestPeer *
+handoff_test_peer_spawn (HandoffTestPeerKind  kind,
+                         const char          *ws_url,
+                         const char          *room,
+                         const char          *identity,
+                         const char * const  *args,
+                         GError             **error)
+{
+  return spawn_peer (kind, ws_url, room, identity, NULL, args, error);
+}
+
+HandoffTestPeer *
+handoff_test_peer_spawn_caller (const char          *server_url,
+                                const char          *name,
+                                const char * const  *args,
+                                GError             **error)
+{
+  return spawn_peer (HANDOFF_TEST_PEER_BROWSER, "", "-", name, server_url, args, error);
 }
 
 static gboolean

@@ -45,6 +45,15 @@ HandoffTestPeer  *handoff_test_peer_spawn       (HandoffTestPeerKind  kind,
                                                  const char * const  *args,
                                                  GError             **error);
 
+/* A browser caller (always HANDOFF_TEST_PEER_BROWSER) calling through
+ * handoff-server's public call route at @server_url under @name, as a
+ * caller's web page does: the server gives it the room and its token.
+ * Its first event of note is "placed" {call_id, room, identity}. */
+HandoffTestPeer  *handoff_test_peer_spawn_caller (const char         *server_url,
+                                                  const char         *name,
+                                                  const char * const *args,
+                                                  GError            **error);
+
 /* The earliest event named @event (and, if @from is not NULL, with "from"
  * equal to it) not returned before; waits up to @timeout_ms. NULL on timeout,
  * on an "error" event, or when the process ends (@error says which). */

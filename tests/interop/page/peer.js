@@ -22,6 +22,9 @@
   let epochOffset = 0;
   let options = null;
   const remotes = new Map ();
+  /* Caller mode: every remote track also goes into one mix, what a caller's
+   * speaker plays, analysed for the power at each of options.bands. */
+  let mix = null;
 
   function report (event) {
     window.handoffReport (JSON.stringify (event));
@@ -73,6 +76,42 @@
     return Math.sqrt (sum / samples.length);
   }
 
+  /* Power of a steady tone at each band: the strongest bin within 3 Hz of
+   * it (bins are 1.46 Hz wide, Blackman-windowed), in dB like
+   * getFloatFrequencyData. */
+  function bandPowers (analyser, bins, bands) {
+    analyser.getFloatFrequencyData (bins);
+    const hzPerBin = ctx.sampleRate / analyser.fftSize;
+    const out = {};
+    for (const hz of bands) {
+      let best = -Infinity;
+      for (let i = Math.floor ((hz - 3) / hzPerBin); i <= Math.ceil ((hz + 3) / hzPerBin); i++)
+        if (i > 0 && i < bins.length && bins[i] > best)
+          best = bins[i];
+      out[String (hz)] = isFinite (best) ? best : -200;
+    }
+    return out;
+  }
+
+  function startMix () {
+    const input = ctx.createGain ();
+    const analyser = ctx.createAnalyser ();
+    analyser.fftSize = 32768;
+    analyser.smoothingTimeConstant = 0;
+    const silent = ctx.createGain ();
+    silent.gain.value = 0;
+    input.connect (analyser);
+    analyser.connect (silent);
+    silent.connect (ctx.destination);
+    const bins = new Float32Array (analyser.frequencyBinCount);
+    const samples = new Float32Array (analyser.fftSize);
+    const timer = setInterval (() => {
+      report ({ event: 'mix', t: Date.now (), tracks: remotes.size,
+                bands: bandPowers (analyser, bins, options.bands), rms: rms (analyser, samples) });
+    }, options.reportMs);
+    mix = { input, analyser, silent, timer };
+  }
+
   async function listenTo (track, participant) {
     /* Chrome feeds a remote track into WebAudio only while a media element
      * plays it; a muted one is enough. */
@@ -96,6 +135,8 @@
     silent.gain.value = 0;
     source.connect (analyser);
     source.connect (detector);
+    if (mix)
+      source.connect (mix.input);
     /* Only nodes connected to the destination are sure to be processed. */
     analyser.connect (silent);
     detector.connect (silent);
@@ -203,7 +244,34 @@
       await sleep (10);
     epochOffset = calibrateEpoch ();
 
+    if (options.bands && options.bands.length > 0)
+      startMix ();
+    if (options.callName) {
+      /* As a caller's web page does: the site's public call route gives the
+       * room's address and a token for this call only. */
+      const answer = await fetch ('/api/v1/calls', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify ({ name: options.callName, reason: options.callReason || undefined }),
+      });
+      const body = await answer.json ().catch (() => ({}));
+      if (answer.status !== 201)
+        throw new Error (`POST /api/v1/calls: ${answer.status} ${body.error || ''}`);
+      url = body.livekit_url;
+      token = body.token;
+      report ({ event: 'placed', call_id: body.call_id, room: body.room, identity: body.identity });
+    }
+
     room = new LK.Room ({ adaptiveStream: false, dynacast: false });
+    /* Every change of the connection is reported: a caller's connection must
+     * never be re-established during a transfer. */
+    room
+      .on (LK.RoomEvent.ConnectionStateChanged, (state) => report ({ event: 'connection', state: String (state) }))
+      .on (LK.RoomEvent.Reconnecting, () => report ({ event: 'connection', state: 'reconnecting' }))
+      .on (LK.RoomEvent.SignalReconnecting, () => report ({ event: 'connection', state: 'signal-reconnecting' }))
+      .on (LK.RoomEvent.Reconnected, () => report ({ event: 'connection', state: 'reconnected' }))
+      .on (LK.RoomEvent.SignalConnected, () => report ({ event: 'connection', state: 'signal-connected' }))
+      .on (LK.RoomEvent.Moved, () => report ({ event: 'connection', state: 'moved' }));
     room
       .on (LK.RoomEvent.ParticipantConnected, (p) => report ({ event: 'participant-joined', identity: p.identity }))
       .on (LK.RoomEvent.ParticipantDisconnected, (p) => report ({ event: 'participant-left', identity: p.identity }))
