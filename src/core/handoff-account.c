@@ -64,24 +64,11 @@ struct _HandoffAccount
 
 G_DEFINE_FINAL_TYPE (HandoffAccount, handoff_account, G_TYPE_OBJECT)
 
-GType
-handoff_account_state_get_type (void)
-{
-  static gsize type;
-
-  if (g_once_init_enter (&type))
-    {
-      static const GEnumValue values[] = {
-        { HANDOFF_ACCOUNT_SIGNED_OUT, "HANDOFF_ACCOUNT_SIGNED_OUT", "signed-out" },
-        { HANDOFF_ACCOUNT_SIGNING_IN, "HANDOFF_ACCOUNT_SIGNING_IN", "signing-in" },
-        { HANDOFF_ACCOUNT_ONLINE, "HANDOFF_ACCOUNT_ONLINE", "online" },
-        { HANDOFF_ACCOUNT_RECONNECTING, "HANDOFF_ACCOUNT_RECONNECTING", "reconnecting" },
-        { 0, NULL, NULL },
-      };
-      g_once_init_leave (&type, g_enum_register_static ("HandoffAccountState", values));
-    }
-  return type;
-}
+G_DEFINE_ENUM_TYPE (HandoffAccountState, handoff_account_state,
+  G_DEFINE_ENUM_VALUE (HANDOFF_ACCOUNT_SIGNED_OUT, "signed-out"),
+  G_DEFINE_ENUM_VALUE (HANDOFF_ACCOUNT_SIGNING_IN, "signing-in"),
+  G_DEFINE_ENUM_VALUE (HANDOFF_ACCOUNT_ONLINE, "online"),
+  G_DEFINE_ENUM_VALUE (HANDOFF_ACCOUNT_RECONNECTING, "reconnecting"))
 
 static void connect_events (HandoffAccount *self);
 
