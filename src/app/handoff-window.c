@@ -434,7 +434,9 @@ show_offer (HandoffWindow *self,
   adw_view_stack_set_visible_child_name (self->view_stack, "call");
 
   n = g_notification_new (title);
-  g_notification_set_body (n, reason && *reason ? reason : NULL);
+  /* A caller may give no reason (a browser caller's page often does not). */
+  if (reason && *reason)
+    g_notification_set_body (n, reason);
   g_notification_set_priority (n, G_NOTIFICATION_PRIORITY_URGENT);
   g_notification_set_default_action (n, "app.show-window");
   g_notification_add_button_with_target (n, _("Accept"), "app.accept-call", "s",
@@ -551,7 +553,8 @@ on_transfer_call_fetched (GObject      *source,
                            ? _("Urgent transfer from %s") : _("Transfer from %s"),
                            handoff_transfer_session_get_peer_name (transfer));
   n = g_notification_new (title);
-  g_notification_set_body (n, handoff_transfer_session_get_summary (transfer));
+  if (handoff_transfer_session_get_summary (transfer) != NULL)
+    g_notification_set_body (n, handoff_transfer_session_get_summary (transfer));
   g_notification_set_priority (n, handoff_transfer_session_get_urgent (transfer)
                                   ? G_NOTIFICATION_PRIORITY_URGENT : G_NOTIFICATION_PRIORITY_HIGH);
   g_notification_set_default_action (n, "app.show-window");
