@@ -15,6 +15,31 @@ import time
 SOURCE = os.environ["HANDOFF_SOURCE_ROOT"]
 
 
+def missing():
+    """Why a browser caller cannot run here (None when it can)."""
+    tools = os.environ.get("HANDOFF_TOOLS", "/opt/handoff")
+    modules = os.environ.get("HANDOFF_NPM_MODULES", os.path.join(tools, "npm", "node_modules"))
+    chromium = os.environ.get("HANDOFF_CHROMIUM", "/usr/bin/chromium")
+    if not (os.environ.get("HANDOFF_NODE") or shutil.which("node")):
+        return "node is not installed"
+    if not os.access(chromium, os.X_OK):
+        return f"{chromium} is not installed"
+    for need in ("playwright-core/package.json", "livekit-client/dist/livekit-client.umd.js"):
+        if not os.path.exists(os.path.join(modules, need)):
+            return f"npm peers missing in {modules} (run build-aux/setup.sh)"
+    return None
+
+
+def require():
+    """Exits 77 (skipped) when the browser cannot run, unless HANDOFF_REQUIRE_LIVEKIT (CI)."""
+    why = missing()
+    if why:
+        print(f"# {why}", flush=True)
+        if os.environ.get("HANDOFF_REQUIRE_LIVEKIT"):
+            raise SystemExit(1)
+        raise SystemExit(77)
+
+
 class Browser:
     def __init__(self, server_url, name, reason=None, tone=440, bands=None, report_ms=500):
         node = os.environ.get("HANDOFF_NODE") or shutil.which("node")

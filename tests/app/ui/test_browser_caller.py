@@ -105,4 +105,5 @@ def run(browser, alice, bob):
     ui.log(f"browser {identity}: one connection, never re-established")
 
 
+browser_caller.require()
 sys.exit(ui.run(test))
