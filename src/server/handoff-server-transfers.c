@@ -100,6 +100,9 @@ agent_identity (HandoffServer *self,
 
 /* ---- LiveKit side effects --------------------------------------------- */
 
+/* The name under which agents' apps publish hold music (src/core). */
+#define HOLD_MUSIC_TRACK "hold-music"
+
 typedef struct {
   HandoffServer *server;
   char *room;
@@ -163,8 +166,18 @@ participants_listed (GObject      *source,
         continue;
       tracks = json_object_get_array_member (p, "tracks");
       for (guint j = 0; j < json_array_get_length (tracks); j++)
-        g_ptr_array_add (sids, g_strdup (json_object_get_string_member_with_default (
-          json_array_get_object_element (tracks, j), "sid", "")));
+        {
+          JsonObject *track = json_array_get_object_element (tracks, j);
+
+          /* A's app starts publishing its hold music as the transfer starts,
+           * so the list may already hold it (even still pending): taking it
+           * from the caller would leave the caller in silence. Its own track
+           * permissions say who hears it. */
+          if (g_strcmp0 (json_object_get_string_member_with_default (track, "name", NULL),
+                         HOLD_MUSIC_TRACK) == 0)
+            continue;
+          g_ptr_array_add (sids, g_strdup (json_object_get_string_member_with_default (track, "sid", "")));
+        }
     }
   if (!caller_present || sids->len == 0)
     {

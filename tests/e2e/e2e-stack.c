@@ -295,6 +295,19 @@ find_event (E2eParty   *party,
   return NULL;
 }
 
+/* " (it exited: ...)" once the party's process is gone, else NULL. */
+static char *
+party_exit_status (E2eParty *party)
+{
+  if (!party->eof)
+    return NULL;
+  /* Its stdout closed; the process itself ends right after. */
+  g_subprocess_wait (party->proc, NULL, NULL);
+  if (g_subprocess_get_if_signaled (party->proc))
+    return g_strdup_printf (" (it exited: killed by signal %d)", g_subprocess_get_term_sig (party->proc));
+  return g_strdup_printf (" (it exited: status %d)", g_subprocess_get_exit_status (party->proc));
+}
+
 static JsonObject *
 wait_event (E2eParty   *party,
             const char *ev,
@@ -321,8 +334,12 @@ wait_event (E2eParty   *party,
       g_printerr ("%s\n", out ? out : "");
     }
   if (found == NULL && fatal)
-    g_error ("%s: no %s%s%s%s after %.0f s%s", party->name, ev, key ? " " : "", key ? key : "",
-             value ? value : "", seconds, party->eof ? " (it exited)" : "");
+    {
+      g_autofree char *how = party_exit_status (party);
+
+      g_error ("%s: no %s%s%s%s after %.0f s%s", party->name, ev, key ? " " : "", key ? key : "",
+               value ? value : "", seconds, how ? how : "");
+    }
   return found;
 }
 

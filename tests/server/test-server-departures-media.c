@@ -8,6 +8,7 @@
  * sets track permissions here, so the only thing that keeps the caller from
  * hearing an agent is the server's UpdateSubscriptions, and the only thing
  * that gives the agent back is the server acting on LiveKit's webhook.
+ * Also here: the server's hold leaves A's hold-music track to the caller.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -24,6 +25,7 @@
 #define CALLER_HZ 440.0
 #define A_HZ      550.0
 #define B_HZ      660.0
+#define MUSIC_HZ  196.0
 
 static char *
 accept (Fixture    *f,
@@ -126,6 +128,25 @@ typedef struct {
   LkTestClient *c;
   double hz;
 } Tone;
+
+static gboolean
+hearing_tone (gpointer data)
+{
+  Tone *t = data;
+
+  return lk_test_client_tone_power (t->c, 0.6, t->hz) > 1e-3;
+}
+
+/* The caller hears `hz` among other tones. */
+static gboolean
+wait_tone (LkTestClient *c,
+                   double        hz,
+                   double        timeout_s)
+{
+  Tone t = { c, hz };
+
+  return lk_test_wait (hearing_tone, &t, timeout_s);
+}
 
 static gboolean
 not_hearing (gpointer data)
@@ -261,6 +282,85 @@ test_b_killed_caller_hears_a (void)
   fixture_stop (&f);
 }
 
+typedef struct {
+  GAsyncResult *result;
+} Published;
+
+static void
+on_published (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Published *p = user_data;
+
+  p->result = g_object_ref (result);
+}
+
+static gboolean
+published (gpointer data)
+{
+  return ((Published *) data)->result != NULL;
+}
+
+/* A second microphone-source track named as src/core names A's hold music. */
+static void
+publish_hold_music (LkTestClient *c)
+{
+  Published p = { NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *desc = g_strdup_printf ("audiotestsrc is-live=true volume=0.4 freq=%g", MUSIC_HZ);
+  GstElement *src = gst_parse_bin_from_description (desc, TRUE, &error);
+  g_autoptr(LkTrack) track = NULL;
+
+  g_assert_no_error (error);
+  lk_room_publish_audio_async (c->room, "hold-music", LK_TRACK_SOURCE_MICROPHONE, src, NULL,
+                               on_published, &p);
+  g_assert_true (lk_test_wait (published, &p, 30));
+  track = lk_room_publish_audio_finish (c->room, p.result, &error);
+  g_object_unref (p.result);
+  g_assert_no_error (error);
+  g_assert_nonnull (track);
+}
+
+/* Hold takes A's voice from the caller but not A's hold music: A's app
+ * publishes the music as the transfer starts (or still has it from an
+ * earlier hold), so the server's ListParticipants may already list it.
+ * Nobody sets permissions here: what the caller hears is what the server
+ * left it subscribed to. */
+static void
+test_hold_keeps_hold_music (void)
+{
+  Fixture f;
+  g_autofree char *caller_token = NULL;
+  g_autofree char *a_token = NULL;
+  g_autofree char *call_id = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *caller_identity = NULL;
+  LkTestClient *caller, *a;
+
+  if (!fixture_start (&f, NULL))
+    return;
+  call_id = call_with_a (&f, &caller_token, &a_token);
+  caller_identity = g_strconcat ("caller-", call_id, NULL);
+  caller = join (&f, caller_identity, caller_token, CALLER_HZ);
+  a = join (&f, "agent-alice", a_token, A_HZ);
+  publish_hold_music (a);
+  /* Both of A's tracks reach the caller before the hold. */
+  g_assert_true (wait_tone (caller, MUSIC_HZ, 30));
+  g_assert_true (wait_tone (caller, A_HZ, 30));
+
+  id = start_transfer (&f, call_id, f.alice, f.bob_id);
+  assert_stops_hearing (caller, A_HZ);
+  g_assert_true (lk_test_client_wait_hears (caller, MUSIC_HZ, 15));
+  lk_test_sleep (3.5);   /* longer than LiveKit's 3 s subscription tick */
+  g_assert_cmpfloat (lk_test_client_tone_power (caller, 1.0, MUSIC_HZ), >, 1e-3);
+  g_assert_cmpfloat (lk_test_client_tone_power (caller, 1.0, A_HZ), <, 1e-5);
+
+  lk_test_client_free (a);
+  lk_test_client_free (caller);
+  fixture_stop (&f);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -273,6 +373,8 @@ main (int    argc,
                    test_a_killed_caller_hears_b);
   g_test_add_func ("/server/departures-media/b-killed-caller-hears-a",
                    test_b_killed_caller_hears_a);
+  g_test_add_func ("/server/departures-media/hold-keeps-hold-music",
+                   test_hold_keeps_hold_music);
   rc = g_test_run ();
   fixture_livekit_free ();
   return rc;
