@@ -202,6 +202,59 @@ dummy_hash (void)
   return hash;
 }
 
+/* A new session for `agent_id`: its token (shown once, only its hash is
+ * stored) and expiry. Expired sessions are swept on the way. */
+static char *
+new_session (HandoffServer  *self,
+             const char     *agent_id,
+             gint64         *expires_ms_out,
+             GError        **error)
+{
+  g_autofree char *token = NULL;
+  g_autofree char *hash = NULL;
+  guint8 random[32];
+  gint64 now = handoff_now_ms ();
+  gint64 expires_ms = now + (gint64) self->config->session_ttl * 1000;
+
+  if (getrandom (random, sizeof random, 0) != sizeof random)
+    {
+      g_set_error (error, HANDOFF_SERVER_ERROR, HANDOFF_SERVER_ERROR_INTERNAL,
+                   "No randomness available");
+      return NULL;
+    }
+  token = g_base64_encode (random, sizeof random);
+  g_strdelimit (token, "+", '-');
+  g_strdelimit (token, "/", '_');
+  g_strdelimit (token, "=", '\0');
+  hash = handoff_sha256_hex (token);
+  if (handoff_store_exec (self->store,
+                          "DELETE FROM sessions WHERE expires_at <= ?",
+                          g_variant_new ("(x)", now), error) < 0
+      || handoff_store_exec (self->store,
+                             "INSERT INTO sessions (token_hash, agent_id, created_at, expires_at) "
+                             "VALUES (?, ?, ?, ?)",
+                             g_variant_new ("(ssxx)", hash, agent_id, now, expires_ms),
+                             error) != 1)
+    return NULL;
+  *expires_ms_out = expires_ms;
+  return g_steal_pointer (&token);
+}
+
+static void
+reply_session (HandoffCtx *ctx,
+               const char *agent_id,
+               const char *token,
+               gint64      expires_ms)
+{
+  g_autoptr(JsonObject) reply = json_object_new ();
+  g_autofree char *expires = handoff_time_format_ms (expires_ms);
+
+  json_object_set_string_member (reply, "token", token);
+  json_object_set_string_member (reply, "expires_at", expires);
+  json_object_set_object_member (reply, "agent", handoff_server_get_agent (ctx->server, agent_id));
+  handoff_reply_object (ctx, 201, reply);
+}
+
 void
 handoff_route_sessions_create (HandoffCtx *ctx)
 {
@@ -209,14 +262,9 @@ handoff_route_sessions_create (HandoffCtx *ctx)
   const char *username = handoff_request_string (ctx->body, "username");
   const char *password = handoff_request_string (ctx->body, "password");
   g_autoptr(JsonObject) row = NULL;
-  g_autoptr(JsonObject) reply = json_object_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *token = NULL;
-  g_autofree char *hash = NULL;
-  g_autofree char *expires = NULL;
-  guint8 random[32];
-  gint64 now = handoff_now_ms ();
-  gint64 expires_ms = now + (gint64) self->config->session_ttl * 1000;
+  gint64 expires_ms = 0;
   const char *stored;
   gboolean ok;
 
@@ -232,38 +280,54 @@ handoff_route_sessions_create (HandoffCtx *ctx)
       handoff_reply_status (ctx, 401, "unauthorized", "Unknown username or wrong password");
       return;
     }
-  if (getrandom (random, sizeof random, 0) != sizeof random)
-    {
-      handoff_reply_status (ctx, 500, "internal", "No randomness available");
-      return;
-    }
-  token = g_base64_encode (random, sizeof random);
-  g_strdelimit (token, "+", '-');
-  g_strdelimit (token, "/", '_');
-  g_strdelimit (token, "=", '\0');
-  hash = handoff_sha256_hex (token);
-  if (handoff_store_exec (self->store,
-                          "DELETE FROM sessions WHERE expires_at <= ?",
-                          g_variant_new ("(x)", now), &error) < 0
-      || handoff_store_exec (self->store,
-                             "INSERT INTO sessions (token_hash, agent_id, created_at, expires_at) "
-                             "VALUES (?, ?, ?, ?)",
-                             g_variant_new ("(ssxx)", hash,
-                                            json_object_get_string_member (row, "id"), now,
-                                            expires_ms),
-                             &error) != 1)
+  token = new_session (self, json_object_get_string_member (row, "id"), &expires_ms, &error);
+  if (token == NULL)
     {
       handoff_reply_error (ctx, error);
       return;
     }
-  expires = handoff_time_format_ms (expires_ms);
-  json_object_set_string_member (reply, "token", token);
-  json_object_set_string_member (reply, "expires_at", expires);
-  json_object_set_object_member (reply, "agent",
-                                 handoff_server_get_agent (self,
-                                                           json_object_get_string_member (row,
-                                                                                          "id")));
-  handoff_reply_object (ctx, 201, reply);
+  reply_session (ctx, json_object_get_string_member (row, "id"), token, expires_ms);
+}
+
+/* A signed-in agent swaps its session for a new one before it expires. The
+ * old token keeps working for a short grace only (requests already on their
+ * way), and the agent's event streams move to the new session, so they
+ * outlive the old one's expiry without reconnecting. */
+void
+handoff_route_sessions_refresh (HandoffCtx *ctx)
+{
+  HandoffServer *self = ctx->server;
+  const char *agent_id = json_object_get_string_member (ctx->agent, "id");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *hash = NULL;
+  gint64 expires_ms = 0;
+  gint64 shortened = 0;
+
+  if (!handoff_store_begin (self->store, &error))
+    {
+      handoff_reply_error (ctx, error);
+      return;
+    }
+  token = new_session (self, agent_id, &expires_ms, &error);
+  if (token != NULL)
+    shortened = handoff_store_exec (self->store,
+                                    "UPDATE sessions SET expires_at = min(expires_at, ?) "
+                                    "WHERE token_hash = ?",
+                                    g_variant_new ("(xs)", handoff_now_ms () + SESSION_REFRESH_GRACE_MS,
+                                                   ctx->session_hash), &error);
+  if (token == NULL || shortened != 1 || !handoff_store_commit (self->store, &error))
+    {
+      handoff_store_rollback (self->store);
+      if (error != NULL)
+        handoff_reply_error (ctx, error);
+      else   /* signed out meanwhile */
+        handoff_reply_status (ctx, 401, "unauthorized", "The session is unknown or has expired");
+      return;
+    }
+  hash = handoff_sha256_hex (token);
+  handoff_server_events_move_session (self, ctx->session_hash, hash, expires_ms);
+  reply_session (ctx, agent_id, token, expires_ms);
 }
 
 void
@@ -277,6 +341,8 @@ handoff_route_sessions_delete (HandoffCtx *ctx)
       handoff_reply_error (ctx, error);
       return;
     }
+  /* Signed out is signed out: its event streams end too. */
+  handoff_server_events_end_session (ctx->server, ctx->session_hash, "signed out");
   handoff_reply_text (ctx, 204, "application/json", g_strdup (""));
 }
 

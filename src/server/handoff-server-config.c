@@ -126,7 +126,7 @@ load_key_file (HandoffServerConfig *self,
       || !read_string (kf, "livekit", "api_key", &self->api_key, error)
       || !read_string (kf, "livekit", "api_secret", &self->api_secret, error)
       || !read_uint (kf, "timeouts", "token_ttl", 60, 24 * 3600, &token_ttl, error)
-      || !read_uint (kf, "timeouts", "session_ttl", 60, 30 * 24 * 3600, &session_ttl, error)
+      || !read_uint (kf, "timeouts", "session_ttl", 5, 30 * 24 * 3600, &session_ttl, error)
       || !read_uint (kf, "timeouts", "call_offer", 1, 3600, &call_offer, error)
       || !read_uint (kf, "timeouts", "transfer_offer", 1, 3600, &transfer_offer, error)
       || !read_uint (kf, "limits", "calls_per_minute", 1, 1000000, &calls, error)

@@ -128,10 +128,45 @@ handoff_server_agent_online (HandoffServer *self,
   return sockets != NULL && sockets->len > 0;
 }
 
+/* One event stream, bound to the session it was opened with. */
 typedef struct {
-  HandoffServer *server;
-  char *agent_id;
+  HandoffServer           *server;
+  SoupWebsocketConnection *conn;          /* not owned: lives while connected */
+  char                    *agent_id;
+  char                    *session_hash;
+  guint                    expiry_id;
 } SocketData;
+
+#define SOCKET_DATA_KEY "handoff-socket"
+
+static void schedule_expiry (SocketData *data,
+                             gint64      expires_ms);
+
+static gboolean
+session_expired (gpointer user_data)
+{
+  SocketData *data = user_data;
+  gint64 expires = handoff_store_query_int (data->server->store,
+                                            "SELECT expires_at FROM sessions WHERE token_hash = ?",
+                                            g_variant_new ("(s)", data->session_hash), 0, NULL);
+
+  data->expiry_id = 0;
+  if (expires > handoff_now_ms ())
+    schedule_expiry (data, expires);
+  else if (soup_websocket_connection_get_state (data->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (data->conn, 4401, "session expired");
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_expiry (SocketData *data,
+                 gint64      expires_ms)
+{
+  gint64 wait = MAX (expires_ms - handoff_now_ms (), 0) + 20;
+
+  g_clear_handle_id (&data->expiry_id, g_source_remove);
+  data->expiry_id = g_timeout_add ((guint) MIN (wait, G_MAXINT), session_expired, data);
+}
 
 static void
 socket_closed (SoupWebsocketConnection *conn,
@@ -140,6 +175,7 @@ socket_closed (SoupWebsocketConnection *conn,
   SocketData *data = user_data;
   GPtrArray *sockets = g_hash_table_lookup (data->server->sockets, data->agent_id);
 
+  g_clear_handle_id (&data->expiry_id, g_source_remove);
   if (sockets != NULL)
     {
       g_ptr_array_remove (sockets, conn);
@@ -148,14 +184,88 @@ socket_closed (SoupWebsocketConnection *conn,
     }
 }
 
+/* Owned by the connection (its qdata), so it lives exactly as long. */
 static void
-socket_data_free (gpointer  user_data,
-                  GClosure *closure)
+socket_data_free (gpointer user_data)
 {
   SocketData *data = user_data;
 
+  g_clear_handle_id (&data->expiry_id, g_source_remove);
   g_free (data->agent_id);
+  g_free (data->session_hash);
   g_free (data);
+}
+
+/* Calls `func` for every open stream of the session `hash`. */
+static void
+foreach_session_socket (HandoffServer *self,
+                        const char    *hash,
+                        void         (*func) (SocketData *data, gpointer user_data),
+                        gpointer       user_data)
+{
+  g_autoptr(GPtrArray) matching = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->sockets);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      GPtrArray *sockets = value;
+
+      for (guint i = 0; i < sockets->len; i++)
+        {
+          SocketData *data = g_object_get_data (sockets->pdata[i], SOCKET_DATA_KEY);
+
+          if (data != NULL && g_strcmp0 (data->session_hash, hash) == 0)
+            g_ptr_array_add (matching, data);
+        }
+    }
+  /* Collected first: closing a socket changes the table. */
+  for (guint i = 0; i < matching->len; i++)
+    func (matching->pdata[i], user_data);
+}
+
+typedef struct {
+  const char *hash;
+  gint64 expires_ms;
+} Move;
+
+static void
+move_socket (SocketData *data,
+             gpointer    user_data)
+{
+  Move *move = user_data;
+
+  g_free (data->session_hash);
+  data->session_hash = g_strdup (move->hash);
+  schedule_expiry (data, move->expires_ms);
+}
+
+void
+handoff_server_events_move_session (HandoffServer *self,
+                                    const char    *old_hash,
+                                    const char    *new_hash,
+                                    gint64         expires_ms)
+{
+  Move move = { new_hash, expires_ms };
+
+  foreach_session_socket (self, old_hash, move_socket, &move);
+}
+
+static void
+end_socket (SocketData *data,
+            gpointer    user_data)
+{
+  if (soup_websocket_connection_get_state (data->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (data->conn, 4401, user_data);
+}
+
+void
+handoff_server_events_end_session (HandoffServer *self,
+                                   const char    *hash,
+                                   const char    *reason)
+{
+  foreach_session_socket (self, hash, end_socket, (gpointer) reason);
 }
 
 static void
@@ -175,10 +285,11 @@ websocket_callback (SoupServer              *soup,
   SocketData *data;
   guint64 since = 0;
   const char *agent_id;
+  g_autofree char *hash = NULL;
 
   agent = handoff_server_lookup_session (
     self, soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
-                                        "Authorization"), NULL);
+                                        "Authorization"), &hash);
   if (agent == NULL)
     {
       /* The early handler checked already; the session ended in between. */
@@ -225,8 +336,16 @@ websocket_callback (SoupServer              *soup,
   g_ptr_array_add (sockets, g_object_ref (conn));
   data = g_new0 (SocketData, 1);
   data->server = self;
+  data->conn = conn;
   data->agent_id = g_strdup (agent_id);
-  g_signal_connect_data (conn, "closed", G_CALLBACK (socket_closed), data, socket_data_free, 0);
+  data->session_hash = g_steal_pointer (&hash);
+  g_object_set_data_full (G_OBJECT (conn), SOCKET_DATA_KEY, data, socket_data_free);
+  schedule_expiry (data, handoff_store_query_int (self->store,
+                                                  "SELECT expires_at FROM sessions "
+                                                  "WHERE token_hash = ?",
+                                                  g_variant_new ("(s)", data->session_hash),
+                                                  0, NULL));
+  g_signal_connect (conn, "closed", G_CALLBACK (socket_closed), data);
 }
 
 void
@@ -257,7 +376,10 @@ handoff_server_events_close (HandoffServer *self)
   for (guint i = 0; i < all->len; i++)
     {
       SoupWebsocketConnection *conn = g_ptr_array_index (all, i);
+      SocketData *data = g_object_get_data (G_OBJECT (conn), SOCKET_DATA_KEY);
 
+      if (data != NULL)
+        g_clear_handle_id (&data->expiry_id, g_source_remove);
       g_signal_handlers_disconnect_matched (conn, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, socket_closed,
                                             NULL);
       if (soup_websocket_connection_get_state (conn) == SOUP_WEBSOCKET_STATE_OPEN)

@@ -113,6 +113,7 @@ gboolean    handoff_server_rate_allow     (HandoffServer *self, const char *kind
 /* handoff-server-agents.c */
 void        handoff_route_sessions_create (HandoffCtx *ctx);
 void        handoff_route_sessions_delete (HandoffCtx *ctx);
+void        handoff_route_sessions_refresh (HandoffCtx *ctx);
 void        handoff_route_agents_list     (HandoffCtx *ctx);
 void        handoff_route_agents_status   (HandoffCtx *ctx);
 JsonObject *handoff_server_agent_public   (JsonObject *row);
@@ -161,6 +162,16 @@ void        handoff_route_export          (HandoffCtx *ctx);
 /* handoff-server-events.c */
 void        handoff_server_events_setup   (HandoffServer *self);
 void        handoff_server_events_close   (HandoffServer *self);
+/* Event streams live as long as the session they were opened with: a
+ * refresh moves them to the new session, a sign-out ends them. */
+#define SESSION_REFRESH_GRACE_MS (30 * (gint64) 1000)
+void        handoff_server_events_move_session (HandoffServer *self,
+                                                const char    *old_hash,
+                                                const char    *new_hash,
+                                                gint64         expires_ms);
+void        handoff_server_events_end_session  (HandoffServer *self,
+                                                const char    *hash,
+                                                const char    *reason);
 /* Appends an event for one agent inside the caller's transaction; sent to
  * its sockets after the commit by handoff_server_events_flush (). */
 gboolean    handoff_server_event          (HandoffServer *self, const char *agent_id,

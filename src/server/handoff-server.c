@@ -25,6 +25,8 @@ static const HandoffRoute routes[] = {
   { "POST", "/api/v1/sessions", HANDOFF_AUTH_PUBLIC, "sessions.create", FALSE,
     handoff_route_sessions_create },
   { "DELETE", "/api/v1/sessions", HANDOFF_AUTH_AGENT, NULL, FALSE, handoff_route_sessions_delete },
+  { "POST", "/api/v1/sessions/refresh", HANDOFF_AUTH_AGENT, NULL, FALSE,
+    handoff_route_sessions_refresh },
   { "GET", "/api/v1/agents", HANDOFF_AUTH_AGENT, NULL, FALSE, handoff_route_agents_list },
   { "PUT", "/api/v1/agents/me/status", HANDOFF_AUTH_AGENT, "agents.status", FALSE,
     handoff_route_agents_status },

@@ -116,6 +116,8 @@ fixture_start (Fixture              *f,
   config->calls_per_minute = options && options->calls_per_minute ? options->calls_per_minute
                                                                   : 10000;
   config->sign_ins_per_minute = 10000;
+  if (options && options->session_ttl)
+    config->session_ttl = options->session_ttl;
   f->config = config;
 
   fixture_listen (f, config);

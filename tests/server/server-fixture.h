@@ -21,6 +21,7 @@ typedef struct {
   guint call_offer_timeout;
   guint transfer_offer_timeout;
   guint calls_per_minute;
+  guint session_ttl;          /* seconds; 0: the default */
   gboolean no_livekit;        /* point at a port where nothing listens */
 } FixtureOptions;
 

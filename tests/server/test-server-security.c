@@ -46,6 +46,7 @@ static const MatrixRow matrix[] = {
   { "GET", "/api/v1/events", NULL, "11AAA" },
   { "POST", "/livekit/webhook", "{\"event\":\"room_finished\"}", "11111" },
   { "POST", "/api/v1/calls/{call}/end", NULL, "1AA33" },
+  { "POST", "/api/v1/sessions/refresh", NULL, "11AAA" },
   { "DELETE", "/api/v1/sessions", NULL, "11AAA" },
 };
 
@@ -124,8 +125,9 @@ test_authorization_matrix (void)
       g_autofree char *body = matrix[row].body ? substitute (matrix[row].body, keys, values)
                                                : NULL;
 
-      /* DELETE /sessions signs out: give each agent a throwaway session. */
-      if (strcmp (matrix[row].method, "DELETE") == 0)
+      /* Signing out and refreshing end a session: give each agent a
+       * throwaway one. */
+      if (g_str_has_prefix (matrix[row].path, "/api/v1/sessions"))
         {
           actors[OWNER] = tmp (sign_in_again (&f, "alice", ALICE_PASSWORD));
           actors[TARGET] = tmp (sign_in_again (&f, "bob", BOB_PASSWORD));
@@ -215,6 +217,14 @@ static const BadInput bad_inputs[] = {
   { "bad status value", "PUT", "/api/v1/agents/me/status", "alice", NULL,
     "{\"status\":\"asleep\"}", 400, "invalid_field" },
   { "forged session", "GET", "/api/v1/agents", "forged", NULL, NULL, 401, "unauthorized" },
+  { "refresh without session", "POST", "/api/v1/sessions/refresh", NULL, NULL, NULL, 401,
+    "unauthorized" },
+  { "refresh forged session", "POST", "/api/v1/sessions/refresh", "forged", NULL, NULL, 401,
+    "unauthorized" },
+  { "refresh expired session", "POST", "/api/v1/sessions/refresh", "expired", NULL, NULL, 401,
+    "unauthorized" },
+  { "refresh with caller token", "POST", "/api/v1/sessions/refresh", "caller-forged", NULL, NULL,
+    401, "unauthorized" },
   { "expired session", "GET", "/api/v1/agents", "expired", NULL, NULL, 401, "unauthorized" },
   { "forged caller token", "GET", "/api/v1/calls/{call}", "caller-forged", NULL, NULL, 401,
     "unauthorized" },
