@@ -17,6 +17,7 @@ struct _HandoffTestServer
   char               *dir;
   char               *db;
   char               *url;
+  char               *config;   /* key file, or NULL */
 };
 
 static gboolean
@@ -34,8 +35,12 @@ spawn (HandoffTestServer  *self,
   g_subprocess_launcher_setenv (launcher, "LIVEKIT_URL", handoff_test_livekit_get_ws_url (self->livekit), TRUE);
   g_subprocess_launcher_setenv (launcher, "LIVEKIT_API_KEY", HANDOFF_TEST_API_KEY, TRUE);
   g_subprocess_launcher_setenv (launcher, "LIVEKIT_API_SECRET", HANDOFF_TEST_API_SECRET, TRUE);
-  self->proc = g_subprocess_launcher_spawn (launcher, error, bin, "--dev", "--port", port,
-                                            "--database", self->db, NULL);
+  if (self->config != NULL)
+    self->proc = g_subprocess_launcher_spawn (launcher, error, bin, "--dev", "--config", self->config,
+                                              "--port", port, "--database", self->db, NULL);
+  else
+    self->proc = g_subprocess_launcher_spawn (launcher, error, bin, "--dev", "--port", port,
+                                              "--database", self->db, NULL);
   if (self->proc == NULL)
     return FALSE;
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->proc));
@@ -77,12 +82,26 @@ HandoffTestServer *
 handoff_test_server_start (HandoffTestLivekit  *livekit,
                            GError             **error)
 {
+  return handoff_test_server_start_with_config (livekit, NULL, error);
+}
+
+HandoffTestServer *
+handoff_test_server_start_with_config (HandoffTestLivekit  *livekit,
+                                       const char          *key_file,
+                                       GError             **error)
+{
   g_autoptr(HandoffTestServer) self = g_new0 (HandoffTestServer, 1);
 
   self->livekit = livekit;
   self->dir = g_dir_make_tmp ("handoff-test-server-XXXXXX", error);
   if (self->dir == NULL)
     return NULL;
+  if (key_file != NULL)
+    {
+      self->config = g_build_filename (self->dir, "handoff-server.conf", NULL);
+      if (!g_file_set_contents (self->config, key_file, -1, error))
+        return NULL;
+    }
   self->db = g_build_filename (self->dir, "handoff.db", NULL);
   self->port = handoff_test_free_port (FALSE);
   self->url = g_strdup_printf ("http://127.0.0.1:%u", self->port);
@@ -111,8 +130,11 @@ handoff_test_server_free (HandoffTestServer *self)
       g_remove (wal);
       g_remove (shm);
     }
+  if (self->config)
+    g_remove (self->config);
   if (self->dir)
     g_rmdir (self->dir);
+  g_free (self->config);
   g_free (self->dir);
   g_free (self->db);
   g_free (self->url);

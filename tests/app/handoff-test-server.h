@@ -14,6 +14,10 @@ typedef struct _HandoffTestServer HandoffTestServer;
  * own database, pointed at @livekit. NULL with @error when it cannot. */
 HandoffTestServer *handoff_test_server_start   (HandoffTestLivekit *livekit,
                                                 GError            **error);
+/* The same with settings of a key file (e.g. "[timeouts]\nsession_ttl=6\n"). */
+HandoffTestServer *handoff_test_server_start_with_config (HandoffTestLivekit *livekit,
+                                                          const char         *key_file,
+                                                          GError            **error);
 const char        *handoff_test_server_get_url (HandoffTestServer  *self);
 void               handoff_test_server_stop    (HandoffTestServer  *self);
 gboolean           handoff_test_server_restart (HandoffTestServer  *self,

@@ -30,7 +30,8 @@ fixture_set_up (Fixture       *f,
   f->livekit = handoff_test_livekit_start_or_skip (NULL);
   if (f->livekit == NULL)
     return;
-  f->server = handoff_test_server_start (f->livekit, &error);
+  /* data: handoff-server settings (a key file) or NULL */
+  f->server = handoff_test_server_start_with_config (f->livekit, data, &error);
   g_assert_no_error (error);
 }
 
@@ -384,6 +385,129 @@ test_transfer_declined (Fixture       *f,
     run_transfer (f, TRUE);
 }
 
+/* ---- a session that outlives its lifetime ---- */
+
+#define SESSION_TTL 6
+
+static void
+on_looked_up (GObject *source, GAsyncResult *res, gpointer data)
+{
+  Result *r = data;
+  r->object = (GObject *) handoff_secret_store_lookup_finish (HANDOFF_SECRET_STORE (source), res, &r->error);
+  r->done = TRUE;
+}
+
+static void
+on_request (GObject *source, GAsyncResult *res, gpointer data)
+{
+  Result *r = data;
+  g_autoptr(JsonNode) root = handoff_server_client_request_finish (HANDOFF_SERVER_CLIENT (source), res, &r->error);
+  r->ok = r->error == NULL;
+  r->done = TRUE;
+}
+
+static void
+count_left_online (HandoffAccount *account,
+                   GParamSpec     *pspec,
+                   guint          *left)
+{
+  if (handoff_account_get_state (account) != HANDOFF_ACCOUNT_ONLINE)
+    (*left)++;
+}
+
+static gboolean
+set_true (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop until `until` (monotonic µs). */
+static void
+spin_until (gint64 until)
+{
+  gboolean done = FALSE;
+  gint64 now = g_get_monotonic_time ();
+
+  if (until <= now)
+    return;
+  g_timeout_add ((guint) ((until - now) / 1000), set_true, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* With sessions of 6 s, Alice stays signed in for 2.5 lifetimes: her account
+ * refreshes the session (and keeps the new token in the keyring), her event
+ * stream never drops, and Bob's presence changes reach her after her first
+ * session has long expired, which the server refuses by then. */
+static void
+test_session_refresh (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(HandoffServerClient) client = NULL;
+  g_autoptr(HandoffServerClient) probe = NULL;
+  g_autoptr(HandoffSecretStore) secrets = NULL;
+  g_autoptr(HandoffAccount) alice = NULL;
+  g_autoptr(HandoffAccount) bob = NULL;
+  g_autofree char *first_token = NULL;
+  g_autofree char *kept = NULL;
+  g_autofree char *acct = NULL;
+  HandoffAgentInfo *bob_seen;
+  guint left_online = 0;
+  gint64 started;
+  Result r = { 0 };
+
+  if (f->livekit == NULL)
+    return;
+  client = handoff_server_client_new (handoff_test_server_get_url (f->server));
+  secrets = handoff_secret_store_new ();
+  alice = handoff_account_new (client, secrets);
+  handoff_account_sign_in_async (alice, "alice", HANDOFF_TEST_ALICE_PASSWORD, NULL, on_signed_in, &r);
+  WAIT_FOR (r.done);
+  g_assert_no_error (r.error);
+  WAIT_FOR (handoff_account_get_state (alice) == HANDOFF_ACCOUNT_ONLINE);
+  started = g_get_monotonic_time ();
+  first_token = g_strdup (handoff_server_client_get_token (client));
+  g_signal_connect (alice, "notify::state", G_CALLBACK (count_left_online), &left_online);
+  bob = sign_in (f, "bob", HANDOFF_TEST_BOB_PASSWORD);
+  WAIT_FOR (lookup_user (alice, "bob") != NULL);
+  bob_seen = lookup_user (alice, "bob");
+
+  /* Past the first session's end (a refreshed session's old token never
+   * outlives its own end). */
+  spin_until (started + (SESSION_TTL + 1) * G_USEC_PER_SEC);
+  set_presence (bob, "available");
+  WAIT_FOR (g_strcmp0 (handoff_agent_info_get_presence (bob_seen), "available") == 0);
+
+  spin_until (started + SESSION_TTL * 5 * G_USEC_PER_SEC / 2);
+  set_presence (bob, "away");
+  WAIT_FOR (g_strcmp0 (handoff_agent_info_get_presence (bob_seen), "away") == 0);
+
+  g_assert_cmpint (handoff_account_get_state (alice), ==, HANDOFF_ACCOUNT_ONLINE);
+  g_assert_cmpuint (left_online, ==, 0);
+  g_assert_null (handoff_account_get_problem (alice));
+  g_assert_cmpstr (handoff_server_client_get_token (client), !=, first_token);
+
+  /* The keyring holds the current token, not the first. */
+  acct = g_strdup_printf ("alice@%s", handoff_test_server_get_url (f->server));
+  r = (Result) { 0 };
+  handoff_secret_store_lookup_async (secrets, HANDOFF_SECRET_SESSION, acct, NULL, on_looked_up, &r);
+  WAIT_FOR (r.done);
+  g_assert_no_error (r.error);
+  kept = (char *) r.object;
+  g_assert_cmpstr (kept, ==, handoff_server_client_get_token (client));
+
+  /* The first session is dead on the server. */
+  probe = handoff_server_client_new (handoff_test_server_get_url (f->server));
+  handoff_server_client_set_token (probe, first_token);
+  r = (Result) { 0 };
+  handoff_server_client_request_async (probe, "GET", "/api/v1/agents", NULL, NULL, on_request, &r);
+  WAIT_FOR (r.done);
+  g_assert_error (r.error, HANDOFF_API_ERROR, HANDOFF_API_ERROR_UNAUTHORIZED);
+  g_clear_error (&r.error);
+  g_signal_handlers_disconnect_by_data (alice, &left_online);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -397,5 +521,7 @@ main (int   argc,
               test_transfer_completed, fixture_tear_down);
   g_test_add ("/core-server/transfer-declined", Fixture, NULL, fixture_set_up,
               test_transfer_declined, fixture_tear_down);
+  g_test_add ("/core-server/session-refresh", Fixture, "[timeouts]\nsession_ttl=6\n",
+              fixture_set_up, test_session_refresh, fixture_tear_down);
   return g_test_run ();
 }
