@@ -12,8 +12,10 @@ Measured like tests/bench/bench-calls.c (see /work/shared/docs/benchmarks.md): f
 --seconds (60) starting 2 s after both are connected, every second: CPU = utime + stime of
 every process of the participant (the app: its process; the tab: every Chromium process
 under Node, Node itself excluded), as seconds of CPU per minute; memory = peak of summed
-Pss (smaps_rollup), RSS beside it. Then the same call again with transcription off
-(HANDOFF_TRANSCRIBE=0), to show what transcription costs. Figures, not pass/fail.
+Pss (smaps_rollup), RSS beside it. Then the same call with GTK's cairo renderer (Xvfb
+has no GPU, so GTK's default GL renderer runs on llvmpipe in the app's process), and with
+transcription off (HANDOFF_TRANSCRIBE=0), to show what each costs; the app's CPU is also
+given per thread name. Figures, not pass/fail.
 
 Run: tests/app/run-ui-test.sh tests/bench/bench-agent-call.py ARTIFACTS (meson: `meson test
 -C build --benchmark agent-call`). Options through the environment: HANDOFF_BENCH_SECONDS,
@@ -31,7 +33,7 @@ import browser_caller  # noqa: E402
 import handoff_ui as ui  # noqa: E402
 
 SECONDS = int(os.environ.get("HANDOFF_BENCH_SECONDS", "60"))
-MODES = os.environ.get("HANDOFF_BENCH_MODES", "transcribe,plain").split(",")
+MODES = os.environ.get("HANDOFF_BENCH_MODES", "transcribe,transcribe-cairo,plain").split(",")
 TICK = os.sysconf("SC_CLK_TCK")
 
 SCRIPT = ("Hello, thank you for calling. My name is Alice and I will help you today. "
@@ -42,15 +44,15 @@ SCRIPT = ("Hello, thank you for calling. My name is Alice and I will help you to
 
 
 def speech_wav(directory):
-    """About 100 s of speech, so the microphone talks for the whole call."""
+    """About 95 s of speech, so the microphone talks for the whole call."""
     path = os.path.join(directory, "agent.wav")
-    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "150", "-g", "6", "-w", path, SCRIPT * 6],
+    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "150", "-g", "6", "-w", path, SCRIPT * 3],
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return path
 
 
 def mic_pipeline(wav):
-    # The file paced by the clock, as a microphone would deliver it (about 100 s,
+    # The file paced by the clock, as a microphone would deliver it (about 95 s,
     # longer than the call).
     return (f"filesrc location={wav} ! wavparse ! audioconvert ! audioresample ! "
             "audio/x-raw,rate=48000,channels=1 ! clocksync")
@@ -103,8 +105,28 @@ def usage(root, include_root):
     return cpu, pss, rss, len(members)
 
 
+def threads(pid):
+    """CPU seconds per thread name of one process (where its time goes)."""
+    out = {}
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return out
+    for tid in tids:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                text = f.read()
+        except OSError:
+            continue
+        name = text[text.index("(") + 1:text.rindex(")")]
+        fields = text[text.rindex(")") + 2:].split()
+        out[name] = out.get(name, 0) + (int(fields[11]) + int(fields[12])) / TICK
+    return out
+
+
 def measure(seconds, app_pid, browser_pid):
     """Samples both participants every second; returns their figures."""
+    first_threads = threads(app_pid)
     first = {"app": usage(app_pid, True), "tab": usage(browser_pid, False)}
     peak = {k: [v[1], v[2]] for k, v in first.items()}
     t0 = time.monotonic()
@@ -116,7 +138,9 @@ def measure(seconds, app_pid, browser_pid):
             peak[k][0] = max(peak[k][0], v[1])
             peak[k][1] = max(peak[k][1], v[2])
     elapsed = time.monotonic() - t0
-    out = {}
+    last_threads = threads(app_pid)
+    by_thread = {n: (c - first_threads.get(n, 0)) / elapsed * 60 for n, c in last_threads.items()}
+    out = {"app_threads": dict(sorted(by_thread.items(), key=lambda kv: -kv[1])[:6])}
     for k in ("app", "tab"):
         out[k] = {
             "cpu_s_per_min": (last[k][0] - first[k][0]) / elapsed * 60,
@@ -129,21 +153,26 @@ def measure(seconds, app_pid, browser_pid):
 
 def one_call(stack, mode, wav):
     extra = {"HANDOFF_PASSWORD": ui.ALICE[1], "HANDOFF_AUDIO_SRC": mic_pipeline(wav)}
-    if mode == "transcribe":
+    if mode.startswith("transcribe"):
         # Microphone taps are opt-in for now (src/core/handoff-lk-media.c).
         extra.update({"HANDOFF_MIC_TAPS": "1", "HANDOFF_TRANSCRIBE": "1"})
+    if mode.endswith("-cairo"):
+        # Xvfb has no GPU: GTK's GL renderer runs on llvmpipe (software), which a
+        # desktop's GPU would do instead; cairo is GTK's cheaper software renderer.
+        extra["GSK_RENDERER"] = "cairo"
     prgname = f"handoff-alice-{mode}"
     alice = ui.start_app(prgname, ["--server", stack.server_url, "--sign-in", "alice"], extra)
     app_pid = ui._procs[-1].pid
     ui.wait_for(alice, contains="You are available", role="label", timeout=60)
 
     # No periodic analysis in the tab: it sends a tone and plays what it gets.
-    browser = browser_caller.Browser(stack.server_url, f"Dana {mode.title()}",
+    caller = "Dana " + mode.replace("-", " ").title()
+    browser = browser_caller.Browser(stack.server_url, caller,
                                      reason="I was charged twice for my order", report_ms=600000)
     try:
         placed = browser.wait("placed", timeout=60)
         browser.wait("joined", timeout=60)
-        ui.wait_for(alice, name="Incoming call from " + f"Dana {mode.title()}", role="label", timeout=60)
+        ui.wait_for(alice, name="Incoming call from " + caller, role="label", timeout=60)
         ui.click(alice, "Accept Call")
         ui.wait_for(alice, contains="Talking to", role="label", timeout=60)
         browser.wait("subscribed", "from", "agent-alice", timeout=60)
@@ -180,7 +209,9 @@ def report(results):
             continue
         r = results[mode]
         app, tab = r["app"], r["tab"]
-        label = "with local transcription" if mode == "transcribe" else "transcription off"
+        label = {"transcribe": "with local transcription",
+                 "transcribe-cairo": "with local transcription, GSK_RENDERER=cairo",
+                 "plain": "transcription off"}.get(mode, mode)
         print(f"{label} (load {r['load'][0]:.1f}; transcript segments shown: "
               f"{r['transcript_segments']}):")
         print(f"  CPU s/min   app {app['cpu_s_per_min']:6.2f}  tab {tab['cpu_s_per_min']:6.2f}  "
@@ -188,7 +219,9 @@ def report(results):
         print(f"  peak PSS MB app {app['peak_pss_mb']:6.1f}  tab {tab['peak_pss_mb']:6.1f}  "
               f"ratio {app['peak_pss_mb'] / tab['peak_pss_mb']:.2f}")
         print(f"  peak RSS MB app {app['peak_rss_mb']:6.1f}  tab {tab['peak_rss_mb']:6.1f}  "
-              f"(processes: app {app['processes']}, tab {tab['processes']})", flush=True)
+              f"(processes: app {app['processes']}, tab {tab['processes']})")
+        print("  app CPU s/min by thread: " + ", ".join(
+            f"{n} {c:.1f}" for n, c in r["app_threads"].items()), flush=True)
     print("JSON " + json.dumps(results), flush=True)
 
 
