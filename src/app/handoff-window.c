@@ -491,16 +491,16 @@ on_call_checked (GObject      *source,
       json_object_set_object_member (p->data, "call", json_object_ref (call));
       show_offer (self, p->data);
     }
-  else if (g_str_equal (p->type, "call_accepted") && self->call == NULL &&
+  else if (g_str_equal (p->type, "call_accepted") && self->call == NULL && self->offer == NULL &&
            g_strcmp0 (handoff_json_get_string (call, "state", NULL), "active") == 0 &&
            g_strcmp0 (handoff_json_get_string (call, "agent_id", NULL), me) == 0)
     {
-      /* We restarted during a call that is still going on. */
+      /* We restarted during a call that is still going on (not: we are
+       * accepting it, and the event overtook the answer). */
       g_autofree char *desc = g_strdup_printf (_("Your call with %s is still going on."),
                                                handoff_json_get_string (call, "caller_name", _("a caller")));
       g_free (self->rejoin_call_id);
       self->rejoin_call_id = g_strdup (handoff_json_get_string (call, "id", NULL));
-      g_set_object (&self->offer, NULL);
       self->offer = handoff_call_session_new (self->client, HANDOFF_CALL_ROLE_AGENT, call);
       adw_status_page_set_description (self->rejoin_page, desc);
       gtk_stack_set_visible_child_name (self->call_stack, "rejoin");
@@ -509,11 +509,19 @@ out:
   pending_free (p);
 }
 
+/* A new grant for the call that is still ours (POST /calls/{id}/rejoin), not
+ * a second accept: the call is no longer waiting. */
 static void
 on_rejoin_clicked (HandoffWindow *self)
 {
-  if (self->offer)
-    handoff_window_accept_call (self, NULL);
+  g_autoptr(HandoffCallMedia) media = NULL;
+
+  if (self->offer == NULL)
+    return;
+  media = handoff_media_factory_create (handoff_application_get_settings (self->app));
+  if (media)
+    handoff_call_session_set_media (self->offer, media);
+  handoff_call_session_rejoin_async (self->offer, self->cancellable, on_call_accepted, g_object_ref (self));
 }
 
 static void

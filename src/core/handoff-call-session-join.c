@@ -238,24 +238,44 @@ on_accept_done (GObject      *source,
                                    on_joined_forward, g_object_ref (task));
 }
 
+/* POST /calls/{id}/<verb>, then join with the grant it answers. */
+static void
+post_and_join (HandoffCallSession  *self,
+               const char          *verb,
+               gpointer             source_tag,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autofree char *path = g_strdup_printf (HANDOFF_PATH_CALLS "/%s/%s", self->call_id, verb);
+
+  g_task_set_source_tag (task, source_tag);
+  handoff_server_client_request_async (self->client, "POST", path, NULL, cancellable,
+                                       on_accept_done, g_steal_pointer (&task));
+}
+
 void
 handoff_call_session_accept_async (HandoffCallSession  *self,
                                    GCancellable        *cancellable,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autofree char *path = NULL;
-
   g_return_if_fail (HANDOFF_IS_CALL_SESSION (self));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, handoff_call_session_accept_async);
-  path = g_strdup_printf (HANDOFF_PATH_CALLS "/%s/accept", self->call_id);
-  handoff_server_client_request_async (self->client, "POST", path, NULL, cancellable,
-                                       on_accept_done, g_steal_pointer (&task));
+  post_and_join (self, "accept", handoff_call_session_accept_async, cancellable, callback, user_data);
 }
 
+void
+handoff_call_session_rejoin_async (HandoffCallSession  *self,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_return_if_fail (HANDOFF_IS_CALL_SESSION (self));
+  post_and_join (self, "rejoin", handoff_call_session_rejoin_async, cancellable, callback, user_data);
+}
+
+/* Finishes accept_async and rejoin_async. */
 gboolean
 handoff_call_session_accept_finish (HandoffCallSession  *self,
                                     GAsyncResult        *result,

@@ -106,6 +106,12 @@ void                handoff_call_session_accept_async     (HandoffCallSession  *
                                                            GCancellable        *cancellable,
                                                            GAsyncReadyCallback  callback,
                                                            gpointer             user_data);
+/* Agent: my app was restarted during this active call of mine; join its
+ * room again (finish with accept_finish). */
+void                handoff_call_session_rejoin_async     (HandoffCallSession  *self,
+                                                           GCancellable        *cancellable,
+                                                           GAsyncReadyCallback  callback,
+                                                           gpointer             user_data);
 gboolean            handoff_call_session_accept_finish    (HandoffCallSession  *self,
                                                            GAsyncResult        *result,
                                                            GError             **error);

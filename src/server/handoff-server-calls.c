@@ -401,6 +401,57 @@ handoff_route_calls_accept (HandoffCtx *ctx)
   handoff_reply_object (ctx, 200, reply);
 }
 
+/* The owning agent's app lost its room (it was restarted, or its machine
+ * rebooted) while the call goes on: a fresh grant for the same room and
+ * identity. Nothing about the call changes, and no event is sent. LiveKit
+ * replaces a participant that joins again under its identity, and the
+ * server ignores that departure (DUPLICATE_IDENTITY). */
+void
+handoff_route_calls_rejoin (HandoffCtx *ctx)
+{
+  HandoffServer *self = ctx->server;
+  const char *agent_id = json_object_get_string_member (ctx->agent, "id");
+  g_autoptr(JsonObject) call = handoff_server_get_call (self, ctx->id);
+  g_autoptr(JsonObject) reply = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *identity = NULL;
+  g_autofree char *token = NULL;
+
+  if (call == NULL)
+    {
+      handoff_reply_status (ctx, 404, "not_found", "No such call");
+      return;
+    }
+  if (g_strcmp0 (str_or_null (call, "agent_id"), agent_id) != 0)
+    {
+      handoff_reply_status (ctx, 403, "forbidden", "This is not your call");
+      return;
+    }
+  if (strcmp (json_object_get_string_member (call, "state"), "active") != 0)
+    {
+      handoff_reply_conflict (ctx, json_object_get_string_member (call, "state"),
+                              "The call is not going on any more");
+      return;
+    }
+  identity = g_strconcat ("agent-", json_object_get_string_member (ctx->agent, "username"), NULL);
+  token = handoff_server_mint (self, FALSE, identity,
+                               json_object_get_string_member (ctx->agent, "display_name"),
+                               json_object_get_string_member (call, "room"), &error);
+  if (token == NULL)
+    {
+      handoff_reply_error (ctx, error);
+      return;
+    }
+  json_object_set_string_member (reply, "livekit_url", self->config->livekit_url);
+  json_object_set_string_member (reply, "token", token);
+  json_object_set_string_member (reply, "identity", identity);
+  json_object_set_object_member (reply, "caller",
+                                 get_caller (self, json_object_get_string_member (call,
+                                                                                  "caller_id")));
+  json_object_set_object_member (reply, "call", g_steal_pointer (&call));
+  handoff_reply_object (ctx, 200, reply);
+}
+
 void
 handoff_route_calls_decline (HandoffCtx *ctx)
 {

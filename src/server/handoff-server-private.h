@@ -123,6 +123,7 @@ JsonObject *handoff_server_get_agent      (HandoffServer *self, const char *id);
 void        handoff_route_calls_create    (HandoffCtx *ctx);
 void        handoff_route_calls_get       (HandoffCtx *ctx);
 void        handoff_route_calls_accept    (HandoffCtx *ctx);
+void        handoff_route_calls_rejoin    (HandoffCtx *ctx);
 void        handoff_route_calls_decline   (HandoffCtx *ctx);
 void        handoff_route_calls_end       (HandoffCtx *ctx);
 void        handoff_route_callers_history (HandoffCtx *ctx);

@@ -36,6 +36,8 @@ static const HandoffRoute routes[] = {
     handoff_route_calls_get },
   { "POST", "/api/v1/calls/{id}/accept", HANDOFF_AUTH_AGENT, NULL, FALSE,
     handoff_route_calls_accept },
+  { "POST", "/api/v1/calls/{id}/rejoin", HANDOFF_AUTH_AGENT, NULL, FALSE,
+    handoff_route_calls_rejoin },
   { "POST", "/api/v1/calls/{id}/decline", HANDOFF_AUTH_AGENT, NULL, FALSE,
     handoff_route_calls_decline },
   { "POST", "/api/v1/calls/{id}/end", HANDOFF_AUTH_AGENT_OR_CALLER, NULL, FALSE,

@@ -8,6 +8,8 @@
  * Commands, one per line on stdin:
  *   place NAME                     (caller) call the server's public endpoint
  *   accept-call                    (agent) accept the call offered to us
+ *   rejoin                         (agent) join our still active call again
+ *                                  (offered as "call-rejoinable" after a restart)
  *   transfer USERNAME              (A) send a transfer to that agent
  *   accept-transfer | decline-transfer | ready        (B)
  *   connect | complete | cancel    (A)
@@ -365,6 +367,18 @@ on_call_checked (GObject      *source,
           emit ("call-offered", "id", 's', handoff_json_get_string (call, "id", NULL), NULL);
         }
     }
+  else if (g_str_equal (p->type, "call_accepted"))
+    {
+      /* Like the app after a restart: a call of ours that is still going
+       * on (its call_accepted replayed) is offered for rejoining; not while
+       * we are accepting it (the event may overtake the answer). */
+      if (g_strcmp0 (state, "active") == 0 && party.call == NULL && party.offer == NULL
+          && g_strcmp0 (handoff_json_get_string (call, "agent_id", NULL), me) == 0)
+        {
+          party.offer = handoff_call_session_new (party.client, HANDOFF_CALL_ROLE_AGENT, call);
+          emit ("call-rejoinable", "id", 's', handoff_json_get_string (call, "id", NULL), NULL);
+        }
+    }
   else if (g_strcmp0 (state, "ended") != 0)
     {
       JsonObject *transfer = member_object (p->data, "transfer");
@@ -414,7 +428,7 @@ on_account_event (HandoffAccount *account,
         "outcome", 's', handoff_json_get_string (transfer, "outcome",
                                                  handoff_json_get_string (transfer, "state", NULL)),
         NULL);
-  if (g_str_equal (type, "call_offered") && call_id)
+  if ((g_str_equal (type, "call_offered") || g_str_equal (type, "call_accepted")) && call_id)
     check_call (type, data, call_id);
   else if (g_str_equal (type, "call_ended"))
     {
@@ -459,11 +473,13 @@ on_call_accepted (GObject      *source,
   g_autoptr(GError) error = NULL;
   HandoffCallSession *call = HANDOFF_CALL_SESSION (source);
 
+  const char *cmd = user_data;
+
   if (!handoff_call_session_accept_finish (call, result, &error))
-    return fail ("accept-call", error);
+    return fail (cmd, error);
   set_call (call);
   g_clear_object (&party.offer);
-  emit ("done", "cmd", 's', "accept-call", NULL);
+  emit ("done", "cmd", 's', cmd, NULL);
 }
 
 static void
@@ -542,7 +558,13 @@ run_command (char **argv)
     {
       g_autoptr(HandoffCallMedia) media = new_media ();
       handoff_call_session_set_media (party.offer, media);
-      handoff_call_session_accept_async (party.offer, NULL, on_call_accepted, NULL);
+      handoff_call_session_accept_async (party.offer, NULL, on_call_accepted, (gpointer) "accept-call");
+    }
+  else if (g_str_equal (cmd, "rejoin") && party.offer)
+    {
+      g_autoptr(HandoffCallMedia) media = new_media ();
+      handoff_call_session_set_media (party.offer, media);
+      handoff_call_session_rejoin_async (party.offer, NULL, on_call_accepted, (gpointer) "rejoin");
     }
   else if (g_str_equal (cmd, "transfer") && arg && party.call)
     {

@@ -147,6 +147,25 @@ party_expect_transfer (E2eParty   *party,
   g_assert_cmpstr (json_object_get_string_member (reached, "outcome"), ==, outcome);
 }
 
+/* The caller never reconnected: one signal connection, no ICE restart. */
+static void
+call_expect_caller_never_reconnected (Call *call)
+{
+  g_autoptr(JsonObject) stats = NULL;
+
+  e2e_party_send (call->caller, "stats");
+  stats = e2e_party_wait (call->caller, "stats", NULL, NULL, 10);
+  g_assert_cmpint (json_object_get_int_member (stats, "reconnects"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (stats, "disconnects"), ==, 0);
+  /* And as livekit-server saw it: one RTC session (a resume or a second
+   * join would start another), never a reconnect or an ICE restart. */
+  g_assert_cmpuint (e2e_stack_count_log (stack, "starting rtc session", call->caller_identity), ==, 1);
+  g_assert_cmpuint (e2e_stack_count_log (stack, "\"reconnect\": true", call->caller_identity), ==, 0);
+  g_assert_cmpuint (e2e_stack_count_log (stack, "ice restart", call->caller_identity), ==, 0);
+  g_assert_cmpuint (e2e_stack_count_log (stack, "icerestart\": true", call->caller_identity), ==, 0);
+  g_assert_cmpuint (e2e_stack_count_log (stack, "restarting ice", call->caller_identity), ==, 0);
+}
+
 static void
 call_teardown (Call *call)
 {
@@ -199,7 +218,6 @@ static void
 test_warm_transfer (void)
 {
   Call call = { 0 };
-  g_autoptr(JsonObject) stats = NULL;
 
   if (!call_start (&call, PHASE_CONSULT))
     return;
@@ -224,18 +242,7 @@ test_warm_transfer (void)
   json_object_unref (e2e_party_wait (call.caller, "left", "identity", "agent-alice", 20));
   call_expect_b_owns_call (&call, "complete");
 
-  /* The caller never reconnected: one signal connection, no ICE restart. */
-  e2e_party_send (call.caller, "stats");
-  stats = e2e_party_wait (call.caller, "stats", NULL, NULL, 10);
-  g_assert_cmpint (json_object_get_int_member (stats, "reconnects"), ==, 0);
-  g_assert_cmpint (json_object_get_int_member (stats, "disconnects"), ==, 0);
-  /* And as livekit-server saw it: one RTC session (a resume or a second
-   * join would start another), never a reconnect or an ICE restart. */
-  g_assert_cmpuint (e2e_stack_count_log (stack, "starting rtc session", call.caller_identity), ==, 1);
-  g_assert_cmpuint (e2e_stack_count_log (stack, "\"reconnect\": true", call.caller_identity), ==, 0);
-  g_assert_cmpuint (e2e_stack_count_log (stack, "ice restart", call.caller_identity), ==, 0);
-  g_assert_cmpuint (e2e_stack_count_log (stack, "icerestart\": true", call.caller_identity), ==, 0);
-  g_assert_cmpuint (e2e_stack_count_log (stack, "restarting ice", call.caller_identity), ==, 0);
+  call_expect_caller_never_reconnected (&call);
   call_teardown (&call);
 }
 
@@ -334,6 +341,29 @@ test_a_killed_during_consult (void)
   call_teardown (&call);
 }
 
+/* A's app is killed in the middle of a call and started again (before
+ * LiveKit gives up on it): it offers to rejoin the call that is still going
+ * on, rejoins, and the caller and A hear each other again. The caller's own
+ * connection is never re-established. */
+static void
+test_agent_restarts_during_call (void)
+{
+  Call call = { 0 };
+
+  if (stack == NULL)
+    return g_test_skip ("livekit-server is not installed");
+  call_setup (&call);
+  e2e_party_kill (call.a);
+  g_clear_pointer (&call.a, e2e_party_free);
+  call.a = e2e_party_start (stack, "A", A, "alice", "alice-e2e-password");
+  json_object_unref (e2e_party_wait (call.a, "signed-in", NULL, NULL, 20));
+  json_object_unref (e2e_party_wait (call.a, "call-rejoinable", NULL, NULL, 20));
+  party_do (call.a, "rejoin", 30);
+  call_expect_talking_again (&call, "rejoined");
+  call_expect_caller_never_reconnected (&call);
+  call_teardown (&call);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -348,6 +378,7 @@ main (int   argc,
   g_test_add_func ("/e2e/caller-hangs-up-during-consult", test_caller_hangs_up_during_consult);
   g_test_add_func ("/e2e/b-killed-during-consult", test_b_killed_during_consult);
   g_test_add_func ("/e2e/a-killed-during-consult", test_a_killed_during_consult);
+  g_test_add_func ("/e2e/agent-restarts-during-call", test_agent_restarts_during_call);
 
   stack = e2e_stack_start (OFFER_TIMEOUT);
   ret = g_test_run ();

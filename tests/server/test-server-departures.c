@@ -554,6 +554,21 @@ test_rejoin_is_not_leaving (void)
   call.a = signal_join (&f, a_token);
   spin (500);
   seen = accepted_webhooks (&f);
+  /* As a restarted app does: a new grant for the call, not a new accept. */
+  {
+    guint status;
+    g_autofree char *path = g_strdup_printf ("/api/v1/calls/%s/rejoin", call.call_id);
+    g_autoptr(JsonNode) other = http (&f, "POST", path, f.bob, NULL, NULL, &status);
+    g_autoptr(JsonNode) r = NULL;
+
+    g_assert_cmpuint (status, ==, 403);
+    r = http (&f, "POST", path, f.alice, NULL, NULL, &status);
+    g_assert_cmpuint (status, ==, 200);
+    g_assert_cmpstr (member_string (r, "identity"), ==, "agent-alice");
+    g_assert_cmpstr (member_string (r, "call.state"), ==, "active");
+    g_free (a_token);
+    a_token = g_strdup (member_string (r, "token"));
+  }
   again = signal_join (&f, a_token);
   for (guint i = 0; i < 100 && accepted_webhooks (&f) < seen + 1; i++)
     spin (100);
@@ -565,6 +580,19 @@ test_rejoin_is_not_leaving (void)
     g_assert_cmpstr (member_string (k, "agent_id"), ==, f.alice_id);
   }
   signal_leave (again);
+  {
+    /* An ended call cannot be rejoined. */
+    guint status;
+    g_autofree char *end = g_strdup_printf ("/api/v1/calls/%s/end", call.call_id);
+    g_autofree char *path = g_strdup_printf ("/api/v1/calls/%s/rejoin", call.call_id);
+    g_autoptr(JsonNode) ended = http (&f, "POST", end, f.alice, NULL, NULL, &status);
+    g_autoptr(JsonNode) r = NULL;
+
+    g_assert_cmpuint (status, ==, 200);
+    r = http (&f, "POST", path, f.alice, NULL, NULL, &status);
+    g_assert_cmpuint (status, ==, 409);
+    assert_error (r, "conflict");
+  }
   call_teardown (&call);
   fixture_stop (&f);
 }

@@ -28,6 +28,7 @@ static const MatrixRow matrix[] = {
   { "GET", "/api/v1/calls/{other_call}", NULL, "13AAA" },
   { "POST", "/api/v1/calls/{call}/accept", NULL, "11AAA" },
   { "POST", "/api/v1/calls/{call}/decline", NULL, "11AAA" },
+  { "POST", "/api/v1/calls/{call}/rejoin", NULL, "11A33" },
   { "POST", "/api/v1/calls/{other_call}/end", NULL, "133A3" },
   { "GET", "/api/v1/callers/{caller}/history", NULL, "11AAA" },
   { "POST", "/api/v1/transfers", "{\"call_id\":\"{call}\",\"target_agent_id\":\"{carol}\","
