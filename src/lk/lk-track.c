@@ -24,7 +24,7 @@
 
 typedef struct {
   GstElement *branch;
-  GstElement *queue;
+  GstElement *holder;   /* bin: leaky queue ! branch */
   GstPad *tee_pad;
 } Tap;
 
@@ -92,26 +92,38 @@ make (LkTrack     *self,
   return e;
 }
 
+/* A tap joins a running pipeline without disturbing it:
+ * - its own bin handles the branch's asynchronous state change (a sink
+ *   prerolling), so the room's pipeline never "loses" its PLAYING state —
+ *   which would restart, before webrtcbin linked them, the elements
+ *   webrtcbin adds meanwhile;
+ * - it is PLAYING before the tee's pad is linked to it: a buffer reaching a
+ *   still-inactive pad returns FLUSHING, and the tee hands that back to the
+ *   microphone (or the jitterbuffer), whose task then stops for good;
+ * - a leaky queue in front, so a slow tap never holds back playback or
+ *   sending. */
 static void
 link_tap (LkTrack    *self,
           GstElement *branch)
 {
   Tap *tap = g_new0 (Tap, 1);
+  GstElement *queue = gst_element_factory_make ("queue", NULL);
+  g_autoptr(GstPad) queue_sink = gst_element_get_static_pad (queue, "sink");
   GstPad *sink;
 
   tap->branch = gst_object_ref (branch);
-  tap->queue = gst_element_factory_make ("queue", NULL);
-  /* A slow tap must never hold back playback or sending. */
-  g_object_set (tap->queue, "leaky", 2, "max-size-time", (guint64) GST_SECOND,
+  tap->holder = gst_object_ref_sink (gst_bin_new (NULL));
+  g_object_set (tap->holder, "async-handling", TRUE, NULL);
+  g_object_set (queue, "leaky", 2, "max-size-time", (guint64) GST_SECOND,
                 "max-size-buffers", 0, "max-size-bytes", 0, NULL);
-  gst_bin_add_many (self->bin, tap->queue, branch, NULL);
-  gst_element_link (tap->queue, branch);
-  sink = gst_element_get_static_pad (tap->queue, "sink");
+  gst_bin_add_many (GST_BIN (tap->holder), queue, branch, NULL);
+  gst_element_link (queue, branch);
+  sink = gst_ghost_pad_new ("sink", queue_sink);
+  gst_element_add_pad (tap->holder, sink);
+  gst_bin_add (self->bin, tap->holder);
+  gst_element_sync_state_with_parent (tap->holder);
   tap->tee_pad = gst_element_request_pad_simple (self->tee, "src_%u");
   gst_pad_link (tap->tee_pad, sink);
-  gst_object_unref (sink);
-  gst_element_sync_state_with_parent (branch);
-  gst_element_sync_state_with_parent (tap->queue);
   g_ptr_array_add (self->taps, tap);
 }
 
@@ -129,9 +141,12 @@ unlink_tap (LkTrack *self,
   if (self->tee != NULL)
     gst_element_release_request_pad (self->tee, tap->tee_pad);
   gst_object_unref (tap->tee_pad);
-  gst_element_set_state (tap->queue, GST_STATE_NULL);
-  gst_element_set_state (tap->branch, GST_STATE_NULL);
-  gst_bin_remove_many (self->bin, tap->queue, tap->branch, NULL);
+  gst_element_set_state (tap->holder, GST_STATE_NULL);
+  /* The branch goes back to the caller as it came: out of any bin. */
+  gst_bin_remove (GST_BIN (tap->holder), tap->branch);
+  if (GST_OBJECT_PARENT (tap->holder) != NULL)
+    gst_bin_remove (GST_BIN (GST_OBJECT_PARENT (tap->holder)), tap->holder);
+  gst_object_unref (tap->holder);
   gst_object_unref (tap->branch);
   g_free (tap);
 }

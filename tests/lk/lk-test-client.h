@@ -37,6 +37,9 @@ gboolean      lk_test_wait          (LkTestCondition cond,
 void          lk_test_sleep         (double seconds);
 
 LkTestClient *lk_test_client_new    (const char *identity);
+/* @sync: the sink renders at the running time, like a sound card. */
+LkTestClient *lk_test_client_new_full (const char *identity,
+                                       gboolean    sync);
 /* Connects (asserting success) with a freshly minted token. */
 void          lk_test_client_join   (LkTestClient       *c,
                                      HandoffTestLivekit *lk,
