@@ -59,7 +59,7 @@ handoff_media_factory_create (GSettings *settings)
                                 g_getenv ("HANDOFF_AUDIO_SRC") ? NULL : device_element ("Audio/Source", mic),
                                 g_getenv ("HANDOFF_AUDIO_SINK") ? NULL : device_element ("Audio/Sink", speaker));
   /* Each app transcribes its own microphone (architecture.md). */
-  if (g_strcmp0 (g_getenv ("HANDOFF_MIC_TAPS"), "1") == 0 && g_strcmp0 (g_getenv ("HANDOFF_TRANSCRIBE"), "0") != 0)
+  if (g_strcmp0 (g_getenv ("HANDOFF_MIC_TAPS"), "0") != 0 && g_strcmp0 (g_getenv ("HANDOFF_TRANSCRIBE"), "0") != 0)
     {
       g_autoptr(HandoffTranscriber) transcriber =
         handoff_transcriber_new (settings ? handoff_transcriber_backend_from_settings (settings)
