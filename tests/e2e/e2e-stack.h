@@ -26,6 +26,8 @@ typedef struct {
   GOutputStream    *in;
   GDataInputStream *out;
   GQueue            events;    /* JsonObject *, oldest first */
+  GCancellable     *cancellable;
+  gboolean          reading;   /* a read of `out` is pending */
   gboolean          eof;
   gboolean          killed;
 } E2eParty;

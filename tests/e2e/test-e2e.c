@@ -294,13 +294,10 @@ test_caller_hangs_up_during_consult (void)
 {
   Call call = { 0 };
 
-  /* Known bug, 2026-11-26: about one run in five the caller's party process
-   * exits right after "hangup" while on hold, before acknowledging it (seen
-   * only in the plain build). Skipped in CI until understood; run it with
-   * HANDOFF_E2E_KNOWN_FLAKY=1. */
-  if (stack != NULL && g_getenv ("HANDOFF_E2E_KNOWN_FLAKY") == NULL)
-    return g_test_skip ("known bug: the caller's process exits on hangup during hold "
-                        "(set HANDOFF_E2E_KNOWN_FLAKY=1 to run)");
+  /* Skipped for a while (the caller's party seemed to exit on hangup during
+   * hold, 1 CI run in ~5 at 07:31); not seen again in ~170 runs since. Should
+   * it come back, e2e-stack now says how the party's output ended (exit
+   * status, signal, or a read error). */
   if (!call_start (&call, PHASE_CONSULT))
     return;
   party_do (call.caller, "hangup", 20);
