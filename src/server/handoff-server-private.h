@@ -40,6 +40,7 @@ struct _HandoffServer {
   GHashTable *sockets;       /* agent id -> GPtrArray of SoupWebsocketConnection */
   GHashTable *buckets;       /* "<kind>:<address>" -> RateBucket */
   GPtrArray *pending_events; /* committed-soon events to push: PendingEvent */
+  GHashTable *subscription_queues; /* room -> GQueue of changes, head in flight */
   HandoffServerMetrics metrics;
 };
 
@@ -154,6 +155,12 @@ void        handoff_server_restore_transfers (HandoffServer *self);
  * its live transfer, or puts its call back to waiting. */
 gboolean    handoff_server_agent_left        (HandoffServer *self, const char *call_id,
                                               const char *username, GError **error);
+
+/* handoff-server-subscriptions.c: the caller of `call_id` subscribed to
+ * (or unsubscribed from) every track of `publisher` (an identity) except its
+ * hold music; the changes of one room reach LiveKit in the order made. */
+void        handoff_server_subscribe_caller  (HandoffServer *self, const char *call_id,
+                                              const char *publisher, gboolean subscribe);
 
 /* handoff-server-history.c */
 void        handoff_route_transfers_list  (HandoffCtx *ctx);

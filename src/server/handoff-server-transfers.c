@@ -100,118 +100,19 @@ agent_identity (HandoffServer *self,
 
 /* ---- LiveKit side effects --------------------------------------------- */
 
-/* The name under which agents' apps publish hold music (src/core). */
-#define HOLD_MUSIC_TRACK "hold-music"
-
-typedef struct {
-  HandoffServer *server;
-  char *room;
-  char *caller;
-  char *publisher;
-  gboolean subscribe;
-} SubscriptionData;
-
-static void
-subscription_data_free (SubscriptionData *data)
-{
-  g_object_unref (data->server);
-  g_free (data->room);
-  g_free (data->caller);
-  g_free (data->publisher);
-  g_free (data);
-}
-
-static void
-subscriptions_updated (GObject      *source,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  SubscriptionData *data = user_data;
-
-  handoff_server_twirp_logged (data->server, source, result, "UpdateSubscriptions");
-  subscription_data_free (data);
-}
-
-static void
-participants_listed (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  SubscriptionData *data = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) reply = handoff_twirp_call_finish (HANDOFF_TWIRP (source), result,
-                                                           &error);
-  g_autoptr(GPtrArray) sids = g_ptr_array_new_with_free_func (g_free);
-  JsonArray *participants;
-  gboolean caller_present = FALSE;
-
-  if (reply == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_message ("ListParticipants for %s failed: %s", data->room, error->message);
-      subscription_data_free (data);
-      return;
-    }
-  participants = json_object_has_member (reply, "participants")
-                 ? json_object_get_array_member (reply, "participants") : NULL;
-  for (guint i = 0; participants != NULL && i < json_array_get_length (participants); i++)
-    {
-      JsonObject *p = json_array_get_object_element (participants, i);
-      const char *identity = json_object_get_string_member_with_default (p, "identity", "");
-      JsonArray *tracks;
-
-      if (strcmp (identity, data->caller) == 0)
-        caller_present = TRUE;
-      if (strcmp (identity, data->publisher) != 0 || !json_object_has_member (p, "tracks"))
-        continue;
-      tracks = json_object_get_array_member (p, "tracks");
-      for (guint j = 0; j < json_array_get_length (tracks); j++)
-        {
-          JsonObject *track = json_array_get_object_element (tracks, j);
-
-          /* A's app starts publishing its hold music as the transfer starts,
-           * so the list may already hold it (even still pending): taking it
-           * from the caller would leave the caller in silence. Its own track
-           * permissions say who hears it. */
-          if (g_strcmp0 (json_object_get_string_member_with_default (track, "name", NULL),
-                         HOLD_MUSIC_TRACK) == 0)
-            continue;
-          g_ptr_array_add (sids, g_strdup (json_object_get_string_member_with_default (track, "sid", "")));
-        }
-    }
-  if (!caller_present || sids->len == 0)
-    {
-      subscription_data_free (data);
-      return;
-    }
-  g_ptr_array_add (sids, NULL);
-  handoff_twirp_update_subscriptions_async (HANDOFF_TWIRP (source), data->room, data->caller,
-                                            (const char * const *) sids->pdata, data->subscribe,
-                                            data->server->cancellable, subscriptions_updated,
-                                            data);
-}
-
 /* Hold (subscribe FALSE) or release: the caller's subscriptions to every
- * track `agent_id` publishes in the call's room. */
+ * track `agent_id` publishes in the call's room (applied in order, see
+ * handoff-server-subscriptions.c). */
 static void
 set_caller_subscription (HandoffServer *self,
                          const char    *call_id,
                          const char    *agent_id,
                          gboolean       subscribe)
 {
-  SubscriptionData *data;
   g_autofree char *publisher = agent_identity (self, agent_id);
 
-  if (publisher == NULL)
-    return;
-  data = g_new0 (SubscriptionData, 1);
-  data->server = g_object_ref (self);
-  data->room = g_strconcat ("call-", call_id, NULL);
-  data->caller = g_strconcat ("caller-", call_id, NULL);
-  data->publisher = g_steal_pointer (&publisher);
-  data->subscribe = subscribe;
-  handoff_twirp_list_participants_async (self->twirp, data->room, self->cancellable,
-                                         participants_listed, data);
+  if (publisher != NULL)
+    handoff_server_subscribe_caller (self, call_id, publisher, subscribe);
 }
 
 static void

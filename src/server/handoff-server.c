@@ -625,6 +625,7 @@ handoff_server_finalize (GObject *object)
 
   g_clear_pointer (&self->config, handoff_server_config_free);
   g_clear_pointer (&self->timers, g_hash_table_unref);
+  g_clear_pointer (&self->subscription_queues, g_hash_table_unref);
   g_clear_pointer (&self->sockets, g_hash_table_unref);
   g_clear_pointer (&self->buckets, g_hash_table_unref);
   g_clear_pointer (&self->pending_events, g_ptr_array_unref);
@@ -648,6 +649,8 @@ handoff_server_init (HandoffServer *self)
   self->sockets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                          (GDestroyNotify) g_ptr_array_unref);
   self->buckets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->subscription_queues = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                     (GDestroyNotify) g_queue_free);
   self->pending_events = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
   self->cancellable = g_cancellable_new ();
 }
