@@ -4,18 +4,18 @@ The real `handoff` agent window (Alice, signed in) takes a call from a browser c
 livekit-client in headless Chromium (tests/interop/browser-peer.mjs in caller mode), whose
 page places the call through handoff-server's public route. Real livekit-server and
 handoff-server --dev (tests/app/handoff-test-stack). Alice's microphone is a spoken script
-(espeak-ng, looped for the whole call) and her app transcribes it locally (src/stt,
-pocketsphinx; microphone taps on: HANDOFF_MIC_TAPS=1); the browser sends a 440 Hz tone and
+(espeak-ng, longer than the call) and her app transcribes it locally (src/stt,
+pocketsphinx; microphone taps on, the app's default); the browser sends a 440 Hz tone and
 plays what it receives. The call is accepted by clicking "Accept Call" over AT-SPI (dogtail).
 
 Measured like tests/bench/bench-calls.c (see /work/shared/docs/benchmarks.md): for
---seconds (60) starting 2 s after both are connected, every second: CPU = utime + stime of
+HANDOFF_BENCH_SECONDS (60) starting 2 s after both are connected, every second: CPU = utime + stime of
 every process of the participant (the app: its process; the tab: every Chromium process
 under Node, Node itself excluded), as seconds of CPU per minute; memory = peak of summed
 Pss (smaps_rollup), RSS beside it. Then the same call with GTK's cairo renderer (Xvfb
-has no GPU, so GTK's default GL renderer runs on llvmpipe in the app's process), and with
-transcription off (HANDOFF_TRANSCRIBE=0), to show what each costs; the app's CPU is also
-given per thread name. Figures, not pass/fail.
+has no GPU, so GTK's default GL renderer runs on llvmpipe in the app's process), and
+with microphone taps off (HANDOFF_MIC_TAPS=0: no transcription, no level meter), to show
+what each costs; the app's CPU is also given per thread name. Figures, not pass/fail.
 
 Run: tests/app/run-ui-test.sh tests/bench/bench-agent-call.py ARTIFACTS (meson: `meson test
 -C build --benchmark agent-call`). Options through the environment: HANDOFF_BENCH_SECONDS,
@@ -154,8 +154,10 @@ def measure(seconds, app_pid, browser_pid):
 def one_call(stack, mode, wav):
     extra = {"HANDOFF_PASSWORD": ui.ALICE[1], "HANDOFF_AUDIO_SRC": mic_pipeline(wav)}
     if mode.startswith("transcribe"):
-        # Microphone taps are opt-in for now (src/core/handoff-lk-media.c).
+        # The app's defaults: microphone taps (level meter, own transcription) on.
         extra.update({"HANDOFF_MIC_TAPS": "1", "HANDOFF_TRANSCRIBE": "1"})
+    else:
+        extra.update({"HANDOFF_MIC_TAPS": "0"})
     if mode.endswith("-cairo"):
         # Xvfb has no GPU: GTK's GL renderer runs on llvmpipe (software), which a
         # desktop's GPU would do instead; cairo is GTK's cheaper software renderer.
@@ -211,7 +213,7 @@ def report(results):
         app, tab = r["app"], r["tab"]
         label = {"transcribe": "with local transcription",
                  "transcribe-cairo": "with local transcription, GSK_RENDERER=cairo",
-                 "plain": "transcription off"}.get(mode, mode)
+                 "plain": "microphone taps off (no transcription, no level meter)"}.get(mode, mode)
         print(f"{label} (load {r['load'][0]:.1f}; transcript segments shown: "
               f"{r['transcript_segments']}):")
         print(f"  CPU s/min   app {app['cpu_s_per_min']:6.2f}  tab {tab['cpu_s_per_min']:6.2f}  "
