@@ -61,8 +61,9 @@ if [ "${HANDOFF_DEMO_VOICE:-1}" != 0 ] && command -v espeak-ng >/dev/null; then
   voice_src="filesrc location=$demo/caller.wav ! wavparse ! audioconvert ! audioresample ! audio/x-raw,rate=48000,channels=1 ! m."
 fi
 tone() { echo "audiotestsrc is-live=true wave=sine freq=$1 volume=0.3 ! audio/x-raw,rate=48000,channels=1"; }
-mix() {  # silence + optional file branch
-  echo "audiotestsrc is-live=true wave=silence ! audio/x-raw,rate=48000,channels=1 ! audiomixer name=m ! audioconvert ! audioresample ! audio/x-raw,rate=48000,channels=1 $1"
+mix() {  # silence + optional file branch; the queue ends the first chain (caps left last
+  # would swallow the next chain's text: "could not parse caps", and the caller never connects)
+  echo "audiotestsrc is-live=true wave=silence ! audio/x-raw,rate=48000,channels=1 ! audiomixer name=m ! audioconvert ! audioresample ! audio/x-raw,rate=48000,channels=1 ! queue $1"
 }
 
 caller_env=(HANDOFF_PRGNAME=handoff-caller)
