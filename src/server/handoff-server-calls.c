@@ -327,13 +327,46 @@ str_or_null (JsonObject *obj,
   return node != NULL && !JSON_NODE_HOLDS_NULL (node) ? json_node_get_string (node) : NULL;
 }
 
+/* The signed-in agent's LiveKit grant for the call's room. */
+static char *
+agent_grant (HandoffCtx  *ctx,
+             JsonObject  *call,
+             char       **identity_out,
+             GError     **error)
+{
+  *identity_out = g_strconcat ("agent-", json_object_get_string_member (ctx->agent, "username"),
+                               NULL);
+  return handoff_server_mint (ctx->server, FALSE, *identity_out,
+                              json_object_get_string_member (ctx->agent, "display_name"),
+                              json_object_get_string_member (call, "room"), error);
+}
+
+/* What an agent joins the call with: {call, livekit_url, token, identity,
+ * caller}. Takes `call`. */
+static void
+reply_grant (HandoffCtx *ctx,
+             JsonObject *call,
+             const char *token,
+             const char *identity)
+{
+  g_autoptr(JsonObject) reply = json_object_new ();
+
+  json_object_set_string_member (reply, "livekit_url", ctx->server->config->livekit_url);
+  json_object_set_string_member (reply, "token", token);
+  json_object_set_string_member (reply, "identity", identity);
+  json_object_set_object_member (reply, "caller",
+                                 get_caller (ctx->server, json_object_get_string_member (call,
+                                                                                         "caller_id")));
+  json_object_set_object_member (reply, "call", call);
+  handoff_reply_object (ctx, 200, reply);
+}
+
 void
 handoff_route_calls_accept (HandoffCtx *ctx)
 {
   HandoffServer *self = ctx->server;
   const char *agent_id = json_object_get_string_member (ctx->agent, "id");
   g_autoptr(JsonObject) call = handoff_server_get_call (self, ctx->id);
-  g_autoptr(JsonObject) reply = json_object_new ();
   g_autoptr(JsonObject) data = json_object_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *identity = NULL;
@@ -358,10 +391,7 @@ handoff_route_calls_accept (HandoffCtx *ctx)
       return;
     }
 
-  identity = g_strconcat ("agent-", json_object_get_string_member (ctx->agent, "username"), NULL);
-  token = handoff_server_mint (self, FALSE, identity,
-                               json_object_get_string_member (ctx->agent, "display_name"),
-                               json_object_get_string_member (call, "room"), &error);
+  token = agent_grant (ctx, call, &identity, &error);
   if (token == NULL || !handoff_store_begin (self->store, &error))
     {
       handoff_reply_error (ctx, error);
@@ -391,14 +421,7 @@ handoff_route_calls_accept (HandoffCtx *ctx)
     }
   handoff_server_events_flush (self);
   handoff_server_clear_timer (self, key);
-  json_object_set_object_member (reply, "call", updated);
-  json_object_set_string_member (reply, "livekit_url", self->config->livekit_url);
-  json_object_set_string_member (reply, "token", token);
-  json_object_set_string_member (reply, "identity", identity);
-  json_object_set_object_member (reply, "caller",
-                                 get_caller (self, json_object_get_string_member (call,
-                                                                                  "caller_id")));
-  handoff_reply_object (ctx, 200, reply);
+  reply_grant (ctx, updated, token, identity);
 }
 
 /* The owning agent's app lost its room (it was restarted, or its machine
@@ -412,7 +435,6 @@ handoff_route_calls_rejoin (HandoffCtx *ctx)
   HandoffServer *self = ctx->server;
   const char *agent_id = json_object_get_string_member (ctx->agent, "id");
   g_autoptr(JsonObject) call = handoff_server_get_call (self, ctx->id);
-  g_autoptr(JsonObject) reply = json_object_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *identity = NULL;
   g_autofree char *token = NULL;
@@ -433,23 +455,13 @@ handoff_route_calls_rejoin (HandoffCtx *ctx)
                               "The call is not going on any more");
       return;
     }
-  identity = g_strconcat ("agent-", json_object_get_string_member (ctx->agent, "username"), NULL);
-  token = handoff_server_mint (self, FALSE, identity,
-                               json_object_get_string_member (ctx->agent, "display_name"),
-                               json_object_get_string_member (call, "room"), &error);
+  token = agent_grant (ctx, call, &identity, &error);
   if (token == NULL)
     {
       handoff_reply_error (ctx, error);
       return;
     }
-  json_object_set_string_member (reply, "livekit_url", self->config->livekit_url);
-  json_object_set_string_member (reply, "token", token);
-  json_object_set_string_member (reply, "identity", identity);
-  json_object_set_object_member (reply, "caller",
-                                 get_caller (self, json_object_get_string_member (call,
-                                                                                  "caller_id")));
-  json_object_set_object_member (reply, "call", g_steal_pointer (&call));
-  handoff_reply_object (ctx, 200, reply);
+  reply_grant (ctx, g_steal_pointer (&call), token, identity);
 }
 
 void
