@@ -6,6 +6,7 @@
  */
 #define G_LOG_DOMAIN "lk-room"
 
+#include <gst/audio/audio.h>
 #include <gst/sdp/sdp.h>
 #include <string.h>
 
@@ -387,6 +388,16 @@ lk_room_media_handle_offer (LkRoom                            *self,
   if (self->subscriber == NULL || offer->sdp == NULL)
     return;
   g_hash_table_remove_all (self->mid_track);
+  if (g_getenv ("LK_DEBUG_SDP"))
+    {
+      g_auto(GStrv) lines = g_strsplit (offer->sdp, "\r\n", -1);
+      for (guint i = 0; lines[i]; i++)
+        if (g_str_has_prefix (lines[i], "m=") || g_str_has_prefix (lines[i], "a=msid") ||
+            g_str_has_prefix (lines[i], "a=send") || g_str_has_prefix (lines[i], "a=recv") ||
+            g_str_has_prefix (lines[i], "a=inactive") || g_str_has_prefix (lines[i], "a=mid") ||
+            g_str_has_prefix (lines[i], "a=ssrc"))
+          g_debug ("  offered  %s", lines[i]);
+    }
   sdp = munge_subscriber_offer (offer->sdp, self->mid_track);
   for (gsize i = 0; i < offer->n_mid_to_track_id; i++)
     if (g_hash_table_contains (self->mid_track, offer->mid_to_track_id[i]->key))
@@ -426,12 +437,25 @@ lk_room_media_handle_trickle (LkRoom                        *self,
 
 /* ---- remote tracks ---- */
 
-static GstPadProbeReturn
-drop_until_linked (GstPad          *pad,
-                   GstPadProbeInfo *info,
-                   gpointer         user_data)
+static void
+release_pad (LkRoom  *self,
+             GstPad  *pad,
+             LkTrack *keep)
 {
-  return GST_PAD_PROBE_DROP;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->remotes));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(LkParticipant) p = g_list_model_get_item (G_LIST_MODEL (self->remotes), i);
+      GListModel *tracks = lk_participant_get_tracks (p);
+
+      for (guint k = 0; k < g_list_model_get_n_items (tracks); k++)
+        {
+          g_autoptr(LkTrack) t = g_list_model_get_item (tracks, k);
+          if (t != keep && lk_track_get_remote_pad (t) == pad)
+            lk_track_detach (t);
+        }
+    }
 }
 
 static void
@@ -444,7 +468,6 @@ try_attach (LkRoom     *self,
   LkParticipant *owner = NULL;
   LkTrack *track;
   g_autoptr(GError) error = NULL;
-  gulong probe;
 
   if (pad == NULL || sid == NULL)
     return;
@@ -460,15 +483,15 @@ try_attach (LkRoom     *self,
     }
   if (lk_track_get_remote_pad (track) != pad)
     {
+      /* A recycled m-line: the pad may still feed the decoder of the track
+       * that had it before (left linked when that track went away). */
+      release_pad (self, pad, track);
       if (!lk_track_attach_remote (track, GST_BIN (self->pipeline), pad, self->mixer, &error))
         {
           g_warning ("cannot play track %s: %s", sid, error->message);
           lk_track_detach (track);
           return;
         }
-      probe = GPOINTER_TO_SIZE (g_object_steal_data (G_OBJECT (pad), "lk-drop-probe"));
-      if (probe != 0)
-        gst_pad_remove_probe (pad, probe);
     }
   g_hash_table_replace (self->mid_attached, g_strdup (mid), g_object_ref (track));
   g_signal_emit_by_name (self, "track-subscribed", owner, track);
@@ -543,15 +566,11 @@ on_pad_added (GstElement *webrtcbin,
   LkRoom *self = user_data;
   GstWebRTCRTPTransceiver *transceiver = NULL;
   PadAdded *p;
-  gulong probe;
 
   if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
     return;
-  /* Linked later, on the main context; until then audio is dropped rather
-   * than pushed into an unlinked pad (an error for the jitterbuffer). */
-  probe = gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
-                             drop_until_linked, NULL, NULL);
-  g_object_set_data (G_OBJECT (pad), "lk-drop-probe", GSIZE_TO_POINTER (probe));
+  /* Linked later, on the main context. */
+  lk_remote_pad_drop (pad);
   p = g_new0 (PadAdded, 1);
   p->pad = gst_object_ref (pad);
   g_object_get (pad, "transceiver", &transceiver, NULL);
@@ -597,6 +616,19 @@ on_bus_message (GstBus     *bus,
   return G_SOURCE_CONTINUE;
 }
 
+/* Sound cards: their ring buffer is part of the mouth-to-ear delay; the
+ * default 200 ms (PulseAudio's tlength follows it) is halved, 10 ms
+ * segments as before. */
+static void
+on_element_added (GstBin     *bin,
+                  GstBin     *sub_bin,
+                  GstElement *element,
+                  gpointer    user_data)
+{
+  if (GST_IS_AUDIO_BASE_SINK (element))
+    g_object_set (element, "buffer-time", (gint64) 100000, "latency-time", (gint64) 10000, NULL);
+}
+
 static GstElement *
 make_sink (LkRoom  *self,
            GError **error)
@@ -640,6 +672,7 @@ lk_room_media_start (LkRoom  *self,
   g_object_set_data_full (G_OBJECT (self), "lk-unpublish-tasks",
                           g_ptr_array_new_with_free_func (g_object_unref), (GDestroyNotify) g_ptr_array_unref);
   self->pipeline = GST_PIPELINE (gst_object_ref_sink (gst_pipeline_new ("lk-room")));
+  g_signal_connect (self->pipeline, "deep-element-added", G_CALLBACK (on_element_added), NULL);
 
   /* Live silence keeps the mixer (and the sink) running with no remote
    * track at all; remote tracks mix in as they come. */
@@ -649,6 +682,14 @@ lk_room_media_start (LkRoom  *self,
   silence_caps = gst_element_factory_make ("capsfilter", NULL);
   g_object_set (silence_caps, "caps", caps, NULL);
   self->mixer = gst_element_factory_make ("audiomixer", "lk-mixer");
+  /* A track that falls behind (a CPU stall) is put back on its timestamps
+   * at once: by default the mixer keeps appending its samples for up to a
+   * second, and a delay picked up that way could stay for the whole call.
+   * The latency every remote track will have is known from the start, so
+   * the pipeline's latency does not change (and glitch) as tracks come. */
+  g_object_set (self->mixer, "discont-wait", (guint64) 0,
+                "min-upstream-latency", (guint64) (self->jitter_latency_ms * GST_MSECOND + LK_TRACK_DECODER_HOLD),
+                NULL);
   out_caps = gst_element_factory_make ("capsfilter", NULL);
   g_object_set (out_caps, "caps", caps, NULL);
   convert = gst_element_factory_make ("audioconvert", NULL);

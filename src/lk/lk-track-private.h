@@ -60,6 +60,15 @@ gboolean  lk_track_attach_remote     (LkTrack     *self,
                                       GstElement  *mixer,
                                       GError     **error);
 GstPad   *lk_track_get_remote_pad    (LkTrack *self);
+/* A webrtcbin source pad with no track on it drops what it receives (an
+ * unlinked pad would be an error for the jitterbuffer); webrtcbin may use
+ * the same pad again for another track, so the drop is undone on attach. */
+/* What the Opus decoder keeps back for FEC: one packet, at most 20 ms from
+ * the clients we know (10 ms from us, 20 ms from browsers). */
+#define LK_TRACK_DECODER_HOLD (20 * GST_MSECOND)
+
+void      lk_remote_pad_drop         (GstPad  *pad);
+void      lk_remote_pad_pass         (GstPad  *pad);
 /* Removes every element the track added (its source or decoder, its taps). */
 void      lk_track_detach            (LkTrack *self);
 

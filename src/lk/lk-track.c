@@ -59,6 +59,7 @@ struct _LkTrack {
   GstPad *pay_src;
 
   /* remote */
+  gint fec_hold_us;        /* atomic: what the decoder holds back */
   GstPad *remote_pad;
   GstElement *mixer;
   GstPad *mixer_pad;
@@ -500,6 +501,37 @@ lk_track_set_muted_internal (LkTrack  *self,
 
 /* ---- remote ---- */
 
+/* With in-band FEC, opusdec keeps one packet back (so that a lost packet can
+ * be rebuilt from the FEC data of the next) and claims the worst case for
+ * it, 120 ms — the whole room would then play 120 ms late. It really holds
+ * one packet: 10 ms from us, 20 ms from browsers; a sender with longer
+ * packets raises it here as soon as one is decoded. */
+#define OPUS_MAX_LATENCY (120 * GST_MSECOND)
+
+static GstPadProbeReturn
+watch_packet_duration (GstPad          *pad,
+                       GstPadProbeInfo *info,
+                       gpointer         user_data)
+{
+  LkTrack *self = user_data;
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+  GstClockTime duration = buf != NULL ? GST_BUFFER_DURATION (buf) : GST_CLOCK_TIME_NONE;
+  gint us = GST_CLOCK_TIME_IS_VALID (duration) ? (gint) (duration / GST_USECOND) : 0;
+
+  if (us > g_atomic_int_get (&self->fec_hold_us) && duration <= OPUS_MAX_LATENCY)
+    {
+      GstElement *dec = GST_ELEMENT (gst_pad_get_parent (pad));
+
+      g_atomic_int_set (&self->fec_hold_us, us);
+      if (dec != NULL)
+        {
+          gst_audio_decoder_set_latency (GST_AUDIO_DECODER (dec), duration, OPUS_MAX_LATENCY);
+          gst_object_unref (dec);
+        }
+    }
+  return GST_PAD_PROBE_OK;
+}
+
 gboolean
 lk_track_attach_remote (LkTrack     *self,
                         GstBin      *bin,
@@ -511,6 +543,7 @@ lk_track_attach_remote (LkTrack     *self,
   g_autoptr(GstCaps) raw_caps = gst_caps_from_string (LK_TRACK_TAP_CAPS);
   g_autoptr(GstPad) depay_sink = NULL;
   g_autoptr(GstPad) queue_src = NULL;
+  g_autoptr(GstPad) dec_src = NULL;
 
   g_return_val_if_fail (LK_IS_TRACK (self) && !self->local, FALSE);
 
@@ -539,6 +572,11 @@ lk_track_attach_remote (LkTrack     *self,
   link_pending_taps (self);
   for (guint i = self->elements->len; i > 0; i--)
     gst_element_sync_state_with_parent (g_ptr_array_index (self->elements, i - 1));
+  /* After the state change: starting the decoder set its own claim. */
+  g_atomic_int_set (&self->fec_hold_us, (gint) (LK_TRACK_DECODER_HOLD / GST_USECOND));
+  gst_audio_decoder_set_latency (GST_AUDIO_DECODER (dec), LK_TRACK_DECODER_HOLD, OPUS_MAX_LATENCY);
+  dec_src = gst_element_get_static_pad (dec, "src");
+  gst_pad_add_probe (dec_src, GST_PAD_PROBE_TYPE_BUFFER, watch_packet_duration, self, NULL);
 
   depay_sink = gst_element_get_static_pad (depay, "sink");
   if (gst_pad_link (pad, depay_sink) != GST_PAD_LINK_OK)
@@ -547,6 +585,7 @@ lk_track_attach_remote (LkTrack     *self,
       return FALSE;
     }
   self->remote_pad = gst_object_ref (pad);
+  lk_remote_pad_pass (pad);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_SUBSCRIBED]);
   return TRUE;
 }
@@ -567,6 +606,27 @@ drop_everything (GstPad          *pad,
 }
 
 void
+lk_remote_pad_drop (GstPad *pad)
+{
+  gulong probe;
+
+  if (g_object_get_data (G_OBJECT (pad), "lk-drop-probe") != NULL)
+    return;
+  probe = gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+                             drop_everything, NULL, NULL);
+  g_object_set_data (G_OBJECT (pad), "lk-drop-probe", GSIZE_TO_POINTER (probe));
+}
+
+void
+lk_remote_pad_pass (GstPad *pad)
+{
+  gulong probe = GPOINTER_TO_SIZE (g_object_steal_data (G_OBJECT (pad), "lk-drop-probe"));
+
+  if (probe != 0)
+    gst_pad_remove_probe (pad, probe);
+}
+
+void
 lk_track_detach (LkTrack *self)
 {
   gboolean was_subscribed;
@@ -584,10 +644,8 @@ lk_track_detach (LkTrack *self)
   if (self->remote_pad != NULL)
     {
       GstPad *peer = gst_pad_get_peer (self->remote_pad);
-      /* The old jitterbuffer may still push; unlinked, that would be an
-       * "Internal data stream error". */
-      gst_pad_add_probe (self->remote_pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
-                         drop_everything, NULL, NULL);
+
+      lk_remote_pad_drop (self->remote_pad);
       if (peer != NULL)
         {
           gst_pad_unlink (self->remote_pad, peer);

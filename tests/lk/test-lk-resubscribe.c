@@ -1,0 +1,249 @@
+/* test-lk-resubscribe.c: a track unsubscribed and subscribed again is heard
+ * again — every time, also when other renegotiations follow at once (the
+ * warm transfer does this to every participant: private talk, then back)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "test-lk-resubscribe"
+
+#include <gst/gst.h>
+
+#include "lk-test-client.h"
+
+static void
+on_result (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+has_result (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+static gboolean
+is_silent (gpointer data)
+{
+  double rms;
+
+  lk_test_client_dominant (data, 0.5, &rms);
+  return rms < 0.005;
+}
+
+/* Waits for silence, then forgets what was heard so far: hearing the tone
+ * afterwards means it really came back. */
+static void
+wait_silent (LkTestClient *c)
+{
+  g_assert_true (lk_test_wait (is_silent, c, 10));
+  g_mutex_lock (&c->lock);
+  g_array_set_size (c->heard, 0);
+  g_mutex_unlock (&c->lock);
+}
+
+/* The tone is there, loud, in whatever else is playing. */
+static gboolean
+hears_440_in_mix (gpointer data)
+{
+  LkTestClient *c = data;
+
+  return lk_test_client_tone_power (c, 0.5, 440) > 10 * lk_test_client_tone_power (c, 0.5, 1000) &&
+         lk_test_client_tone_power (c, 0.5, 440) > 0.1 * lk_test_client_tone_power (c, 0.5, 660);
+}
+
+static void
+subscribe (LkTestClient *c,
+           LkTrack      *track,
+           gboolean      on)
+{
+  const char *sids[] = { lk_track_get_sid (track), NULL };
+
+  g_assert_true (lk_room_update_subscription (c->room, sids, on));
+}
+
+/* Off and on again, several times: the tone comes back each time. */
+static void
+test_cycles (void)
+{
+  g_autoptr(HandoffTestLivekit) lk = handoff_test_livekit_start_or_skip (NULL);
+  g_autoptr(LkTestClient) a = NULL;
+  g_autoptr(LkTestClient) b = NULL;
+  LkTrack *mic;
+
+  if (lk == NULL)
+    return;
+  a = lk_test_client_new ("alice");
+  b = lk_test_client_new ("bob");
+  lk_test_client_join (a, lk, "resub", NULL);
+  lk_test_client_join (b, lk, "resub", NULL);
+  mic = lk_test_client_publish_tone (a, 440);
+  g_assert_true (lk_test_client_wait_hears (b, 440, 45));
+
+  for (guint i = 0; i < 4; i++)
+    {
+      gint64 t0;
+
+      subscribe (b, mic, FALSE);
+      wait_silent (b);
+      t0 = g_get_monotonic_time ();
+      subscribe (b, mic, TRUE);
+      g_assert_true (lk_test_client_wait_hears (b, 440, 15));
+      g_test_message ("cycle %u: heard again after %.0f ms", i, (g_get_monotonic_time () - t0) / 1000.0);
+    }
+}
+
+/* The re-subscription's offer is followed at once by others: a new track
+ * appears and is dropped again, and the first track goes off and on. */
+static void
+test_back_to_back (void)
+{
+  g_autoptr(HandoffTestLivekit) lk = handoff_test_livekit_start_or_skip (NULL);
+  g_autoptr(LkTestClient) a = NULL;
+  g_autoptr(LkTestClient) b = NULL;
+  g_autoptr(LkTestClient) c = NULL;
+  LkTrack *mic, *other;
+
+  if (lk == NULL)
+    return;
+  a = lk_test_client_new ("alice");
+  b = lk_test_client_new ("bob");
+  c = lk_test_client_new ("carol");
+  lk_test_client_join (a, lk, "resub2", NULL);
+  lk_test_client_join (b, lk, "resub2", NULL);
+  lk_test_client_join (c, lk, "resub2", NULL);
+  mic = lk_test_client_publish_tone (a, 440);
+  other = lk_test_client_publish_tone (c, 660);
+  for (guint i = 0; i < 3; i++)
+    {
+      subscribe (b, mic, FALSE);
+      subscribe (b, other, FALSE);
+      wait_silent (b);
+      /* Two renegotiations within a few ms: alice back, carol back. */
+      subscribe (b, mic, TRUE);
+      subscribe (b, other, TRUE);
+      lk_test_sleep (0.2 * i);
+      /* ... and carol off again right away: a third offer. */
+      subscribe (b, other, FALSE);
+      g_assert_true (lk_test_client_wait_hears (b, 440, 15));
+      g_test_message ("round %u: alice heard again", i);
+      /* Off and on in one go, no wait in between. */
+      subscribe (b, mic, FALSE);
+      subscribe (b, mic, TRUE);
+      lk_test_sleep (1.0);
+      g_mutex_lock (&b->lock);
+      g_array_set_size (b->heard, 0);
+      g_mutex_unlock (&b->lock);
+      g_assert_true (lk_test_client_wait_hears (b, 440, 15));
+    }
+}
+
+/* The publisher's permissions close and open again (hold, then merge):
+ * the listener's room re-subscribes by itself on each grant. Also mixed
+ * with the listener's own unsubscribe/subscribe in between. */
+static void
+test_permission_cycles (void)
+{
+  g_autoptr(HandoffTestLivekit) lk = handoff_test_livekit_start_or_skip (NULL);
+  g_autoptr(LkTestClient) a = NULL;
+  g_autoptr(LkTestClient) b = NULL;
+  g_autoptr(LkTestClient) c = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *only_bob[] = { "bob", NULL };
+  LkTrack *mic;
+
+  if (lk == NULL)
+    return;
+  a = lk_test_client_new ("alice");
+  b = lk_test_client_new ("bob");
+  c = lk_test_client_new ("caller");
+  lk_test_client_join (a, lk, "resub3", NULL);
+  lk_test_client_join (b, lk, "resub3", NULL);
+  lk_test_client_join (c, lk, "resub3", NULL);
+  mic = lk_test_client_publish_tone (a, 440);
+  lk_test_client_publish_tone (b, 660);
+  g_assert_true (lk_test_client_wait_hears (c, 440, 45));
+
+  for (guint i = 0; i < 4; i++)
+    {
+      /* Hold: the caller may not hear alice. */
+      g_assert_true (lk_room_set_subscription_permissions (a->room, FALSE, only_bob, &error));
+      g_assert_no_error (error);
+      lk_test_sleep (0.3);
+      /* The caller hears only bob now. */
+      g_assert_true (lk_test_client_wait_hears (c, 660, 15));
+      g_mutex_lock (&c->lock);
+      g_array_set_size (c->heard, 0);
+      g_mutex_unlock (&c->lock);
+      if (i % 2 == 1)
+        {
+          subscribe (c, mic, FALSE);
+          subscribe (c, mic, TRUE);
+        }
+      g_assert_true (lk_room_set_subscription_permissions (a->room, TRUE, NULL, &error));
+      g_assert_no_error (error);
+      /* Merge: alice is heard by the caller again (a mix with bob). */
+      g_assert_true (lk_test_wait (hears_440_in_mix, c, 15));
+      g_test_message ("permission cycle %u: caller hears alice again", i);
+    }
+}
+
+/* A line the server frees (a track unpublished, its owner gone) is used
+ * again for someone else's track: that track is heard. */
+static void
+test_recycled_line (void)
+{
+  g_autoptr(HandoffTestLivekit) lk = handoff_test_livekit_start_or_skip (NULL);
+  g_autoptr(LkTestClient) a = NULL;
+  g_autoptr(LkTestClient) b = NULL;
+  g_autoptr(LkTestClient) c = NULL;
+  g_autoptr(LkTestClient) d = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *result = NULL;
+  LkTrack *music;
+
+  if (lk == NULL)
+    return;
+  a = lk_test_client_new ("alice");
+  b = lk_test_client_new ("bob");
+  lk_test_client_join (a, lk, "recycle", NULL);
+  lk_test_client_join (b, lk, "recycle", NULL);
+  music = lk_test_client_publish_tone (a, 550);
+  g_assert_true (lk_test_client_wait_hears (b, 550, 45));
+
+  /* The music goes; carol's tone may take its line. */
+  lk_room_unpublish_track_async (a->room, music, NULL, on_result, &result);
+  g_assert_true (lk_test_wait (has_result, &result, 20));
+  g_assert_true (lk_room_unpublish_track_finish (a->room, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  wait_silent (b);
+  c = lk_test_client_new ("carol");
+  lk_test_client_join (c, lk, "recycle", NULL);
+  lk_test_client_publish_tone (c, 660);
+  g_assert_true (lk_test_client_wait_hears (b, 660, 20));
+
+  /* Carol leaves for good; dave's tone may take her line. */
+  lk_test_client_free (g_steal_pointer (&c));
+  wait_silent (b);
+  d = lk_test_client_new ("dave");
+  lk_test_client_join (d, lk, "recycle", NULL);
+  lk_test_client_publish_tone (d, 770);
+  g_assert_true (lk_test_client_wait_hears (b, 770, 20));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gst_init (&argc, &argv);
+  g_test_init (&argc, &argv, NULL);
+  lk_test_init ();
+  g_test_add_func ("/lk/resubscribe/cycles", test_cycles);
+  g_test_add_func ("/lk/resubscribe/back-to-back", test_back_to_back);
+  g_test_add_func ("/lk/resubscribe/permission-cycles", test_permission_cycles);
+  g_test_add_func ("/lk/resubscribe/recycled-line", test_recycled_line);
+  return g_test_run ();
+}
