@@ -401,6 +401,37 @@ lk_test_client_wait_hears (LkTestClient *c,
 }
 
 gboolean
+lk_test_client_is_silent (gpointer c)
+{
+  double rms;
+
+  lk_test_client_dominant (c, 1.0, &rms);
+  return rms < 0.005;
+}
+
+void
+lk_test_client_forget (LkTestClient *c)
+{
+  g_mutex_lock (&c->lock);
+  g_array_set_size (c->heard, 0);
+  g_mutex_unlock (&c->lock);
+}
+
+void
+lk_test_keep_result (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+gboolean
+lk_test_has_result (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+gboolean
 lk_test_client_has_event (LkTestClient *c,
                           const char   *event)
 {

@@ -36,6 +36,13 @@ gboolean      lk_test_wait          (LkTestCondition cond,
                                      double          timeout_s);
 void          lk_test_sleep         (double seconds);
 
+/* A GAsyncReadyCallback keeping the result in *(GAsyncResult **) user_data,
+ * and the condition that it arrived. */
+void          lk_test_keep_result   (GObject      *source,
+                                     GAsyncResult *result,
+                                     gpointer      user_data);
+gboolean      lk_test_has_result    (gpointer      data);
+
 LkTestClient *lk_test_client_new    (const char *identity);
 /* @sync: the sink renders at the running time, like a sound card. */
 LkTestClient *lk_test_client_new_full (const char *identity,
@@ -62,6 +69,10 @@ double        lk_test_client_tone_power (LkTestClient *c,
 gboolean      lk_test_client_wait_hears (LkTestClient *c,
                                          double        frequency,
                                          double        timeout_s);
+/* Condition: the last second at the sink is silence (rms < 0.005). */
+gboolean      lk_test_client_is_silent (gpointer c);
+/* Forgets what was heard so far: a tone heard afterwards is new. */
+void          lk_test_client_forget (LkTestClient *c);
 gboolean      lk_test_client_has_event (LkTestClient *c,
                                         const char   *event);
 void          lk_test_client_free   (LkTestClient *c);

@@ -187,19 +187,7 @@ stall (double seconds)
   lk_test_sleep (seconds + 0.5);
 }
 
-static void
-on_result (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
 
-static gboolean
-has_result (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
 
 static void
 test_mouth_to_ear (void)
@@ -234,8 +222,8 @@ test_mouth_to_ear (void)
   g_assert_no_error (error);
   tone = gst_bin_get_by_name (GST_BIN (src), "tone");
   lk_room_publish_audio_async (a->room, "microphone", LK_TRACK_SOURCE_MICROPHONE, src, NULL,
-                               on_result, &result);
-  g_assert_true (lk_test_wait (has_result, &result, 30));
+                               lk_test_keep_result, &result);
+  g_assert_true (lk_test_wait (lk_test_has_result, &result, 30));
   track = lk_room_publish_audio_finish (a->room, result, &error);
   g_clear_object (&result);
   g_assert_no_error (error);

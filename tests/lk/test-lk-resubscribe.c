@@ -10,38 +10,16 @@
 
 #include "lk-test-client.h"
 
-static void
-on_result (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
 
-static gboolean
-has_result (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
 
-static gboolean
-is_silent (gpointer data)
-{
-  double rms;
-
-  lk_test_client_dominant (data, 0.5, &rms);
-  return rms < 0.005;
-}
 
 /* Waits for silence, then forgets what was heard so far: hearing the tone
  * afterwards means it really came back. */
 static void
 wait_silent (LkTestClient *c)
 {
-  g_assert_true (lk_test_wait (is_silent, c, 10));
-  g_mutex_lock (&c->lock);
-  g_array_set_size (c->heard, 0);
-  g_mutex_unlock (&c->lock);
+  g_assert_true (lk_test_wait (lk_test_client_is_silent, c, 10));
+  lk_test_client_forget (c);
 }
 
 /* The tone is there, loud, in whatever else is playing. */
@@ -133,9 +111,7 @@ test_back_to_back (void)
       subscribe (b, mic, FALSE);
       subscribe (b, mic, TRUE);
       lk_test_sleep (1.0);
-      g_mutex_lock (&b->lock);
-      g_array_set_size (b->heard, 0);
-      g_mutex_unlock (&b->lock);
+      lk_test_client_forget (b);
       g_assert_true (lk_test_client_wait_hears (b, 440, 15));
     }
 }
@@ -174,9 +150,7 @@ test_permission_cycles (void)
       lk_test_sleep (0.3);
       /* The caller hears only bob now. */
       g_assert_true (lk_test_client_wait_hears (c, 660, 15));
-      g_mutex_lock (&c->lock);
-      g_array_set_size (c->heard, 0);
-      g_mutex_unlock (&c->lock);
+      lk_test_client_forget (c);
       if (i % 2 == 1)
         {
           subscribe (c, mic, FALSE);
@@ -214,8 +188,8 @@ test_recycled_line (void)
   g_assert_true (lk_test_client_wait_hears (b, 550, 45));
 
   /* The music goes; carol's tone may take its line. */
-  lk_room_unpublish_track_async (a->room, music, NULL, on_result, &result);
-  g_assert_true (lk_test_wait (has_result, &result, 20));
+  lk_room_unpublish_track_async (a->room, music, NULL, lk_test_keep_result, &result);
+  g_assert_true (lk_test_wait (lk_test_has_result, &result, 20));
   g_assert_true (lk_room_unpublish_track_finish (a->room, result, &error));
   g_assert_no_error (error);
   g_clear_object (&result);

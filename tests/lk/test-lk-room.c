@@ -208,13 +208,6 @@ test_data_and_text (void)
   g_assert_cmpstr (g_ptr_array_index (c->texts, 0), ==, want);
 }
 
-static gboolean
-is_silent (gpointer data)
-{
-  double rms;
-  lk_test_client_dominant (data, 1.0, &rms);
-  return rms < 0.005;
-}
 
 static void
 test_permissions (void)
@@ -246,7 +239,7 @@ test_permissions (void)
   g_assert_true (lk_test_client_wait_hears (b, 440, 45));
   /* carol: a participant who may not subscribe hears nothing of alice. */
   lk_test_sleep (2.0);
-  g_assert_true (is_silent (c));
+  g_assert_true (lk_test_client_is_silent (c));
   g_assert_false (lk_test_client_has_event (c, "track-subscribed:alice"));
   g_assert_true (lk_test_client_wait_hears (b, 440, 5));
 
@@ -263,7 +256,7 @@ test_permissions (void)
 
   /* Revoke again: carol goes silent, bob keeps hearing. */
   g_assert_true (lk_room_set_subscription_permissions (a->room, FALSE, only_bob, &error));
-  g_assert_true (lk_test_wait (is_silent, c, 20));
+  g_assert_true (lk_test_wait (lk_test_client_is_silent, c, 20));
   g_assert_true (lk_test_client_has_event (c, "track-unsubscribed:alice"));
   g_assert_true (lk_test_client_wait_hears (b, 440, 5));
 
@@ -273,7 +266,7 @@ test_permissions (void)
   /* Mute: bob hears silence. */
   g_assert_true (lk_track_set_muted (track, TRUE, &error));
   g_assert_no_error (error);
-  g_assert_true (lk_test_wait (is_silent, b, 20));
+  g_assert_true (lk_test_wait (lk_test_client_is_silent, b, 20));
   g_assert_true (lk_track_set_muted (track, FALSE, &error));
   g_assert_true (lk_test_client_wait_hears (b, 440, 10));
 
@@ -283,7 +276,7 @@ test_permissions (void)
   g_assert_true (lk_room_update_subscription (c->room, sids, FALSE));
   g_assert_true (lk_room_set_subscription_permissions (a->room, TRUE, NULL, &error));
   lk_test_sleep (3.5);
-  g_assert_true (is_silent (c));
+  g_assert_true (lk_test_client_is_silent (c));
 
   /* dave joins without auto-subscribe: silence until he asks. */
   {
@@ -292,26 +285,14 @@ test_permissions (void)
     lk_room_set_auto_subscribe (d->room, FALSE);
     lk_test_client_join (d, lk, "perm", NULL);
     lk_test_sleep (1.5);
-    g_assert_true (is_silent (d));
+    g_assert_true (lk_test_client_is_silent (d));
     g_assert_true (lk_room_update_subscription (d->room, sids, TRUE));
     g_assert_true (lk_test_client_wait_hears (d, 440, 10));
   }
 }
 
 
-static void
-on_result (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
 
-static gboolean
-has_result (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
 
 typedef struct {
   GMutex lock;
@@ -393,8 +374,8 @@ publish_tone_named (LkTestClient *c,
 
   g_assert_no_error (error);
   lk_room_publish_audio_async (c->room, name, LK_TRACK_SOURCE_MICROPHONE, src, NULL,
-                               on_result, &result);
-  g_assert_true (lk_test_wait (has_result, &result, 30));
+                               lk_test_keep_result, &result);
+  g_assert_true (lk_test_wait (lk_test_has_result, &result, 30));
   track = lk_room_publish_audio_finish (c->room, result, &error);
   g_object_unref (result);
   g_assert_no_error (error);
@@ -463,12 +444,12 @@ test_two_tracks_and_taps (void)
   g_assert_true (lk_test_wait (tap_hears_440, &remote_tap, 10));
 
   /* Hold ends: the hold music is unpublished; the caller hears silence. */
-  lk_room_unpublish_track_async (a->room, hold, NULL, on_result, &result);
-  g_assert_true (lk_test_wait (has_result, &result, 20));
+  lk_room_unpublish_track_async (a->room, hold, NULL, lk_test_keep_result, &result);
+  g_assert_true (lk_test_wait (lk_test_has_result, &result, 20));
   g_assert_true (lk_room_unpublish_track_finish (a->room, result, &error));
   g_clear_object (&result);
   g_assert_no_error (error);
-  g_assert_true (lk_test_wait (is_silent, c, 20));
+  g_assert_true (lk_test_wait (lk_test_client_is_silent, c, 20));
   g_assert_true (lk_test_client_wait_hears (b, 440, 5));
 
   lk_test_client_free (g_steal_pointer (&a));
