@@ -29,6 +29,7 @@ struct _HandoffTransferDialog
   GtkSwitch          *urgent_switch;
   GtkTextView        *summary_view;
   GtkSpinner         *summary_spinner;
+  GtkLabel           *summary_status;
   GtkLabel           *error_label;
   GtkButton          *send_button;
 
@@ -218,6 +219,7 @@ handoff_transfer_dialog_class_init (HandoffTransferDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HandoffTransferDialog, urgent_switch);
   gtk_widget_class_bind_template_child (widget_class, HandoffTransferDialog, summary_view);
   gtk_widget_class_bind_template_child (widget_class, HandoffTransferDialog, summary_spinner);
+  gtk_widget_class_bind_template_child (widget_class, HandoffTransferDialog, summary_status);
   gtk_widget_class_bind_template_child (widget_class, HandoffTransferDialog, error_label);
   gtk_widget_class_bind_template_child (widget_class, HandoffTransferDialog, send_button);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
@@ -261,8 +263,22 @@ on_summarized (GObject      *source,
 
   summary = handoff_summarizer_summarize_finish (HANDOFF_SUMMARIZER (source), result, NULL);
   gtk_spinner_stop (self->summary_spinner);
+  if (summary == NULL)
+    return;   /* cancelled: the dialog is closing */
+  /* The agent knows which summary B gets, and why it is not the AI's. */
+  if (handoff_summary_get_fallback_reason (summary) != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("The AI service could not write the summary (%s); "
+                                                 "the offline summary below is used"),
+                                               handoff_summary_get_fallback_reason (summary));
+      gtk_label_set_label (self->summary_status, text);
+    }
+  else if (self->edited)
+    gtk_label_set_label (self->summary_status, _("The AI summary arrived after you started editing; your text is kept"));
+  else
+    gtk_label_set_label (self->summary_status, _("Summary written by the AI service"));
   /* The agent's own words win over a late answer. */
-  if (summary != NULL && !self->edited)
+  if (!self->edited)
     show_summary (self, summary);
 }
 
@@ -327,8 +343,11 @@ handoff_transfer_dialog_new (GtkWindow          *parent,
   if (chat != NULL && handoff_chat_client_is_configured (chat))
     {
       gtk_spinner_start (self->summary_spinner);
+      gtk_label_set_label (self->summary_status, _("Asking the AI service for a summary; this offline one is shown until then"));
       handoff_summarizer_summarize_async (self->summarizer, utterances, handoff_call_session_get_reason (call),
                                           self->cancellable, on_summarized, g_object_ref (self));
     }
+  else
+    gtk_label_set_label (self->summary_status, _("Offline summary: no AI service is set up (see Preferences)"));
   return self;
 }

@@ -29,10 +29,15 @@ spawn (HandoffTestServer  *self,
   g_autofree char *bin = NULL;
   g_autofree char *port = g_strdup_printf ("%u", self->port);
   const char *build = g_getenv ("HANDOFF_BUILD_ROOT");
+  const char *lk_url;
   gboolean up = FALSE;
 
   bin = g_build_filename (build ? build : ".", "src", "server", "handoff-server", NULL);
-  g_subprocess_launcher_setenv (launcher, "LIVEKIT_URL", handoff_test_livekit_get_ws_url (self->livekit), TRUE);
+  /* A UI test may put its own proxy in front of livekit-server's signal port
+   * (to cut one party's signal connection); the server hands that URL out. */
+  lk_url = g_getenv ("HANDOFF_TEST_LIVEKIT_PROXY_URL");
+  g_subprocess_launcher_setenv (launcher, "LIVEKIT_URL",
+                                lk_url ? lk_url : handoff_test_livekit_get_ws_url (self->livekit), TRUE);
   g_subprocess_launcher_setenv (launcher, "LIVEKIT_API_KEY", HANDOFF_TEST_API_KEY, TRUE);
   g_subprocess_launcher_setenv (launcher, "LIVEKIT_API_SECRET", HANDOFF_TEST_API_SECRET, TRUE);
   if (self->config != NULL)

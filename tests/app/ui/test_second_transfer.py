@@ -1,0 +1,67 @@
+"""A second transfer while one is running is refused with a reason the agent can read.
+
+Alice transfers Carol to Bob; while Alice and Bob consult, Alice presses Ctrl+T (the
+window's transfer action) again: a toast says a transfer is already running, no second
+dialog opens, and the first transfer goes on (Connect still works).
+"""
+import sys
+
+import handoff_ui as ui
+
+WIN = "Handoff — Alice Example"
+REFUSAL = "A transfer of this call is already running; finish or cancel it first"
+
+
+def test(stack):
+    alice = ui.start_app("handoff-alice", ["--server", stack.server_url, "--sign-in", "alice"],
+                         {"HANDOFF_PASSWORD": ui.ALICE[1]})
+    ui.wait_for(alice, contains="You are available", role="label")
+    caller = ui.start_app("handoff-caller", ["--caller", "--server", stack.server_url,
+                                             "--name", "Carol Jones", "--reason", "Lost parcel"])
+    ui.click(caller, "Call")
+    ui.wait_for(alice, name="Incoming call from Carol Jones", role="label", timeout=30)
+    ui.click(alice, "Accept Call")
+    ui.wait_for(alice, name="Talking to Carol Jones", role="label", timeout=30)
+    bob = ui.start_app("handoff-bob", ["--server", stack.server_url, "--sign-in", "bob"],
+                       {"HANDOFF_PASSWORD": ui.BOB[1]})
+    ui.wait_for(bob, contains="You are available", role="label")
+
+    ui.click(alice, "Transfer…")
+    ui.wait_for(alice, name="Who should take over?", role="label")
+    ui.click(alice, "Choose Bob Example")
+    ui.click(alice, "Send")
+    ui.wait_for(alice, name="Waiting for Bob Example to accept", role="label", timeout=30)
+    ui.wait_gone(alice, name="Who should take over?", role="label")
+
+    # While B is still deciding: refused.
+    frame = ui.wait_for(alice, name=WIN, role="frame")
+    frame.doActionNamed("win.transfer")
+    ui.wait_for(alice, name=REFUSAL, role="label", timeout=10)
+    if ui.find(alice, name="Who should take over?", role="label"):
+        raise AssertionError("a second transfer dialog opened")
+    ui.shot("a-second-transfer-refused-while-waiting", WIN)
+
+    ui.click(bob, "Accept Transfer")
+    ui.wait_for(alice, name="Consulting privately with Bob Example", role="label", timeout=30)
+    # During the consultation: the Transfer button (if shown) and Ctrl+T are refused too.
+    ui.wait_gone(alice, name=REFUSAL, role="label", timeout=15)
+    buttons = ui.find(alice, name="Transfer…", role="push button")
+    if buttons and buttons[0].sensitive:
+        buttons[0].doActionNamed("click")
+    else:
+        frame.doActionNamed("win.transfer")
+    ui.wait_for(alice, name=REFUSAL, role="label", timeout=10)
+    if ui.find(alice, name="Who should take over?", role="label"):
+        raise AssertionError("a second transfer dialog opened during the consultation")
+    ui.shot("a-second-transfer-refused-consulting", WIN)
+
+    # The first transfer is untouched.
+    ui.click(bob, "Ready")
+    ui.wait_for(alice, name="Bob Example has read the briefing and is ready", role="label", timeout=30)
+    ui.click(alice, "Connect")
+    ui.wait_for(alice, name="Three-way call", role="label", timeout=30)
+    ui.wait_for(bob, name="Three-way call", role="label", timeout=30)
+    ui.shot("a-three-way-after-refusal", WIN)
+
+
+sys.exit(ui.run(test))

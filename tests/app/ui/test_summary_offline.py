@@ -1,0 +1,96 @@
+"""A transfer summary that fails to generate: the offline one is used, the dialog says why.
+
+The app's AI endpoint (an OpenAI-compatible URL on loopback, so no key is needed) is a
+tiny local HTTP server that answers every request with 500. The transfer dialog must
+say that the AI service failed and that the offline summary is used, and the transfer
+still goes to Bob with that summary.
+"""
+import http.server
+import os
+import sys
+import tempfile
+import threading
+
+import handoff_ui as ui
+
+WIN = "Handoff — Alice Example"
+
+
+class Failing(http.server.BaseHTTPRequestHandler):
+    hits = []
+
+    def do_POST(self):
+        self.hits.append(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        self.rfile.read(length)
+        body = b'{"error":{"message":"upstream model crashed","type":"server_error"}}'
+        self.send_response(500)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def settings_home(ai_url):
+    """A keyfile GSettings backend whose AI endpoint is ai_url."""
+    home = tempfile.mkdtemp(prefix="handoff-ui-")
+    os.makedirs(os.path.join(home, "glib-2.0", "settings"))
+    with open(os.path.join(home, "glib-2.0", "settings", "keyfile"), "w") as f:
+        f.write(f"[app/handoff/Handoff]\nai-base-url='{ai_url}'\nai-model='test-model'\n")
+    return home
+
+
+def test(stack):
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Failing)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    ai_url = f"http://127.0.0.1:{httpd.server_address[1]}/v1"
+    ui.log(f"AI endpoint answering 500: {ai_url}")
+    env = {"GSETTINGS_BACKEND": "keyfile", "XDG_CONFIG_HOME": settings_home(ai_url)}
+
+    alice = ui.start_app("handoff-alice", ["--server", stack.server_url, "--sign-in", "alice"],
+                         dict(env, HANDOFF_PASSWORD=ui.ALICE[1]))
+    ui.wait_for(alice, contains="You are available", role="label")
+    caller = ui.start_app("handoff-caller", ["--caller", "--server", stack.server_url,
+                                             "--name", "Carol Jones",
+                                             "--reason", "Charged twice for order ORD-4411"])
+    ui.click(caller, "Call")
+    ui.wait_for(alice, name="Incoming call from Carol Jones", role="label", timeout=30)
+    ui.click(alice, "Accept Call")
+    ui.wait_for(alice, name="Talking to Carol Jones", role="label", timeout=30)
+    # Bob signs in only now, so the call was Alice's.
+    bob = ui.start_app("handoff-bob", ["--server", stack.server_url, "--sign-in", "bob"],
+                       {"HANDOFF_PASSWORD": ui.BOB[1]})
+    ui.wait_for(bob, contains="You are available", role="label")
+
+    ui.click(alice, "Transfer…")
+    ui.wait_for(alice, name="Who should take over?", role="label")
+    status = ui.wait_for(alice, contains="could not write the summary", role="label", timeout=30)
+    ui.log(f"dialog says: {status.name}")
+    if "offline summary" not in status.name:
+        raise AssertionError(f"the dialog does not say the offline summary is used: {status.name!r}")
+    if not Failing.hits:
+        raise AssertionError("the AI endpoint was never asked")
+    summary = ui.wait_for(alice, role="text", contains="Summary")
+    text = summary.text or ""
+    ui.log(f"summary text: {text[:200]!r}")
+    if "ORD-4411" not in text:
+        raise AssertionError(f"the offline summary lacks the caller's reason: {text!r}")
+    ui.shot("a-dialog-offline-summary", "Transfer Call")
+
+    # The transfer still works, with that summary.
+    ui.click(alice, "Choose Bob Example")
+    ui.click(alice, "Send")
+    ui.wait_for(alice, name="Waiting for Bob Example to accept", role="label", timeout=30)
+    ui.wait_for(bob, name="Alice Example wants to transfer Carol Jones to you", role="label", timeout=30)
+    ui.wait_for(bob, contains="ORD-4411", role="label")
+    ui.shot("b-offer-with-offline-summary", "Handoff — Bob Example")
+    ui.click(bob, "Accept Transfer")
+    ui.wait_for(alice, name="Consulting privately with Bob Example", role="label", timeout=30)
+    ui.shot("a-consulting", WIN)
+    httpd.shutdown()
+
+
+sys.exit(ui.run(test))
