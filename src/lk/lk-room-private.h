@@ -125,6 +125,16 @@ void      lk_room_media_request_refused  (LkRoom                        *self,
                                           const Livekit__RequestResponse *response);
 /* Links pads whose track became known (after an offer or a participant update). */
 void      lk_room_media_attach_pending   (LkRoom *self);
+/* webrtcbin's "pad-added" of the subscriber (any thread). */
+void      lk_room_remote_pad_added       (GstElement *webrtcbin,
+                                          GstPad     *pad,
+                                          gpointer    user_data);
+/* Runs @func on the room's main context, unless the room is gone by then. */
+typedef void (*RoomFunc) (LkRoom *self, gpointer data);
+void      lk_room_invoke                 (LkRoom         *self,
+                                          RoomFunc        func,
+                                          gpointer        data,
+                                          GDestroyNotify  destroy);
 /* A remote track went away: stops it and forgets its mid. */
 void      lk_room_media_forget_track     (LkRoom  *self,
                                           LkTrack *track);

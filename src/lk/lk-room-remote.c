@@ -1,0 +1,159 @@
+/* lk-room-remote.c: LkRoom's received tracks — webrtcbin's source pads
+ * (one per m-line, used again when the server recycles a line) matched to
+ * the tracks the server's offers put on them, and attached to the mixer
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "lk-room"
+
+#include "lk-participant-private.h"
+#include "lk-room-private.h"
+#include "lk-track-private.h"
+
+static void
+release_pad (LkRoom  *self,
+             GstPad  *pad,
+             LkTrack *keep)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->remotes));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(LkParticipant) p = g_list_model_get_item (G_LIST_MODEL (self->remotes), i);
+      GListModel *tracks = lk_participant_get_tracks (p);
+
+      for (guint k = 0; k < g_list_model_get_n_items (tracks); k++)
+        {
+          g_autoptr(LkTrack) t = g_list_model_get_item (tracks, k);
+          if (t != keep && lk_track_get_remote_pad (t) == pad)
+            lk_track_detach (t);
+        }
+    }
+}
+
+static void
+try_attach (LkRoom     *self,
+            const char *mid)
+{
+  GstPad *pad = g_hash_table_lookup (self->mid_pads, mid);
+  const char *sid = g_hash_table_lookup (self->mid_track, mid);
+  LkTrack *current = g_hash_table_lookup (self->mid_attached, mid);
+  LkParticipant *owner = NULL;
+  LkTrack *track;
+  g_autoptr(GError) error = NULL;
+
+  if (pad == NULL || sid == NULL)
+    return;
+  track = lk_room_find_remote_track (self, sid, &owner);
+  if (track == NULL || (current == track && lk_track_get_remote_pad (track) == pad))
+    return;
+  if (current != NULL && current != track)
+    {
+      g_autoptr(LkTrack) old = g_object_ref (current);
+      g_hash_table_remove (self->mid_attached, mid);
+      lk_track_detach (old);
+      lk_room_emit_track_signal (self, "track-unsubscribed", old);
+    }
+  if (lk_track_get_remote_pad (track) != pad)
+    {
+      /* A recycled m-line: the pad may still feed the decoder of the track
+       * that had it before (left linked when that track went away). */
+      release_pad (self, pad, track);
+      if (!lk_track_attach_remote (track, GST_BIN (self->pipeline), pad, self->mixer, &error))
+        {
+          g_warning ("cannot play track %s: %s", sid, error->message);
+          lk_track_detach (track);
+          return;
+        }
+    }
+  g_hash_table_replace (self->mid_attached, g_strdup (mid), g_object_ref (track));
+  g_signal_emit_by_name (self, "track-subscribed", owner, track);
+}
+
+void
+lk_room_media_attach_pending (LkRoom *self)
+{
+  g_autoptr(GPtrArray) mids = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  gpointer key;
+
+  if (self->pipeline == NULL)
+    return;
+  g_hash_table_iter_init (&iter, self->mid_pads);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (mids, g_strdup (key));
+  for (guint i = 0; i < mids->len; i++)
+    try_attach (self, g_ptr_array_index (mids, i));
+}
+
+void
+lk_room_media_forget_track (LkRoom  *self,
+                            LkTrack *track)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->mid_attached);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (value == track)
+      {
+        g_hash_table_iter_remove (&iter);
+        lk_room_emit_track_signal (self, "track-unsubscribed", track);
+        break;
+      }
+  lk_track_detach (track);
+}
+
+typedef struct {
+  GstPad *pad;
+  char *mid;
+} PadAdded;
+
+static void
+pad_added_free (PadAdded *p)
+{
+  gst_object_unref (p->pad);
+  g_free (p->mid);
+  g_free (p);
+}
+
+static void
+on_pad_added_main (LkRoom   *self,
+                   gpointer  data)
+{
+  PadAdded *p = data;
+
+  /* Pads are never removed when a line is recycled (facts §10): the newest
+   * pad of a mid is the one that plays. */
+  g_debug ("[%s] pad for mid %s (track %s)", lk_participant_get_identity (self->local), p->mid,
+           (char *) g_hash_table_lookup (self->mid_track, p->mid));
+  g_hash_table_replace (self->mid_pads, g_strdup (p->mid), gst_object_ref (p->pad));
+  try_attach (self, p->mid);
+}
+
+void
+lk_room_remote_pad_added (GstElement *webrtcbin,
+              GstPad     *pad,
+              gpointer    user_data)
+{
+  LkRoom *self = user_data;
+  GstWebRTCRTPTransceiver *transceiver = NULL;
+  PadAdded *p;
+
+  if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
+    return;
+  /* Linked later, on the main context. */
+  lk_remote_pad_drop (pad);
+  p = g_new0 (PadAdded, 1);
+  p->pad = gst_object_ref (pad);
+  g_object_get (pad, "transceiver", &transceiver, NULL);
+  if (transceiver != NULL)
+    {
+      g_object_get (transceiver, "mid", &p->mid, NULL);
+      gst_object_unref (transceiver);
+    }
+  if (p->mid == NULL)
+    p->mid = g_strdup ("?");
+  lk_room_invoke (self, on_pad_added_main, p, (GDestroyNotify) pad_added_free);
+}
+
