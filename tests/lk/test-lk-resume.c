@@ -126,7 +126,7 @@ reconnecting (gpointer data)
 }
 
 static void
-test_resume_after_signal_drop (void)
+check_resume_after_signal_drop (double outage_s)
 {
   g_autoptr(HandoffTestLivekit) lk = handoff_test_livekit_start_or_skip (NULL);
   g_autoptr(LkTestClient) a = NULL;
@@ -136,6 +136,7 @@ test_resume_after_signal_drop (void)
   g_autoptr(GError) error = NULL;
   Proxy proxy = { 0 };
   gint64 restarted;
+  LkTrack *mic;
 
   if (lk == NULL)
     return;
@@ -143,14 +144,24 @@ test_resume_after_signal_drop (void)
   proxy.streams = g_ptr_array_new_with_free_func (g_object_unref);
   proxy_start (&proxy);
 
-  a = lk_test_client_new ("alice");
+  /* The long outage as the app has it: a sound-card-like (syncing) sink. */
+  a = lk_test_client_new_full ("alice", outage_s > 2);
   b = lk_test_client_new ("bob");
   token = handoff_test_mint_token ("alice", "resume", 600, NULL);
   url = g_strdup_printf ("ws://127.0.0.1:%u", proxy.port);
   g_assert_true (lk_test_client_connect (a, url, token, &error));
   g_assert_no_error (error);
   lk_test_client_join (b, lk, "resume", NULL);
-  lk_test_client_publish_tone (a, 440);
+  mic = lk_test_client_publish_tone (a, 440);
+  if (outage_s > 2)
+    {
+      /* ... and a level meter on the microphone, as the app has. */
+      GstElement *meter = gst_parse_bin_from_description ("appsink sync=false max-buffers=4 drop=true",
+                                                          TRUE, &error);
+      g_assert_no_error (error);
+      g_assert_true (lk_track_add_tap (mic, meter, &error));
+      g_assert_no_error (error);
+    }
   lk_test_client_publish_tone (b, 660);
   g_assert_true (lk_test_client_wait_hears (a, 660, 45));
   g_assert_true (lk_test_client_wait_hears (b, 440, 45));
@@ -158,7 +169,8 @@ test_resume_after_signal_drop (void)
   proxy_kill (&proxy);
   g_assert_true (lk_test_wait (reconnecting, a, 20));
   g_assert_cmpint (lk_room_get_connection_state (a->room), ==, LK_CONNECTION_STATE_RECONNECTING);
-  lk_test_sleep (1.0);
+  /* Meanwhile every reconnect is refused. */
+  lk_test_sleep (outage_s);
   proxy_start (&proxy);
   restarted = g_get_monotonic_time ();
 
@@ -185,6 +197,19 @@ test_resume_after_signal_drop (void)
   lk_test_client_free (g_steal_pointer (&a));
   proxy_kill (&proxy);
   g_ptr_array_unref (proxy.streams);
+}
+
+static void
+test_resume_after_signal_drop (void)
+{
+  check_resume_after_signal_drop (1.0);
+}
+
+/* Long enough for the server to give up on the subscriber's media. */
+static void
+test_resume_after_long_outage (void)
+{
+  check_resume_after_signal_drop (6.0);
 }
 
 static void
@@ -324,6 +349,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   lk_test_init ();
   g_test_add_func ("/lk/resume/signal-drop", test_resume_after_signal_drop);
+  g_test_add_func ("/lk/resume/long-signal-outage", test_resume_after_long_outage);
   g_test_add_func ("/lk/resume/server-restart", test_server_restart);
   g_test_add_func ("/lk/cli/join", test_cli_join);
   return g_test_run ();
