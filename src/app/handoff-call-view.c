@@ -36,6 +36,7 @@ struct _HandoffCallView
   GtkToggleButton        *hold_button;
   GtkButton              *transfer_button;
   GtkLevelBar            *mic_level;
+  GtkLevelBar            *speaker_level;
   GtkRevealer            *watchdog_revealer;
   GtkLabel               *watchdog_label;
   GtkRevealer            *transfer_revealer;
@@ -170,15 +171,22 @@ update_call (HandoffCallView *self)
   self->syncing_hold = FALSE;
 }
 
+/* RMS of speech sits around 0.05-0.3: a square root spreads it over the bar. */
+static double
+meter_value (double rms)
+{
+  return MIN (1.0, sqrt (rms) * 1.5);
+}
+
 static gboolean
 level_tick (gpointer user_data)
 {
   HandoffCallView *self = user_data;
   HandoffCallMedia *media = self->call ? handoff_call_session_get_media (self->call) : NULL;
-  double level = media && HANDOFF_IS_LK_MEDIA (media) ? handoff_lk_media_get_mic_level (HANDOFF_LK_MEDIA (media)) : 0;
+  HandoffLkMedia *lk = media && HANDOFF_IS_LK_MEDIA (media) ? HANDOFF_LK_MEDIA (media) : NULL;
 
-  /* RMS of speech sits around 0.05-0.3: a square root spreads it over the bar. */
-  gtk_level_bar_set_value (self->mic_level, MIN (1.0, sqrt (level) * 1.5));
+  gtk_level_bar_set_value (self->mic_level, lk ? meter_value (handoff_lk_media_get_mic_level (lk)) : 0);
+  gtk_level_bar_set_value (self->speaker_level, lk ? meter_value (handoff_lk_media_get_speaker_level (lk)) : 0);
   return G_SOURCE_CONTINUE;
 }
 
@@ -453,6 +461,7 @@ handoff_call_view_class_init (HandoffCallViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HandoffCallView, hold_button);
   gtk_widget_class_bind_template_child (widget_class, HandoffCallView, transfer_button);
   gtk_widget_class_bind_template_child (widget_class, HandoffCallView, mic_level);
+  gtk_widget_class_bind_template_child (widget_class, HandoffCallView, speaker_level);
   gtk_widget_class_bind_template_child (widget_class, HandoffCallView, watchdog_revealer);
   gtk_widget_class_bind_template_child (widget_class, HandoffCallView, watchdog_label);
   gtk_widget_class_bind_template_child (widget_class, HandoffCallView, transfer_revealer);

@@ -31,7 +31,7 @@ struct _HandoffCallerWindow
   GtkLabel             *status_label;
   GtkToggleButton      *mute_button;
   GtkButton            *hangup_button;
-  GtkCheckButton       *captions_check;
+  GtkToggleButton      *captions_check;
   GtkRevealer          *captions_revealer;
   HandoffTranscriptView *captions;
   AdwStatusPage        *ended_page;
@@ -225,6 +225,17 @@ handoff_caller_window_class_init (HandoffCallerWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_again_clicked);
 }
 
+/* With captions shown the status page gives up its room: a smaller icon and
+ * less space, so the call buttons stay in view at the window's size. */
+static void
+on_captions_toggled (HandoffCallerWindow *self)
+{
+  if (gtk_toggle_button_get_active (self->captions_check))
+    gtk_widget_add_css_class (GTK_WIDGET (self->status_page), "compact");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->status_page), "compact");
+}
+
 static void
 handoff_caller_window_init (HandoffCallerWindow *self)
 {
@@ -232,6 +243,7 @@ handoff_caller_window_init (HandoffCallerWindow *self)
   self->cancellable = g_cancellable_new ();
   g_object_bind_property (self->captions_check, "active", self->captions_revealer, "reveal-child",
                           G_BINDING_SYNC_CREATE);
+  g_signal_connect_swapped (self->captions_check, "toggled", G_CALLBACK (on_captions_toggled), self);
 }
 
 HandoffCallerWindow *

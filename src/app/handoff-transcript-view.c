@@ -46,10 +46,18 @@ update_row (HandoffSegment *seg,
    * row only changes when the speaker's name becomes known. */
   gtk_label_set_text (speaker, handoff_segment_get_speaker (seg));
   gtk_label_set_text (text, handoff_segment_get_text (seg));
+  /* Dim for the eye; said in words for a screen reader. */
   if (final)
-    gtk_widget_remove_css_class (GTK_WIDGET (text), "dim-label");
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (text), "dim-label");
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (text), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+    }
   else
-    gtk_widget_add_css_class (GTK_WIDGET (text), "dim-label");
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (text), "dim-label");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (text), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                      _("Still being recognised"), -1);
+    }
 }
 
 static void

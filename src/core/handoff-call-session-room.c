@@ -157,13 +157,18 @@ on_data_received (HandoffCallMedia *media,
   else if (g_strcmp0 (topic, HANDOFF_TOPIC_TRANSCRIPT) == 0)
     {
       const char *id = handoff_json_get_string (obj, "id", NULL);
+      const char *who = handoff_json_get_string (obj, "identity", sender);
+      const char *name = handoff_json_get_string (obj, "speaker", NULL);
       g_autofree char *own_id = id ? NULL : g_strdup_printf ("%s-%u", sender, ++self->next_segment);
-      g_autoptr(HandoffSegment) seg = handoff_segment_new (sender, NULL, id ? id : own_id,
+      g_autoptr(HandoffSegment) seg = handoff_segment_new (who, NULL, id ? id : own_id,
                                                            handoff_json_get_string (obj, "text", ""),
                                                            handoff_json_get_int (obj, "start_ms", g_get_real_time () / 1000),
                                                            handoff_json_get_int (obj, "end_ms", g_get_real_time () / 1000),
                                                            json_object_get_boolean_member_with_default (obj, "final", TRUE));
       handoff_transcript_add_segment (self->transcript, seg);
+      /* Our own lines carry our name; others' come from participant-joined. */
+      if (name != NULL && *name && g_strcmp0 (handoff_segment_get_speaker (seg), who) == 0)
+        handoff_transcript_set_speaker_name (self->transcript, who, name);
     }
 }
 

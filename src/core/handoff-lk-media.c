@@ -20,9 +20,14 @@
 #include "handoff-server-client.h"
 #include "lk-room.h"
 #include "handoff-transcriber.h"
+#include "handoff-transcript-publisher.h"
 
-#include <gst/app/gstappsink.h>
 #include <math.h>
+
+typedef struct {
+  gint level_milli;
+  gint silenced;   /* muted: the microphone gives silence to every branch */
+} Meter;
 
 struct _HandoffLkMedia
 {
@@ -37,11 +42,13 @@ struct _HandoffLkMedia
   gboolean      mic_all;
   GStrv         mic_allowed;
   GStrv         music_audience;
-  gint          mic_level_milli;   /* RMS of the microphone x 1000, atomic */
-  GstElement   *level_tap;
+  Meter         mic_meter;       /* RMS x 1000, atomic */
+  Meter         speaker_meter;   /* of what we play */
   HandoffTranscriber *transcriber;   /* our own microphone, NULL: none */
+  HandoffTranscriptPublisher *publisher;
   char         *music_file;
   gboolean      music_pending;
+  gboolean      devices_ready;
 };
 
 static void handoff_lk_media_iface_init (HandoffCallMediaInterface *iface);
@@ -141,6 +148,22 @@ apply_hearing (HandoffLkMedia *self)
     lk_room_update_subscription (self->room, (const char * const *) on->pdata, TRUE);
 }
 
+/* Our words reach those who may hear us, no one else. */
+static void
+update_transcript_audience (HandoffLkMedia *self)
+{
+  static const char *const nobody[] = { "", NULL };
+
+  if (self->publisher == NULL)
+    return;
+  if (self->mic_all)
+    handoff_transcript_publisher_set_destinations (self->publisher, NULL);
+  else
+    handoff_transcript_publisher_set_destinations (self->publisher,
+                                                   self->mic_allowed && self->mic_allowed[0]
+                                                     ? (const char * const *) self->mic_allowed : nobody);
+}
+
 /* ---- room signals -> interface signals ---- */
 
 static void
@@ -181,7 +204,47 @@ on_data (LkRoom         *room,
   g_signal_emit_by_name (self, "data-received", identity, topic, payload);
 }
 
-/* LiveKit transcription text streams become our transcript segments. */
+/* A transcript line for the call session: the interface carries it as a
+ * data packet on HANDOFF_TOPIC_TRANSCRIPT. An empty final removes the line
+ * its partials showed. */
+static void
+emit_segment (HandoffLkMedia *self,
+              const char     *identity,
+              const char     *id,
+              const char     *text,
+              gboolean        final,
+              gint64          start_ms,
+              gint64          end_ms,
+              const char     *speaker_name)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  char *json;
+
+  node = handoff_json_object_node ("id", 's', id, "identity", 's', identity, "text", 's', text,
+                                   "final", 'b', final, "start_ms", 'i', start_ms, "end_ms", 'i', end_ms,
+                                   speaker_name && *speaker_name ? "speaker" : NULL, 's', speaker_name,
+                                   NULL);
+  json = json_to_string (node, FALSE);
+  bytes = g_bytes_new_take (json, strlen (json));
+  g_signal_emit_by_name (self, "data-received", identity, HANDOFF_TOPIC_TRANSCRIPT, bytes);
+}
+
+static gint64
+attr_ms (GHashTable *attributes,
+         const char *key,
+         gint64      fallback)
+{
+  const char *value = attributes ? g_hash_table_lookup (attributes, key) : NULL;
+  gint64 v;
+
+  if (value == NULL || !g_ascii_string_to_signed (value, 10, 0, G_MAXINT64, &v, NULL))
+    return fallback;
+  return v;
+}
+
+/* LiveKit transcription text streams (ours as HandoffTranscriptPublisher
+ * sends them, or any LiveKit agent's) become transcript lines. */
 static void
 on_text (LkRoom         *room,
          const char     *identity,
@@ -191,20 +254,20 @@ on_text (LkRoom         *room,
          const char     *stream_id,
          HandoffLkMedia *self)
 {
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  const char *id, *final;
-  char *json;
+  const char *id, *final, *speaker;
+  gint64 now_ms = g_get_real_time () / 1000;
+  gint64 start_ms;
 
   if (g_strcmp0 (topic, LK_TOPIC_TRANSCRIPTION) != 0)
     return;
   id = attributes ? g_hash_table_lookup (attributes, LK_ATTR_SEGMENT_ID) : NULL;
   final = attributes ? g_hash_table_lookup (attributes, LK_ATTR_TRANSCRIPTION_FINAL) : NULL;
-  node = handoff_json_object_node ("id", 's', id ? id : stream_id, "text", 's', text,
-                                   "final", 'b', g_strcmp0 (final, "false") != 0, NULL);
-  json = json_to_string (node, FALSE);
-  bytes = g_bytes_new_take (json, strlen (json));
-  g_signal_emit_by_name (self, "data-received", identity, HANDOFF_TOPIC_TRANSCRIPT, bytes);
+  /* Someone transcribing another party (an agent's app for a phone caller). */
+  speaker = attributes ? g_hash_table_lookup (attributes, HANDOFF_ATTR_SPEAKER) : NULL;
+  start_ms = attr_ms (attributes, HANDOFF_ATTR_START_MS, now_ms);
+  emit_segment (self, speaker && *speaker ? speaker : identity, id ? id : stream_id, text,
+                g_strcmp0 (final, "false") != 0, start_ms,
+                attr_ms (attributes, HANDOFF_ATTR_END_MS, MAX (start_ms, now_ms)), NULL);
 }
 
 static void
@@ -223,21 +286,36 @@ on_reconnected (LkRoom         *room,
 
 /* ---- connect ---- */
 
-/* The microphone's level for the meter: RMS of each buffer the tap sees
- * (streaming thread), read by the UI on its own clock. */
-static GstFlowReturn
-on_level_sample (GstAppSink *sink,
-                 gpointer    user_data)
+/* ---- levels ---- */
+
+/* RMS x 1000 of the S16 buffer a probe sees (streaming thread), kept in an
+ * atomic int that the UI reads on its own clock. */
+
+static GstPadProbeReturn
+on_level_probe (GstPad          *pad,
+                GstPadProbeInfo *info,
+                gpointer         user_data)
 {
-  HandoffLkMedia *self = user_data;
-  g_autoptr(GstSample) sample = gst_app_sink_pull_sample (sink);
-  GstBuffer *buf = sample ? gst_sample_get_buffer (sample) : NULL;
+  Meter *meter = user_data;
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
   GstMapInfo map;
   double sum = 0;
   gsize n;
 
-  if (buf == NULL || !gst_buffer_map (buf, &map, GST_MAP_READ))
-    return GST_FLOW_OK;
+  if (buf == NULL)
+    return GST_PAD_PROBE_OK;
+  /* LkTrack's mute acts after its taps; silence here keeps what we say
+   * while muted out of our transcript too. */
+  if (g_atomic_int_get (&meter->silenced))
+    {
+      buf = gst_buffer_make_writable (buf);
+      GST_PAD_PROBE_INFO_DATA (info) = buf;
+      gst_buffer_memset (buf, 0, 0, gst_buffer_get_size (buf));
+      g_atomic_int_set (&meter->level_milli, 0);
+      return GST_PAD_PROBE_OK;
+    }
+  if (!gst_buffer_map (buf, &map, GST_MAP_READ))
+    return GST_PAD_PROBE_OK;
   n = map.size / sizeof (gint16);
   for (gsize i = 0; i < n; i++)
     {
@@ -245,39 +323,110 @@ on_level_sample (GstAppSink *sink,
       sum += v * v;
     }
   gst_buffer_unmap (buf, &map);
-  g_atomic_int_set (&self->mic_level_milli, n ? (gint) (sqrt (sum / n) * 1000) : 0);
-  return GST_FLOW_OK;
+  g_atomic_int_set (&meter->level_milli, n ? (gint) (sqrt (sum / n) * 1000) : 0);
+  return GST_PAD_PROBE_OK;
 }
 
-static void
-add_level_tap (HandoffLkMedia *self)
+/* @element with a level probe in front (a sink) or behind (a source): the
+ * audio is converted to S16 where the probe reads it. Both ends are ours, so
+ * the meters need no tap on the room's tracks. */
+static GstElement *
+metered (GstElement *element,
+         gboolean    is_source,
+         Meter      *meter)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GstElement) appsink = NULL;
-  GstElement *bin = gst_parse_bin_from_description ("appsink name=level sync=false max-buffers=4 drop=true",
-                                                    TRUE, &error);
-  GstAppSinkCallbacks callbacks = { .new_sample = on_level_sample };
+  GstElement *bin = gst_bin_new (NULL);
+  GstElement *convert = gst_element_factory_make ("audioconvert", NULL);
+  GstElement *filter = gst_element_factory_make ("capsfilter", NULL);
+  g_autoptr(GstCaps) caps = gst_caps_from_string ("audio/x-raw,format=S16LE,layout=interleaved");
+  g_autoptr(GstPad) probe_pad = NULL;
+  g_autoptr(GstPad) outer = NULL;
 
-  if (bin == NULL)
-    return;
-  appsink = gst_bin_get_by_name (GST_BIN (bin), "level");
-  gst_app_sink_set_callbacks (GST_APP_SINK (appsink), &callbacks, self, NULL);
-  if (!lk_track_add_tap (self->mic, bin, &error))
-    g_message ("No level meter: %s", error->message);
+  g_object_set (filter, "caps", caps, NULL);
+  gst_bin_add_many (GST_BIN (bin), element, convert, filter, NULL);
+  if (is_source)
+    {
+      gst_element_link_many (element, convert, filter, NULL);
+      outer = gst_element_get_static_pad (filter, "src");
+      gst_element_add_pad (bin, gst_ghost_pad_new ("src", outer));
+    }
   else
-    self->level_tap = bin;
+    {
+      GstElement *convert2 = gst_element_factory_make ("audioconvert", NULL);
+      GstElement *resample = gst_element_factory_make ("audioresample", NULL);
+
+      gst_bin_add_many (GST_BIN (bin), convert2, resample, NULL);
+      gst_element_link_many (convert, filter, convert2, resample, element, NULL);
+      outer = gst_element_get_static_pad (convert, "sink");
+      gst_element_add_pad (bin, gst_ghost_pad_new ("sink", outer));
+    }
+  probe_pad = gst_element_get_static_pad (filter, "src");
+  gst_pad_add_probe (probe_pad, GST_PAD_PROBE_TYPE_BUFFER, on_level_probe, meter, NULL);
+  return bin;
+}
+
+/* The devices as the room will use them, each behind its meter. */
+static gboolean
+prepare_devices (HandoffLkMedia  *self,
+                 GError         **error)
+{
+  const char *src_desc = g_getenv ("HANDOFF_AUDIO_SRC");
+  const char *sink_desc = g_getenv ("HANDOFF_AUDIO_SINK");
+  GstElement *mic, *speaker;
+
+  if (self->devices_ready)
+    return TRUE;
+  self->devices_ready = TRUE;
+  mic = g_steal_pointer (&self->mic_source);
+  speaker = lk_room_get_audio_sink (self->room);
+  /* Whichever way it came, we hold one full reference to @mic. */
+  if (mic == NULL)
+    {
+      if (src_desc != NULL && *src_desc != '\0')
+        mic = gst_parse_bin_from_description (src_desc, TRUE, error);
+      else
+        mic = gst_element_factory_make ("autoaudiosrc", NULL);
+      if (mic == NULL)
+        return FALSE;
+      gst_object_ref_sink (mic);
+    }
+  self->mic_source = gst_object_ref_sink (metered (mic, TRUE, &self->mic_meter));
+  gst_object_unref (mic);
+
+  if (speaker != NULL)
+    speaker = gst_object_ref (speaker);
+  else if (sink_desc != NULL && *sink_desc != '\0')
+    speaker = gst_parse_bin_from_description (sink_desc, TRUE, error);
+  else
+    speaker = gst_element_factory_make ("autoaudiosink", NULL);
+  if (speaker == NULL)
+    return FALSE;
+  if (g_object_is_floating (speaker))
+    gst_object_ref_sink (speaker);
+  if (GST_OBJECT_PARENT (speaker) == NULL)
+    lk_room_set_audio_sink (self->room, metered (speaker, FALSE, &self->speaker_meter));
+  gst_object_unref (speaker);
+  return TRUE;
 }
 
 double
 handoff_lk_media_get_mic_level (HandoffLkMedia *self)
 {
   g_return_val_if_fail (HANDOFF_IS_LK_MEDIA (self), 0);
-  return self->muted ? 0 : g_atomic_int_get (&self->mic_level_milli) / 1000.0;
+  return self->muted ? 0 : g_atomic_int_get (&self->mic_meter.level_milli) / 1000.0;
 }
 
-/* Our own words: into our transcript (as if from the room) and to the
- * others as a LiveKit transcription text stream — during a private talk
- * only to those who may hear us. */
+double
+handoff_lk_media_get_speaker_level (HandoffLkMedia *self)
+{
+  g_return_val_if_fail (HANDOFF_IS_LK_MEDIA (self), 0);
+  return g_atomic_int_get (&self->speaker_meter.level_milli) / 1000.0;
+}
+
+/* ---- our own words ---- */
+
+/* Into our own transcript, as if they came from the room; the publisher
+ * sends them to the others. */
 static void
 on_own_segment (HandoffTranscriber *transcriber,
                 HandoffSegment     *segment,
@@ -285,39 +434,29 @@ on_own_segment (HandoffTranscriber *transcriber,
 {
   LkParticipant *me = lk_room_get_local_participant (self->room);
   const char *identity = me ? lk_participant_get_identity (me) : NULL;
-  g_autoptr(GHashTable) attrs = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  char *json;
 
-  if (identity == NULL || handoff_segment_get_text (segment)[0] == '\0')
+  if (identity == NULL)
     return;
-  node = handoff_json_object_node ("id", 's', handoff_segment_get_id (segment),
-                                   "text", 's', handoff_segment_get_text (segment),
-                                   "final", 'b', handoff_segment_get_final (segment), NULL);
-  json = json_to_string (node, FALSE);
-  bytes = g_bytes_new_take (json, strlen (json));
-  g_signal_emit_by_name (self, "data-received", identity, HANDOFF_TOPIC_TRANSCRIPT, bytes);
-
-  g_hash_table_insert (attrs, (gpointer) LK_ATTR_SEGMENT_ID, (gpointer) handoff_segment_get_id (segment));
-  g_hash_table_insert (attrs, (gpointer) LK_ATTR_TRANSCRIPTION_FINAL,
-                       (gpointer) (handoff_segment_get_final (segment) ? "true" : "false"));
-  if (self->mic)
-    g_hash_table_insert (attrs, (gpointer) LK_ATTR_TRANSCRIBED_TRACK_ID, (gpointer) lk_track_get_sid (self->mic));
-  lk_room_send_text_async (self->room, handoff_segment_get_text (segment), LK_TOPIC_TRANSCRIPTION, attrs,
-                           self->mic_all ? NULL : (const char * const *) self->mic_allowed,
-                           NULL, NULL, NULL);
+  emit_segment (self, identity, handoff_segment_get_id (segment), handoff_segment_get_text (segment),
+                handoff_segment_get_final (segment), handoff_segment_get_start_ms (segment),
+                handoff_segment_get_end_ms (segment), lk_participant_get_name (me));
 }
 
 static void
-add_transcriber_tap (HandoffLkMedia *self)
+start_transcribing (HandoffLkMedia *self)
 {
   g_autoptr(GError) error = NULL;
+  LkParticipant *me = lk_room_get_local_participant (self->room);
 
   if (self->transcriber == NULL)
     return;
+  if (me != NULL)
+    handoff_transcriber_set_identity (self->transcriber, lk_participant_get_identity (me));
+  handoff_transcriber_set_track_id (self->transcriber, lk_track_get_sid (self->mic));
   g_signal_connect (self->transcriber, "segment", G_CALLBACK (on_own_segment), self);
-  if (!lk_track_add_tap (self->mic, gst_object_ref (handoff_transcriber_get_sink_bin (self->transcriber)), &error))
+  self->publisher = handoff_transcript_publisher_new (self->room, self->transcriber);
+  update_transcript_audience (self);
+  if (!lk_track_add_tap (self->mic, handoff_transcriber_get_sink_bin (self->transcriber), &error))
     g_message ("No transcript of the microphone: %s", error->message);
 }
 
@@ -343,15 +482,7 @@ on_mic_published (GObject      *source,
 
   self->mic = lk_room_publish_audio_finish (LK_ROOM (source), result, &error);
   if (self->mic != NULL)
-    {
-      /* HANDOFF_MIC_TAPS=0: no level meter, no own transcript (to
-       * measure what they cost). */
-      if (g_strcmp0 (g_getenv ("HANDOFF_MIC_TAPS"), "0") != 0)
-        {
-          add_level_tap (self);
-          add_transcriber_tap (self);
-        }
-    }
+    start_transcribing (self);
   if (self->mic == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -400,8 +531,14 @@ lk_media_connect_async (HandoffCallMedia    *media,
 {
   HandoffLkMedia *self = HANDOFF_LK_MEDIA (media);
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GError) error = NULL;
 
   g_task_set_source_tag (task, lk_media_connect_async);
+  if (!prepare_devices (self, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
   /* Permissions set before connecting are sent right after the join, so an
    * agent who joins "agents only" is never heard by the caller. */
   lk_room_connect_async (self->room, url, token, cancellable, on_room_connected, g_steal_pointer (&task));
@@ -431,6 +568,7 @@ lk_media_set_muted (HandoffCallMedia *media,
   HandoffLkMedia *self = HANDOFF_LK_MEDIA (media);
 
   self->muted = muted;
+  g_atomic_int_set (&self->mic_meter.silenced, muted);
   if (self->mic)
     lk_track_set_muted (self->mic, muted, NULL);
 }
@@ -446,6 +584,7 @@ lk_media_set_mic_audience (HandoffCallMedia    *media,
   self->mic_all = all;
   g_strfreev (self->mic_allowed);
   self->mic_allowed = allowed ? g_strdupv ((char **) allowed) : NULL;
+  update_transcript_audience (self);
   apply_hearing (self);
   return apply_permissions (self, error);
 }
@@ -594,9 +733,7 @@ handoff_lk_media_dispose (GObject *object)
   HandoffLkMedia *self = HANDOFF_LK_MEDIA (object);
 
   g_cancellable_cancel (self->cancellable);
-  if (self->level_tap != NULL && self->mic != NULL)
-    lk_track_remove_tap (self->mic, self->level_tap);
-  self->level_tap = NULL;
+  g_clear_object (&self->publisher);
   if (self->transcriber)
     {
       g_signal_handlers_disconnect_by_data (self->transcriber, self);
@@ -675,7 +812,11 @@ handoff_lk_media_set_devices (HandoffLkMedia *self,
 {
   g_return_if_fail (HANDOFF_IS_LK_MEDIA (self));
   if (microphone)
-    gst_object_replace ((GstObject **) &self->mic_source, GST_OBJECT (microphone));
+    {
+      gst_object_ref_sink (microphone);
+      gst_clear_object (&self->mic_source);
+      self->mic_source = microphone;
+    }
   if (speaker)
     lk_room_set_audio_sink (self->room, speaker);
 }

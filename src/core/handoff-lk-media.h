@@ -27,6 +27,8 @@ void            handoff_lk_media_set_transcriber (HandoffLkMedia     *self,
                                                   gpointer            transcriber);
 /* The microphone's RMS level (0..1) for a meter; 0 while muted. */
 double          handoff_lk_media_get_mic_level (HandoffLkMedia *self);
+/* The RMS level (0..1) of what the speaker plays: every remote party mixed. */
+double          handoff_lk_media_get_speaker_level (HandoffLkMedia *self);
 /* The room, for tests and level meters. */
 gpointer        handoff_lk_media_get_room (HandoffLkMedia *self);
 

@@ -17,6 +17,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "handoff-cloud-transcriber.h"
 #include "handoff-deepgram-transcriber.h"
 #include "handoff-stt-error.h"
 
@@ -25,52 +26,35 @@
 
 struct _HandoffDeepgramTranscriber
 {
-  HandoffTranscriber        parent_instance;
+  HandoffCloudTranscriber   parent_instance;
 
-  char                     *api_key;
-  char                     *base_url;
-  char                     *model;
-
-  SoupSession              *session;
   SoupWebsocketConnection  *ws;
-  GCancellable             *cancellable;
   GQueue                    pending;        /* GBytes not sent yet */
   gboolean                  connecting;
   gboolean                  draining;
-  gboolean                  stopped;
   guint                     window;
   gboolean                  window_shown;   /* an interim of this window was emitted */
   guint                     drain_timeout_id;
 };
 
-enum {
-  PROP_0,
-  PROP_API_KEY,
-  PROP_BASE_URL,
-  PROP_MODEL,
-  N_PROPS
-};
-
-static GParamSpec *props[N_PROPS];
-
 G_DEFINE_FINAL_TYPE (HandoffDeepgramTranscriber, handoff_deepgram_transcriber,
-                     HANDOFF_TYPE_TRANSCRIBER)
+                     HANDOFF_TYPE_CLOUD_TRANSCRIBER)
+
+#define CLOUD(self) HANDOFF_CLOUD_TRANSCRIBER (self)
 
 static void
 fall_back (HandoffDeepgramTranscriber *self,
-           GQuark                      domain,
            int                         code,
            const char                 *message)
 {
-  g_autoptr(GError) error = g_error_new_literal (domain, code, message);
-
-  handoff_transcriber_fall_back (HANDOFF_TRANSCRIBER (self), error);
+  handoff_cloud_transcriber_fall_back (CLOUD (self), code, message);
 }
 
 static char *
 build_url (HandoffDeepgramTranscriber *self)
 {
-  const char *base = self->base_url ? self->base_url : HANDOFF_DEEPGRAM_DEFAULT_URL;
+  const char *base = handoff_cloud_transcriber_get_base_url (CLOUD (self));
+  const char *model = handoff_cloud_transcriber_get_model (CLOUD (self));
   GString *url = g_string_new (NULL);
 
   /* libsoup makes WebSocket handshakes from http(s) URLs. */
@@ -83,9 +67,9 @@ build_url (HandoffDeepgramTranscriber *self)
   g_string_append_c (url, strchr (base, '?') ? '&' : '?');
   g_string_append (url, "encoding=linear16&sample_rate=16000&channels=1"
                         "&interim_results=true&punctuate=true");
-  if (self->model && *self->model)
+  if (model && *model)
     {
-      g_autofree char *escaped = g_uri_escape_string (self->model, NULL, FALSE);
+      g_autofree char *escaped = g_uri_escape_string (model, NULL, FALSE);
 
       g_string_append_printf (url, "&model=%s", escaped);
     }
@@ -202,7 +186,7 @@ on_ws_message (SoupWebsocketConnection *ws,
                                                     "description", "unknown error");
       g_autofree char *why = g_strdup_printf ("Deepgram reported an error: %s", description);
 
-      fall_back (self, HANDOFF_STT_ERROR, HANDOFF_STT_ERROR_PROTOCOL, why);
+      fall_back (self, HANDOFF_STT_ERROR_PROTOCOL, why);
     }
 }
 
@@ -213,7 +197,7 @@ on_ws_closed (SoupWebsocketConnection *ws,
   HandoffDeepgramTranscriber *self = user_data;
   gushort code = soup_websocket_connection_get_close_code (ws);
 
-  if (self->stopped)
+  if (handoff_cloud_transcriber_is_stopped (CLOUD (self)))
     return;
   g_clear_handle_id (&self->drain_timeout_id, g_source_remove);
   /* After CloseStream the server closes normally once it has sent every
@@ -226,7 +210,7 @@ on_ws_closed (SoupWebsocketConnection *ws,
     {
       g_autofree char *why = g_strdup_printf ("the connection closed unexpectedly (code %u)", code);
 
-      fall_back (self, HANDOFF_STT_ERROR, HANDOFF_STT_ERROR_NETWORK, why);
+      fall_back (self, HANDOFF_STT_ERROR_NETWORK, why);
     }
 }
 
@@ -247,22 +231,22 @@ on_connected (GObject      *source,
     {
       g_autofree char *why = NULL;
 
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->stopped)
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || handoff_cloud_transcriber_is_stopped (CLOUD (self)))
         return;
       if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN)
         {
           why = g_strdup_printf ("Deepgram refused the API key (HTTP %u)", status);
-          fall_back (self, HANDOFF_STT_ERROR, HANDOFF_STT_ERROR_UNAUTHORIZED, why);
+          fall_back (self, HANDOFF_STT_ERROR_UNAUTHORIZED, why);
         }
       else if (SOUP_STATUS_IS_CLIENT_ERROR (status) || SOUP_STATUS_IS_SERVER_ERROR (status))
         {
           why = g_strdup_printf ("Deepgram answered HTTP %u", status);
-          fall_back (self, HANDOFF_STT_ERROR, HANDOFF_STT_ERROR_PROTOCOL, why);
+          fall_back (self, HANDOFF_STT_ERROR_PROTOCOL, why);
         }
       else
         {
           why = g_strdup_printf ("cannot reach Deepgram: %s", error->message);
-          fall_back (self, HANDOFF_STT_ERROR, HANDOFF_STT_ERROR_NETWORK, why);
+          fall_back (self, HANDOFF_STT_ERROR_NETWORK, why);
         }
       return;
     }
@@ -283,12 +267,13 @@ connect_ws (HandoffDeepgramTranscriber *self)
   g_autoptr(SoupMessage) msg = NULL;
   g_autofree char *url = NULL;
   g_autofree char *auth = NULL;
+  const char *key = handoff_cloud_transcriber_get_api_key (CLOUD (self));
 
-  if (self->connecting || self->ws || self->stopped)
+  if (self->connecting || self->ws || handoff_cloud_transcriber_is_stopped (CLOUD (self)))
     return;
-  if (!self->api_key || !*self->api_key)
+  if (!key || !*key)
     {
-      fall_back (self, HANDOFF_STT_ERROR, HANDOFF_STT_ERROR_NO_KEY, "no Deepgram API key is set");
+      fall_back (self, HANDOFF_STT_ERROR_NO_KEY, "no Deepgram API key is set");
       return;
     }
 
@@ -296,18 +281,18 @@ connect_ws (HandoffDeepgramTranscriber *self)
   msg = soup_message_new ("GET", url);
   if (!msg)
     {
-      fall_back (self, HANDOFF_STT_ERROR, HANDOFF_STT_ERROR_INVALID_INPUT,
+      fall_back (self, HANDOFF_STT_ERROR_INVALID_INPUT,
                  "the Deepgram URL is not valid");
       return;
     }
-  auth = g_strdup_printf ("Token %s", self->api_key);
+  auth = g_strdup_printf ("Token %s", key);
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
 
-  if (!self->session)
-    self->session = soup_session_new_with_options ("timeout", 15, "idle-timeout", 60, NULL);
   self->connecting = TRUE;
-  soup_session_websocket_connect_async (self->session, msg, NULL, NULL, G_PRIORITY_DEFAULT,
-                                        self->cancellable, on_connected, g_object_ref (self));
+  soup_session_websocket_connect_async (handoff_cloud_transcriber_get_session (CLOUD (self)), msg,
+                                        NULL, NULL, G_PRIORITY_DEFAULT,
+                                        handoff_cloud_transcriber_get_cancellable (CLOUD (self)),
+                                        on_connected, g_object_ref (self));
 }
 
 typedef struct
@@ -332,7 +317,7 @@ send_in_main (gpointer data)
   AudioChunk *chunk = data;
   HandoffDeepgramTranscriber *self = chunk->self;
 
-  if (self->stopped || self->draining)
+  if (handoff_cloud_transcriber_is_stopped (CLOUD (self)) || self->draining)
     return G_SOURCE_REMOVE;
   g_queue_push_tail (&self->pending, g_bytes_ref (chunk->bytes));
   if (self->ws)
@@ -367,7 +352,7 @@ on_drain_timeout (gpointer user_data)
   HandoffDeepgramTranscriber *self = user_data;
 
   self->drain_timeout_id = 0;
-  fall_back (self, HANDOFF_STT_ERROR, HANDOFF_STT_ERROR_NETWORK,
+  fall_back (self, HANDOFF_STT_ERROR_NETWORK,
              "Deepgram did not finish the stream in time");
   return G_SOURCE_REMOVE;
 }
@@ -377,7 +362,7 @@ handoff_deepgram_transcriber_drain (HandoffTranscriber *transcriber)
 {
   HandoffDeepgramTranscriber *self = HANDOFF_DEEPGRAM_TRANSCRIBER (transcriber);
 
-  if (self->stopped || self->draining)
+  if (handoff_cloud_transcriber_is_stopped (CLOUD (self)) || self->draining)
     return;
   self->draining = TRUE;
   if (!self->ws && !self->connecting)
@@ -395,8 +380,7 @@ handoff_deepgram_transcriber_stop (HandoffTranscriber *transcriber)
 {
   HandoffDeepgramTranscriber *self = HANDOFF_DEEPGRAM_TRANSCRIBER (transcriber);
 
-  self->stopped = TRUE;
-  g_cancellable_cancel (self->cancellable);
+  HANDOFF_TRANSCRIBER_CLASS (handoff_deepgram_transcriber_parent_class)->stop (transcriber);
   g_clear_handle_id (&self->drain_timeout_id, g_source_remove);
   g_queue_clear_full (&self->pending, (GDestroyNotify) g_bytes_unref);
   if (self->ws)
@@ -409,79 +393,12 @@ handoff_deepgram_transcriber_stop (HandoffTranscriber *transcriber)
 }
 
 static void
-handoff_deepgram_transcriber_get_property (GObject    *object,
-                                           guint       prop_id,
-                                           GValue     *value,
-                                           GParamSpec *pspec)
-{
-  HandoffDeepgramTranscriber *self = HANDOFF_DEEPGRAM_TRANSCRIBER (object);
-
-  switch (prop_id)
-    {
-    case PROP_API_KEY:
-      g_value_set_string (value, self->api_key);
-      break;
-    case PROP_BASE_URL:
-      g_value_set_string (value, self->base_url);
-      break;
-    case PROP_MODEL:
-      g_value_set_string (value, self->model);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-handoff_deepgram_transcriber_set_property (GObject      *object,
-                                           guint         prop_id,
-                                           const GValue *value,
-                                           GParamSpec   *pspec)
-{
-  HandoffDeepgramTranscriber *self = HANDOFF_DEEPGRAM_TRANSCRIBER (object);
-
-  switch (prop_id)
-    {
-    case PROP_API_KEY:
-      g_free (self->api_key);
-      self->api_key = g_value_dup_string (value);
-      break;
-    case PROP_BASE_URL:
-      g_free (self->base_url);
-      self->base_url = g_value_dup_string (value);
-      break;
-    case PROP_MODEL:
-      g_free (self->model);
-      self->model = g_value_dup_string (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 handoff_deepgram_transcriber_dispose (GObject *object)
 {
   HandoffDeepgramTranscriber *self = HANDOFF_DEEPGRAM_TRANSCRIBER (object);
 
   G_OBJECT_CLASS (handoff_deepgram_transcriber_parent_class)->dispose (object);
   handoff_deepgram_transcriber_stop (HANDOFF_TRANSCRIBER (self));
-  g_clear_object (&self->session);
-}
-
-static void
-handoff_deepgram_transcriber_finalize (GObject *object)
-{
-  HandoffDeepgramTranscriber *self = HANDOFF_DEEPGRAM_TRANSCRIBER (object);
-
-  if (self->api_key)
-    memset (self->api_key, 0, strlen (self->api_key));
-  g_free (self->api_key);
-  g_free (self->base_url);
-  g_free (self->model);
-  g_clear_object (&self->cancellable);
-
-  G_OBJECT_CLASS (handoff_deepgram_transcriber_parent_class)->finalize (object);
 }
 
 static void
@@ -489,29 +406,20 @@ handoff_deepgram_transcriber_class_init (HandoffDeepgramTranscriberClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   HandoffTranscriberClass *transcriber_class = HANDOFF_TRANSCRIBER_CLASS (klass);
+  HandoffCloudTranscriberClass *cloud_class = HANDOFF_CLOUD_TRANSCRIBER_CLASS (klass);
 
-  object_class->get_property = handoff_deepgram_transcriber_get_property;
-  object_class->set_property = handoff_deepgram_transcriber_set_property;
   object_class->dispose = handoff_deepgram_transcriber_dispose;
-  object_class->finalize = handoff_deepgram_transcriber_finalize;
 
   transcriber_class->audio = handoff_deepgram_transcriber_audio;
   transcriber_class->drain = handoff_deepgram_transcriber_drain;
   transcriber_class->stop = handoff_deepgram_transcriber_stop;
 
-  props[PROP_API_KEY] = g_param_spec_string ("api-key", NULL, NULL, NULL,
-                                             G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-  props[PROP_BASE_URL] = g_param_spec_string ("base-url", NULL, NULL, HANDOFF_DEEPGRAM_DEFAULT_URL,
-                                              G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-  props[PROP_MODEL] = g_param_spec_string ("model", NULL, NULL, NULL,
-                                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, props);
+  cloud_class->default_base_url = HANDOFF_DEEPGRAM_DEFAULT_URL;
+  cloud_class->timeout_s = 15;
 }
 
 static void
 handoff_deepgram_transcriber_init (HandoffDeepgramTranscriber *self)
 {
-  self->cancellable = g_cancellable_new ();
-  self->base_url = g_strdup (HANDOFF_DEEPGRAM_DEFAULT_URL);
   g_queue_init (&self->pending);
 }

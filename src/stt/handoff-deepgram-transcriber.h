@@ -8,7 +8,7 @@
  */
 #pragma once
 
-#include "handoff-transcriber.h"
+#include "handoff-cloud-transcriber.h"
 
 G_BEGIN_DECLS
 
@@ -16,6 +16,6 @@ G_BEGIN_DECLS
 
 #define HANDOFF_TYPE_DEEPGRAM_TRANSCRIBER (handoff_deepgram_transcriber_get_type ())
 G_DECLARE_FINAL_TYPE (HandoffDeepgramTranscriber, handoff_deepgram_transcriber,
-                      HANDOFF, DEEPGRAM_TRANSCRIBER, HandoffTranscriber)
+                      HANDOFF, DEEPGRAM_TRANSCRIBER, HandoffCloudTranscriber)
 
 G_END_DECLS

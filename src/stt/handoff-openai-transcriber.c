@@ -24,11 +24,8 @@ typedef struct
 
 struct _HandoffOpenaiTranscriber
 {
-  HandoffTranscriber parent_instance;
+  HandoffCloudTranscriber parent_instance;
 
-  char              *api_key;
-  char              *base_url;
-  char              *model;
   char              *language;
 
   /* Streaming thread. */
@@ -37,19 +34,13 @@ struct _HandoffOpenaiTranscriber
   gint               unsent;          /* atomic: utterances cut but not answered */
 
   /* Main context. */
-  SoupSession       *session;
-  GCancellable      *cancellable;
   GQueue             queue;           /* Utterance, waiting to be sent */
   gboolean           busy;
   gboolean           draining;
-  gboolean           stopped;
 };
 
 enum {
   PROP_0,
-  PROP_API_KEY,
-  PROP_BASE_URL,
-  PROP_MODEL,
   PROP_LANGUAGE,
   N_PROPS
 };
@@ -57,7 +48,9 @@ enum {
 static GParamSpec *props[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (HandoffOpenaiTranscriber, handoff_openai_transcriber,
-                     HANDOFF_TYPE_TRANSCRIBER)
+                     HANDOFF_TYPE_CLOUD_TRANSCRIBER)
+
+#define CLOUD(self) HANDOFF_CLOUD_TRANSCRIBER (self)
 
 static void send_next (HandoffOpenaiTranscriber *self);
 
@@ -75,15 +68,13 @@ fall_back (HandoffOpenaiTranscriber *self,
            int                       code,
            const char               *message)
 {
-  g_autoptr(GError) error = g_error_new_literal (HANDOFF_STT_ERROR, code, message);
-
-  handoff_transcriber_fall_back (HANDOFF_TRANSCRIBER (self), error);
+  handoff_cloud_transcriber_fall_back (CLOUD (self), code, message);
 }
 
 static void
 maybe_done (HandoffOpenaiTranscriber *self)
 {
-  if (self->draining && !self->busy && g_queue_is_empty (&self->queue) && !self->stopped)
+  if (self->draining && !self->busy && g_queue_is_empty (&self->queue) && !handoff_cloud_transcriber_is_stopped (CLOUD (self)))
     handoff_transcriber_cloud_done (HANDOFF_TRANSCRIBER (self));
 }
 
@@ -142,7 +133,7 @@ on_response (GObject      *source,
 
   body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
   self->busy = FALSE;
-  if (self->stopped)
+  if (handoff_cloud_transcriber_is_stopped (CLOUD (self)))
     goto out;
 
   status = soup_message_get_status (request->msg);
@@ -218,18 +209,16 @@ send_next (HandoffOpenaiTranscriber *self)
   Utterance *utterance;
   const char *base;
 
-  if (self->busy || self->stopped || !(utterance = g_queue_pop_head (&self->queue)))
+  if (self->busy || handoff_cloud_transcriber_is_stopped (CLOUD (self)) || !(utterance = g_queue_pop_head (&self->queue)))
     return;
 
-  base = self->base_url && *self->base_url ? self->base_url : HANDOFF_OPENAI_STT_DEFAULT_URL;
+  base = handoff_cloud_transcriber_get_base_url (CLOUD (self));
   url = g_strdup_printf ("%s%saudio/transcriptions", base, g_str_has_suffix (base, "/") ? "" : "/");
 
   wav = handoff_wav_encode (utterance->pcm, 16000);
   multipart = soup_multipart_new (SOUP_FORM_MIME_TYPE_MULTIPART);
   soup_multipart_append_form_file (multipart, "file", "utterance.wav", "audio/wav", wav);
-  soup_multipart_append_form_string (multipart, "model",
-                                     self->model && *self->model
-                                     ? self->model : HANDOFF_OPENAI_STT_DEFAULT_MODEL);
+  soup_multipart_append_form_string (multipart, "model", handoff_cloud_transcriber_get_model (CLOUD (self)));
   soup_multipart_append_form_string (multipart, "response_format", "json");
   if (self->language && *self->language)
     soup_multipart_append_form_string (multipart, "language", self->language);
@@ -244,12 +233,13 @@ send_next (HandoffOpenaiTranscriber *self)
       fall_back (self, HANDOFF_STT_ERROR_INVALID_INPUT, "the transcription URL is not valid");
       return;
     }
-  auth = g_strdup_printf ("Bearer %s", self->api_key);
+  auth = g_strdup_printf ("Bearer %s", handoff_cloud_transcriber_get_api_key (CLOUD (self)));
   soup_message_headers_replace (soup_message_get_request_headers (request->msg),
                                 "Authorization", auth);
   self->busy = TRUE;
-  soup_session_send_and_read_async (self->session, request->msg, G_PRIORITY_DEFAULT,
-                                    self->cancellable, on_response, request);
+  soup_session_send_and_read_async (handoff_cloud_transcriber_get_session (CLOUD (self)), request->msg,
+                                    G_PRIORITY_DEFAULT, handoff_cloud_transcriber_get_cancellable (CLOUD (self)),
+                                    on_response, request);
 }
 
 typedef struct
@@ -264,10 +254,12 @@ queue_in_main (gpointer data)
   Handover *handover = data;
   HandoffOpenaiTranscriber *self = handover->self;
 
-  if (!self->stopped)
+  if (!handoff_cloud_transcriber_is_stopped (CLOUD (self)))
     {
+      const char *key = handoff_cloud_transcriber_get_api_key (CLOUD (self));
+
       g_queue_push_tail (&self->queue, g_steal_pointer (&handover->utterance));
-      if (!self->api_key || !*self->api_key)
+      if (!key || !*key)
         fall_back (self, HANDOFF_STT_ERROR_NO_KEY, "no API key is set for the transcription endpoint");
       else
         send_next (self);
@@ -353,8 +345,7 @@ handoff_openai_transcriber_stop (HandoffTranscriber *transcriber)
 {
   HandoffOpenaiTranscriber *self = HANDOFF_OPENAI_TRANSCRIBER (transcriber);
 
-  self->stopped = TRUE;
-  g_cancellable_cancel (self->cancellable);
+  HANDOFF_TRANSCRIBER_CLASS (handoff_openai_transcriber_parent_class)->stop (transcriber);
   g_queue_clear_full (&self->queue, utterance_free);
 }
 
@@ -368,15 +359,6 @@ handoff_openai_transcriber_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_API_KEY:
-      g_value_set_string (value, self->api_key);
-      break;
-    case PROP_BASE_URL:
-      g_value_set_string (value, self->base_url);
-      break;
-    case PROP_MODEL:
-      g_value_set_string (value, self->model);
-      break;
     case PROP_LANGUAGE:
       g_value_set_string (value, self->language);
       break;
@@ -392,28 +374,16 @@ handoff_openai_transcriber_set_property (GObject      *object,
                                          GParamSpec   *pspec)
 {
   HandoffOpenaiTranscriber *self = HANDOFF_OPENAI_TRANSCRIBER (object);
-  char **field;
 
   switch (prop_id)
     {
-    case PROP_API_KEY:
-      field = &self->api_key;
-      break;
-    case PROP_BASE_URL:
-      field = &self->base_url;
-      break;
-    case PROP_MODEL:
-      field = &self->model;
-      break;
     case PROP_LANGUAGE:
-      field = &self->language;
+      g_free (self->language);
+      self->language = g_value_dup_string (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      return;
     }
-  g_free (*field);
-  *field = g_value_dup_string (value);
 }
 
 static void
@@ -423,7 +393,6 @@ handoff_openai_transcriber_dispose (GObject *object)
 
   G_OBJECT_CLASS (handoff_openai_transcriber_parent_class)->dispose (object);
   handoff_openai_transcriber_stop (HANDOFF_TRANSCRIBER (self));
-  g_clear_object (&self->session);
 }
 
 static void
@@ -431,13 +400,7 @@ handoff_openai_transcriber_finalize (GObject *object)
 {
   HandoffOpenaiTranscriber *self = HANDOFF_OPENAI_TRANSCRIBER (object);
 
-  if (self->api_key)
-    memset (self->api_key, 0, strlen (self->api_key));
-  g_free (self->api_key);
-  g_free (self->base_url);
-  g_free (self->model);
   g_free (self->language);
-  g_clear_object (&self->cancellable);
   handoff_vad_free (self->vad);
 
   G_OBJECT_CLASS (handoff_openai_transcriber_parent_class)->finalize (object);
@@ -448,6 +411,7 @@ handoff_openai_transcriber_class_init (HandoffOpenaiTranscriberClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   HandoffTranscriberClass *transcriber_class = HANDOFF_TRANSCRIBER_CLASS (klass);
+  HandoffCloudTranscriberClass *cloud_class = HANDOFF_CLOUD_TRANSCRIBER_CLASS (klass);
 
   object_class->get_property = handoff_openai_transcriber_get_property;
   object_class->set_property = handoff_openai_transcriber_set_property;
@@ -458,13 +422,10 @@ handoff_openai_transcriber_class_init (HandoffOpenaiTranscriberClass *klass)
   transcriber_class->drain = handoff_openai_transcriber_drain;
   transcriber_class->stop = handoff_openai_transcriber_stop;
 
-  props[PROP_API_KEY] = g_param_spec_string ("api-key", NULL, NULL, NULL,
-                                             G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-  props[PROP_BASE_URL] = g_param_spec_string ("base-url", NULL, NULL,
-                                              HANDOFF_OPENAI_STT_DEFAULT_URL,
-                                              G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-  props[PROP_MODEL] = g_param_spec_string ("model", NULL, NULL, HANDOFF_OPENAI_STT_DEFAULT_MODEL,
-                                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  cloud_class->default_base_url = HANDOFF_OPENAI_STT_DEFAULT_URL;
+  cloud_class->default_model = HANDOFF_OPENAI_STT_DEFAULT_MODEL;
+  cloud_class->timeout_s = REQUEST_TIMEOUT_S;
+
   props[PROP_LANGUAGE] = g_param_spec_string ("language", NULL, NULL, NULL,
                                               G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
@@ -473,10 +434,6 @@ handoff_openai_transcriber_class_init (HandoffOpenaiTranscriberClass *klass)
 static void
 handoff_openai_transcriber_init (HandoffOpenaiTranscriber *self)
 {
-  self->base_url = g_strdup (HANDOFF_OPENAI_STT_DEFAULT_URL);
-  self->model = g_strdup (HANDOFF_OPENAI_STT_DEFAULT_MODEL);
-  self->cancellable = g_cancellable_new ();
-  self->session = soup_session_new_with_options ("timeout", REQUEST_TIMEOUT_S, NULL);
   self->vad = handoff_vad_new (16000, on_utterance, self);
   g_queue_init (&self->queue);
 }

@@ -12,7 +12,7 @@
  */
 #pragma once
 
-#include "handoff-transcriber.h"
+#include "handoff-cloud-transcriber.h"
 
 G_BEGIN_DECLS
 
@@ -21,6 +21,6 @@ G_BEGIN_DECLS
 
 #define HANDOFF_TYPE_OPENAI_TRANSCRIBER (handoff_openai_transcriber_get_type ())
 G_DECLARE_FINAL_TYPE (HandoffOpenaiTranscriber, handoff_openai_transcriber,
-                      HANDOFF, OPENAI_TRANSCRIBER, HandoffTranscriber)
+                      HANDOFF, OPENAI_TRANSCRIBER, HandoffCloudTranscriber)
 
 G_END_DECLS

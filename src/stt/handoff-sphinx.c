@@ -4,9 +4,13 @@
  */
 #define G_LOG_DOMAIN "handoff-sphinx"
 
-#include <gst/app/gstappsrc.h>
+#include <dlfcn.h>
+#include <stdio.h>
 #include <string.h>
 
+#include <gst/app/gstappsrc.h>
+
+#include "handoff-noise-gate.h"
 #include "handoff-sphinx.h"
 #include "handoff-stt-error.h"
 
@@ -28,6 +32,7 @@ struct _HandoffSphinx
 {
   GstElement                 *pipeline;
   GstElement                 *appsrc;
+  HandoffNoiseGate           *gate;
 
   HandoffSphinxHypothesisFunc hypothesis;
   HandoffSphinxDoneFunc       done;
@@ -165,6 +170,8 @@ handle_hypothesis (HandoffSphinx      *self,
   gboolean final = FALSE;
 
   gst_structure_get_boolean (s, "final", &final);
+  GST_LOG ("%s hypothesis \"%s\" after %" G_GUINT64_FORMAT " bytes", final ? "final" : "partial",
+           text ? text : "", self->bytes_in);
   if (!final)
     {
       if (!text || !*text)
@@ -234,6 +241,34 @@ on_sync_message (GstBus     *bus,
   return GST_BUS_DROP;
 }
 
+/* pocketsphinx prints its whole configuration table on stderr each time a
+ * decoder starts (handoff-cli's stderr and the app's terminal). Its log
+ * messages reach GStreamer's debug log through the element's own callback
+ * (GST_DEBUG=pocketsphinx:5), so the plain stream output is switched off:
+ * sphinxbase's err_set_logfp (NULL). Debian ships no sphinxbase headers
+ * outside the -dev package, hence the lookup in the library the plugin
+ * already loaded. */
+static void
+quiet_sphinxbase (void)
+{
+  static gsize done;
+
+  if (g_once_init_enter (&done))
+    {
+      g_autoptr(GstPluginFeature) feature = GST_PLUGIN_FEATURE (gst_element_factory_find ("pocketsphinx"));
+      g_autoptr(GstPluginFeature) loaded = feature ? gst_plugin_feature_load (feature) : NULL;
+      void *lib = dlopen ("libsphinxbase.so.3", RTLD_LAZY | RTLD_LOCAL | RTLD_NOLOAD);
+      void (*set_logfp) (FILE *) = lib ? (void (*) (FILE *)) dlsym (lib, "err_set_logfp") : NULL;
+
+      if (set_logfp != NULL && g_strcmp0 (g_getenv ("HANDOFF_SPHINX_LOG"), "1") != 0)
+        set_logfp (NULL);
+      /* The library stays loaded with the plugin; this handle only counted. */
+      if (lib != NULL)
+        dlclose (lib);
+      g_once_init_leave (&done, 1);
+    }
+}
+
 HandoffSphinx *
 handoff_sphinx_new (HandoffSpeechProfile        profile,
                     const char                 *cmninit,
@@ -263,6 +298,7 @@ handoff_sphinx_new (HandoffSpeechProfile        profile,
       return NULL;
     }
 
+  quiet_sphinxbase ();
   sphinx = gst_element_factory_make ("pocketsphinx", NULL);
   if (!sphinx)
     {
@@ -278,6 +314,7 @@ handoff_sphinx_new (HandoffSpeechProfile        profile,
   self->user_data = user_data;
   self->utterance_start = GST_CLOCK_TIME_NONE;
   self->buffer_start = self->buffer_end = 0;
+  self->gate = handoff_noise_gate_new (16000);
   self->pipeline = gst_pipeline_new ("handoff-sphinx");
   self->appsrc = gst_element_factory_make ("appsrc", NULL);
   sink = gst_element_factory_make ("fakesink", NULL);
@@ -343,11 +380,20 @@ gboolean
 handoff_sphinx_push (HandoffSphinx *self,
                      GstBuffer     *buffer)
 {
+  GstBuffer *gated;
+  GstMapInfo map;
+
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (GST_IS_BUFFER (buffer), FALSE);
 
-  return gst_app_src_push_buffer (GST_APP_SRC (self->appsrc),
-                                  gst_buffer_ref (buffer)) == GST_FLOW_OK;
+  /* A copy when someone else holds it too (audio kept for a replay). */
+  gated = gst_buffer_make_writable (gst_buffer_ref (buffer));
+  if (gst_buffer_map (gated, &map, GST_MAP_READWRITE))
+    {
+      handoff_noise_gate_process (self->gate, (gint16 *) map.data, map.size / sizeof (gint16));
+      gst_buffer_unmap (gated, &map);
+    }
+  return gst_app_src_push_buffer (GST_APP_SRC (self->appsrc), gated) == GST_FLOW_OK;
 }
 
 void
@@ -372,5 +418,6 @@ handoff_sphinx_free (HandoffSphinx *self)
       gst_bus_set_sync_handler (bus, NULL, NULL, NULL);
       gst_object_unref (self->pipeline);
     }
+  handoff_noise_gate_free (self->gate);
   g_free (self);
 }

@@ -414,6 +414,9 @@ handle_sample (HandoffTranscriber *self,
   g_mutex_lock (&priv->lock);
   if (!GST_CLOCK_TIME_IS_VALID (priv->first_pts))
     {
+      GST_DEBUG ("first audio: %" G_GSIZE_FORMAT " bytes, pts %" GST_TIME_FORMAT ", model %s",
+                 gst_buffer_get_size (in), GST_TIME_ARGS (pts),
+                 priv->sphinx ? "ready" : priv->sphinx_loading ? "loading" : "not loaded");
       priv->first_pts = GST_CLOCK_TIME_IS_VALID (pts) ? pts : 0;
       priv->origin_ms = g_get_real_time () / 1000;
     }

@@ -10,7 +10,6 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <glib/gstdio.h>
-#include <gst/app/gstappsrc.h>
 #include <gst/gst.h>
 #include <string.h>
 
@@ -20,6 +19,7 @@
 #include "handoff-transcript.h"
 #include "lk-test-client.h"
 #include "stt-corpus.h"
+#include "stt-speaker.h"
 
 #define N_SENTENCES 2
 
@@ -44,93 +44,6 @@ waiter_done (gpointer data)
   return ((Waiter *) data)->result != NULL;
 }
 
-
-/* Alice's "microphone": a live source that plays silence until told to
- * speak, then the WAV file in real time, then silence again. Driven from
- * the main loop in 100 ms chunks, so speech starts exactly when the test
- * says, however long publishing took. */
-typedef struct
-{
-  GstElement *appsrc;
-  GBytes     *speech;       /* S16LE 16 kHz mono */
-  gsize       offset;
-  gboolean    speaking;
-  guint       timer;
-} Speaker;
-
-#define CHUNK_BYTES (16000 * 2 / 10)
-
-static gboolean
-speaker_tick (gpointer data)
-{
-  Speaker *sp = data;
-  gsize size = 0;
-  const guint8 *speech = g_bytes_get_data (sp->speech, &size);
-  guint8 *chunk = g_malloc0 (CHUNK_BYTES);
-  GstBuffer *buffer;
-
-  if (sp->speaking && sp->offset < size)
-    {
-      gsize n = MIN (CHUNK_BYTES, size - sp->offset);
-
-      memcpy (chunk, speech + sp->offset, n);
-      sp->offset += n;
-    }
-  buffer = gst_buffer_new_wrapped (chunk, CHUNK_BYTES);
-  gst_app_src_push_buffer (GST_APP_SRC (sp->appsrc), buffer);
-  return G_SOURCE_CONTINUE;
-}
-
-static GBytes *
-read_wav_samples (const char *path)
-{
-  g_autofree char *contents = NULL;
-  gsize length = 0, pos = 12;
-
-  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
-  /* Walk the RIFF chunks to "data" (sox may add others). */
-  while (pos + 8 <= length)
-    {
-      guint32 chunk_size;
-
-      memcpy (&chunk_size, contents + pos + 4, 4);
-      chunk_size = GUINT32_FROM_LE (chunk_size);
-      if (memcmp (contents + pos, "data", 4) == 0)
-        return g_bytes_new (contents + pos + 8, MIN (chunk_size, length - pos - 8));
-      pos += 8 + chunk_size + (chunk_size & 1);
-    }
-  g_assert_not_reached ();
-}
-
-static GstElement *
-speaker_new (Speaker    *sp,
-             const char *wav)
-{
-  g_autoptr(GstCaps) caps = gst_caps_from_string ("audio/x-raw,format=S16LE,layout=interleaved,"
-                                                  "rate=16000,channels=1");
-  GstElement *bin = gst_bin_new (NULL);
-  GstElement *convert = gst_element_factory_make ("audioconvert", NULL);
-  GstElement *resample = gst_element_factory_make ("audioresample", NULL);
-  g_autoptr(GstPad) pad = NULL;
-
-  sp->speech = read_wav_samples (wav);
-  sp->appsrc = gst_element_factory_make ("appsrc", NULL);
-  g_object_set (sp->appsrc, "caps", caps, "is-live", TRUE, "format", GST_FORMAT_TIME,
-                "do-timestamp", TRUE, NULL);
-  gst_bin_add_many (GST_BIN (bin), sp->appsrc, convert, resample, NULL);
-  gst_element_link_many (sp->appsrc, convert, resample, NULL);
-  pad = gst_element_get_static_pad (resample, "src");
-  gst_element_add_pad (bin, gst_ghost_pad_new ("src", pad));
-  sp->timer = g_timeout_add (100, speaker_tick, sp);
-  return bin;
-}
-
-static void
-speaker_clear (Speaker *sp)
-{
-  g_clear_handle_id (&sp->timer, g_source_remove);
-  g_clear_pointer (&sp->speech, g_bytes_unref);
-}
 
 typedef struct
 {
@@ -193,7 +106,7 @@ test_segments_reach_other_client (void)
   g_autoptr(GString) keywords = g_string_new (NULL);
   GstElement *source;
   Waiter w = { 0 };
-  Speaker speaker = { 0 };
+  g_autoptr(SttSpeaker) speaker = NULL;
   LkTrack *track;
   Pair pair;
   gint64 last_start = 0;
@@ -221,7 +134,8 @@ test_segments_reach_other_client (void)
                                               HANDOFF_SPEECH_PROFILE_TELEPHONE, NULL);
   handoff_transcriber_set_identity (transcriber, "alice");
 
-  source = speaker_new (&speaker, wav);
+  speaker = stt_speaker_new (wav);
+  source = stt_speaker_get_source (speaker);
   lk_room_publish_audio_async (alice->room, "microphone", LK_TRACK_SOURCE_MICROPHONE, source,
                                NULL, on_done, &w);
   g_assert_true (lk_test_wait (waiter_done, &w, 30));
@@ -235,7 +149,7 @@ test_segments_reach_other_client (void)
   g_assert_true (lk_track_add_tap (track, handoff_transcriber_get_sink_bin (transcriber), &error));
   g_assert_no_error (error);
   lk_test_sleep (1.0);
-  speaker.speaking = TRUE;
+  stt_speaker_speak (speaker);
 
   pair.mine = mine;
   pair.theirs = theirs;
@@ -288,7 +202,6 @@ test_segments_reach_other_client (void)
   g_assert_cmpfloat (stt_keyword_recall (stt_corpus[0].keywords, theirs_text, NULL, NULL), >=, 0.5);
 
   lk_track_remove_tap (track, handoff_transcriber_get_sink_bin (transcriber));
-  speaker_clear (&speaker);
 }
 
 static void

@@ -119,6 +119,57 @@ test_flite_telephone (void)
   g_assert_cmpfloat (score.first_recall, >=, 0.5);
 }
 
+/* A caller who waits before speaking: 12 s of a microphone's hiss (white
+ * noise at about -40 dBFS), then the first two sentences over the same hiss.
+ * Without the noise gate pocketsphinx's live normalisation drifted during
+ * the wait and the sentences came out as one or two wrong words. */
+static void
+test_after_long_hiss (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *speech = stt_corpus_make_wav (tmpdir, STT_VOICE_ESPEAK, 0, 2, &error);
+  g_autofree char *padded = g_build_filename (tmpdir, "hiss-padded.wav", NULL);
+  g_autofree char *hiss = g_build_filename (tmpdir, "hiss.wav", NULL);
+  g_autofree char *mixed = g_build_filename (tmpdir, "hiss-speech.wav", NULL);
+  g_autoptr(HandoffTranscriber) transcriber = NULL;
+  g_autoptr(GPtrArray) finals = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GString) keywords = g_string_new (NULL);
+  g_autofree char *text = NULL;
+  double cpu = 0;
+  const char *pad[] = { "sox", "-R", speech, padded, "pad", "12", "1", NULL };
+  const char *noise[] = { "sox", "-R", "-n", "-r", "16000", "-c", "1", "-b", "16", hiss,
+                          "synth", "30", "whitenoise", "vol", "0.01", NULL };
+  const char *mix[] = { "sox", "-R", "-m", "-v", "1", padded, "-v", "1", hiss, mixed,
+                        "trim", "0", "24", NULL };
+  int status = 0;
+
+  g_assert_no_error (error);
+  if (!speech)
+    {
+      g_test_skip ("espeak-ng or sox is not installed");
+      return;
+    }
+  for (const char **const *argv = (const char **const[]) { pad, noise, mix, NULL }; *argv; argv++)
+    {
+      g_assert_true (g_spawn_sync (NULL, (char **) *argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL
+                                   | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, &error));
+      g_assert_no_error (error);
+      g_assert_true (g_spawn_check_wait_status (status, NULL));
+    }
+
+  transcriber = handoff_transcriber_new_full (HANDOFF_TRANSCRIBER_BACKEND_LOCAL, FALSE,
+                                              HANDOFF_SPEECH_PROFILE_WIDEBAND, NULL);
+  g_assert_true (stt_transcribe_file (transcriber, mixed, finals, NULL, &cpu, &error));
+  g_assert_no_error (error);
+  text = stt_join_texts (finals);
+  for (guint i = 0; i < 2; i++)
+    g_string_append_printf (keywords, "%s ", stt_corpus[i].keywords);
+  g_test_message ("after 12 s of hiss: \"%s\" (keyword recall %.0f%%)", text,
+                  100 * stt_keyword_recall (keywords->str, text, NULL, NULL));
+  g_assert_cmpfloat (stt_keyword_recall (stt_corpus[0].keywords, text, NULL, NULL), ==, 1.0);
+  g_assert_cmpfloat (stt_keyword_recall (keywords->str, text, NULL, NULL), >=, 0.5);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -131,6 +182,7 @@ main (int   argc,
 
   g_test_add_func ("/stt/local/espeak-wideband", test_espeak_wideband);
   g_test_add_func ("/stt/local/flite-telephone", test_flite_telephone);
+  g_test_add_func ("/stt/local/after-long-hiss", test_after_long_hiss);
 
   ret = g_test_run ();
   {

@@ -32,8 +32,11 @@ _procs = []
 _step = [0]
 
 
+_t0 = time.time()
+
+
 def log(msg):
-    print(f"# {msg}", flush=True)
+    print(f"# [{time.time() - _t0:5.1f}] {msg}", flush=True)
 
 
 class Stack:
@@ -183,10 +186,45 @@ def click(app, name, role="push button", timeout=15):
     return node
 
 
+def toggle(app, name, timeout=15):
+    """Clicks a toggle (GTK 4.8 gives toggle buttons different roles and action names)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        for node in find(app, name=name):
+            if node.roleName in ("toggle button", "push button", "check box"):
+                actions = list(node.actions)
+                node.doActionNamed("click" if "click" in actions else actions[0])
+                return node
+        time.sleep(0.3)
+    seen = [(n.roleName, n.name, list(n.actions)) for n in find(app, contains=name, showing=False)]
+    raise AssertionError(f"no toggle named {name!r}; nodes: {seen}")
+
+
 def set_text(app, label, text, timeout=15):
     node = wait_for(app, role="text", contains=label, timeout=timeout)
     node.text = text
     return node
+
+
+def value_of(app, name, timeout=15):
+    """The current value of a range-like control (level bar), as a screen reader reads it
+    through the AT-SPI Value interface."""
+    node = wait_for(app, name=name, timeout=timeout)
+    return node.queryValue().currentValue
+
+
+def wait_value(app, name, test, what, timeout=20):
+    """Polls a control's value until test(value) holds; the values seen are in the error."""
+    deadline = time.time() + timeout
+    seen = []
+    while time.time() < deadline:
+        v = value_of(app, name)
+        seen.append(round(v, 3))
+        if test(v):
+            log(f"{name}: {v:.3f} ({what})")
+            return v
+        time.sleep(0.25)
+    raise AssertionError(f"{name} never {what} in {timeout}s; values: {seen[-30:]}")
 
 
 def _window_id(title):

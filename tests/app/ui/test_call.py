@@ -1,4 +1,5 @@
-"""A caller calls; Alice is offered the call, accepts; both windows say so; the caller hangs up."""
+"""A caller calls; Alice is offered the call, accepts; both windows say so; the level meters
+follow the tones (and silence when muted); the caller hangs up."""
 import sys
 
 import handoff_ui as ui
@@ -32,6 +33,22 @@ def test(stack):
 
     ui.wait_for(caller, name="Talking to Alice Example", role="label", timeout=30)
     ui.shot("caller-talking", "Call Support")
+
+    # Level meters, read as a screen reader reads them: Alice's microphone is her tone,
+    # her speaker plays the caller's tone.
+    ui.wait_value(alice, "Microphone level", lambda v: v > 0.5, "moves with Alice's tone")
+    ui.wait_value(alice, "Speaker level", lambda v: v > 0.3, "moves with the caller's tone")
+    # The caller mutes: Alice hears silence, and her speaker meter falls.
+    ui.toggle(caller, "Mute")
+    ui.wait_value(alice, "Speaker level", lambda v: v < 0.05, "low with the caller muted")
+    ui.shot("agent-caller-muted", "Handoff — Alice Example")
+    ui.toggle(caller, "Mute")
+    ui.wait_value(alice, "Speaker level", lambda v: v > 0.3, "back with the caller's tone")
+    # Alice mutes: her microphone meter shows silence.
+    ui.toggle(alice, "Mute")
+    ui.wait_value(alice, "Microphone level", lambda v: v < 0.05, "low while Alice is muted")
+    ui.toggle(alice, "Mute")
+    ui.wait_value(alice, "Microphone level", lambda v: v > 0.5, "back with Alice's tone")
 
     ui.click(caller, "Hang Up")
     ui.wait_for(caller, name="Call Ended", role="label")
