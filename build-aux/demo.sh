@@ -48,23 +48,22 @@ if [ ! -x "$build/src/app/handoff" ] || [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" 
   exit 0
 fi
 
-# The caller's voice: a scripted complaint, with pauses, mixed over silence so
-# the track stays live after the script ends.
+# The caller's voice: a scripted complaint. It starts 12 s after the caller
+# presses Call (time to accept in Alice's window; a transcript line said
+# before an agent joined reaches no one), then 10 minutes of silence keep the
+# microphone live. clocksync plays the file at the pace of the clock.
 voice_src=""
-if [ "${HANDOFF_DEMO_VOICE:-1}" != 0 ] && command -v espeak-ng >/dev/null; then
-  espeak-ng -v en-us -s 140 -g 8 -w "$demo/caller.wav" \
+if [ "${HANDOFF_DEMO_VOICE:-1}" != 0 ] && command -v espeak-ng >/dev/null && command -v sox >/dev/null; then
+  espeak-ng -v en-us -s 140 -g 8 -w "$demo/caller-raw.wav" \
     "Hello? Hi, my name is Carol Jones. I am calling because I was charged twice for my order,
      order number O R D 4 4 1 1. The two charges were on the twentieth of November, forty nine
      dollars ninety each. My email is carol dot jones at example dot com.
      I already tried the refund form on your website but it said my order could not be found.
      Can you please refund the second charge? I would also like to know why this happened." 2>/dev/null
-  voice_src="filesrc location=$demo/caller.wav ! wavparse ! audioconvert ! audioresample ! audio/x-raw,rate=48000,channels=1 ! m."
+  sox -R "$demo/caller-raw.wav" -r 16000 -c 1 -b 16 "$demo/caller.wav" pad 12 600
+  voice_src="filesrc location=$demo/caller.wav ! wavparse ! audioconvert ! audioresample ! audio/x-raw,rate=48000,channels=1 ! clocksync"
 fi
 tone() { echo "audiotestsrc is-live=true wave=sine freq=$1 volume=0.3 ! audio/x-raw,rate=48000,channels=1"; }
-mix() {  # silence + optional file branch; the queue ends the first chain (caps left last
-  # would swallow the next chain's text: "could not parse caps", and the caller never connects)
-  echo "audiotestsrc is-live=true wave=silence ! audio/x-raw,rate=48000,channels=1 ! audiomixer name=m ! audioconvert ! audioresample ! audio/x-raw,rate=48000,channels=1 ! queue $1"
-}
 
 caller_env=(HANDOFF_PRGNAME=handoff-caller)
 alice_env=(HANDOFF_PRGNAME=handoff-alice HANDOFF_PASSWORD=alice-demo-password)
@@ -74,7 +73,7 @@ if [ "${HANDOFF_DEMO_TONES:-0}" = 1 ]; then
   alice_env+=("HANDOFF_AUDIO_SRC=$(tone 550)")
   bob_env+=("HANDOFF_AUDIO_SRC=$(tone 660)")
 elif [ -n "$voice_src" ]; then
-  caller_env+=("HANDOFF_AUDIO_SRC=$(mix "$voice_src")")
+  caller_env+=("HANDOFF_AUDIO_SRC=$voice_src")
 fi
 # Demo sessions are not written to the keyring.
 common_env=(HANDOFF_SECRETS=memory GSETTINGS_SCHEMA_DIR="$build/data")

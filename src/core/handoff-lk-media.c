@@ -22,12 +22,16 @@
 #include "handoff-transcriber.h"
 #include "handoff-transcript-publisher.h"
 
+#include <gst/app/gstappsink.h>
 #include <math.h>
 
+
+/* The level a tap last saw: written by its streaming thread, read by the UI
+ * on its own clock. Shared by the tap (freed with it) and us. */
 typedef struct {
-  gint level_milli;
-  gint silenced;   /* muted: the microphone gives silence to every branch */
-} Meter;
+  gint level_milli;   /* RMS x 1000 */
+  gint stamp_ms;      /* monotonic, when it was written */
+} TapMeter;
 
 struct _HandoffLkMedia
 {
@@ -42,13 +46,14 @@ struct _HandoffLkMedia
   gboolean      mic_all;
   GStrv         mic_allowed;
   GStrv         music_audience;
-  Meter         mic_meter;       /* RMS x 1000, atomic */
-  Meter         speaker_meter;   /* of what we play */
+  TapMeter     *mic_meter;
+  GMutex        meters_lock;
+  GPtrArray    *speaker_meters;  /* TapMeter, one per remote track heard */
   HandoffTranscriber *transcriber;   /* our own microphone, NULL: none */
   HandoffTranscriptPublisher *publisher;
+  gboolean      transcriber_tapped;
   char         *music_file;
   gboolean      music_pending;
-  gboolean      devices_ready;
 };
 
 static void handoff_lk_media_iface_init (HandoffCallMediaInterface *iface);
@@ -288,34 +293,25 @@ on_reconnected (LkRoom         *room,
 
 /* ---- levels ---- */
 
-/* RMS x 1000 of the S16 buffer a probe sees (streaming thread), kept in an
- * atomic int that the UI reads on its own clock. */
-
-static GstPadProbeReturn
-on_level_probe (GstPad          *pad,
-                GstPadProbeInfo *info,
-                gpointer         user_data)
+static gint
+now_ms (void)
 {
-  Meter *meter = user_data;
-  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+  return (gint) (g_get_monotonic_time () / 1000);
+}
+
+static GstFlowReturn
+on_level_sample (GstAppSink *sink,
+                 gpointer    user_data)
+{
+  TapMeter *meter = user_data;
+  g_autoptr(GstSample) sample = gst_app_sink_pull_sample (sink);
+  GstBuffer *buf = sample ? gst_sample_get_buffer (sample) : NULL;
   GstMapInfo map;
   double sum = 0;
   gsize n;
 
-  if (buf == NULL)
-    return GST_PAD_PROBE_OK;
-  /* LkTrack's mute acts after its taps; silence here keeps what we say
-   * while muted out of our transcript too. */
-  if (g_atomic_int_get (&meter->silenced))
-    {
-      buf = gst_buffer_make_writable (buf);
-      GST_PAD_PROBE_INFO_DATA (info) = buf;
-      gst_buffer_memset (buf, 0, 0, gst_buffer_get_size (buf));
-      g_atomic_int_set (&meter->level_milli, 0);
-      return GST_PAD_PROBE_OK;
-    }
-  if (!gst_buffer_map (buf, &map, GST_MAP_READ))
-    return GST_PAD_PROBE_OK;
+  if (buf == NULL || !gst_buffer_map (buf, &map, GST_MAP_READ))
+    return GST_FLOW_OK;
   n = map.size / sizeof (gint16);
   for (gsize i = 0; i < n; i++)
     {
@@ -324,103 +320,87 @@ on_level_probe (GstPad          *pad,
     }
   gst_buffer_unmap (buf, &map);
   g_atomic_int_set (&meter->level_milli, n ? (gint) (sqrt (sum / n) * 1000) : 0);
-  return GST_PAD_PROBE_OK;
+  g_atomic_int_set (&meter->stamp_ms, now_ms ());
+  return GST_FLOW_OK;
 }
 
-/* @element with a level probe in front (a sink) or behind (a source): the
- * audio is converted to S16 where the probe reads it. Both ends are ours, so
- * the meters need no tap on the room's tracks. */
-static GstElement *
-metered (GstElement *element,
-         gboolean    is_source,
-         Meter      *meter)
+/* A level tap on @track (LK_TRACK_TAP_CAPS: S16 mono); NULL if it cannot be
+ * added. The meter lives as long as the tap or the caller's reference. */
+static TapMeter *
+add_level_tap (LkTrack *track)
 {
-  GstElement *bin = gst_bin_new (NULL);
-  GstElement *convert = gst_element_factory_make ("audioconvert", NULL);
-  GstElement *filter = gst_element_factory_make ("capsfilter", NULL);
-  g_autoptr(GstCaps) caps = gst_caps_from_string ("audio/x-raw,format=S16LE,layout=interleaved");
-  g_autoptr(GstPad) probe_pad = NULL;
-  g_autoptr(GstPad) outer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GstElement) appsink = NULL;
+  GstElement *bin = gst_parse_bin_from_description ("appsink name=level sync=false max-buffers=4 drop=true",
+                                                    TRUE, &error);
+  GstAppSinkCallbacks callbacks = { .new_sample = on_level_sample };
+  TapMeter *meter;
 
-  g_object_set (filter, "caps", caps, NULL);
-  gst_bin_add_many (GST_BIN (bin), element, convert, filter, NULL);
-  if (is_source)
+  if (bin == NULL)
+    return NULL;
+  meter = g_rc_box_new0 (TapMeter);
+  appsink = gst_bin_get_by_name (GST_BIN (bin), "level");
+  gst_app_sink_set_callbacks (GST_APP_SINK (appsink), &callbacks, g_rc_box_acquire (meter),
+                              (GDestroyNotify) g_rc_box_release);
+  if (!lk_track_add_tap (track, bin, &error))
     {
-      gst_element_link_many (element, convert, filter, NULL);
-      outer = gst_element_get_static_pad (filter, "src");
-      gst_element_add_pad (bin, gst_ghost_pad_new ("src", outer));
+      g_message ("No level meter: %s", error->message);
+      g_rc_box_release (meter);
+      return NULL;
     }
-  else
-    {
-      GstElement *convert2 = gst_element_factory_make ("audioconvert", NULL);
-      GstElement *resample = gst_element_factory_make ("audioresample", NULL);
-
-      gst_bin_add_many (GST_BIN (bin), convert2, resample, NULL);
-      gst_element_link_many (convert, filter, convert2, resample, element, NULL);
-      outer = gst_element_get_static_pad (convert, "sink");
-      gst_element_add_pad (bin, gst_ghost_pad_new ("sink", outer));
-    }
-  probe_pad = gst_element_get_static_pad (filter, "src");
-  gst_pad_add_probe (probe_pad, GST_PAD_PROBE_TYPE_BUFFER, on_level_probe, meter, NULL);
-  return bin;
+  return meter;
 }
 
-/* The devices as the room will use them, each behind its meter. */
-static gboolean
-prepare_devices (HandoffLkMedia  *self,
-                 GError         **error)
+/* A level not refreshed lately is a track that went quiet for good. */
+static double
+meter_level (TapMeter *meter)
 {
-  const char *src_desc = g_getenv ("HANDOFF_AUDIO_SRC");
-  const char *sink_desc = g_getenv ("HANDOFF_AUDIO_SINK");
-  GstElement *mic, *speaker;
-
-  if (self->devices_ready)
-    return TRUE;
-  self->devices_ready = TRUE;
-  mic = g_steal_pointer (&self->mic_source);
-  speaker = lk_room_get_audio_sink (self->room);
-  /* Whichever way it came, we hold one full reference to @mic. */
-  if (mic == NULL)
-    {
-      if (src_desc != NULL && *src_desc != '\0')
-        mic = gst_parse_bin_from_description (src_desc, TRUE, error);
-      else
-        mic = gst_element_factory_make ("autoaudiosrc", NULL);
-      if (mic == NULL)
-        return FALSE;
-      gst_object_ref_sink (mic);
-    }
-  self->mic_source = gst_object_ref_sink (metered (mic, TRUE, &self->mic_meter));
-  gst_object_unref (mic);
-
-  if (speaker != NULL)
-    speaker = gst_object_ref (speaker);
-  else if (sink_desc != NULL && *sink_desc != '\0')
-    speaker = gst_parse_bin_from_description (sink_desc, TRUE, error);
-  else
-    speaker = gst_element_factory_make ("autoaudiosink", NULL);
-  if (speaker == NULL)
-    return FALSE;
-  if (g_object_is_floating (speaker))
-    gst_object_ref_sink (speaker);
-  if (GST_OBJECT_PARENT (speaker) == NULL)
-    lk_room_set_audio_sink (self->room, metered (speaker, FALSE, &self->speaker_meter));
-  gst_object_unref (speaker);
-  return TRUE;
+  if (meter == NULL || now_ms () - g_atomic_int_get (&meter->stamp_ms) > 500)
+    return 0;
+  return g_atomic_int_get (&meter->level_milli) / 1000.0;
 }
 
 double
 handoff_lk_media_get_mic_level (HandoffLkMedia *self)
 {
   g_return_val_if_fail (HANDOFF_IS_LK_MEDIA (self), 0);
-  return self->muted ? 0 : g_atomic_int_get (&self->mic_meter.level_milli) / 1000.0;
+  return self->muted ? 0 : meter_level (self->mic_meter);
 }
 
 double
 handoff_lk_media_get_speaker_level (HandoffLkMedia *self)
 {
+  double level = 0;
+
   g_return_val_if_fail (HANDOFF_IS_LK_MEDIA (self), 0);
-  return g_atomic_int_get (&self->speaker_meter.level_milli) / 1000.0;
+  g_mutex_lock (&self->meters_lock);
+  for (guint i = 0; i < self->speaker_meters->len; i++)
+    level = MAX (level, meter_level (g_ptr_array_index (self->speaker_meters, i)));
+  g_mutex_unlock (&self->meters_lock);
+  return level;
+}
+
+/* What we hear: a meter on every remote track as it is subscribed (the
+ * speaker plays their mix; the loudest is what the bar shows). */
+static void
+on_track_subscribed_meter (LkRoom         *room,
+                           LkParticipant  *p,
+                           LkTrack        *track,
+                           HandoffLkMedia *self)
+{
+  TapMeter *meter;
+
+  if (g_object_get_data (G_OBJECT (track), "handoff-meter") != NULL)
+    return;
+  meter = add_level_tap (track);
+  if (meter == NULL)
+    return;
+  g_object_set_data (G_OBJECT (track), "handoff-meter", meter);
+  /* A call has a handful of tracks: a meter stays until the call ends (an
+   * unsubscribed track keeps its tap for when it is heard again). */
+  g_mutex_lock (&self->meters_lock);
+  g_ptr_array_add (self->speaker_meters, meter);
+  g_mutex_unlock (&self->meters_lock);
 }
 
 /* ---- our own words ---- */
@@ -442,10 +422,29 @@ on_own_segment (HandoffTranscriber *transcriber,
                 handoff_segment_get_end_ms (segment), lk_participant_get_name (me));
 }
 
+/* While muted the recogniser hears nothing at all (LkTrack's mute acts after
+ * its taps): its tap comes off, and back on when we speak again. */
+static void
+tap_transcriber (HandoffLkMedia *self,
+                 gboolean        on)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->transcriber == NULL || self->mic == NULL || self->transcriber_tapped == on)
+    return;
+  if (!on)
+    lk_track_remove_tap (self->mic, handoff_transcriber_get_sink_bin (self->transcriber));
+  else if (!lk_track_add_tap (self->mic, handoff_transcriber_get_sink_bin (self->transcriber), &error))
+    {
+      g_message ("No transcript of the microphone: %s", error->message);
+      return;
+    }
+  self->transcriber_tapped = on;
+}
+
 static void
 start_transcribing (HandoffLkMedia *self)
 {
-  g_autoptr(GError) error = NULL;
   LkParticipant *me = lk_room_get_local_participant (self->room);
 
   if (self->transcriber == NULL)
@@ -456,8 +455,7 @@ start_transcribing (HandoffLkMedia *self)
   g_signal_connect (self->transcriber, "segment", G_CALLBACK (on_own_segment), self);
   self->publisher = handoff_transcript_publisher_new (self->room, self->transcriber);
   update_transcript_audience (self);
-  if (!lk_track_add_tap (self->mic, handoff_transcriber_get_sink_bin (self->transcriber), &error))
-    g_message ("No transcript of the microphone: %s", error->message);
+  tap_transcriber (self, !self->muted);
 }
 
 void
@@ -481,6 +479,9 @@ on_mic_published (GObject      *source,
   GListModel *remote;
 
   self->mic = lk_room_publish_audio_finish (LK_ROOM (source), result, &error);
+  /* HANDOFF_MIC_TAPS=0: no level meters (to measure what taps cost). */
+  if (self->mic != NULL && g_strcmp0 (g_getenv ("HANDOFF_MIC_TAPS"), "0") != 0)
+    self->mic_meter = add_level_tap (self->mic);
   if (self->mic != NULL)
     start_transcribing (self);
   if (self->mic == NULL)
@@ -531,14 +532,8 @@ lk_media_connect_async (HandoffCallMedia    *media,
 {
   HandoffLkMedia *self = HANDOFF_LK_MEDIA (media);
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr(GError) error = NULL;
 
   g_task_set_source_tag (task, lk_media_connect_async);
-  if (!prepare_devices (self, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
   /* Permissions set before connecting are sent right after the join, so an
    * agent who joins "agents only" is never heard by the caller. */
   lk_room_connect_async (self->room, url, token, cancellable, on_room_connected, g_steal_pointer (&task));
@@ -568,7 +563,7 @@ lk_media_set_muted (HandoffCallMedia *media,
   HandoffLkMedia *self = HANDOFF_LK_MEDIA (media);
 
   self->muted = muted;
-  g_atomic_int_set (&self->mic_meter.silenced, muted);
+  tap_transcriber (self, !muted);
   if (self->mic)
     lk_track_set_muted (self->mic, muted, NULL);
 }
@@ -737,10 +732,10 @@ handoff_lk_media_dispose (GObject *object)
   if (self->transcriber)
     {
       g_signal_handlers_disconnect_by_data (self->transcriber, self);
-      if (self->mic)
-        lk_track_remove_tap (self->mic, handoff_transcriber_get_sink_bin (self->transcriber));
+      tap_transcriber (self, FALSE);
       g_clear_object (&self->transcriber);
     }
+  g_clear_pointer (&self->mic_meter, g_rc_box_release);
   if (self->room)
     {
       g_signal_handlers_disconnect_by_data (self->room, self);
@@ -761,6 +756,8 @@ handoff_lk_media_finalize (GObject *object)
 
   g_strfreev (self->mic_allowed);
   g_strfreev (self->music_audience);
+  g_ptr_array_unref (self->speaker_meters);
+  g_mutex_clear (&self->meters_lock);
   g_free (self->music_file);
   G_OBJECT_CLASS (handoff_lk_media_parent_class)->finalize (object);
 }
@@ -780,6 +777,10 @@ handoff_lk_media_init (HandoffLkMedia *self)
   self->cancellable = g_cancellable_new ();
   self->mic_all = TRUE;
   self->room = lk_room_new ();
+  g_mutex_init (&self->meters_lock);
+  self->speaker_meters = g_ptr_array_new_with_free_func (g_rc_box_release);
+  if (g_strcmp0 (g_getenv ("HANDOFF_MIC_TAPS"), "0") != 0)
+    g_signal_connect (self->room, "track-subscribed", G_CALLBACK (on_track_subscribed_meter), self);
   g_signal_connect (self->room, "participant-connected", G_CALLBACK (on_participant_connected), self);
   g_signal_connect (self->room, "participant-disconnected", G_CALLBACK (on_participant_disconnected), self);
   g_signal_connect (self->room, "data-received", G_CALLBACK (on_data), self);
