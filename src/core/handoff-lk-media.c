@@ -380,27 +380,63 @@ handoff_lk_media_get_speaker_level (HandoffLkMedia *self)
   return level;
 }
 
-/* What we hear: a meter on every remote track as it is subscribed (the
- * speaker plays their mix; the loudest is what the bar shows). */
+typedef struct {
+  GWeakRef self;
+  GWeakRef track;
+} PendingMeter;
+
 static void
-on_track_subscribed_meter (LkRoom         *room,
-                           LkParticipant  *p,
-                           LkTrack        *track,
-                           HandoffLkMedia *self)
+pending_meter_free (gpointer data)
 {
+  PendingMeter *pending = data;
+
+  g_weak_ref_clear (&pending->self);
+  g_weak_ref_clear (&pending->track);
+  g_free (pending);
+}
+
+/* What we hear: a meter on every remote track (the speaker plays their mix;
+ * the loudest is what the bar shows). */
+static gboolean
+add_speaker_meter (gpointer data)
+{
+  PendingMeter *pending = data;
+  g_autoptr(HandoffLkMedia) self = g_weak_ref_get (&pending->self);
+  g_autoptr(LkTrack) track = g_weak_ref_get (&pending->track);
   TapMeter *meter;
 
-  if (g_object_get_data (G_OBJECT (track), "handoff-meter") != NULL)
-    return;
+  if (self == NULL || track == NULL || !lk_track_is_subscribed (track) ||
+      g_object_get_data (G_OBJECT (track), "handoff-meter") != NULL)
+    return G_SOURCE_REMOVE;
   meter = add_level_tap (track);
   if (meter == NULL)
-    return;
+    return G_SOURCE_REMOVE;
   g_object_set_data (G_OBJECT (track), "handoff-meter", meter);
   /* A call has a handful of tracks: a meter stays until the call ends (an
    * unsubscribed track keeps its tap for when it is heard again). */
   g_mutex_lock (&self->meters_lock);
   g_ptr_array_add (self->speaker_meters, meter);
   g_mutex_unlock (&self->meters_lock);
+  return G_SOURCE_REMOVE;
+}
+
+/* Not at once: a tap linked to a remote track's tee in the moment its
+ * stream starts got data before the stream-start event (a GStreamer
+ * warning, seen under ASan); a second later the stream is flowing. */
+static void
+on_track_subscribed_meter (LkRoom         *room,
+                           LkParticipant  *p,
+                           LkTrack        *track,
+                           HandoffLkMedia *self)
+{
+  PendingMeter *pending;
+
+  if (g_object_get_data (G_OBJECT (track), "handoff-meter") != NULL)
+    return;
+  pending = g_new0 (PendingMeter, 1);
+  g_weak_ref_init (&pending->self, self);
+  g_weak_ref_init (&pending->track, track);
+  g_timeout_add_full (G_PRIORITY_DEFAULT, 1000, add_speaker_meter, pending, pending_meter_free);
 }
 
 /* ---- our own words ---- */

@@ -105,6 +105,7 @@ def test(stack):
     caller = ui.start_app("handoff-caller", ["--caller", "--server", stack.server_url],
                           dict(talk, HANDOFF_AUDIO_SRC=voice("caller", CALLER_SAYS, 20)))
     ui.set_text(caller, "Your name", "Carol Jones")
+    ui.set_text(caller, "Reason for calling", "Refund for a cancelled order")
     ui.click(caller, "Call")
     ui.log("called")
     ui.wait_for(alice, name="Incoming call from Carol Jones", role="label", timeout=30)
