@@ -58,6 +58,7 @@ handoff_media_factory_create (GSettings *settings)
   handoff_lk_media_set_devices (media,
                                 g_getenv ("HANDOFF_AUDIO_SRC") ? NULL : device_element ("Audio/Source", mic),
                                 g_getenv ("HANDOFF_AUDIO_SINK") ? NULL : device_element ("Audio/Sink", speaker));
+  handoff_lk_media_enable_speaker_meter (media);
   /* Each app transcribes its own microphone (architecture.md), from a tap
    * on the published track. HANDOFF_MIC_TAPS=0 or HANDOFF_TRANSCRIBE=0: no
    * own transcript (tests with tones; measuring what it costs). The level

@@ -52,6 +52,7 @@ struct _HandoffLkMedia
   HandoffTranscriber *transcriber;   /* our own microphone, NULL: none */
   HandoffTranscriptPublisher *publisher;
   gboolean      transcriber_tapped;
+  gboolean      speaker_meter_on;
   char         *music_file;
   gboolean      music_pending;
 };
@@ -327,7 +328,8 @@ on_level_sample (GstAppSink *sink,
 /* A level tap on @track (LK_TRACK_TAP_CAPS: S16 mono); NULL if it cannot be
  * added. The meter lives as long as the tap or the caller's reference. */
 static TapMeter *
-add_level_tap (LkTrack *track)
+add_level_tap (LkTrack     *track,
+               GstElement **tap_out)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GstElement) appsink = NULL;
@@ -348,6 +350,8 @@ add_level_tap (LkTrack *track)
       g_rc_box_release (meter);
       return NULL;
     }
+  if (tap_out != NULL)
+    *tap_out = bin;
   return meter;
 }
 
@@ -403,21 +407,39 @@ add_speaker_meter (gpointer data)
   PendingMeter *pending = data;
   g_autoptr(HandoffLkMedia) self = g_weak_ref_get (&pending->self);
   g_autoptr(LkTrack) track = g_weak_ref_get (&pending->track);
+  GstElement *tap = NULL;
   TapMeter *meter;
 
   if (self == NULL || track == NULL || !lk_track_is_subscribed (track) ||
       g_object_get_data (G_OBJECT (track), "handoff-meter") != NULL)
     return G_SOURCE_REMOVE;
-  meter = add_level_tap (track);
+  meter = add_level_tap (track, &tap);
   if (meter == NULL)
     return G_SOURCE_REMOVE;
-  g_object_set_data (G_OBJECT (track), "handoff-meter", meter);
+  g_object_set_data (G_OBJECT (track), "handoff-meter", tap);
   /* A call has a handful of tracks: a meter stays until the call ends (an
    * unsubscribed track keeps its tap for when it is heard again). */
   g_mutex_lock (&self->meters_lock);
   g_ptr_array_add (self->speaker_meters, meter);
   g_mutex_unlock (&self->meters_lock);
   return G_SOURCE_REMOVE;
+}
+
+/* An unsubscribed track's tap would be relinked when it is heard again,
+ * which could stop its audio: the meter's tap comes off now and a new one
+ * goes on at the next subscription. */
+static void
+on_track_unsubscribed_meter (LkRoom         *room,
+                             LkParticipant  *p,
+                             LkTrack        *track,
+                             HandoffLkMedia *self)
+{
+  GstElement *tap = g_object_get_data (G_OBJECT (track), "handoff-meter");
+
+  if (tap == NULL)
+    return;
+  g_object_set_data (G_OBJECT (track), "handoff-meter", NULL);
+  lk_track_remove_tap (track, tap);
 }
 
 /* Not at once: a tap linked to a remote track's tee in the moment its
@@ -517,7 +539,7 @@ on_mic_published (GObject      *source,
   self->mic = lk_room_publish_audio_finish (LK_ROOM (source), result, &error);
   /* HANDOFF_MIC_TAPS=0: no level meters (to measure what taps cost). */
   if (self->mic != NULL && g_strcmp0 (g_getenv ("HANDOFF_MIC_TAPS"), "0") != 0)
-    self->mic_meter = add_level_tap (self->mic);
+    self->mic_meter = add_level_tap (self->mic, NULL);
   if (self->mic != NULL)
     start_transcribing (self);
   if (self->mic == NULL)
@@ -815,8 +837,7 @@ handoff_lk_media_init (HandoffLkMedia *self)
   self->room = lk_room_new ();
   g_mutex_init (&self->meters_lock);
   self->speaker_meters = g_ptr_array_new_with_free_func (g_rc_box_release);
-  if (g_strcmp0 (g_getenv ("HANDOFF_MIC_TAPS"), "0") != 0)
-    g_signal_connect (self->room, "track-subscribed", G_CALLBACK (on_track_subscribed_meter), self);
+
   g_signal_connect (self->room, "participant-connected", G_CALLBACK (on_participant_connected), self);
   g_signal_connect (self->room, "participant-disconnected", G_CALLBACK (on_participant_disconnected), self);
   g_signal_connect (self->room, "data-received", G_CALLBACK (on_data), self);
@@ -827,6 +848,17 @@ handoff_lk_media_init (HandoffLkMedia *self)
   g_signal_connect (self->room, "text-received", G_CALLBACK (on_text), self);
   g_signal_connect (self->room, "reconnecting", G_CALLBACK (on_reconnecting), self);
   g_signal_connect (self->room, "reconnected", G_CALLBACK (on_reconnected), self);
+}
+
+void
+handoff_lk_media_enable_speaker_meter (HandoffLkMedia *self)
+{
+  g_return_if_fail (HANDOFF_IS_LK_MEDIA (self));
+  if (self->speaker_meter_on || g_strcmp0 (g_getenv ("HANDOFF_MIC_TAPS"), "0") == 0)
+    return;
+  self->speaker_meter_on = TRUE;
+  g_signal_connect (self->room, "track-subscribed", G_CALLBACK (on_track_subscribed_meter), self);
+  g_signal_connect (self->room, "track-unsubscribed", G_CALLBACK (on_track_unsubscribed_meter), self);
 }
 
 HandoffLkMedia *

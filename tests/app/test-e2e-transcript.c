@@ -118,6 +118,7 @@ party_media (SttSpeaker *speaker)
   transcriber = handoff_transcriber_new_full (HANDOFF_TRANSCRIBER_BACKEND_LOCAL, TRUE,
                                               HANDOFF_SPEECH_PROFILE_WIDEBAND, NULL);
   handoff_lk_media_set_transcriber (media, transcriber);
+  handoff_lk_media_enable_speaker_meter (media);
   return media;
 }
 
