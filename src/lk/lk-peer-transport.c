@@ -49,6 +49,9 @@ struct _LkPeerTransport {
   GPtrArray *remote_candidates;  /* queued until the remote description is set */
   gboolean local_sent;
   GPtrArray *local_candidates;   /* queued until our description is sent */
+  GPtrArray *sent_candidates;    /* every local candidate the server got */
+  char *remote_ufrag;            /* of the last offer applied (subscriber) */
+  gboolean remote_restarted;     /* that offer restarted ICE */
   char *local_sdp;               /* the last description we sent, for mids */
   GstWebRTCSessionDescription *pending_local;  /* being applied, then sent */
   gboolean closed;
@@ -248,6 +251,17 @@ send_local_candidate (LkPeerTransport *self,
 }
 
 static void
+remember_sent_candidate (LkPeerTransport *self,
+                         LocalCandidate  *c)
+{
+  LocalCandidate *copy = g_new0 (LocalCandidate, 1);
+
+  copy->mline = c->mline;
+  copy->candidate = g_strdup (c->candidate);
+  g_ptr_array_add (self->sent_candidates, copy);
+}
+
+static void
 local_candidate_main (LkPeerTransport *self,
                       gpointer         data)
 {
@@ -262,6 +276,7 @@ local_candidate_main (LkPeerTransport *self,
       return;
     }
   send_local_candidate (self, c);
+  remember_sent_candidate (self, c);
 }
 
 static void
@@ -297,7 +312,56 @@ flush_local_candidates (LkPeerTransport *self)
   self->local_candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) local_candidate_free);
   self->local_sent = TRUE;
   for (guint i = 0; i < pending->len; i++)
-    send_local_candidate (self, g_ptr_array_index (pending, i));
+    {
+      send_local_candidate (self, g_ptr_array_index (pending, i));
+      remember_sent_candidate (self, g_ptr_array_index (pending, i));
+    }
+}
+
+/* The ICE username fragment a description uses (session or first media). */
+static char *
+description_ufrag (GstWebRTCSessionDescription *desc)
+{
+  const char *ufrag = gst_sdp_message_get_attribute_val (desc->sdp, "ice-ufrag");
+
+  for (guint i = 0; ufrag == NULL && i < gst_sdp_message_medias_len (desc->sdp); i++)
+    ufrag = gst_sdp_media_get_attribute_val (gst_sdp_message_get_media (desc->sdp, i), "ice-ufrag");
+  return g_strdup (ufrag);
+}
+
+/* New credentials in a later offer: the server restarted ICE. */
+static void
+note_remote_ufrag (LkPeerTransport             *self,
+                   GstWebRTCSessionDescription *offer)
+{
+  g_autofree char *ufrag = description_ufrag (offer);
+
+  if (ufrag == NULL)
+    return;
+  if (self->remote_ufrag != NULL && g_strcmp0 (ufrag, self->remote_ufrag) != 0)
+    self->remote_restarted = TRUE;
+  g_free (self->remote_ufrag);
+  self->remote_ufrag = g_steal_pointer (&ufrag);
+}
+
+/* livekit-server restarts the subscriber's ICE when a session resumes (new
+ * credentials in its offer). Its ICE agent then starts afresh, without any
+ * of our candidates, and webrtcbin 1.22 neither restarts ICE on its side
+ * when answering nor gathers again: nothing would ever tell the server
+ * where to reach us, and it stops sending media for good (the agent heard
+ * nothing after a signal cut). So once our answer is out, the candidates
+ * go to the server again — ours are unchanged, and so are the credentials
+ * in our answer, which the server's new agent takes. */
+static void
+resend_candidates_after_restart (LkPeerTransport *self)
+{
+  if (!self->remote_restarted)
+    return;
+  self->remote_restarted = FALSE;
+  g_debug ("subscriber: the server restarted ICE; sending our %u candidates again",
+           self->sent_candidates->len);
+  for (guint i = 0; i < self->sent_candidates->len; i++)
+    send_local_candidate (self, g_ptr_array_index (self->sent_candidates, i));
 }
 
 static void
@@ -513,6 +577,7 @@ on_answer_local_set (LkPeerTransport *self,
    * the receive path while applying it, so the answer leaves only now (RTP
    * before that ends the transport with "not-linked"). */
   send_pending_local (self, self->current_offer_id);
+  resend_candidates_after_restart (self);
   self->negotiating = FALSE;
   g_signal_emit (self, signals[SIGNAL_NEGOTIATED], 0);
   next_negotiation (self);
@@ -595,6 +660,7 @@ next_negotiation (LkPeerTransport *self)
           emit_failed (self, "offer", error);
           continue;
         }
+      note_remote_ufrag (self, desc);
       self->negotiating = TRUE;
       self->current_offer_id = offer->id;
       g_signal_emit_by_name (self->webrtcbin, "set-remote-description", desc,
@@ -713,6 +779,8 @@ lk_peer_transport_finalize (GObject *object)
 
   g_ptr_array_unref (self->remote_candidates);
   g_ptr_array_unref (self->local_candidates);
+  g_ptr_array_unref (self->sent_candidates);
+  g_free (self->remote_ufrag);
   g_free (self->local_sdp);
   g_clear_pointer (&self->pending_local, gst_webrtc_session_description_free);
   g_main_context_unref (self->context);
@@ -748,6 +816,7 @@ lk_peer_transport_init (LkPeerTransport *self)
   self->context = g_main_context_ref_thread_default ();
   self->remote_candidates = g_ptr_array_new_with_free_func (g_free);
   self->local_candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) local_candidate_free);
+  self->sent_candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) local_candidate_free);
   g_queue_init (&self->offers);
 }
 

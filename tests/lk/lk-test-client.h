@@ -69,6 +69,9 @@ double        lk_test_client_tone_power (LkTestClient *c,
 gboolean      lk_test_client_wait_hears (LkTestClient *c,
                                          double        frequency,
                                          double        timeout_s);
+/* The last second at the sink carries @frequency (±2 %) as the dominant tone. */
+gboolean      lk_test_client_hears_now (LkTestClient *c,
+                                        double        frequency);
 /* Condition: the last second at the sink is silence (rms < 0.005). */
 gboolean      lk_test_client_is_silent (gpointer c);
 /* Forgets what was heard so far: a tone heard afterwards is new. */
