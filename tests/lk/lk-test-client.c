@@ -55,6 +55,70 @@ lk_test_init (void)
     g_log_set_debug_enabled (FALSE);
 }
 
+static guint
+count_threads (GString *names)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
+  const char *tid;
+  guint n = 0;
+
+  while (dir != NULL && (tid = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_strdup_printf ("/proc/self/task/%s/comm", tid);
+      g_autofree char *comm = NULL;
+
+      n++;
+      if (names != NULL && g_file_get_contents (path, &comm, NULL, NULL))
+        g_string_append_printf (names, "%s%s", names->len > 0 ? ", " : "", g_strchomp (comm));
+    }
+  return n;
+}
+
+/* At exit LeakSanitizer stops every thread and scans them; a thread that
+ * exits meanwhile can crash its tracer ("Tracer caught signal 11"). After a
+ * test, GStreamer's finished streaming threads linger ~0.5 s in their pool,
+ * then dozens exit at once — right when LSan runs if main returns at once.
+ * So: GStreamer's task pool is shut down (gst_deinit joins what still runs
+ * and wakes the idle threads), GLib keeps no idle thread, and main returns
+ * only once the thread count has settled. */
+void
+lk_test_shutdown (void)
+{
+  g_autoptr(GString) names = g_string_new (NULL);
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  gint64 stable_since = g_get_monotonic_time ();
+  guint last = count_threads (NULL);
+
+  gst_deinit ();
+  g_thread_pool_set_max_unused_threads (0);
+  g_thread_pool_stop_unused_threads ();
+  while (g_get_monotonic_time () < deadline)
+    {
+      guint n;
+
+      g_usleep (20 * 1000);
+      n = count_threads (NULL);
+      if (n != last)
+        {
+          last = n;
+          stable_since = g_get_monotonic_time ();
+        }
+      else if (g_get_monotonic_time () - stable_since > 300 * 1000)
+        break;
+    }
+  count_threads (names);
+  g_printerr ("# threads left at exit: %u (%s)\n", last, names->str);
+}
+
+int
+lk_test_run (void)
+{
+  int rc = g_test_run ();
+
+  lk_test_shutdown ();
+  return rc;
+}
+
 static gboolean
 tick (gpointer data)
 {

@@ -30,6 +30,11 @@ typedef gboolean (*LkTestCondition) (gpointer data);
 /* After g_test_init: quiet debug output, known third-party warnings non-fatal. */
 void          lk_test_init          (void);
 
+/* Before main returns: stops GStreamer and waits for its threads to end. */
+void          lk_test_shutdown      (void);
+/* g_test_run, then lk_test_shutdown. */
+int           lk_test_run           (void);
+
 /* Iterates the main context until @cond is true or @timeout_s passes. */
 gboolean      lk_test_wait          (LkTestCondition cond,
                                      gpointer        data,

@@ -253,5 +253,5 @@ main (int   argc,
   lk_test_init ();
   g_test_add_func ("/lk/latency/configured", test_configured);
   g_test_add_func ("/lk/latency/mouth-to-ear-after-stall", test_mouth_to_ear);
-  return g_test_run ();
+  return lk_test_run ();
 }

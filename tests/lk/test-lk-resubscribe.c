@@ -219,5 +219,5 @@ main (int   argc,
   g_test_add_func ("/lk/resubscribe/back-to-back", test_back_to_back);
   g_test_add_func ("/lk/resubscribe/permission-cycles", test_permission_cycles);
   g_test_add_func ("/lk/resubscribe/recycled-line", test_recycled_line);
-  return g_test_run ();
+  return lk_test_run ();
 }

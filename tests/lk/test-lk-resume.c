@@ -367,5 +367,5 @@ main (int   argc,
   g_test_add_func ("/lk/resume/long-signal-outage", test_resume_after_long_outage);
   g_test_add_func ("/lk/resume/server-restart", test_server_restart);
   g_test_add_func ("/lk/cli/join", test_cli_join);
-  return g_test_run ();
+  return lk_test_run ();
 }

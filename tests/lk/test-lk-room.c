@@ -473,5 +473,5 @@ main (int   argc,
   g_test_add_func ("/lk/room/data-and-text", test_data_and_text);
   g_test_add_func ("/lk/room/permissions", test_permissions);
   g_test_add_func ("/lk/room/two-tracks-and-taps", test_two_tracks_and_taps);
-  return g_test_run ();
+  return lk_test_run ();
 }

@@ -285,5 +285,5 @@ main (int   argc,
   g_test_add_func ("/lk/signal/nothing-listening", test_nothing_listening);
   g_test_add_func ("/lk/signal/garbage-frames", test_garbage_frames);
   g_test_add_func ("/lk/signal/keepalive-timeout", test_keepalive_timeout);
-  return g_test_run ();
+  return lk_test_run ();
 }

@@ -298,5 +298,5 @@ main (int   argc,
   g_test_add_func ("/lk/taps/before-remote", test_taps_before_remote);
   g_test_add_func ("/lk/taps/before-remote-syncing-sink", test_taps_before_remote_sync);
   g_test_add_func ("/lk/taps/mid-call", test_taps_mid_call);
-  return g_test_run ();
+  return lk_test_run ();
 }
