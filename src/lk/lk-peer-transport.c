@@ -4,17 +4,17 @@
  * answer is carried back to the main context of the thread that created the
  * transport, through a weak reference so a late reply after dispose is
  * harmless. Every promise reply is checked: webrtcbin 1.22 reports refused
- * descriptions only there (livekit-facts.md §10).
+ * descriptions only there (livekit-facts.md §10). ICE candidates are
+ * handled in lk-peer-transport-ice.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "lk-transport"
 
 #include <gst/sdp/sdp.h>
-#include <json-glib/json-glib.h>
 
 #include "lk-error.h"
-#include "lk-peer-transport.h"
+#include "lk-peer-transport-private.h"
 
 enum {
   SIGNAL_LOCAL_DESCRIPTION,
@@ -26,40 +26,7 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-typedef struct {
-  char *sdp;
-  guint id;
-} PendingOffer;
-
-struct _LkPeerTransport {
-  GObject parent_instance;
-
-  GMainContext *context;
-  GstBin *bin;
-  GstElement *webrtcbin;
-  gboolean publisher;
-
-  /* Negotiation state (main context only). */
-  gboolean negotiating;
-  gboolean again;
-  gboolean again_ice_restart;
-  GQueue offers;             /* PendingOffer, subscriber side */
-  guint current_offer_id;
-  gboolean have_remote;
-  GPtrArray *remote_candidates;  /* queued until the remote description is set */
-  gboolean local_sent;
-  GPtrArray *local_candidates;   /* queued until our description is sent */
-  GPtrArray *sent_candidates;    /* every local candidate the server got */
-  char *remote_ufrag;            /* of the last offer applied (subscriber) */
-  gboolean remote_restarted;     /* that offer restarted ICE */
-  char *local_sdp;               /* the last description we sent, for mids */
-  GstWebRTCSessionDescription *pending_local;  /* being applied, then sent */
-  gboolean closed;
-};
-
 G_DEFINE_FINAL_TYPE (LkPeerTransport, lk_peer_transport, G_TYPE_OBJECT)
-
-typedef void (*MainFunc) (LkPeerTransport *self, gpointer data);
 
 typedef struct {
   GWeakRef ref;
@@ -92,11 +59,11 @@ main_call_free (gpointer user_data)
 
 /* Always through an idle, even from the main thread: webrtcbin may call back
  * while we are inside one of its action signals. */
-static void
-run_in_main (LkPeerTransport *self,
-             MainFunc         func,
-             gpointer         data,
-             GDestroyNotify   destroy)
+void
+lk_peer_transport_run_in_main (LkPeerTransport *self,
+                               MainFunc         func,
+                               gpointer         data,
+                               GDestroyNotify   destroy)
 {
   MainCall *call = g_new0 (MainCall, 1);
   GSource *source = g_idle_source_new ();
@@ -153,7 +120,7 @@ on_promise_replied (GstPromise *promise,
       gst_promise_unref (promise);
       return;
     }
-  run_in_main (self, pd->func, promise, (GDestroyNotify) gst_promise_unref);
+  lk_peer_transport_run_in_main (self, pd->func, promise, (GDestroyNotify) gst_promise_unref);
 }
 
 static GstPromise *
@@ -193,211 +160,12 @@ promise_ok (GstPromise  *promise,
   return TRUE;
 }
 
-static char *
-mid_of_mline (const char *sdp_text,
-              guint       mline)
-{
-  GstSDPMessage *sdp = NULL;
-  char *mid = NULL;
-
-  if (sdp_text == NULL || gst_sdp_message_new_from_text (sdp_text, &sdp) != GST_SDP_OK)
-    return NULL;
-  if (mline < gst_sdp_message_medias_len (sdp))
-    mid = g_strdup (gst_sdp_media_get_attribute_val (gst_sdp_message_get_media (sdp, mline), "mid"));
-  gst_sdp_message_free (sdp);
-  return mid;
-}
-
-static char *
-candidate_json (LkPeerTransport *self,
-                guint            mline,
-                const char      *candidate)
-{
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *mid = mid_of_mline (self->local_sdp, mline);
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "candidate");
-  json_builder_add_string_value (b, candidate);
-  json_builder_set_member_name (b, "sdpMLineIndex");
-  json_builder_add_int_value (b, mline);
-  json_builder_set_member_name (b, "sdpMid");
-  json_builder_add_string_value (b, mid ? mid : "0");
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  return json_to_string (root, FALSE);
-}
-
-typedef struct {
-  guint mline;
-  char *candidate;
-} LocalCandidate;
-
-static void
-local_candidate_free (LocalCandidate *c)
-{
-  g_free (c->candidate);
-  g_free (c);
-}
-
-static void
-send_local_candidate (LkPeerTransport *self,
-                      LocalCandidate  *c)
-{
-  g_autofree char *json = candidate_json (self, c->mline, c->candidate);
-
-  g_signal_emit (self, signals[SIGNAL_LOCAL_CANDIDATE], 0, json);
-}
-
-static void
-remember_sent_candidate (LkPeerTransport *self,
-                         LocalCandidate  *c)
-{
-  LocalCandidate *copy = g_new0 (LocalCandidate, 1);
-
-  copy->mline = c->mline;
-  copy->candidate = g_strdup (c->candidate);
-  g_ptr_array_add (self->sent_candidates, copy);
-}
-
-static void
-local_candidate_main (LkPeerTransport *self,
-                      gpointer         data)
-{
-  LocalCandidate *c = data;
-
-  if (!self->local_sent)
-    {
-      LocalCandidate *copy = g_new0 (LocalCandidate, 1);
-      copy->mline = c->mline;
-      copy->candidate = g_strdup (c->candidate);
-      g_ptr_array_add (self->local_candidates, copy);
-      return;
-    }
-  send_local_candidate (self, c);
-  remember_sent_candidate (self, c);
-}
-
-static void
-on_ice_candidate (GstElement *webrtcbin,
-                  guint       mline,
-                  const char *candidate,
-                  gpointer    user_data)
-{
-  LkPeerTransport *self = user_data;
-  LocalCandidate *c;
-
-  if (candidate == NULL || *candidate == '\0')
-    return;
-  c = g_new0 (LocalCandidate, 1);
-  c->mline = mline;
-  c->candidate = g_strdup (candidate);
-  run_in_main (self, local_candidate_main, c, (GDestroyNotify) local_candidate_free);
-}
-
 static void
 on_negotiation_needed (GstElement *webrtcbin,
                        gpointer    user_data)
 {
   /* Deliberately ignored: the subscriber never offers (the server makes
    * every subscriber offer), and the publisher offers when the room asks. */
-}
-
-static void
-flush_local_candidates (LkPeerTransport *self)
-{
-  g_autoptr(GPtrArray) pending = g_steal_pointer (&self->local_candidates);
-
-  self->local_candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) local_candidate_free);
-  self->local_sent = TRUE;
-  for (guint i = 0; i < pending->len; i++)
-    {
-      send_local_candidate (self, g_ptr_array_index (pending, i));
-      remember_sent_candidate (self, g_ptr_array_index (pending, i));
-    }
-}
-
-/* The ICE username fragment a description uses (session or first media). */
-static char *
-description_ufrag (GstWebRTCSessionDescription *desc)
-{
-  const char *ufrag = gst_sdp_message_get_attribute_val (desc->sdp, "ice-ufrag");
-
-  for (guint i = 0; ufrag == NULL && i < gst_sdp_message_medias_len (desc->sdp); i++)
-    ufrag = gst_sdp_media_get_attribute_val (gst_sdp_message_get_media (desc->sdp, i), "ice-ufrag");
-  return g_strdup (ufrag);
-}
-
-/* New credentials in a later offer: the server restarted ICE. */
-static void
-note_remote_ufrag (LkPeerTransport             *self,
-                   GstWebRTCSessionDescription *offer)
-{
-  g_autofree char *ufrag = description_ufrag (offer);
-
-  if (ufrag == NULL)
-    return;
-  if (self->remote_ufrag != NULL && g_strcmp0 (ufrag, self->remote_ufrag) != 0)
-    self->remote_restarted = TRUE;
-  g_free (self->remote_ufrag);
-  self->remote_ufrag = g_steal_pointer (&ufrag);
-}
-
-/* livekit-server restarts the subscriber's ICE when a session resumes (new
- * credentials in its offer). Its ICE agent then starts afresh, without any
- * of our candidates, and webrtcbin 1.22 neither restarts ICE on its side
- * when answering nor gathers again: nothing would ever tell the server
- * where to reach us, and it stops sending media for good (the agent heard
- * nothing after a signal cut). So once our answer is out, the candidates
- * go to the server again — ours are unchanged, and so are the credentials
- * in our answer, which the server's new agent takes. */
-static void
-resend_candidates_after_restart (LkPeerTransport *self)
-{
-  if (!self->remote_restarted)
-    return;
-  self->remote_restarted = FALSE;
-  g_debug ("subscriber: the server restarted ICE; sending our %u candidates again",
-           self->sent_candidates->len);
-  for (guint i = 0; i < self->sent_candidates->len; i++)
-    send_local_candidate (self, g_ptr_array_index (self->sent_candidates, i));
-}
-
-static void
-add_candidate_now (LkPeerTransport *self,
-                   const char      *json)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonObject *obj;
-  const char *candidate;
-  guint mline = 0;
-
-  if (!json_parser_load_from_data (parser, json, -1, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    {
-      g_warning ("ignoring a malformed ICE candidate from the server");
-      return;
-    }
-  obj = json_node_get_object (json_parser_get_root (parser));
-  candidate = json_object_get_string_member_with_default (obj, "candidate", NULL);
-  if (candidate == NULL || *candidate == '\0')
-    return;
-  if (json_object_has_member (obj, "sdpMLineIndex") &&
-      !json_object_get_null_member (obj, "sdpMLineIndex"))
-    mline = json_object_get_int_member (obj, "sdpMLineIndex");
-  g_signal_emit_by_name (self->webrtcbin, "add-ice-candidate", mline, candidate);
-}
-
-static void
-remote_applied (LkPeerTransport *self)
-{
-  g_autoptr(GPtrArray) pending = g_steal_pointer (&self->remote_candidates);
-
-  self->remote_candidates = g_ptr_array_new_with_free_func (g_free);
-  self->have_remote = TRUE;
-  for (guint i = 0; i < pending->len; i++)
-    add_candidate_now (self, g_ptr_array_index (pending, i));
 }
 
 static void
@@ -411,7 +179,7 @@ send_local_description (LkPeerTransport          *self,
   self->local_sdp = g_strdup (text);
   g_signal_emit (self, signals[SIGNAL_LOCAL_DESCRIPTION], 0,
                  desc->type == GST_WEBRTC_SDP_TYPE_OFFER ? "offer" : "answer", text, id);
-  flush_local_candidates (self);
+  lk_peer_transport_flush_local_candidates (self);
 }
 
 /* ---- publisher: offer → set-local → send → (answer) set-remote ---- */
@@ -517,7 +285,7 @@ on_answer_remote_set (LkPeerTransport *self,
       emit_failed (self, "set-remote-description (answer)", error);
       return;
     }
-  remote_applied (self);
+  lk_peer_transport_remote_applied (self);
   self->negotiating = FALSE;
   g_signal_emit (self, signals[SIGNAL_NEGOTIATED], 0);
   next_negotiation (self);
@@ -577,7 +345,7 @@ on_answer_local_set (LkPeerTransport *self,
    * the receive path while applying it, so the answer leaves only now (RTP
    * before that ends the transport with "not-linked"). */
   send_pending_local (self, self->current_offer_id);
-  resend_candidates_after_restart (self);
+  lk_peer_transport_resend_candidates_after_restart (self);
   self->negotiating = FALSE;
   g_signal_emit (self, signals[SIGNAL_NEGOTIATED], 0);
   next_negotiation (self);
@@ -621,7 +389,7 @@ on_offer_remote_set (LkPeerTransport *self,
       emit_failed (self, "set-remote-description (offer)", error);
       return;
     }
-  remote_applied (self);
+  lk_peer_transport_remote_applied (self);
   g_signal_emit_by_name (self->webrtcbin, "create-answer", NULL,
                          promise_for (self, on_answer_created));
 }
@@ -660,7 +428,7 @@ next_negotiation (LkPeerTransport *self)
           emit_failed (self, "offer", error);
           continue;
         }
-      note_remote_ufrag (self, desc);
+      lk_peer_transport_note_remote_ufrag (self, desc);
       self->negotiating = TRUE;
       self->current_offer_id = offer->id;
       g_signal_emit_by_name (self->webrtcbin, "set-remote-description", desc,
@@ -688,38 +456,11 @@ lk_peer_transport_handle_offer (LkPeerTransport *self,
   next_negotiation (self);
 }
 
-void
-lk_peer_transport_add_candidate (LkPeerTransport *self,
-                                 const char      *candidate_init_json)
-{
-  g_return_if_fail (LK_IS_PEER_TRANSPORT (self));
-
-  if (self->closed || candidate_init_json == NULL)
-    return;
-  if (!self->have_remote)
-    {
-      g_ptr_array_add (self->remote_candidates, g_strdup (candidate_init_json));
-      return;
-    }
-  add_candidate_now (self, candidate_init_json);
-}
-
 gboolean
 lk_peer_transport_is_negotiating (LkPeerTransport *self)
 {
   g_return_val_if_fail (LK_IS_PEER_TRANSPORT (self), FALSE);
   return self->negotiating || self->again || !g_queue_is_empty (&self->offers);
-}
-
-GstWebRTCICEConnectionState
-lk_peer_transport_get_ice_state (LkPeerTransport *self)
-{
-  GstWebRTCICEConnectionState state = GST_WEBRTC_ICE_CONNECTION_STATE_NEW;
-
-  g_return_val_if_fail (LK_IS_PEER_TRANSPORT (self), state);
-  if (self->webrtcbin != NULL)
-    g_object_get (self->webrtcbin, "ice-connection-state", &state, NULL);
-  return state;
 }
 
 GstElement *
@@ -734,14 +475,6 @@ lk_peer_transport_is_publisher (LkPeerTransport *self)
 {
   g_return_val_if_fail (LK_IS_PEER_TRANSPORT (self), FALSE);
   return self->publisher;
-}
-
-void
-lk_peer_transport_set_stun_server (LkPeerTransport *self,
-                                   const char      *uri)
-{
-  g_return_if_fail (LK_IS_PEER_TRANSPORT (self));
-  g_object_set (self->webrtcbin, "stun-server", uri, NULL);
 }
 
 void
@@ -815,37 +548,9 @@ lk_peer_transport_init (LkPeerTransport *self)
 {
   self->context = g_main_context_ref_thread_default ();
   self->remote_candidates = g_ptr_array_new_with_free_func (g_free);
-  self->local_candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) local_candidate_free);
-  self->sent_candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) local_candidate_free);
+  self->local_candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) lk_peer_transport_local_candidate_free);
+  self->sent_candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) lk_peer_transport_local_candidate_free);
   g_queue_init (&self->offers);
-}
-
-static void
-on_ice_state (GstElement *webrtcbin,
-              GParamSpec *pspec,
-              gpointer    user_data)
-{
-  int state = 0;
-
-  g_object_get (webrtcbin, pspec->name, &state, NULL);
-  g_debug ("%s %s → %d", GST_OBJECT_NAME (webrtcbin), pspec->name, state);
-}
-
-/* libnice asks UPnP routers for port mappings by default: pointless against
- * an SFU with public candidates, slow, and noisy when ports clash. */
-static void
-disable_upnp (GstElement *webrtcbin)
-{
-  GObject *ice = NULL;
-  GObject *agent = NULL;
-
-  g_object_get (webrtcbin, "ice-agent", &ice, NULL);
-  if (ice != NULL && g_object_class_find_property (G_OBJECT_GET_CLASS (ice), "agent") != NULL)
-    g_object_get (ice, "agent", &agent, NULL);
-  if (agent != NULL && g_object_class_find_property (G_OBJECT_GET_CLASS (agent), "upnp") != NULL)
-    g_object_set (agent, "upnp", FALSE, NULL);
-  g_clear_object (&agent);
-  g_clear_object (&ice);
 }
 
 LkPeerTransport *
@@ -871,10 +576,10 @@ lk_peer_transport_new (GstBin     *bin,
   /* pion has one ICE/DTLS transport per PeerConnection (facts §9). */
   g_object_set (self->webrtcbin, "bundle-policy", GST_WEBRTC_BUNDLE_POLICY_MAX_BUNDLE,
                 "latency", latency_ms, NULL);
-  disable_upnp (self->webrtcbin);
-  g_signal_connect (self->webrtcbin, "notify::ice-connection-state", G_CALLBACK (on_ice_state), NULL);
-  g_signal_connect (self->webrtcbin, "notify::connection-state", G_CALLBACK (on_ice_state), NULL);
-  g_signal_connect (self->webrtcbin, "on-ice-candidate", G_CALLBACK (on_ice_candidate), self);
+  lk_peer_transport_disable_upnp (self->webrtcbin);
+  g_signal_connect (self->webrtcbin, "notify::ice-connection-state", G_CALLBACK (lk_peer_transport_on_ice_state), NULL);
+  g_signal_connect (self->webrtcbin, "notify::connection-state", G_CALLBACK (lk_peer_transport_on_ice_state), NULL);
+  g_signal_connect (self->webrtcbin, "on-ice-candidate", G_CALLBACK (lk_peer_transport_on_ice_candidate), self);
   g_signal_connect (self->webrtcbin, "on-negotiation-needed", G_CALLBACK (on_negotiation_needed), self);
   gst_bin_add (bin, self->webrtcbin);
   return self;

@@ -1,5 +1,6 @@
-/* lk-room-private.h: LkRoom's state, shared by lk-room.c (signalling,
- * participants, data) and lk-room-media.c (pipeline, transports, tracks)
+/* lk-room-private.h: LkRoom's state, shared by lk-room.c (signal messages),
+ * lk-room-session.c (join, resume, leave), lk-room-media.c (pipeline,
+ * transports, tracks) and the other lk-room-*.c
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -92,11 +93,22 @@ LkTrack  *lk_room_find_remote_track      (LkRoom         *self,
 void      lk_room_emit_track_signal      (LkRoom     *self,
                                           const char *signal,
                                           LkTrack    *track);
+void      lk_room_handle_data_packet     (LkRoom *self,
+                                          GBytes *bytes);
+/* Listens to the signal client's messages and its loss. */
+void      lk_room_connect_signal_handlers (LkRoom *self);
+
+/* lk-room-session.c */
+void      lk_room_handle_leave           (LkRoom                      *self,
+                                          const Livekit__LeaveRequest *leave);
+/* The signal connection dropped while connected: reconnecting, resume. */
+void      lk_room_start_resume           (LkRoom *self);
+/* Tears down and reports disconnected (if it was not already). */
 void      lk_room_fail                   (LkRoom       *self,
                                           LkDisconnectReason reason,
                                           const GError *error);
-void      lk_room_handle_data_packet     (LkRoom *self,
-                                          GBytes *bytes);
+/* Closes the signal connection, stops the media, forgets the participants. */
+void      lk_room_teardown               (LkRoom *self);
 
 /* lk-room-participants.c */
 void      lk_room_apply_participant      (LkRoom                         *self,

@@ -1,0 +1,55 @@
+/* lk-track-impl.h: LkTrack's fields, for lk-track.c and lk-track-local.c only
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "lk-track-private.h"
+
+G_BEGIN_DECLS
+
+struct _LkTrack {
+  GObject parent_instance;
+
+  char *sid;
+  char *cid;
+  char *name;
+  char *participant_identity;
+  LkTrackKind kind;
+  LkTrackSource source;
+  gboolean local;
+  gboolean muted;
+
+  LkTrackMuteFunc mute_func;
+  gpointer mute_data;
+
+  GstBin *bin;
+  GPtrArray *elements;     /* what we added to bin, in link order */
+  GstElement *tee;
+  GPtrArray *taps;         /* Tap */
+  GPtrArray *pending_taps; /* GstElement, before the tee exists */
+
+  /* local */
+  GstElement *volume;
+  GstElement *webrtcbin;
+  GstPad *webrtc_pad;
+  GstWebRTCRTPTransceiver *transceiver;
+  gint level_dbov;         /* atomic: last loudness of the raw audio, -dBov */
+  gulong gate_probe;       /* blocks RTP towards webrtcbin until negotiated */
+  GstPad *pay_src;
+
+  /* remote */
+  gint fec_hold_us;        /* atomic: what the decoder holds back */
+  GstPad *remote_pad;
+  GstElement *mixer;
+  GstPad *mixer_pad;
+};
+
+/* Makes @factory, adds it to the track's bin and to its element list. */
+GstElement *lk_track_make_element      (LkTrack     *self,
+                                        const char  *factory,
+                                        GError     **error);
+/* Links the taps added before the tee existed. */
+void        lk_track_link_pending_taps (LkTrack *self);
+
+G_END_DECLS
