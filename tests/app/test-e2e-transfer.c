@@ -31,9 +31,10 @@
 #define RATE 48000
 
 typedef struct {
-  const char *name;
-  GMutex      lock;
-  GArray     *heard;
+  const char     *name;
+  GMutex          lock;
+  GArray         *heard;
+  HandoffLkMedia *media;   /* for its speaker meter */
 } Ear;
 
 static GstFlowReturn
@@ -76,6 +77,9 @@ party_media (Ear    *ear,
   appsink = gst_bin_get_by_name (GST_BIN (sink), "ear");
   gst_app_sink_set_callbacks (GST_APP_SINK (appsink), &callbacks, ear, NULL);
   handoff_lk_media_set_devices (media, src, sink);
+  /* As the app has it: the speaker meter taps every remote track. */
+  handoff_lk_media_enable_speaker_meter (media);
+  ear->media = media;
   return media;
 }
 
@@ -93,17 +97,20 @@ power (Ear    *ear,
 }
 
 /* @want: frequencies that must be heard; @not: ones that must not.
- * Heard = at least 5 % of the loudest wanted one; not heard = under 1 %. */
+ * Heard = at least 5 % of the loudest wanted one; not heard = under 1 %.
+ * While something is heard the speaker meter moves, as the app's window
+ * shows it. */
 static gboolean
 hears (Ear          *ear,
        const double *want,
        const double *not)
 {
   double loudest = 0;
+  double meter = handoff_lk_media_get_speaker_level (ear->media);
 
   for (const double *f = want; *f > 0; f++)
     loudest = MAX (loudest, power (ear, *f));
-  if (loudest < 1e-5)
+  if (loudest < 1e-5 || meter <= 0)
     return FALSE;
   for (const double *f = want; *f > 0; f++)
     if (power (ear, *f) < loudest * 0.05)
@@ -117,8 +124,9 @@ hears (Ear          *ear,
 static void
 report (Ear *ear)
 {
-  g_test_message ("%s hears: caller %.2g  A %.2g  B %.2g  music %.2g", ear->name,
-                  power (ear, 440), power (ear, 550), power (ear, 660), power (ear, 196));
+  g_test_message ("%s hears: caller %.2g  A %.2g  B %.2g  music %.2g (speaker meter %.3f)", ear->name,
+                  power (ear, 440), power (ear, 550), power (ear, 660), power (ear, 196),
+                  ear->media ? handoff_lk_media_get_speaker_level (ear->media) : 0);
 }
 
 #define WAIT_FOR(cond, secs) \

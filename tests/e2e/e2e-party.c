@@ -56,6 +56,8 @@ typedef struct {
   gboolean                listening;
   double                  detect_hz;   /* > 0: report when this tone starts */
   GArray                 *detect_block;
+  HandoffLkMedia         *speaking;    /* weak: the media of our latest join, for its meter */
+  double                  speaker_max; /* the loudest the speaker meter read while listening */
   guint                   reconnects;
   guint                   disconnects;
   GMainLoop              *loop;
@@ -221,11 +223,26 @@ new_media (void)
   LkRoom *room = handoff_lk_media_get_room (media);
 
   lk_room_set_audio_sink (room, make_sink ());
+  /* As the app has it: level taps on every remote track we hear. */
+  handoff_lk_media_enable_speaker_meter (media);
+  g_set_weak_pointer (&party.speaking, media);
   g_signal_connect (room, "reconnecting", G_CALLBACK (on_reconnecting), NULL);
   g_signal_connect (room, "disconnected", G_CALLBACK (on_room_disconnected), NULL);
   g_signal_connect (media, "participant-left", G_CALLBACK (on_participant_left), NULL);
   g_signal_connect (media, "participant-joined", G_CALLBACK (on_participant_joined), NULL);
   return HANDOFF_CALL_MEDIA (media);
+}
+
+/* What the app's speaker meter shows meanwhile, read as often as its
+ * window refreshes it (10 Hz). */
+static gboolean
+read_speaker_meter (gpointer user_data)
+{
+  if (!party.listening)
+    return G_SOURCE_REMOVE;
+  if (party.speaking)
+    party.speaker_max = MAX (party.speaker_max, handoff_lk_media_get_speaker_level (party.speaking));
+  return G_SOURCE_CONTINUE;
 }
 
 static gboolean
@@ -259,6 +276,8 @@ on_heard (gpointer user_data)
   json_builder_add_int_value (b, n);
   json_builder_set_member_name (b, "rms");
   json_builder_add_double_value (b, n ? handoff_test_rms (s, n) : 0);
+  json_builder_set_member_name (b, "meter");
+  json_builder_add_double_value (b, party.speaker_max);
   for (guint i = 0; i < G_N_ELEMENTS (freqs); i++)
     {
       g_autofree char *key = g_strdup_printf ("%.0f", freqs[i]);
@@ -609,6 +628,8 @@ run_command (char **argv)
       g_array_set_size (party.heard, 0);
       party.listening = TRUE;
       g_mutex_unlock (&party.lock);
+      party.speaker_max = 0;
+      g_timeout_add (100, read_speaker_meter, NULL);
       g_timeout_add ((guint) g_ascii_strtoull (arg, NULL, 10), on_heard, NULL);
     }
   else if (g_str_equal (cmd, "detect") && arg)
@@ -706,6 +727,7 @@ main (int   argc,
   set_transfer (NULL);
   set_call (NULL);
   g_clear_object (&party.offer);
+  g_clear_weak_pointer (&party.speaking);
   if (party.account)
     g_signal_handlers_disconnect_by_func (party.account, on_account_event, NULL);
   g_clear_object (&party.account);

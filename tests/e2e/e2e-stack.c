@@ -22,6 +22,9 @@
 /* Below this the loudest expected tone is silence (a 0.3 sine gives ~0.02). */
 #define FLOOR     1e-4
 #define LISTEN_MS 1200
+/* Speaker meter (RMS, 0..1): a 0.3 sine reads ~0.2, silence 0. */
+#define METER_MOVES 0
+#define METER_RESTS 0.01
 
 /* If the test dies (a failed assertion aborts it), its children must not
  * outlive it holding the test log open. */
@@ -436,6 +439,8 @@ check_hearing (E2eExpect  *e,
   double loudest = 0;
   gboolean ok = TRUE;
 
+  double meter = json_object_get_double_member_with_default (heard, "meter", 0);
+
   for (guint i = 0; e->hears[i]; i++)
     loudest = MAX (loudest, power_of (heard, e->hears[i]));
   if (e->hears[0] == 0)
@@ -444,6 +449,18 @@ check_hearing (E2eExpect  *e,
   else if (loudest < FLOOR)
     {
       g_string_append_printf (why, "%s hears (almost) nothing; ", e->party->name);
+      ok = FALSE;
+    }
+  /* The speaker meter (level taps on the remote tracks, as the app shows
+   * it) moves with what is heard, and rests when nothing is. */
+  if (e->hears[0] != 0 && meter <= METER_MOVES)
+    {
+      g_string_append_printf (why, "%s's speaker meter does not move; ", e->party->name);
+      ok = FALSE;
+    }
+  else if (e->hears[0] == 0 && meter > METER_RESTS)
+    {
+      g_string_append_printf (why, "%s's speaker meter moves in silence; ", e->party->name);
       ok = FALSE;
     }
   for (guint i = 0; e->hears[i]; i++)
@@ -484,9 +501,10 @@ e2e_expect_hearing (E2eExpect  *expect,
         {
           g_autoptr(JsonObject) heard = e2e_party_wait (expect[i].party, "heard", NULL, NULL, 10);
 
-          g_string_append_printf (figures, "%s: rms %.3f 440 %.2e 550 %.2e 660 %.2e 196 %.2e 294 %.2e; ",
+          g_string_append_printf (figures, "%s: rms %.3f meter %.3f 440 %.2e 550 %.2e 660 %.2e 196 %.2e 294 %.2e; ",
                                   expect[i].party->name,
                                   json_object_get_double_member_with_default (heard, "rms", 0),
+                                  json_object_get_double_member_with_default (heard, "meter", 0),
                                   power_of (heard, 440), power_of (heard, 550), power_of (heard, 660),
                                   power_of (heard, 196), power_of (heard, 294));
           if (!check_hearing (&expect[i], heard, why))
