@@ -6,6 +6,9 @@
  * SubscriptionPermission whenever either changes; until the music track has
  * a sid the caller is allowed nothing (silence rather than a leak).
  *
+ * The level meters are in handoff-lk-media-meters.c, the transcript lines
+ * in handoff-lk-media-transcript.c.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "handoff-media"
@@ -14,48 +17,8 @@
 
 #include <glib/gi18n.h>
 
-#include "handoff-call-session.h"
 #include "handoff-core-error.h"
-#include "handoff-lk-media.h"
-#include "handoff-server-client.h"
-#include "lk-room.h"
-#include "handoff-transcriber.h"
-#include "handoff-transcript-publisher.h"
-
-#include <gst/app/gstappsink.h>
-#include <math.h>
-
-
-/* The level a tap last saw: written by its streaming thread, read by the UI
- * on its own clock. Shared by the tap (freed with it) and us. */
-typedef struct {
-  gint level_milli;   /* RMS x 1000 */
-  gint stamp_ms;      /* monotonic, when it was written */
-} TapMeter;
-
-struct _HandoffLkMedia
-{
-  GObject       parent_instance;
-
-  LkRoom       *room;
-  GstElement   *mic_source;   /* NULL: HANDOFF_AUDIO_SRC or the default */
-  LkTrack      *mic;
-  LkTrack      *music;
-  GCancellable *cancellable;
-  gboolean      muted;
-  gboolean      mic_all;
-  GStrv         mic_allowed;
-  GStrv         music_audience;
-  TapMeter     *mic_meter;
-  GMutex        meters_lock;
-  GPtrArray    *speaker_meters;  /* TapMeter, one per remote track heard */
-  HandoffTranscriber *transcriber;   /* our own microphone, NULL: none */
-  HandoffTranscriptPublisher *publisher;
-  gboolean      transcriber_tapped;
-  gboolean      speaker_meter_on;
-  char         *music_file;
-  gboolean      music_pending;
-};
+#include "handoff-lk-media-private.h"
 
 static void handoff_lk_media_iface_init (HandoffCallMediaInterface *iface);
 
@@ -154,22 +117,6 @@ apply_hearing (HandoffLkMedia *self)
     lk_room_update_subscription (self->room, (const char * const *) on->pdata, TRUE);
 }
 
-/* Our words reach those who may hear us, no one else. */
-static void
-update_transcript_audience (HandoffLkMedia *self)
-{
-  static const char *const nobody[] = { "", NULL };
-
-  if (self->publisher == NULL)
-    return;
-  if (self->mic_all)
-    handoff_transcript_publisher_set_destinations (self->publisher, NULL);
-  else
-    handoff_transcript_publisher_set_destinations (self->publisher,
-                                                   self->mic_allowed && self->mic_allowed[0]
-                                                     ? (const char * const *) self->mic_allowed : nobody);
-}
-
 /* ---- room signals -> interface signals ---- */
 
 static void
@@ -210,72 +157,6 @@ on_data (LkRoom         *room,
   g_signal_emit_by_name (self, "data-received", identity, topic, payload);
 }
 
-/* A transcript line for the call session: the interface carries it as a
- * data packet on HANDOFF_TOPIC_TRANSCRIPT. An empty final removes the line
- * its partials showed. */
-static void
-emit_segment (HandoffLkMedia *self,
-              const char     *identity,
-              const char     *id,
-              const char     *text,
-              gboolean        final,
-              gint64          start_ms,
-              gint64          end_ms,
-              const char     *speaker_name)
-{
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  char *json;
-
-  node = handoff_json_object_node ("id", 's', id, "identity", 's', identity, "text", 's', text,
-                                   "final", 'b', final, "start_ms", 'i', start_ms, "end_ms", 'i', end_ms,
-                                   speaker_name && *speaker_name ? "speaker" : NULL, 's', speaker_name,
-                                   NULL);
-  json = json_to_string (node, FALSE);
-  bytes = g_bytes_new_take (json, strlen (json));
-  g_signal_emit_by_name (self, "data-received", identity, HANDOFF_TOPIC_TRANSCRIPT, bytes);
-}
-
-static gint64
-attr_ms (GHashTable *attributes,
-         const char *key,
-         gint64      fallback)
-{
-  const char *value = attributes ? g_hash_table_lookup (attributes, key) : NULL;
-  gint64 v;
-
-  if (value == NULL || !g_ascii_string_to_signed (value, 10, 0, G_MAXINT64, &v, NULL))
-    return fallback;
-  return v;
-}
-
-/* LiveKit transcription text streams (ours as HandoffTranscriptPublisher
- * sends them, or any LiveKit agent's) become transcript lines. */
-static void
-on_text (LkRoom         *room,
-         const char     *identity,
-         const char     *topic,
-         const char     *text,
-         GHashTable     *attributes,
-         const char     *stream_id,
-         HandoffLkMedia *self)
-{
-  const char *id, *final, *speaker;
-  gint64 now_ms = g_get_real_time () / 1000;
-  gint64 start_ms;
-
-  if (g_strcmp0 (topic, LK_TOPIC_TRANSCRIPTION) != 0)
-    return;
-  id = attributes ? g_hash_table_lookup (attributes, LK_ATTR_SEGMENT_ID) : NULL;
-  final = attributes ? g_hash_table_lookup (attributes, LK_ATTR_TRANSCRIPTION_FINAL) : NULL;
-  /* Someone transcribing another party (an agent's app for a phone caller). */
-  speaker = attributes ? g_hash_table_lookup (attributes, HANDOFF_ATTR_SPEAKER) : NULL;
-  start_ms = attr_ms (attributes, HANDOFF_ATTR_START_MS, now_ms);
-  emit_segment (self, speaker && *speaker ? speaker : identity, id ? id : stream_id, text,
-                g_strcmp0 (final, "false") != 0, start_ms,
-                attr_ms (attributes, HANDOFF_ATTR_END_MS, MAX (start_ms, now_ms)), NULL);
-}
-
 static void
 on_reconnecting (LkRoom         *room,
                  HandoffLkMedia *self)
@@ -292,240 +173,6 @@ on_reconnected (LkRoom         *room,
 
 /* ---- connect ---- */
 
-/* ---- levels ---- */
-
-static gint
-now_ms (void)
-{
-  return (gint) (g_get_monotonic_time () / 1000);
-}
-
-static GstFlowReturn
-on_level_sample (GstAppSink *sink,
-                 gpointer    user_data)
-{
-  TapMeter *meter = user_data;
-  g_autoptr(GstSample) sample = gst_app_sink_pull_sample (sink);
-  GstBuffer *buf = sample ? gst_sample_get_buffer (sample) : NULL;
-  GstMapInfo map;
-  double sum = 0;
-  gsize n;
-
-  if (buf == NULL || !gst_buffer_map (buf, &map, GST_MAP_READ))
-    return GST_FLOW_OK;
-  n = map.size / sizeof (gint16);
-  for (gsize i = 0; i < n; i++)
-    {
-      double v = ((const gint16 *) map.data)[i] / 32768.0;
-      sum += v * v;
-    }
-  gst_buffer_unmap (buf, &map);
-  g_atomic_int_set (&meter->level_milli, n ? (gint) (sqrt (sum / n) * 1000) : 0);
-  g_atomic_int_set (&meter->stamp_ms, now_ms ());
-  return GST_FLOW_OK;
-}
-
-/* A level tap on @track (LK_TRACK_TAP_CAPS: S16 mono); NULL if it cannot be
- * added. The meter lives as long as the tap or the caller's reference. */
-static TapMeter *
-add_level_tap (LkTrack     *track,
-               GstElement **tap_out)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GstElement) appsink = NULL;
-  GstElement *bin = gst_parse_bin_from_description ("appsink name=level sync=false max-buffers=4 drop=true",
-                                                    TRUE, &error);
-  GstAppSinkCallbacks callbacks = { .new_sample = on_level_sample };
-  TapMeter *meter;
-
-  if (bin == NULL)
-    return NULL;
-  meter = g_rc_box_new0 (TapMeter);
-  appsink = gst_bin_get_by_name (GST_BIN (bin), "level");
-  gst_app_sink_set_callbacks (GST_APP_SINK (appsink), &callbacks, g_rc_box_acquire (meter),
-                              (GDestroyNotify) g_rc_box_release);
-  if (!lk_track_add_tap (track, bin, &error))
-    {
-      g_message ("No level meter: %s", error->message);
-      g_rc_box_release (meter);
-      return NULL;
-    }
-  if (tap_out != NULL)
-    *tap_out = bin;
-  return meter;
-}
-
-/* A level not refreshed lately is a track that went quiet for good. */
-static double
-meter_level (TapMeter *meter)
-{
-  if (meter == NULL || now_ms () - g_atomic_int_get (&meter->stamp_ms) > 500)
-    return 0;
-  return g_atomic_int_get (&meter->level_milli) / 1000.0;
-}
-
-double
-handoff_lk_media_get_mic_level (HandoffLkMedia *self)
-{
-  g_return_val_if_fail (HANDOFF_IS_LK_MEDIA (self), 0);
-  return self->muted ? 0 : meter_level (self->mic_meter);
-}
-
-double
-handoff_lk_media_get_speaker_level (HandoffLkMedia *self)
-{
-  double level = 0;
-
-  g_return_val_if_fail (HANDOFF_IS_LK_MEDIA (self), 0);
-  g_mutex_lock (&self->meters_lock);
-  for (guint i = 0; i < self->speaker_meters->len; i++)
-    level = MAX (level, meter_level (g_ptr_array_index (self->speaker_meters, i)));
-  g_mutex_unlock (&self->meters_lock);
-  return level;
-}
-
-typedef struct {
-  GWeakRef self;
-  GWeakRef track;
-} PendingMeter;
-
-static void
-pending_meter_free (gpointer data)
-{
-  PendingMeter *pending = data;
-
-  g_weak_ref_clear (&pending->self);
-  g_weak_ref_clear (&pending->track);
-  g_free (pending);
-}
-
-/* What we hear: a meter on every remote track (the speaker plays their mix;
- * the loudest is what the bar shows). */
-static gboolean
-add_speaker_meter (gpointer data)
-{
-  PendingMeter *pending = data;
-  g_autoptr(HandoffLkMedia) self = g_weak_ref_get (&pending->self);
-  g_autoptr(LkTrack) track = g_weak_ref_get (&pending->track);
-  GstElement *tap = NULL;
-  TapMeter *meter;
-
-  if (self == NULL || track == NULL || !lk_track_is_subscribed (track) ||
-      g_object_get_data (G_OBJECT (track), "handoff-meter") != NULL)
-    return G_SOURCE_REMOVE;
-  meter = add_level_tap (track, &tap);
-  if (meter == NULL)
-    return G_SOURCE_REMOVE;
-  g_object_set_data (G_OBJECT (track), "handoff-meter", tap);
-  /* A call has a handful of tracks: a meter stays until the call ends (an
-   * unsubscribed track keeps its tap for when it is heard again). */
-  g_mutex_lock (&self->meters_lock);
-  g_ptr_array_add (self->speaker_meters, meter);
-  g_mutex_unlock (&self->meters_lock);
-  return G_SOURCE_REMOVE;
-}
-
-/* An unsubscribed track's tap would be relinked when it is heard again,
- * which could stop its audio: the meter's tap comes off now and a new one
- * goes on at the next subscription. */
-static void
-on_track_unsubscribed_meter (LkRoom         *room,
-                             LkParticipant  *p,
-                             LkTrack        *track,
-                             HandoffLkMedia *self)
-{
-  GstElement *tap = g_object_get_data (G_OBJECT (track), "handoff-meter");
-
-  if (tap == NULL)
-    return;
-  g_object_set_data (G_OBJECT (track), "handoff-meter", NULL);
-  lk_track_remove_tap (track, tap);
-}
-
-/* Not at once: a tap linked to a remote track's tee in the moment its
- * stream starts got data before the stream-start event (a GStreamer
- * warning, seen under ASan); a second later the stream is flowing. */
-static void
-on_track_subscribed_meter (LkRoom         *room,
-                           LkParticipant  *p,
-                           LkTrack        *track,
-                           HandoffLkMedia *self)
-{
-  PendingMeter *pending;
-
-  if (g_object_get_data (G_OBJECT (track), "handoff-meter") != NULL)
-    return;
-  pending = g_new0 (PendingMeter, 1);
-  g_weak_ref_init (&pending->self, self);
-  g_weak_ref_init (&pending->track, track);
-  g_timeout_add_full (G_PRIORITY_DEFAULT, 1000, add_speaker_meter, pending, pending_meter_free);
-}
-
-/* ---- our own words ---- */
-
-/* Into our own transcript, as if they came from the room; the publisher
- * sends them to the others. */
-static void
-on_own_segment (HandoffTranscriber *transcriber,
-                HandoffSegment     *segment,
-                HandoffLkMedia     *self)
-{
-  LkParticipant *me = lk_room_get_local_participant (self->room);
-  const char *identity = me ? lk_participant_get_identity (me) : NULL;
-
-  if (identity == NULL)
-    return;
-  emit_segment (self, identity, handoff_segment_get_id (segment), handoff_segment_get_text (segment),
-                handoff_segment_get_final (segment), handoff_segment_get_start_ms (segment),
-                handoff_segment_get_end_ms (segment), lk_participant_get_name (me));
-}
-
-/* While muted the recogniser hears nothing at all (LkTrack's mute acts after
- * its taps): its tap comes off, and back on when we speak again. */
-static void
-tap_transcriber (HandoffLkMedia *self,
-                 gboolean        on)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (self->transcriber == NULL || self->mic == NULL || self->transcriber_tapped == on)
-    return;
-  if (!on)
-    lk_track_remove_tap (self->mic, handoff_transcriber_get_sink_bin (self->transcriber));
-  else if (!lk_track_add_tap (self->mic, handoff_transcriber_get_sink_bin (self->transcriber), &error))
-    {
-      g_message ("No transcript of the microphone: %s", error->message);
-      return;
-    }
-  self->transcriber_tapped = on;
-}
-
-static void
-start_transcribing (HandoffLkMedia *self)
-{
-  LkParticipant *me = lk_room_get_local_participant (self->room);
-
-  if (self->transcriber == NULL)
-    return;
-  if (me != NULL)
-    handoff_transcriber_set_identity (self->transcriber, lk_participant_get_identity (me));
-  handoff_transcriber_set_track_id (self->transcriber, lk_track_get_sid (self->mic));
-  g_signal_connect (self->transcriber, "segment", G_CALLBACK (on_own_segment), self);
-  self->publisher = handoff_transcript_publisher_new (self->room, self->transcriber);
-  update_transcript_audience (self);
-  tap_transcriber (self, !self->muted);
-}
-
-void
-handoff_lk_media_set_transcriber (HandoffLkMedia *self,
-                                  gpointer        transcriber)
-{
-  g_return_if_fail (HANDOFF_IS_LK_MEDIA (self));
-  g_return_if_fail (transcriber == NULL || HANDOFF_IS_TRANSCRIBER (transcriber));
-  g_return_if_fail (self->mic == NULL);
-  g_set_object (&self->transcriber, transcriber);
-}
-
 static void
 on_mic_published (GObject      *source,
                   GAsyncResult *result,
@@ -539,9 +186,9 @@ on_mic_published (GObject      *source,
   self->mic = lk_room_publish_audio_finish (LK_ROOM (source), result, &error);
   /* HANDOFF_MIC_TAPS=0: no level meters (to measure what taps cost). */
   if (self->mic != NULL && g_strcmp0 (g_getenv ("HANDOFF_MIC_TAPS"), "0") != 0)
-    self->mic_meter = add_level_tap (self->mic, NULL);
+    self->mic_meter = handoff_lk_media_add_level_tap (self->mic, NULL);
   if (self->mic != NULL)
-    start_transcribing (self);
+    handoff_lk_media_start_transcribing (self);
   if (self->mic == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -621,7 +268,7 @@ lk_media_set_muted (HandoffCallMedia *media,
   HandoffLkMedia *self = HANDOFF_LK_MEDIA (media);
 
   self->muted = muted;
-  tap_transcriber (self, !muted);
+  handoff_lk_media_tap_transcriber (self, !muted);
   if (self->mic)
     lk_track_set_muted (self->mic, muted, NULL);
 }
@@ -637,7 +284,7 @@ lk_media_set_mic_audience (HandoffCallMedia    *media,
   self->mic_all = all;
   g_strfreev (self->mic_allowed);
   self->mic_allowed = allowed ? g_strdupv ((char **) allowed) : NULL;
-  update_transcript_audience (self);
+  handoff_lk_media_update_transcript_audience (self);
   apply_hearing (self);
   return apply_permissions (self, error);
 }
@@ -790,7 +437,7 @@ handoff_lk_media_dispose (GObject *object)
   if (self->transcriber)
     {
       g_signal_handlers_disconnect_by_data (self->transcriber, self);
-      tap_transcriber (self, FALSE);
+      handoff_lk_media_tap_transcriber (self, FALSE);
       g_clear_object (&self->transcriber);
     }
   g_clear_pointer (&self->mic_meter, g_rc_box_release);
@@ -845,20 +492,9 @@ handoff_lk_media_init (HandoffLkMedia *self)
   /* LkRoom re-subscribes by itself when the server reports a grant, which
    * can arrive after we unsubscribed: undo that too. */
   g_signal_connect (self->room, "track-subscribed", G_CALLBACK (on_track_published), self);
-  g_signal_connect (self->room, "text-received", G_CALLBACK (on_text), self);
+  g_signal_connect (self->room, "text-received", G_CALLBACK (handoff_lk_media_on_text), self);
   g_signal_connect (self->room, "reconnecting", G_CALLBACK (on_reconnecting), self);
   g_signal_connect (self->room, "reconnected", G_CALLBACK (on_reconnected), self);
-}
-
-void
-handoff_lk_media_enable_speaker_meter (HandoffLkMedia *self)
-{
-  g_return_if_fail (HANDOFF_IS_LK_MEDIA (self));
-  if (self->speaker_meter_on || g_strcmp0 (g_getenv ("HANDOFF_MIC_TAPS"), "0") == 0)
-    return;
-  self->speaker_meter_on = TRUE;
-  g_signal_connect (self->room, "track-subscribed", G_CALLBACK (on_track_subscribed_meter), self);
-  g_signal_connect (self->room, "track-unsubscribed", G_CALLBACK (on_track_unsubscribed_meter), self);
 }
 
 HandoffLkMedia *
