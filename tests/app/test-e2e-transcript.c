@@ -16,32 +16,11 @@
 #include <glib/gstdio.h>
 #include <gst/gst.h>
 
-#include "handoff-account.h"
-#include "handoff-call-session.h"
-#include "handoff-lk-media.h"
-#include "handoff-test-server.h"
+#include "e2e-party-kit.h"
 #include "handoff-transcriber.h"
 #include "handoff-transcript.h"
 #include "stt-corpus.h"
 #include "stt-speaker.h"
-
-#define WAIT_FOR(cond, secs) \
-  G_STMT_START { \
-    gint64 _end = g_get_monotonic_time () + (secs) * G_USEC_PER_SEC; \
-    while (!(cond) && g_get_monotonic_time () < _end) \
-      g_main_context_iteration (NULL, TRUE); \
-    if (!(cond)) \
-      { \
-        dump_transcripts (); \
-        g_error ("timed out waiting for: %s", #cond); \
-      } \
-  } G_STMT_END
-
-typedef struct {
-  gboolean done;
-  GError  *error;
-  GObject *object;
-} Result;
 
 static HandoffCallSession *caller_session, *agent_session;
 static char *tmpdir;
@@ -61,64 +40,21 @@ dump_transcripts (void)
     }
 }
 
-static void
-on_signed_in (GObject *s, GAsyncResult *r, gpointer d)
-{
-  Result *res = d;
-  handoff_account_sign_in_finish (HANDOFF_ACCOUNT (s), r, &res->error);
-  res->done = TRUE;
-}
-
-static void
-on_presence (GObject *s, GAsyncResult *r, gpointer d)
-{
-  Result *res = d;
-  handoff_account_set_presence_finish (HANDOFF_ACCOUNT (s), r, &res->error);
-  res->done = TRUE;
-}
-
-static void
-on_placed (GObject *s, GAsyncResult *r, gpointer d)
-{
-  Result *res = d;
-  res->object = G_OBJECT (handoff_call_session_place_finish (r, &res->error));
-  res->done = TRUE;
-}
-
-static void
-on_accepted (GObject *s, GAsyncResult *r, gpointer d)
-{
-  Result *res = d;
-  handoff_call_session_accept_finish (HANDOFF_CALL_SESSION (s), r, &res->error);
-  res->done = TRUE;
-}
-
-static void
-on_event (HandoffAccount      *account,
-          const char          *type,
-          JsonObject          *data,
-          HandoffServerClient *client)
-{
-  if (g_str_equal (type, "call_offered") && agent_session == NULL)
-    agent_session = handoff_call_session_new (client, HANDOFF_CALL_ROLE_AGENT, data);
-}
-
 /* The party's app: its voice is @speaker, its ears a fakesink, and it
  * transcribes its own microphone (wideband: a microphone through Opus). */
 static HandoffLkMedia *
 party_media (SttSpeaker *speaker)
 {
-  HandoffLkMedia *media = handoff_lk_media_new ();
   g_autoptr(GError) error = NULL;
   GstElement *sink = gst_parse_bin_from_description ("fakesink sync=false", TRUE, &error);
   g_autoptr(HandoffTranscriber) transcriber = NULL;
+  HandoffLkMedia *media;
 
   g_assert_no_error (error);
-  handoff_lk_media_set_devices (media, stt_speaker_get_source (speaker), sink);
+  media = e2e_kit_media (stt_speaker_get_source (speaker), sink);
   transcriber = handoff_transcriber_new_full (HANDOFF_TRANSCRIBER_BACKEND_LOCAL, TRUE,
                                               HANDOFF_SPEECH_PROFILE_WIDEBAND, NULL);
   handoff_lk_media_set_transcriber (media, transcriber);
-  handoff_lk_media_enable_speaker_meter (media);
   return media;
 }
 
@@ -210,10 +146,7 @@ test_live_transcript (void)
   g_autoptr(HandoffTestLivekit) lk = handoff_test_livekit_start_or_skip (NULL);
   g_autoptr(HandoffTestServer) server = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(HandoffServerClient) client = NULL;
-  g_autoptr(HandoffSecretStore) secrets = handoff_secret_store_new ();
-  g_autoptr(HandoffAccount) alice = NULL;
-  g_autoptr(HandoffServerClient) caller_client = NULL;
+  g_autoptr(E2eKitAgent) alice = NULL;
   g_autoptr(HandoffLkMedia) caller_media = NULL;
   g_autoptr(HandoffLkMedia) agent_media = NULL;
   g_autoptr(SttSpeaker) caller_voice = NULL;
@@ -222,7 +155,6 @@ test_live_transcript (void)
   g_autofree char *agent_wav = NULL;
   g_autoptr(GString) caller_keywords = g_string_new (NULL);
   Watch watch = { g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL) };
-  Result r = { 0 };
   g_autoptr(GString) agent_keywords = g_string_new (NULL);
 
   if (lk == NULL)
@@ -245,38 +177,20 @@ test_live_transcript (void)
 
   server = handoff_test_server_start (lk, &error);
   g_assert_no_error (error);
-  client = handoff_server_client_new (handoff_test_server_get_url (server));
-  alice = handoff_account_new (client, secrets);
-  handoff_account_sign_in_async (alice, "alice", HANDOFF_TEST_ALICE_PASSWORD, NULL, on_signed_in, &r);
-  WAIT_FOR (r.done, 20);
-  g_assert_no_error (r.error);
-  memset (&r, 0, sizeof r);
-  handoff_account_set_presence_async (alice, "available", NULL, on_presence, &r);
-  WAIT_FOR (r.done, 20);
-  g_assert_no_error (r.error);
-  g_signal_connect (alice, "event", G_CALLBACK (on_event), client);
+  alice = e2e_kit_agent_new (server, "alice", HANDOFF_TEST_ALICE_PASSWORD, "available");
 
   caller_voice = stt_speaker_new (caller_wav);
   agent_voice = stt_speaker_new (agent_wav);
   caller_media = party_media (caller_voice);
   agent_media = party_media (agent_voice);
 
-  caller_client = handoff_server_client_new (handoff_test_server_get_url (server));
-  memset (&r, 0, sizeof r);
-  handoff_call_session_place_async (caller_client, "Carol", "charged twice", HANDOFF_CALL_MEDIA (caller_media),
-                                    NULL, on_placed, &r);
-  WAIT_FOR (r.done, 30);
-  g_assert_no_error (r.error);
-  caller_session = HANDOFF_CALL_SESSION (r.object);
-  WAIT_FOR (agent_session != NULL, 20);
-  handoff_call_session_set_media (agent_session, HANDOFF_CALL_MEDIA (agent_media));
+  caller_session = e2e_kit_place (server, "Carol", "charged twice", caller_media);
+  E2E_WAIT_FOR (alice->offered != NULL, 20);
+  agent_session = g_object_ref (alice->offered);
   g_signal_connect (handoff_call_session_get_transcript_model (agent_session), "items-changed",
                     G_CALLBACK (on_items_changed), &watch);
-  memset (&r, 0, sizeof r);
-  handoff_call_session_accept_async (agent_session, NULL, on_accepted, &r);
-  WAIT_FOR (r.done, 30);
-  g_assert_no_error (r.error);
-  WAIT_FOR (handoff_call_session_get_state (caller_session) == HANDOFF_CALL_TALKING, 20);
+  e2e_kit_accept (alice, agent_media);
+  E2E_WAIT_FOR (handoff_call_session_get_state (caller_session) == HANDOFF_CALL_TALKING, 20);
 
   /* The caller speaks. A reads it, labelled with the caller's name. */
   stt_speaker_speak (caller_voice);
@@ -302,18 +216,18 @@ test_live_transcript (void)
   /* The first sentence is the one the warm-up fix is for: it must be there.
    * The other two vary from run to run (live buffer timing; the digits are
    * hard for the small model), so only their lines are counted. */
-  WAIT_FOR (recall (agent_session, "Carol", "cancel order") == 1.0, 90);
-  WAIT_FOR (count_lines (agent_session, "Carol") >= 2, 60);
+  E2E_WAIT_FOR (recall (agent_session, "Carol", "cancel order") == 1.0, 90);
+  E2E_WAIT_FOR (count_lines (agent_session, "Carol") >= 2, 60);
   /* Lines were shown as partials first and replaced in place by finals. */
-  WAIT_FOR (partials_now_final (agent_session, &watch) >= 1, 30);
+  E2E_WAIT_FOR (partials_now_final (agent_session, &watch) >= 1, 30);
   /* The caller's captions show its own words. */
-  WAIT_FOR (recall (caller_session, "Carol", "cancel order") == 1.0, 30);
+  E2E_WAIT_FOR (recall (caller_session, "Carol", "cancel order") == 1.0, 30);
 
   /* A answers: A's own transcript labels it with A's name, and the caller's
    * captions show it too. */
   stt_speaker_speak (agent_voice);
-  WAIT_FOR (recall (agent_session, "Alice Example", agent_keywords->str) >= 0.3, 90);
-  WAIT_FOR (recall (caller_session, "Alice Example", agent_keywords->str) >= 0.3, 30);
+  E2E_WAIT_FOR (recall (agent_session, "Alice Example", agent_keywords->str) >= 0.3, 90);
+  E2E_WAIT_FOR (recall (caller_session, "Alice Example", agent_keywords->str) >= 0.3, 30);
   dump_transcripts ();
   g_test_message ("keyword recall in A's transcript: caller %.0f%%, A %.0f%%",
                   100 * recall (agent_session, "Carol", caller_keywords->str),
@@ -326,13 +240,12 @@ test_live_transcript (void)
   }
 
   handoff_call_session_hang_up (caller_session);
-  g_signal_handlers_disconnect_by_data (alice, client);
   g_signal_handlers_disconnect_by_data (handoff_call_session_get_transcript_model (agent_session), &watch);
+  g_clear_pointer (&alice, e2e_kit_agent_free);
   g_clear_object (&agent_session);
   g_clear_object (&caller_session);
   g_hash_table_unref (watch.partial_ids);
-  for (int i = 0; i < 100; i++)
-    g_main_context_iteration (NULL, FALSE);
+  e2e_kit_settle ();
 }
 
 int
@@ -341,9 +254,7 @@ main (int   argc,
 {
   int ret;
 
-  gst_init (&argc, &argv);
-  g_test_init (&argc, &argv, NULL);
-  g_setenv ("HANDOFF_SECRETS", "memory", TRUE);
+  e2e_kit_init (&argc, &argv, dump_transcripts);
   tmpdir = g_dir_make_tmp ("handoff-e2e-transcript-XXXXXX", NULL);
   g_test_add_func ("/e2e/live-transcript", test_live_transcript);
   ret = g_test_run ();

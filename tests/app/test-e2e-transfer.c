@@ -22,11 +22,8 @@
 #include <gst/app/gstappsink.h>
 #include <gst/gst.h>
 
-#include "handoff-account.h"
-#include "handoff-lk-media.h"
+#include "e2e-party-kit.h"
 #include "handoff-test-audio.h"
-#include "handoff-test-server.h"
-#include "handoff-transfer-session.h"
 
 #define RATE 48000
 
@@ -61,7 +58,6 @@ static HandoffLkMedia *
 party_media (Ear    *ear,
              double  freq)
 {
-  HandoffLkMedia *media = handoff_lk_media_new ();
   g_autofree char *src_desc = g_strdup_printf ("audiotestsrc is-live=true wave=sine freq=%g volume=0.3", freq);
   g_autoptr(GError) error = NULL;
   GstElement *src = gst_parse_bin_from_description (src_desc, TRUE, &error);
@@ -76,11 +72,8 @@ party_media (Ear    *ear,
   g_assert_no_error (error);
   appsink = gst_bin_get_by_name (GST_BIN (sink), "ear");
   gst_app_sink_set_callbacks (GST_APP_SINK (appsink), &callbacks, ear, NULL);
-  handoff_lk_media_set_devices (media, src, sink);
-  /* As the app has it: the speaker meter taps every remote track. */
-  handoff_lk_media_enable_speaker_meter (media);
-  ear->media = media;
-  return media;
+  ear->media = e2e_kit_media (src, sink);
+  return ear->media;
 }
 
 static double
@@ -129,109 +122,17 @@ report (Ear *ear)
                   ear->media ? handoff_lk_media_get_speaker_level (ear->media) : 0);
 }
 
-#define WAIT_FOR(cond, secs) \
-  G_STMT_START { \
-    gint64 _end = g_get_monotonic_time () + (secs) * G_USEC_PER_SEC; \
-    while (!(cond) && g_get_monotonic_time () < _end) \
-      g_main_context_iteration (NULL, TRUE); \
-    if (!(cond)) \
-      { \
-        report (&caller_ear); report (&a_ear); report (&b_ear); \
-        g_error ("timed out waiting for: %s", #cond); \
-      } \
-  } G_STMT_END
-
 #define HEARS(ear, ...) \
   ({ static const double _w[] = { __VA_ARGS__ }; _w; })
 
-typedef struct {
-  gboolean done;
-  GError  *error;
-  GObject *object;
-} Result;
-
-static void
-on_signed_in (GObject *s, GAsyncResult *r, gpointer d)
-{
-  Result *res = d;
-  handoff_account_sign_in_finish (HANDOFF_ACCOUNT (s), r, &res->error);
-  res->done = TRUE;
-}
-
-static void
-on_presence (GObject *s, GAsyncResult *r, gpointer d)
-{
-  Result *res = d;
-  handoff_account_set_presence_finish (HANDOFF_ACCOUNT (s), r, &res->error);
-  res->done = TRUE;
-}
-
-static void
-on_placed (GObject *s, GAsyncResult *r, gpointer d)
-{
-  Result *res = d;
-  res->object = G_OBJECT (handoff_call_session_place_finish (r, &res->error));
-  res->done = TRUE;
-}
-
-static void
-on_accepted (GObject *s, GAsyncResult *r, gpointer d)
-{
-  Result *res = d;
-  handoff_call_session_accept_finish (HANDOFF_CALL_SESSION (s), r, &res->error);
-  res->done = TRUE;
-}
-
-static void
-on_action (GObject *s, GAsyncResult *r, gpointer d)
-{
-  Result *res = d;
-  handoff_transfer_session_action_finish (HANDOFF_TRANSFER_SESSION (s), r, &res->error);
-  res->done = TRUE;
-}
-
-typedef struct {
-  HandoffServerClient    *client;
-  HandoffCallSession     *offered;
-  HandoffTransferSession *transfer;
-} Agent;
-
-static void
-on_event (HandoffAccount *account,
-          const char     *type,
-          JsonObject     *data,
-          Agent          *agent)
-{
-  if (g_str_equal (type, "call_offered") && agent->offered == NULL)
-    agent->offered = handoff_call_session_new (agent->client, HANDOFF_CALL_ROLE_AGENT, data);
-  else if (g_str_equal (type, "transfer_offered") && agent->transfer == NULL)
-    agent->transfer = handoff_transfer_session_new_incoming (agent->client,
-                                                             json_object_get_object_member (data, "transfer"));
-  else if (agent->transfer)
-    handoff_transfer_session_handle_event (agent->transfer, type, data);
-}
-
 static Ear caller_ear = { "caller" }, a_ear = { "A" }, b_ear = { "B" };
 
-static HandoffAccount *
-sign_in (const char *url,
-         const char *user,
-         const char *password,
-         const char *presence)
+static void
+report_all (void)
 {
-  g_autoptr(HandoffServerClient) client = handoff_server_client_new (url);
-  g_autoptr(HandoffSecretStore) secrets = handoff_secret_store_new ();
-  HandoffAccount *account = handoff_account_new (client, secrets);
-  Result r = { 0 };
-
-  handoff_account_sign_in_async (account, user, password, NULL, on_signed_in, &r);
-  WAIT_FOR (r.done, 20);
-  g_assert_no_error (r.error);
-  memset (&r, 0, sizeof r);
-  handoff_account_set_presence_async (account, presence, NULL, on_presence, &r);
-  WAIT_FOR (r.done, 20);
-  g_assert_no_error (r.error);
-  return account;
+  report (&caller_ear);
+  report (&a_ear);
+  report (&b_ear);
 }
 
 static void
@@ -240,9 +141,8 @@ test_warm_transfer_audio (void)
   g_autoptr(HandoffTestLivekit) lk = handoff_test_livekit_start_or_skip (NULL);
   g_autoptr(HandoffTestServer) server = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(HandoffAccount) alice = NULL;
-  g_autoptr(HandoffAccount) bob = NULL;
-  g_autoptr(HandoffServerClient) caller_client = NULL;
+  g_autoptr(E2eKitAgent) a = NULL;
+  g_autoptr(E2eKitAgent) b = NULL;
   g_autoptr(HandoffLkMedia) caller_media = NULL;
   g_autoptr(HandoffLkMedia) a_media = NULL;
   g_autoptr(HandoffLkMedia) b_media = NULL;
@@ -250,8 +150,7 @@ test_warm_transfer_audio (void)
   g_autoptr(HandoffTransferSession) transfer = NULL;
   HandoffAgentInfo *bob_info = NULL;
   gpointer caller_room;
-  Agent a = { 0 }, b = { 0 };
-  Result r = { 0 };
+  E2eKitResult r = { 0 };
   static const double none[] = { 0 };
   static const double music[] = { 196, 0 };
 
@@ -260,117 +159,89 @@ test_warm_transfer_audio (void)
   server = handoff_test_server_start (lk, &error);
   g_assert_no_error (error);
 
-  alice = sign_in (handoff_test_server_get_url (server), "alice", HANDOFF_TEST_ALICE_PASSWORD, "available");
-  bob = sign_in (handoff_test_server_get_url (server), "bob", HANDOFF_TEST_BOB_PASSWORD, "away");
-  a.client = handoff_account_get_client (alice);
-  b.client = handoff_account_get_client (bob);
-  g_signal_connect (alice, "event", G_CALLBACK (on_event), &a);
-  g_signal_connect (bob, "event", G_CALLBACK (on_event), &b);
+  a = e2e_kit_agent_new (server, "alice", HANDOFF_TEST_ALICE_PASSWORD, "available");
+  b = e2e_kit_agent_new (server, "bob", HANDOFF_TEST_BOB_PASSWORD, "away");
 
   caller_media = party_media (&caller_ear, 440);
   a_media = party_media (&a_ear, 550);
   b_media = party_media (&b_ear, 660);
 
   /* Talking: caller <-> A. */
-  caller_client = handoff_server_client_new (handoff_test_server_get_url (server));
-  handoff_call_session_place_async (caller_client, "Carol", "charged twice", HANDOFF_CALL_MEDIA (caller_media),
-                                    NULL, on_placed, &r);
-  WAIT_FOR (r.done, 30);
-  g_assert_no_error (r.error);
-  caller = HANDOFF_CALL_SESSION (r.object);
+  caller = e2e_kit_place (server, "Carol", "charged twice", caller_media);
   caller_room = handoff_lk_media_get_room (caller_media);
-  WAIT_FOR (a.offered != NULL, 20);
-  handoff_call_session_set_media (a.offered, HANDOFF_CALL_MEDIA (a_media));
-  memset (&r, 0, sizeof r);
-  handoff_call_session_accept_async (a.offered, NULL, on_accepted, &r);
-  WAIT_FOR (r.done, 30);
-  g_assert_no_error (r.error);
-  WAIT_FOR (hears (&caller_ear, HEARS (, 550, 0), HEARS (, 660, 196, 0)), 20);
-  WAIT_FOR (hears (&a_ear, HEARS (, 440, 0), HEARS (, 660, 196, 0)), 20);
-  WAIT_FOR (g_strcmp0 (handoff_call_session_get_agent_name (caller), "Alice Example") == 0, 10);
+  e2e_kit_accept (a, a_media);
+  E2E_WAIT_FOR (hears (&caller_ear, HEARS (, 550, 0), HEARS (, 660, 196, 0)), 20);
+  E2E_WAIT_FOR (hears (&a_ear, HEARS (, 440, 0), HEARS (, 660, 196, 0)), 20);
+  E2E_WAIT_FOR (g_strcmp0 (handoff_call_session_get_agent_name (caller), "Alice Example") == 0, 10);
   report (&caller_ear); report (&a_ear);
 
   /* Hold: A sends the transfer to B. The caller hears the music, not A. */
-  memset (&r, 0, sizeof r);
-  handoff_account_set_presence_async (bob, "available", NULL, on_presence, &r);
-  WAIT_FOR (r.done, 20);
-  WAIT_FOR ((bob_info = handoff_account_lookup_agent (alice, handoff_account_get_agent_id (bob))) != NULL, 20);
-  transfer = handoff_transfer_session_new_outgoing (a.client, a.offered);
-  memset (&r, 0, sizeof r);
+  e2e_kit_set_presence (b->account, "available");
+  E2E_WAIT_FOR ((bob_info = handoff_account_lookup_agent (a->account, handoff_account_get_agent_id (b->account))) != NULL, 20);
+  transfer = handoff_transfer_session_new_outgoing (a->client, a->offered);
   handoff_transfer_session_send_async (transfer, handoff_agent_info_get_id (bob_info),
                                        handoff_agent_info_get_identity (bob_info),
                                        handoff_agent_info_get_name (bob_info), FALSE, "Carol, charged twice",
-                                       NULL, on_action, &r);
-  WAIT_FOR (r.done, 20);
-  g_assert_no_error (r.error);
-  a.transfer = g_object_ref (transfer);
-  WAIT_FOR (hears (&caller_ear, music, HEARS (, 550, 660, 0)), 20);
-  WAIT_FOR (handoff_call_session_get_state (caller) == HANDOFF_CALL_ON_HOLD, 10);
+                                       NULL, e2e_kit_on_action, &r);
+  e2e_kit_finish (&r, 20);
+  a->transfer = g_object_ref (transfer);
+  E2E_WAIT_FOR (hears (&caller_ear, music, HEARS (, 550, 660, 0)), 20);
+  E2E_WAIT_FOR (handoff_call_session_get_state (caller) == HANDOFF_CALL_ON_HOLD, 10);
   report (&caller_ear);
 
   /* Consult: B accepts and joins privately. A <-> B; the caller hears only music. */
-  WAIT_FOR (b.transfer != NULL, 20);
+  E2E_WAIT_FOR (b->transfer != NULL, 20);
   {
     /* As the window does: the offer names A by id; the directory has the rest. */
     HandoffAgentInfo *from = NULL;
-    WAIT_FOR ((from = handoff_account_lookup_agent (bob, handoff_transfer_session_get_peer_id (b.transfer))) != NULL, 20);
-    handoff_transfer_session_set_peer (b.transfer, handoff_agent_info_get_name (from),
+    E2E_WAIT_FOR ((from = handoff_account_lookup_agent (b->account, handoff_transfer_session_get_peer_id (b->transfer))) != NULL, 20);
+    handoff_transfer_session_set_peer (b->transfer, handoff_agent_info_get_name (from),
                                        handoff_agent_info_get_identity (from));
   }
-  memset (&r, 0, sizeof r);
-  handoff_transfer_session_accept_async (b.transfer, HANDOFF_CALL_MEDIA (b_media), NULL, on_action, &r);
-  WAIT_FOR (r.done, 30);
-  g_assert_no_error (r.error);
-  WAIT_FOR (hears (&b_ear, HEARS (, 550, 0), HEARS (, 440, 196, 0)), 20);
-  WAIT_FOR (hears (&a_ear, HEARS (, 660, 0), HEARS (, 440, 0)), 20);
-  WAIT_FOR (hears (&caller_ear, music, HEARS (, 550, 660, 0)), 20);
-  report (&caller_ear); report (&a_ear); report (&b_ear);
+  r = (E2eKitResult) { 0 };
+  handoff_transfer_session_accept_async (b->transfer, HANDOFF_CALL_MEDIA (b_media), NULL, e2e_kit_on_action, &r);
+  e2e_kit_finish (&r, 30);
+  E2E_WAIT_FOR (hears (&b_ear, HEARS (, 550, 0), HEARS (, 440, 196, 0)), 20);
+  E2E_WAIT_FOR (hears (&a_ear, HEARS (, 660, 0), HEARS (, 440, 0)), 20);
+  E2E_WAIT_FOR (hears (&caller_ear, music, HEARS (, 550, 660, 0)), 20);
+  report_all ();
 
   /* Three-way: B ready, A connects; everyone hears everyone, music gone. */
-  memset (&r, 0, sizeof r);
-  handoff_transfer_session_ready_async (b.transfer, NULL, on_action, &r);
-  WAIT_FOR (r.done, 20);
-  g_assert_no_error (r.error);
-  WAIT_FOR (handoff_transfer_session_get_peer_ready (transfer), 20);
-  memset (&r, 0, sizeof r);
-  handoff_transfer_session_connect_async (transfer, NULL, on_action, &r);
-  WAIT_FOR (r.done, 20);
-  g_assert_no_error (r.error);
-  WAIT_FOR (hears (&caller_ear, HEARS (, 550, 660, 0), music), 20);
-  WAIT_FOR (hears (&a_ear, HEARS (, 440, 660, 0), none), 20);
-  WAIT_FOR (hears (&b_ear, HEARS (, 440, 550, 0), none), 20);
-  report (&caller_ear); report (&a_ear); report (&b_ear);
+  r = (E2eKitResult) { 0 };
+  handoff_transfer_session_ready_async (b->transfer, NULL, e2e_kit_on_action, &r);
+  e2e_kit_finish (&r, 20);
+  E2E_WAIT_FOR (handoff_transfer_session_get_peer_ready (transfer), 20);
+  r = (E2eKitResult) { 0 };
+  handoff_transfer_session_connect_async (transfer, NULL, e2e_kit_on_action, &r);
+  e2e_kit_finish (&r, 20);
+  E2E_WAIT_FOR (hears (&caller_ear, HEARS (, 550, 660, 0), music), 20);
+  E2E_WAIT_FOR (hears (&a_ear, HEARS (, 440, 660, 0), none), 20);
+  E2E_WAIT_FOR (hears (&b_ear, HEARS (, 440, 550, 0), none), 20);
+  report_all ();
 
   /* Completed: A leaves; caller <-> B. */
-  memset (&r, 0, sizeof r);
-  handoff_transfer_session_complete_async (transfer, NULL, on_action, &r);
-  WAIT_FOR (r.done, 20);
-  g_assert_no_error (r.error);
-  WAIT_FOR (hears (&caller_ear, HEARS (, 660, 0), HEARS (, 550, 196, 0)), 20);
-  WAIT_FOR (hears (&b_ear, HEARS (, 440, 0), HEARS (, 550, 0)), 20);
-  WAIT_FOR (g_strcmp0 (handoff_call_session_get_agent_name (caller), "Bob Example") == 0, 10);
+  r = (E2eKitResult) { 0 };
+  handoff_transfer_session_complete_async (transfer, NULL, e2e_kit_on_action, &r);
+  e2e_kit_finish (&r, 20);
+  E2E_WAIT_FOR (hears (&caller_ear, HEARS (, 660, 0), HEARS (, 550, 196, 0)), 20);
+  E2E_WAIT_FOR (hears (&b_ear, HEARS (, 440, 0), HEARS (, 550, 0)), 20);
+  E2E_WAIT_FOR (g_strcmp0 (handoff_call_session_get_agent_name (caller), "Bob Example") == 0, 10);
   report (&caller_ear); report (&b_ear);
   /* The caller never reconnected. */
   g_assert_true (handoff_lk_media_get_room (caller_media) == caller_room);
   g_assert_cmpint (handoff_call_session_get_state (caller), ==, HANDOFF_CALL_TALKING);
 
   handoff_call_session_hang_up (caller);
-  g_signal_handlers_disconnect_by_data (alice, &a);
-  g_signal_handlers_disconnect_by_data (bob, &b);
-  g_clear_object (&a.offered);
-  g_clear_object (&a.transfer);
-  g_clear_object (&b.transfer);
-  for (int i = 0; i < 100; i++)
-    g_main_context_iteration (NULL, FALSE);
+  g_clear_pointer (&a, e2e_kit_agent_free);
+  g_clear_pointer (&b, e2e_kit_agent_free);
+  e2e_kit_settle ();
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  gst_init (&argc, &argv);
-  g_test_init (&argc, &argv, NULL);
-  g_setenv ("HANDOFF_SECRETS", "memory", TRUE);
+  e2e_kit_init (&argc, &argv, report_all);
   for (Ear *e = &caller_ear; e; e = e == &caller_ear ? &a_ear : e == &a_ear ? &b_ear : NULL)
     {
       g_mutex_init (&e->lock);
