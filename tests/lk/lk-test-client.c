@@ -55,6 +55,15 @@ lk_test_init (void)
     g_log_set_debug_enabled (FALSE);
 }
 
+void
+lk_test_setup (int    *argc,
+               char ***argv)
+{
+  gst_init (argc, argv);
+  g_test_init (argc, argv, NULL);
+  lk_test_init ();
+}
+
 static guint
 count_threads (GString *names)
 {
@@ -162,16 +171,28 @@ lk_test_sleep (double seconds)
   lk_test_wait (never, NULL, seconds);
 }
 
+/* The next sample of @sink, mapped for reading (unmap its buffer after). */
+static gboolean
+map_next_sample (GstAppSink  *sink,
+                 GstSample  **sample,
+                 GstMapInfo  *map)
+{
+  GstBuffer *buf;
+
+  *sample = gst_app_sink_pull_sample (sink);
+  buf = *sample ? gst_sample_get_buffer (*sample) : NULL;
+  return buf != NULL && gst_buffer_map (buf, map, GST_MAP_READ);
+}
+
 static GstFlowReturn
 on_new_sample (GstAppSink *sink,
                gpointer    user_data)
 {
   LkTestClient *c = user_data;
-  g_autoptr(GstSample) sample = gst_app_sink_pull_sample (sink);
-  GstBuffer *buf = sample ? gst_sample_get_buffer (sample) : NULL;
+  g_autoptr(GstSample) sample = NULL;
   GstMapInfo map;
 
-  if (buf == NULL || !gst_buffer_map (buf, &map, GST_MAP_READ))
+  if (!map_next_sample (sink, &sample, &map))
     return GST_FLOW_OK;
   g_mutex_lock (&c->lock);
   g_array_append_vals (c->heard, map.data, map.size / sizeof (float));
@@ -179,7 +200,7 @@ on_new_sample (GstAppSink *sink,
   if (c->heard->len > RATE * KEEP_SECONDS)
     g_array_remove_range (c->heard, 0, c->heard->len - RATE * KEEP_SECONDS);
   g_mutex_unlock (&c->lock);
-  gst_buffer_unmap (buf, &map);
+  gst_buffer_unmap (gst_sample_get_buffer (sample), &map);
   return GST_FLOW_OK;
 }
 
@@ -376,9 +397,37 @@ lk_test_client_join (LkTestClient       *c,
   g_assert_no_error (error);
 }
 
+LkTestClient *
+lk_test_client_new_joined (const char         *identity,
+                           HandoffTestLivekit *lk,
+                           const char         *room_name)
+{
+  return lk_test_client_new_joined_full (identity, FALSE, lk, room_name);
+}
+
+LkTestClient *
+lk_test_client_new_joined_full (const char         *identity,
+                                gboolean            sync,
+                                HandoffTestLivekit *lk,
+                                const char         *room_name)
+{
+  LkTestClient *c = lk_test_client_new_full (identity, sync);
+
+  lk_test_client_join (c, lk, room_name, NULL);
+  return c;
+}
+
 LkTrack *
 lk_test_client_publish_tone (LkTestClient *c,
                              double        frequency)
+{
+  return lk_test_client_publish_tone_named (c, "microphone", frequency);
+}
+
+LkTrack *
+lk_test_client_publish_tone_named (LkTestClient *c,
+                                   const char   *name,
+                                   double        frequency)
 {
   Waiter w = { 0 };
   g_autoptr(GError) error = NULL;
@@ -387,7 +436,7 @@ lk_test_client_publish_tone (LkTestClient *c,
   LkTrack *track;
 
   g_assert_no_error (error);
-  lk_room_publish_audio_async (c->room, "microphone", LK_TRACK_SOURCE_MICROPHONE, src, NULL, on_done, &w);
+  lk_room_publish_audio_async (c->room, name, LK_TRACK_SOURCE_MICROPHONE, src, NULL, on_done, &w);
   g_assert_true (lk_test_wait (waiter_done, &w, 30));
   track = lk_room_publish_audio_finish (c->room, w.result, &error);
   g_object_unref (w.result);
@@ -531,4 +580,84 @@ lk_test_client_free (LkTestClient *c)
   g_mutex_clear (&c->lock);
   g_free (c->identity);
   g_free (c);
+}
+
+/* ---- taps ---- */
+
+static GstFlowReturn
+on_tap_sample (GstAppSink *sink,
+               gpointer    user_data)
+{
+  LkTestTap *t = user_data;
+  g_autoptr(GstSample) sample = NULL;
+  GstMapInfo map;
+
+  if (!map_next_sample (sink, &sample, &map))
+    return GST_FLOW_OK;
+  g_mutex_lock (&t->lock);
+  for (gsize i = 0; i < map.size / 2; i++)
+    {
+      float v = ((const gint16 *) map.data)[i] / 32768.0f;
+      g_array_append_val (t->samples, v);
+    }
+  t->total += map.size / 2;
+  if (t->samples->len > RATE * 2)
+    g_array_remove_range (t->samples, 0, t->samples->len - RATE * 2);
+  g_mutex_unlock (&t->lock);
+  gst_buffer_unmap (gst_sample_get_buffer (sample), &map);
+  if (t->delay_ms > 0)
+    g_usleep (t->delay_ms * 1000);
+  return GST_FLOW_OK;
+}
+
+void
+lk_test_tap_init (LkTestTap *t,
+                  guint      delay_ms)
+{
+  g_mutex_init (&t->lock);
+  t->samples = g_array_new (FALSE, FALSE, sizeof (float));
+  t->total = 0;
+  t->delay_ms = delay_ms;
+}
+
+void
+lk_test_tap_clear (LkTestTap *t)
+{
+  g_clear_pointer (&t->samples, g_array_unref);
+  g_mutex_clear (&t->lock);
+}
+
+GstElement *
+lk_test_tap_new_branch (LkTestTap  *t,
+                        const char *description)
+{
+  GstAppSinkCallbacks callbacks = { .new_sample = on_tap_sample };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GstElement) appsink = NULL;
+  GstElement *branch = gst_parse_bin_from_description (description, TRUE, &error);
+
+  g_assert_no_error (error);
+  appsink = gst_bin_get_by_name (GST_BIN (branch), "s");
+  g_assert_nonnull (appsink);
+  gst_app_sink_set_callbacks (GST_APP_SINK (appsink), &callbacks, t, NULL);
+  return branch;
+}
+
+gboolean
+lk_test_tap_hears (LkTestTap *t,
+                   double     frequency,
+                   double     seconds)
+{
+  guint n = (guint) (seconds * RATE);
+  double f = 0, rms = 0;
+
+  g_mutex_lock (&t->lock);
+  if (t->samples->len >= n)
+    {
+      const float *s = &g_array_index (t->samples, float, t->samples->len - n);
+      f = handoff_test_dominant_frequency (s, n, RATE, 100, 2000);
+      rms = handoff_test_rms (s, n);
+    }
+  g_mutex_unlock (&t->lock);
+  return rms > 0.01 && f > frequency * 0.98 && f < frequency * 1.02;
 }

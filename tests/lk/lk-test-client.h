@@ -29,6 +29,9 @@ typedef gboolean (*LkTestCondition) (gpointer data);
 
 /* After g_test_init: quiet debug output, known third-party warnings non-fatal. */
 void          lk_test_init          (void);
+/* gst_init, g_test_init, lk_test_init: the start of a test's main. */
+void          lk_test_setup         (int        *argc,
+                                     char     ***argv);
 
 /* Before main returns: stops GStreamer and waits for its threads to end. */
 void          lk_test_shutdown      (void);
@@ -61,8 +64,21 @@ gboolean      lk_test_client_connect (LkTestClient  *c,
                                       const char    *url,
                                       const char    *token,
                                       GError       **error);
+/* lk_test_client_new (or _full) and lk_test_client_join with no extra grants. */
+LkTestClient *lk_test_client_new_joined (const char         *identity,
+                                         HandoffTestLivekit *lk,
+                                         const char         *room_name);
+LkTestClient *lk_test_client_new_joined_full (const char         *identity,
+                                              gboolean            sync,
+                                              HandoffTestLivekit *lk,
+                                              const char         *room_name);
+/* A tone (volume 0.4) published as the microphone-source track "microphone",
+ * or @name; the local participant holds the track. */
 LkTrack      *lk_test_client_publish_tone (LkTestClient *c,
                                            double        frequency);
+LkTrack      *lk_test_client_publish_tone_named (LkTestClient *c,
+                                                 const char   *name,
+                                                 double        frequency);
 /* Dominant frequency (100–2000 Hz) and its power over the last @seconds. */
 double        lk_test_client_dominant (LkTestClient *c,
                                        double        seconds,
@@ -84,6 +100,26 @@ void          lk_test_client_forget (LkTestClient *c);
 gboolean      lk_test_client_has_event (LkTestClient *c,
                                         const char   *event);
 void          lk_test_client_free   (LkTestClient *c);
+
+/* What a tap on a track receives (LK_TRACK_TAP_CAPS: S16LE mono 48 kHz). */
+typedef struct {
+  GMutex lock;
+  GArray *samples;   /* float, the last two seconds */
+  guint64 total;     /* samples received in all */
+  guint delay_ms;    /* > 0: a consumer slower than real time */
+} LkTestTap;
+
+void          lk_test_tap_init      (LkTestTap  *t,
+                                     guint       delay_ms);
+void          lk_test_tap_clear     (LkTestTap  *t);
+/* A branch for lk_track_add_tap from a gst-launch @description whose
+ * appsink, named "s", fills @t. */
+GstElement   *lk_test_tap_new_branch (LkTestTap  *t,
+                                      const char *description);
+/* The last @seconds of @t carry @frequency (±2 %) as the dominant tone. */
+gboolean      lk_test_tap_hears     (LkTestTap  *t,
+                                     double      frequency,
+                                     double      seconds);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LkTestClient, lk_test_client_free)
 

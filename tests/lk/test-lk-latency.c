@@ -59,10 +59,8 @@ test_configured (void)
 
   if (lk == NULL)
     return;
-  a = lk_test_client_new_full ("alice", TRUE);
-  b = lk_test_client_new_full ("bob", TRUE);
-  lk_test_client_join (a, lk, "latency", NULL);
-  lk_test_client_join (b, lk, "latency", NULL);
+  a = lk_test_client_new_joined_full ("alice", TRUE, lk, "latency");
+  b = lk_test_client_new_joined_full ("bob", TRUE, lk, "latency");
   lk_test_client_publish_tone (a, 440);
   g_assert_true (lk_test_client_wait_hears (b, 440, 45));
   lk_test_sleep (0.5);
@@ -213,10 +211,8 @@ test_mouth_to_ear (void)
   if (lk == NULL)
     return;
   g_mutex_init (&o.lock);
-  a = lk_test_client_new_full ("alice", TRUE);
-  b = lk_test_client_new_full ("bob", TRUE);
-  lk_test_client_join (a, lk, "mouth-to-ear", NULL);
-  lk_test_client_join (b, lk, "mouth-to-ear", NULL);
+  a = lk_test_client_new_joined_full ("alice", TRUE, lk, "mouth-to-ear");
+  b = lk_test_client_new_joined_full ("bob", TRUE, lk, "mouth-to-ear");
   src = gst_parse_bin_from_description ("audiotestsrc name=tone is-live=true samplesperbuffer=480 freq=1000 volume=0",
                                         TRUE, &error);
   g_assert_no_error (error);
@@ -248,9 +244,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  gst_init (&argc, &argv);
-  g_test_init (&argc, &argv, NULL);
-  lk_test_init ();
+  lk_test_setup (&argc, &argv);
   g_test_add_func ("/lk/latency/configured", test_configured);
   g_test_add_func ("/lk/latency/mouth-to-ear-after-stall", test_mouth_to_ear);
   return lk_test_run ();

@@ -53,10 +53,8 @@ test_cycles (void)
 
   if (lk == NULL)
     return;
-  a = lk_test_client_new ("alice");
-  b = lk_test_client_new ("bob");
-  lk_test_client_join (a, lk, "resub", NULL);
-  lk_test_client_join (b, lk, "resub", NULL);
+  a = lk_test_client_new_joined ("alice", lk, "resub");
+  b = lk_test_client_new_joined ("bob", lk, "resub");
   mic = lk_test_client_publish_tone (a, 440);
   g_assert_true (lk_test_client_wait_hears (b, 440, 45));
 
@@ -86,12 +84,9 @@ test_back_to_back (void)
 
   if (lk == NULL)
     return;
-  a = lk_test_client_new ("alice");
-  b = lk_test_client_new ("bob");
-  c = lk_test_client_new ("carol");
-  lk_test_client_join (a, lk, "resub2", NULL);
-  lk_test_client_join (b, lk, "resub2", NULL);
-  lk_test_client_join (c, lk, "resub2", NULL);
+  a = lk_test_client_new_joined ("alice", lk, "resub2");
+  b = lk_test_client_new_joined ("bob", lk, "resub2");
+  c = lk_test_client_new_joined ("carol", lk, "resub2");
   mic = lk_test_client_publish_tone (a, 440);
   other = lk_test_client_publish_tone (c, 660);
   for (guint i = 0; i < 3; i++)
@@ -132,12 +127,9 @@ test_permission_cycles (void)
 
   if (lk == NULL)
     return;
-  a = lk_test_client_new ("alice");
-  b = lk_test_client_new ("bob");
-  c = lk_test_client_new ("caller");
-  lk_test_client_join (a, lk, "resub3", NULL);
-  lk_test_client_join (b, lk, "resub3", NULL);
-  lk_test_client_join (c, lk, "resub3", NULL);
+  a = lk_test_client_new_joined ("alice", lk, "resub3");
+  b = lk_test_client_new_joined ("bob", lk, "resub3");
+  c = lk_test_client_new_joined ("caller", lk, "resub3");
   mic = lk_test_client_publish_tone (a, 440);
   lk_test_client_publish_tone (b, 660);
   g_assert_true (lk_test_client_wait_hears (c, 440, 45));
@@ -180,10 +172,8 @@ test_recycled_line (void)
 
   if (lk == NULL)
     return;
-  a = lk_test_client_new ("alice");
-  b = lk_test_client_new ("bob");
-  lk_test_client_join (a, lk, "recycle", NULL);
-  lk_test_client_join (b, lk, "recycle", NULL);
+  a = lk_test_client_new_joined ("alice", lk, "recycle");
+  b = lk_test_client_new_joined ("bob", lk, "recycle");
   music = lk_test_client_publish_tone (a, 550);
   g_assert_true (lk_test_client_wait_hears (b, 550, 45));
 
@@ -194,16 +184,14 @@ test_recycled_line (void)
   g_assert_no_error (error);
   g_clear_object (&result);
   wait_silent (b);
-  c = lk_test_client_new ("carol");
-  lk_test_client_join (c, lk, "recycle", NULL);
+  c = lk_test_client_new_joined ("carol", lk, "recycle");
   lk_test_client_publish_tone (c, 660);
   g_assert_true (lk_test_client_wait_hears (b, 660, 20));
 
   /* Carol leaves for good; dave's tone may take her line. */
   lk_test_client_free (g_steal_pointer (&c));
   wait_silent (b);
-  d = lk_test_client_new ("dave");
-  lk_test_client_join (d, lk, "recycle", NULL);
+  d = lk_test_client_new_joined ("dave", lk, "recycle");
   lk_test_client_publish_tone (d, 770);
   g_assert_true (lk_test_client_wait_hears (b, 770, 20));
 }
@@ -212,9 +200,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  gst_init (&argc, &argv);
-  g_test_init (&argc, &argv, NULL);
-  lk_test_init ();
+  lk_test_setup (&argc, &argv);
   g_test_add_func ("/lk/resubscribe/cycles", test_cycles);
   g_test_add_func ("/lk/resubscribe/back-to-back", test_back_to_back);
   g_test_add_func ("/lk/resubscribe/permission-cycles", test_permission_cycles);

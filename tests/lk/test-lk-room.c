@@ -5,10 +5,7 @@
  */
 #define G_LOG_DOMAIN "test-lk-room"
 
-#include <gst/app/gstappsink.h>
 #include <gst/gst.h>
-
-#include "handoff-test-audio.h"
 
 #include "lk-test-client.h"
 
@@ -22,10 +19,8 @@ test_two_clients_hear_each_other (void)
 
   if (lk == NULL)
     return;
-  a = lk_test_client_new ("alice");
-  b = lk_test_client_new ("bob");
-  lk_test_client_join (a, lk, "tones", NULL);
-  lk_test_client_join (b, lk, "tones", NULL);
+  a = lk_test_client_new_joined ("alice", lk, "tones");
+  b = lk_test_client_new_joined ("bob", lk, "tones");
   lk_test_client_publish_tone (a, 440);
   lk_test_client_publish_tone (b, 660);
 
@@ -74,10 +69,8 @@ test_participant_events (void)
 
   if (lk == NULL)
     return;
-  a = lk_test_client_new ("alice");
-  b = lk_test_client_new ("bob");
-  lk_test_client_join (a, lk, "events", NULL);
-  lk_test_client_join (b, lk, "events", NULL);
+  a = lk_test_client_new_joined ("alice", lk, "events");
+  b = lk_test_client_new_joined ("bob", lk, "events");
   g_assert_true (wait_event (a, "participant-connected:bob", 20));
   bob = lk_room_lookup_participant (a->room, "bob");
   g_assert_nonnull (bob);
@@ -158,12 +151,9 @@ test_data_and_text (void)
 
   if (lk == NULL)
     return;
-  a = lk_test_client_new ("alice");
-  b = lk_test_client_new ("bob");
-  c = lk_test_client_new ("carol");
-  lk_test_client_join (a, lk, "data", NULL);
-  lk_test_client_join (b, lk, "data", NULL);
-  lk_test_client_join (c, lk, "data", NULL);
+  a = lk_test_client_new_joined ("alice", lk, "data");
+  b = lk_test_client_new_joined ("bob", lk, "data");
+  c = lk_test_client_new_joined ("carol", lk, "data");
   g_assert_true (wait_event (a, "participant-connected:carol", 20));
 
   lk_room_send_data_async (a->room, secret, "handoff", to_bob, TRUE, NULL, on_sent, &s1);
@@ -294,93 +284,18 @@ test_permissions (void)
 
 
 
-typedef struct {
-  GMutex lock;
-  GArray *samples;   /* float */
-} TapCapture;
-
-static GstFlowReturn
-on_tap_sample (GstAppSink *sink,
-               gpointer    user_data)
-{
-  TapCapture *t = user_data;
-  g_autoptr(GstSample) sample = gst_app_sink_pull_sample (sink);
-  GstBuffer *buf = sample ? gst_sample_get_buffer (sample) : NULL;
-  GstMapInfo map;
-
-  if (buf == NULL || !gst_buffer_map (buf, &map, GST_MAP_READ))
-    return GST_FLOW_OK;
-  g_mutex_lock (&t->lock);
-  /* The documented tap format: S16LE mono 48 kHz. */
-  for (gsize i = 0; i < map.size / 2; i++)
-    {
-      float v = ((const gint16 *) map.data)[i] / 32768.0f;
-      g_array_append_val (t->samples, v);
-    }
-  if (t->samples->len > 48000 * 2)
-    g_array_remove_range (t->samples, 0, t->samples->len - 48000 * 2);
-  g_mutex_unlock (&t->lock);
-  gst_buffer_unmap (buf, &map);
-  return GST_FLOW_OK;
-}
-
+/* The documented tap format, straight into an appsink. */
 static GstElement *
-make_tap (TapCapture *t)
+make_tap (LkTestTap *t)
 {
-  GstElement *sink = gst_element_factory_make ("appsink", NULL);
-  GstAppSinkCallbacks callbacks = { .new_sample = on_tap_sample };
-  g_autoptr(GstCaps) caps = gst_caps_from_string (LK_TRACK_TAP_CAPS);
-
-  g_mutex_init (&t->lock);
-  t->samples = g_array_new (FALSE, FALSE, sizeof (float));
-  g_object_set (sink, "sync", FALSE, "caps", caps, NULL);
-  gst_app_sink_set_callbacks (GST_APP_SINK (sink), &callbacks, t, NULL);
-  return sink;
-}
-
-static gboolean
-tap_hears (TapCapture *t,
-           double      frequency)
-{
-  double f = 0, rms = 0;
-
-  g_mutex_lock (&t->lock);
-  if (t->samples->len >= 48000)
-    {
-      const float *s = &g_array_index (t->samples, float, t->samples->len - 48000);
-      f = handoff_test_dominant_frequency (s, 48000, 48000, 100, 2000);
-      rms = handoff_test_rms (s, 48000);
-    }
-  g_mutex_unlock (&t->lock);
-  return rms > 0.01 && f > frequency * 0.98 && f < frequency * 1.02;
+  lk_test_tap_init (t, 0);
+  return lk_test_tap_new_branch (t, "appsink name=s sync=false caps=\"" LK_TRACK_TAP_CAPS "\"");
 }
 
 static gboolean
 tap_hears_440 (gpointer data)
 {
-  return tap_hears (data, 440);
-}
-
-static LkTrack *
-publish_tone_named (LkTestClient *c,
-                    const char   *name,
-                    double        frequency)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *desc = g_strdup_printf ("audiotestsrc is-live=true volume=0.4 freq=%g", frequency);
-  GstElement *src = gst_parse_bin_from_description (desc, TRUE, &error);
-  GAsyncResult *result = NULL;
-  LkTrack *track;
-
-  g_assert_no_error (error);
-  lk_room_publish_audio_async (c->room, name, LK_TRACK_SOURCE_MICROPHONE, src, NULL,
-                               lk_test_keep_result, &result);
-  g_assert_true (lk_test_wait (lk_test_has_result, &result, 30));
-  track = lk_room_publish_audio_finish (c->room, result, &error);
-  g_object_unref (result);
-  g_assert_no_error (error);
-  g_object_unref (track);  /* the local participant holds it */
-  return track;
+  return lk_test_tap_hears (data, 440, 1.0);
 }
 
 /* Microphone and hold music: two audio tracks of one participant, each
@@ -393,7 +308,7 @@ test_two_tracks_and_taps (void)
   g_autoptr(LkTestClient) b = NULL;
   g_autoptr(LkTestClient) c = NULL;
   g_autoptr(GError) error = NULL;
-  TapCapture local_tap = { 0 }, remote_tap = { 0 };
+  LkTestTap local_tap = { 0 }, remote_tap = { 0 };
   LkTrack *mic, *hold, *remote;
   LkTrackPermission perms[2] = { { 0 } };
   const char *mic_sids[] = { NULL, NULL };
@@ -402,18 +317,15 @@ test_two_tracks_and_taps (void)
 
   if (lk == NULL)
     return;
-  a = lk_test_client_new ("alice");
-  b = lk_test_client_new ("bob");
-  c = lk_test_client_new ("caller");
-  lk_test_client_join (a, lk, "hold", NULL);
-  lk_test_client_join (b, lk, "hold", NULL);
-  lk_test_client_join (c, lk, "hold", NULL);
+  a = lk_test_client_new_joined ("alice", lk, "hold");
+  b = lk_test_client_new_joined ("bob", lk, "hold");
+  c = lk_test_client_new_joined ("caller", lk, "hold");
 
-  mic = publish_tone_named (a, "microphone", 440);
+  mic = lk_test_client_publish_tone_named (a, "microphone", 440);
   /* The local tap hears the microphone before it is encoded. */
   g_assert_true (lk_track_add_tap (mic, make_tap (&local_tap), &error));
   g_assert_no_error (error);
-  hold = publish_tone_named (a, "hold-music", 660);
+  hold = lk_test_client_publish_tone_named (a, "hold-music", 660);
   g_assert_cmpstr (lk_track_get_name (hold), ==, "hold-music");
   g_assert_cmpstr (lk_track_get_sid (mic), !=, lk_track_get_sid (hold));
   g_assert_true (lk_test_wait (tap_hears_440, &local_tap, 10));
@@ -454,20 +366,16 @@ test_two_tracks_and_taps (void)
 
   lk_test_client_free (g_steal_pointer (&a));
   lk_test_client_free (g_steal_pointer (&b));
-  g_array_unref (local_tap.samples);
-  g_array_unref (remote_tap.samples);
-  g_mutex_clear (&local_tap.lock);
-  g_mutex_clear (&remote_tap.lock);
+  lk_test_tap_clear (&local_tap);
+  lk_test_tap_clear (&remote_tap);
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  gst_init (&argc, &argv);
-  g_test_init (&argc, &argv, NULL);
   /* libsoup and GStreamer's debug chatter would bury the test's own log. */
-  lk_test_init ();
+  lk_test_setup (&argc, &argv);
   g_test_add_func ("/lk/room/two-clients-hear-each-other", test_two_clients_hear_each_other);
   g_test_add_func ("/lk/room/participant-events", test_participant_events);
   g_test_add_func ("/lk/room/data-and-text", test_data_and_text);

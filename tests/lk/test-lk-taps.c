@@ -6,64 +6,11 @@
  */
 #define G_LOG_DOMAIN "test-lk-taps"
 
-#include <gst/app/gstappsink.h>
 #include <gst/gst.h>
-
-#include "handoff-test-audio.h"
 
 #include "lk-test-client.h"
 
 #define RATE 48000
-
-typedef struct {
-  GMutex lock;
-  GArray *samples;   /* float, the last two seconds */
-  guint64 total;
-  guint delay_ms;    /* > 0: a consumer slower than real time */
-} Capture;
-
-static GstFlowReturn
-on_sample (GstAppSink *sink,
-           gpointer    user_data)
-{
-  Capture *t = user_data;
-  g_autoptr(GstSample) sample = gst_app_sink_pull_sample (sink);
-  GstBuffer *buf = sample ? gst_sample_get_buffer (sample) : NULL;
-  GstMapInfo map;
-
-  if (buf == NULL || !gst_buffer_map (buf, &map, GST_MAP_READ))
-    return GST_FLOW_OK;
-  g_mutex_lock (&t->lock);
-  for (gsize i = 0; i < map.size / 2; i++)
-    {
-      float v = ((const gint16 *) map.data)[i] / 32768.0f;
-      g_array_append_val (t->samples, v);
-    }
-  t->total += map.size / 2;
-  if (t->samples->len > RATE * 2)
-    g_array_remove_range (t->samples, 0, t->samples->len - RATE * 2);
-  g_mutex_unlock (&t->lock);
-  gst_buffer_unmap (buf, &map);
-  if (t->delay_ms > 0)
-    g_usleep (t->delay_ms * 1000);
-  return GST_FLOW_OK;
-}
-
-static void
-capture_init (Capture *t,
-              guint    delay_ms)
-{
-  g_mutex_init (&t->lock);
-  t->samples = g_array_new (FALSE, FALSE, sizeof (float));
-  t->delay_ms = delay_ms;
-}
-
-static void
-capture_clear (Capture *t)
-{
-  g_array_unref (t->samples);
-  g_mutex_clear (&t->lock);
-}
 
 /* The kinds of branch the app hangs off its microphone. */
 typedef enum {
@@ -74,42 +21,28 @@ typedef enum {
 } TapKind;
 
 static GstElement *
-make_tap (TapKind  kind,
-          Capture *t)
+make_tap (TapKind    kind,
+          LkTestTap *t)
 {
-  GstAppSinkCallbacks callbacks = { .new_sample = on_sample };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GstElement) appsink = NULL;
-  const char *desc = NULL;
-  GstElement *tap;
-
   switch (kind)
     {
     case TAP_METER:
-      desc = "appsink name=s sync=false max-buffers=4 drop=true";
-      break;
+      return lk_test_tap_new_branch (t, "appsink name=s sync=false max-buffers=4 drop=true");
     case TAP_TRANSCRIBER:
-      desc = "queue leaky=downstream ! audioconvert ! audioresample ! audio/x-raw,rate=16000 ! "
-             "audioresample ! audio/x-raw,rate=48000 ! appsink name=s sync=false async=false max-buffers=0";
-      break;
+      return lk_test_tap_new_branch (t, "queue leaky=downstream ! audioconvert ! audioresample ! "
+                                        "audio/x-raw,rate=16000 ! audioresample ! audio/x-raw,rate=48000 ! "
+                                        "appsink name=s sync=false async=false max-buffers=0");
     case TAP_SLOW:
-      desc = "appsink name=s sync=false";
-      break;
+      return lk_test_tap_new_branch (t, "appsink name=s sync=false");
     case TAP_SYNCING:
-      desc = "appsink name=s sync=true";
-      break;
+      return lk_test_tap_new_branch (t, "appsink name=s sync=true");
     default:
       g_assert_not_reached ();
     }
-  tap = gst_parse_bin_from_description (desc, TRUE, &error);
-  g_assert_no_error (error);
-  appsink = gst_bin_get_by_name (GST_BIN (tap), "s");
-  gst_app_sink_set_callbacks (GST_APP_SINK (appsink), &callbacks, t, NULL);
-  return tap;
 }
 
 typedef struct {
-  Capture *t;
+  LkTestTap *t;
   double frequency;
 } TapHears;
 
@@ -117,17 +50,8 @@ static gboolean
 tap_hears (gpointer data)
 {
   TapHears *h = data;
-  double f = 0, rms = 0;
 
-  g_mutex_lock (&h->t->lock);
-  if (h->t->samples->len >= RATE / 2)
-    {
-      const float *s = &g_array_index (h->t->samples, float, h->t->samples->len - RATE / 2);
-      f = handoff_test_dominant_frequency (s, RATE / 2, RATE, 100, 2000);
-      rms = handoff_test_rms (s, RATE / 2);
-    }
-  g_mutex_unlock (&h->t->lock);
-  return rms > 0.01 && f > h->frequency * 0.98 && f < h->frequency * 1.02;
+  return lk_test_tap_hears (h->t, h->frequency, 0.5);
 }
 
 static guint64
@@ -161,13 +85,6 @@ assert_keeps_hearing (LkTestClient *c,
   g_assert_true (lk_test_client_wait_hears (c, frequency, 1));
 }
 
-static LkTestClient *
-client (const char *identity,
-        gboolean    sync)
-{
-  return lk_test_client_new_full (identity, sync);
-}
-
 /* Taps on the microphone right after publishing, before anyone else is
  * in the room (the app's order: publish, then meter and transcriber). */
 static void
@@ -177,17 +94,17 @@ check_taps_before_remote (gboolean sync)
   g_autoptr(LkTestClient) a = NULL;
   g_autoptr(LkTestClient) b = NULL;
   g_autoptr(GError) error = NULL;
-  Capture meter, transcriber, slow;
+  LkTestTap meter, transcriber, slow;
   TapHears h = { &meter, 440 };
   LkTrack *mic;
 
   if (lk == NULL)
     return;
-  capture_init (&meter, 0);
-  capture_init (&transcriber, 0);
-  capture_init (&slow, 50);
-  a = client ("alice", sync);
-  b = client ("bob", sync);
+  lk_test_tap_init (&meter, 0);
+  lk_test_tap_init (&transcriber, 0);
+  lk_test_tap_init (&slow, 50);
+  a = lk_test_client_new_full ("alice", sync);
+  b = lk_test_client_new_full ("bob", sync);
   lk_test_client_join (a, lk, "taps", NULL);
   mic = lk_test_client_publish_tone (a, 440);
   g_assert_true (lk_track_add_tap (mic, make_tap (TAP_METER, &meter), &error));
@@ -209,9 +126,9 @@ check_taps_before_remote (gboolean sync)
   g_assert_true (lk_test_wait (tap_hears, &h, 10));
 
   lk_test_client_free (g_steal_pointer (&a));
-  capture_clear (&meter);
-  capture_clear (&transcriber);
-  capture_clear (&slow);
+  lk_test_tap_clear (&meter);
+  lk_test_tap_clear (&transcriber);
+  lk_test_tap_clear (&slow);
 }
 
 static void
@@ -235,17 +152,15 @@ test_taps_mid_call (void)
   g_autoptr(LkTestClient) a = NULL;
   g_autoptr(LkTestClient) b = NULL;
   g_autoptr(GError) error = NULL;
-  Capture caps[4], remote_cap;
+  LkTestTap caps[4], remote_cap;
   GstElement *taps[4], *remote_tap;
   TapHears h = { NULL, 440 };
   LkTrack *mic, *bob_mic, *remote;
 
   if (lk == NULL)
     return;
-  a = client ("alice", TRUE);
-  b = client ("bob", FALSE);
-  lk_test_client_join (a, lk, "taps-mid", NULL);
-  lk_test_client_join (b, lk, "taps-mid", NULL);
+  a = lk_test_client_new_joined_full ("alice", TRUE, lk, "taps-mid");
+  b = lk_test_client_new_joined ("bob", lk, "taps-mid");
   mic = lk_test_client_publish_tone (a, 440);
   bob_mic = lk_test_client_publish_tone (b, 660);
   assert_keeps_hearing (a, 660, 1);
@@ -257,12 +172,12 @@ test_taps_mid_call (void)
     {
       for (guint k = 0; k < G_N_ELEMENTS (taps); k++)
         {
-          capture_init (&caps[k], k == TAP_SLOW ? 50 : 0);
+          lk_test_tap_init (&caps[k], k == TAP_SLOW ? 50 : 0);
           taps[k] = make_tap ((TapKind) k, &caps[k]);
           g_assert_true (lk_track_add_tap (mic, taps[k], &error));
           g_assert_no_error (error);
         }
-      capture_init (&remote_cap, 0);
+      lk_test_tap_init (&remote_cap, 0);
       remote_tap = make_tap (TAP_METER, &remote_cap);
       g_assert_true (lk_track_add_tap (remote, remote_tap, &error));
       g_assert_no_error (error);
@@ -279,10 +194,10 @@ test_taps_mid_call (void)
       for (guint k = 0; k < G_N_ELEMENTS (taps); k++)
         {
           lk_track_remove_tap (mic, taps[k]);
-          capture_clear (&caps[k]);
+          lk_test_tap_clear (&caps[k]);
         }
       lk_track_remove_tap (remote, remote_tap);
-      capture_clear (&remote_cap);
+      lk_test_tap_clear (&remote_cap);
       assert_keeps_hearing (b, 440, 1);
     }
   assert_keeps_hearing (a, 660, 2);
@@ -292,9 +207,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  gst_init (&argc, &argv);
-  g_test_init (&argc, &argv, NULL);
-  lk_test_init ();
+  lk_test_setup (&argc, &argv);
   g_test_add_func ("/lk/taps/before-remote", test_taps_before_remote);
   g_test_add_func ("/lk/taps/before-remote-syncing-sink", test_taps_before_remote_sync);
   g_test_add_func ("/lk/taps/mid-call", test_taps_mid_call);
