@@ -28,8 +28,8 @@ void            handoff_lk_media_set_transcriber (HandoffLkMedia     *self,
 /* The microphone's RMS level (0..1) for a meter; 0 while muted. */
 double          handoff_lk_media_get_mic_level (HandoffLkMedia *self);
 /* Level taps on the remote tracks for handoff_lk_media_get_speaker_level()
- * (the app's meter). Opt-in: tests/e2e saw a remote track go silent after
- * re-subscription with them (not understood yet). Before connecting. */
+ * (the app's meter, and the e2e parties'). Opt-in: a meter costs a tap per
+ * remote track, which headless users need not pay. Before connecting. */
 void            handoff_lk_media_enable_speaker_meter (HandoffLkMedia *self);
 /* The RMS level (0..1) of what we hear: the loudest remote track; 0 unless enabled. */
 double          handoff_lk_media_get_speaker_level (HandoffLkMedia *self);
