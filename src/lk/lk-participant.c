@@ -73,8 +73,11 @@ lk_participant_update (LkParticipant                  *self,
   diff->removed = g_ptr_array_new_with_free_func (g_object_unref);
   diff->mute_changed = g_ptr_array_new_with_free_func (g_object_unref);
 
-  /* Updates may arrive out of order; the version orders them. */
-  if (info->version != 0 && info->version < self->version)
+  /* Updates may arrive out of order; the version orders them. A new
+   * session (our own after a full re-join, a restarted server) counts its
+   * versions from the start again. */
+  if (info->version != 0 && info->version < self->version &&
+      (info->sid == NULL || g_strcmp0 (info->sid, self->sid) == 0))
     return;
   self->version = info->version;
   set_string (&self->sid, info->sid);

@@ -143,7 +143,10 @@ lk_peer_transport_note_remote_ufrag (LkPeerTransport             *self,
   if (ufrag == NULL)
     return;
   if (self->remote_ufrag != NULL && g_strcmp0 (ufrag, self->remote_ufrag) != 0)
-    self->remote_restarted = TRUE;
+    {
+      self->remote_restarted = TRUE;
+      self->n_remote_restarts++;
+    }
   g_free (self->remote_ufrag);
   self->remote_ufrag = g_steal_pointer (&ufrag);
 }
@@ -218,6 +221,13 @@ lk_peer_transport_add_candidate (LkPeerTransport *self,
       return;
     }
   add_candidate_now (self, candidate_init_json);
+}
+
+guint
+lk_peer_transport_get_n_remote_restarts (LkPeerTransport *self)
+{
+  g_return_val_if_fail (LK_IS_PEER_TRANSPORT (self), 0);
+  return self->n_remote_restarts;
 }
 
 GstWebRTCICEConnectionState

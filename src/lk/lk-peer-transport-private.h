@@ -35,6 +35,7 @@ struct _LkPeerTransport {
   GPtrArray *sent_candidates;    /* every local candidate the server got */
   char *remote_ufrag;            /* of the last offer applied (subscriber) */
   gboolean remote_restarted;     /* that offer restarted ICE */
+  guint n_remote_restarts;       /* offers with new ICE credentials seen */
   char *local_sdp;               /* the last description we sent, for mids */
   GstWebRTCSessionDescription *pending_local;  /* being applied, then sent */
   gboolean closed;

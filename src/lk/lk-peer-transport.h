@@ -42,6 +42,8 @@ void             lk_peer_transport_handle_offer   (LkPeerTransport *self,
 void             lk_peer_transport_add_candidate  (LkPeerTransport *self,
                                                    const char      *candidate_init_json);
 GstWebRTCICEConnectionState lk_peer_transport_get_ice_state (LkPeerTransport *self);
+/* Subscriber: remote offers that restarted ICE (new credentials). */
+guint            lk_peer_transport_get_n_remote_restarts (LkPeerTransport *self);
 /* Stops the webrtcbin and removes it from the bin. */
 void             lk_peer_transport_close          (LkPeerTransport *self);
 

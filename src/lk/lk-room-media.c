@@ -490,6 +490,27 @@ make_sink (LkRoom  *self,
   return gst_element_factory_make ("autoaudiosink", NULL);
 }
 
+void
+lk_room_media_new_transports (LkRoom *self)
+{
+  self->publisher = lk_peer_transport_new (GST_BIN (self->pipeline), "publisher", TRUE,
+                                           self->jitter_latency_ms);
+  self->subscriber = lk_peer_transport_new (GST_BIN (self->pipeline), "subscriber", FALSE,
+                                            self->jitter_latency_ms);
+  for (guint i = 0; i < 2; i++)
+    {
+      LkPeerTransport *t = i == 0 ? self->publisher : self->subscriber;
+      g_signal_connect (t, "local-description", G_CALLBACK (on_local_description), self);
+      g_signal_connect (t, "local-candidate", G_CALLBACK (on_local_candidate), self);
+      g_signal_connect (t, "negotiated", G_CALLBACK (on_negotiated), self);
+      g_signal_connect (t, "failed", G_CALLBACK (on_transport_failed), self);
+    }
+  g_signal_connect (lk_peer_transport_get_webrtcbin (self->subscriber), "pad-added",
+                    G_CALLBACK (lk_room_remote_pad_added), self);
+  g_signal_connect (lk_peer_transport_get_webrtcbin (self->subscriber), "on-data-channel",
+                    G_CALLBACK (on_data_channel), self);
+}
+
 gboolean
 lk_room_media_start (LkRoom  *self,
                      GError **error)
@@ -550,22 +571,7 @@ lk_room_media_start (LkRoom  *self,
       return FALSE;
     }
 
-  self->publisher = lk_peer_transport_new (GST_BIN (self->pipeline), "publisher", TRUE,
-                                           self->jitter_latency_ms);
-  self->subscriber = lk_peer_transport_new (GST_BIN (self->pipeline), "subscriber", FALSE,
-                                            self->jitter_latency_ms);
-  for (guint i = 0; i < 2; i++)
-    {
-      LkPeerTransport *t = i == 0 ? self->publisher : self->subscriber;
-      g_signal_connect (t, "local-description", G_CALLBACK (on_local_description), self);
-      g_signal_connect (t, "local-candidate", G_CALLBACK (on_local_candidate), self);
-      g_signal_connect (t, "negotiated", G_CALLBACK (on_negotiated), self);
-      g_signal_connect (t, "failed", G_CALLBACK (on_transport_failed), self);
-    }
-  g_signal_connect (lk_peer_transport_get_webrtcbin (self->subscriber), "pad-added",
-                    G_CALLBACK (lk_room_remote_pad_added), self);
-  g_signal_connect (lk_peer_transport_get_webrtcbin (self->subscriber), "on-data-channel",
-                    G_CALLBACK (on_data_channel), self);
+  lk_room_media_new_transports (self);
 
   bus = gst_pipeline_get_bus (self->pipeline);
   self->bus_watch = gst_bus_add_watch (bus, on_bus_message, self);
@@ -654,6 +660,37 @@ lk_room_media_fail_pending (LkRoom       *self,
 }
 
 void
+lk_room_media_close_transports (LkRoom *self)
+{
+  for (guint i = 0; i < self->remote_channels->len; i++)
+    g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->remote_channels, i), self);
+  g_ptr_array_set_size (self->remote_channels, 0);
+  if (self->reliable != NULL)
+    g_signal_handlers_disconnect_by_data (self->reliable, self);
+  if (self->lossy != NULL)
+    g_signal_handlers_disconnect_by_data (self->lossy, self);
+  g_clear_object (&self->reliable);
+  g_clear_object (&self->lossy);
+  if (self->publisher != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->publisher, self);
+      lk_peer_transport_close (self->publisher);
+    }
+  if (self->subscriber != NULL)
+    {
+      self->n_remote_ice_restarts_closed += lk_peer_transport_get_n_remote_restarts (self->subscriber);
+      g_signal_handlers_disconnect_by_data (lk_peer_transport_get_webrtcbin (self->subscriber), self);
+      g_signal_handlers_disconnect_by_data (self->subscriber, self);
+      lk_peer_transport_close (self->subscriber);
+    }
+  g_clear_object (&self->publisher);
+  g_clear_object (&self->subscriber);
+  g_hash_table_remove_all (self->mid_pads);
+  g_hash_table_remove_all (self->mid_track);
+  self->n_audio_mlines_sent = 0;
+}
+
+void
 lk_room_media_stop (LkRoom *self)
 {
   guint n;
@@ -680,28 +717,7 @@ lk_room_media_stop (LkRoom *self)
   g_hash_table_remove_all (self->mid_attached);
   g_hash_table_remove_all (self->mid_pads);
   g_hash_table_remove_all (self->mid_track);
-  for (guint i = 0; i < self->remote_channels->len; i++)
-    g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->remote_channels, i), self);
-  g_ptr_array_set_size (self->remote_channels, 0);
-  if (self->reliable != NULL)
-    g_signal_handlers_disconnect_by_data (self->reliable, self);
-  if (self->lossy != NULL)
-    g_signal_handlers_disconnect_by_data (self->lossy, self);
-  g_clear_object (&self->reliable);
-  g_clear_object (&self->lossy);
-  if (self->publisher != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->publisher, self);
-      lk_peer_transport_close (self->publisher);
-    }
-  if (self->subscriber != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (lk_peer_transport_get_webrtcbin (self->subscriber), self);
-      g_signal_handlers_disconnect_by_data (self->subscriber, self);
-      lk_peer_transport_close (self->subscriber);
-    }
-  g_clear_object (&self->publisher);
-  g_clear_object (&self->subscriber);
+  lk_room_media_close_transports (self);
   self->mixer = NULL;
   g_clear_object (&self->pipeline);
 }

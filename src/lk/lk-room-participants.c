@@ -99,6 +99,30 @@ lk_room_apply_participant (LkRoom                         *self,
   lk_participant_diff_clear (&diff);
 }
 
+/* After a full re-join: whoever is not in the new join's list left while
+ * we were away (or, after a server restart, comes back as a new session). */
+void
+lk_room_prune_participants (LkRoom                         *self,
+                            Livekit__ParticipantInfo *const *infos,
+                            gsize                            n_infos)
+{
+  g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->remotes));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(LkParticipant) p = g_list_model_get_item (G_LIST_MODEL (self->remotes), i);
+      gboolean present = FALSE;
+
+      for (gsize k = 0; k < n_infos && !present; k++)
+        present = g_strcmp0 (infos[k]->sid, lk_participant_get_sid (p)) == 0;
+      if (!present)
+        g_ptr_array_add (gone, g_object_ref (p));
+    }
+  for (guint i = 0; i < gone->len; i++)
+    remove_participant (self, g_ptr_array_index (gone, i));
+}
+
 static LkParticipant *
 participant_by_sid (LkRoom     *self,
                     const char *sid)

@@ -22,6 +22,7 @@ typedef struct {
   GstElement *source;
   guint timeout_id;
   gboolean published;    /* TrackPublishedResponse seen */
+  gboolean republish;    /* a track of ours going out again after a re-join */
   gboolean offered;      /* the offer with the new m-line was sent */
 } LkPublishOp;
 
@@ -49,6 +50,15 @@ struct _LkRoom {
   guint resume_id;
   gint64 resume_deadline_us;
   GCancellable *resume_cancellable;
+
+  /* full re-join (lk-room-rejoin.c) */
+  gboolean rejoining;
+  guint rejoin_id;
+  gint64 rejoin_deadline_us;
+  GCancellable *rejoin_cancellable;
+  LkDisconnectReason rejoin_reason;
+  GError *rejoin_error;        /* the last attempt's, for the final report */
+  GPtrArray *resubscribe;      /* track sids the app had asked for (auto-subscribe off) */
 
   /* media */
   guint jitter_latency_ms;
@@ -79,6 +89,9 @@ struct _LkRoom {
   GHashTable *app_unsubscribed; /* track sids the app unsubscribed from */
   guint n_signal_connects;
   guint n_ice_restarts;
+  guint n_rejoins;
+  guint n_token_refreshes;
+  guint n_remote_ice_restarts_closed;  /* of subscribers closed by re-joins */
 };
 
 /* lk-room.c */
@@ -103,6 +116,18 @@ void      lk_room_handle_leave           (LkRoom                      *self,
                                           const Livekit__LeaveRequest *leave);
 /* The signal connection dropped while connected: reconnecting, resume. */
 void      lk_room_start_resume           (LkRoom *self);
+/* What a join response tells (first join and re-joins alike). */
+void      lk_room_apply_join             (LkRoom                 *self,
+                                          Livekit__JoinResponse  *join);
+
+/* lk-room-rejoin.c */
+/* The session cannot be resumed (leave with action RECONNECT, a resume
+ * refused, the server shut down): a new session with new transports, the
+ * local tracks published again; reconnecting/reconnected for the app. */
+void      lk_room_start_rejoin           (LkRoom             *self,
+                                          LkDisconnectReason  reason,
+                                          const char         *why);
+void      lk_room_stop_rejoin            (LkRoom *self);
 /* Tears down and reports disconnected (if it was not already). */
 void      lk_room_fail                   (LkRoom       *self,
                                           LkDisconnectReason reason,
@@ -114,6 +139,9 @@ void      lk_room_teardown               (LkRoom *self);
 void      lk_room_apply_participant      (LkRoom                         *self,
                                           const Livekit__ParticipantInfo *info,
                                           gboolean                        announce);
+void      lk_room_prune_participants     (LkRoom                          *self,
+                                          Livekit__ParticipantInfo *const *infos,
+                                          gsize                            n_infos);
 void      lk_room_apply_speakers         (LkRoom                         *self,
                                           const Livekit__SpeakersChanged *changed);
 
@@ -121,6 +149,10 @@ void      lk_room_apply_speakers         (LkRoom                         *self,
 gboolean  lk_room_media_start            (LkRoom  *self,
                                           GError **error);
 void      lk_room_media_stop             (LkRoom *self);
+/* The two webrtcbins (added to the pipeline, not started) and their
+ * handlers; closing them also drops the data channels and the mid maps. */
+void      lk_room_media_new_transports   (LkRoom *self);
+void      lk_room_media_close_transports (LkRoom *self);
 void      lk_room_media_joined           (LkRoom                    *self,
                                           Livekit__ICEServer *const *servers,
                                           gsize                      n_servers);
@@ -158,6 +190,12 @@ char     *lk_room_munge_publisher_offer  (LkRoom     *self,
 void      lk_room_publish_op_finish      (LkRoom      *self,
                                           LkPublishOp *op,
                                           GError      *error);
+/* A full re-join starts: publications in flight stop. */
+void      lk_room_publish_interrupted    (LkRoom *self);
+/* After a full re-join: @track (built before) goes out again on the new
+ * publisher, through the same AddTrack → offer queue. */
+void      lk_room_republish_track        (LkRoom  *self,
+                                          LkTrack *track);
 
 gboolean  lk_room_media_send_packet      (LkRoom   *self,
                                           GBytes   *packet,

@@ -115,12 +115,20 @@ lk_room_publish_op_finish (LkRoom      *self,
           if (self->local != NULL)
             lk_participant_remove_track (self->local, op->track);
         }
-      g_task_return_error (op->task, error);
+      if (op->task != NULL)
+        g_task_return_error (op->task, error);
+      else
+        {
+          /* A re-publication after a re-join: nobody waits for it. */
+          g_warning ("track %s was not published again: %s", lk_track_get_cid (op->track), error->message);
+          g_error_free (error);
+        }
     }
   else
     {
       lk_track_set_sending (op->track, TRUE);
-      g_task_return_pointer (op->task, g_object_ref (op->track), g_object_unref);
+      if (op->task != NULL)
+        g_task_return_pointer (op->task, g_object_ref (op->track), g_object_unref);
     }
   publish_op_free (op);
   if (self->pipeline != NULL)
@@ -182,10 +190,22 @@ start_next_publish (LkRoom *self)
   LkPublishOp *op;
   GstElement *source;
 
-  if (self->publishing != NULL || g_queue_is_empty (&self->publish_queue))
+  /* During a re-join the queue waits for the new session. */
+  if (self->publishing != NULL || g_queue_is_empty (&self->publish_queue) || self->rejoining)
     return;
   op = g_queue_pop_head (&self->publish_queue);
   self->publishing = op;
+  if (op->republish)
+    {
+      if (!lk_track_relink_sender (op->track, lk_peer_transport_get_webrtcbin (self->publisher), &error))
+        {
+          lk_room_publish_op_finish (self, op, g_steal_pointer (&error));
+          return;
+        }
+      op->timeout_id = g_timeout_add_seconds (PUBLISH_TIMEOUT_S, on_publish_timeout, op);
+      send_add_track (op);
+      return;
+    }
 
   source = op->source != NULL ? g_steal_pointer (&op->source) : make_source (&error);
   if (source == NULL)
@@ -227,7 +247,8 @@ lk_room_media_track_published (LkRoom                                *self,
            response->cid, response->track->sid);
   op->published = TRUE;
   lk_track_set_sid (op->track, response->track->sid);
-  lk_participant_add_track (self->local, op->track);
+  if (!op->republish)
+    lk_participant_add_track (self->local, op->track);
   lk_peer_transport_negotiate (self->publisher, FALSE);
 }
 
@@ -244,6 +265,54 @@ lk_room_media_request_refused (LkRoom                         *self,
       g_strcmp0 (response->add_track->cid, lk_track_get_cid (op->track)) == 0)
     lk_room_publish_op_finish (self, op, g_error_new (LK_ERROR, LK_ERROR_NOT_ALLOWED, "the server refused the track: %s",
                                               response->message ? response->message : "not allowed"));
+}
+
+void
+lk_room_publish_interrupted (LkRoom *self)
+{
+  g_autoptr(GError) error = g_error_new (LK_ERROR, LK_ERROR_DISCONNECTED,
+                                         "the session was lost while the track was being published");
+  GList *l = self->publish_queue.head;
+
+  /* Re-publications of an earlier re-join: the next one redoes them. */
+  while (l != NULL)
+    {
+      GList *next = l->next;
+      LkPublishOp *op = l->data;
+
+      if (op->republish)
+        {
+          g_queue_delete_link (&self->publish_queue, l);
+          publish_op_free (op);
+        }
+      l = next;
+    }
+  if (self->publishing != NULL && self->publishing->republish)
+    publish_op_free (g_steal_pointer (&self->publishing));
+  /* The app's own publication in flight has no place in the new session;
+   * it learns that it failed (queued ones wait and run afterwards). */
+  else if (self->publishing != NULL)
+    lk_room_publish_op_finish (self, self->publishing, g_steal_pointer (&error));
+}
+
+void
+lk_room_republish_track (LkRoom  *self,
+                         LkTrack *track)
+{
+  LkPublishOp *op = g_new0 (LkPublishOp, 1);
+  guint pos = 0;
+
+  op->room = self;
+  op->track = g_object_ref (track);
+  op->republish = TRUE;
+  /* Behind the other re-publications, ahead of what the app had queued:
+   * the new publisher's m-lines must come in local_tracks order
+   * (lk_room_munge_publisher_offer). */
+  while (pos < g_queue_get_length (&self->publish_queue) &&
+         ((LkPublishOp *) g_queue_peek_nth (&self->publish_queue, pos))->republish)
+    pos++;
+  g_queue_push_nth (&self->publish_queue, op, pos);
+  start_next_publish (self);
 }
 
 void
@@ -300,7 +369,7 @@ on_track_held (LkTrack  *track,
   LkRoom *self = g_task_get_source_object (task);
   GPtrArray *tasks = g_object_get_data (G_OBJECT (self), "lk-unpublish-tasks");
 
-  if (self->publisher == NULL || tasks == NULL)
+  if (self->publisher == NULL || tasks == NULL || lk_track_get_transceiver (track) == NULL)
     {
       g_task_return_new_error (task, LK_ERROR, LK_ERROR_DISCONNECTED, "the room is disconnected");
       g_object_unref (task);

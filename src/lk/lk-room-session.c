@@ -23,20 +23,33 @@ lk_room_handle_leave (LkRoom                      *self,
                       const Livekit__LeaveRequest *leave)
 {
   g_autoptr(GError) error = NULL;
+  LkDisconnectReason reason = (LkDisconnectReason) leave->reason;
 
   g_message ("the server asks us to leave (reason %d, action %d)", leave->reason, leave->action);
-  if (leave->action == LIVEKIT__LEAVE_REQUEST__ACTION__RESUME && self->state == LK_CONNECTION_STATE_CONNECTED)
+  if (self->state != LK_CONNECTION_STATE_CONNECTED && self->state != LK_CONNECTION_STATE_RECONNECTING)
+    return;
+  if (leave->action == LIVEKIT__LEAVE_REQUEST__ACTION__RESUME && !self->rejoining)
     {
       lk_signal_client_close (self->signal);
       lk_room_start_resume (self);
       return;
     }
-  /* RECONNECT would need a fresh join with every track published again; we
-   * report it as a disconnect and let the application join again. */
-  error = g_error_new (LK_ERROR, LK_ERROR_DISCONNECTED, "the server ended the session (%s%s)",
-                       lk_disconnect_reason_to_string ((LkDisconnectReason) leave->reason),
-                       leave->action == LIVEKIT__LEAVE_REQUEST__ACTION__RECONNECT ? ", reconnect asked" : "");
-  lk_room_fail (self, (LkDisconnectReason) leave->reason, error);
+  if (leave->action == LIVEKIT__LEAVE_REQUEST__ACTION__RECONNECT)
+    {
+      lk_room_start_rejoin (self, reason, "the server asks for a full reconnect");
+      return;
+    }
+  /* A server going down (a restart, a deploy) is no verdict on this call:
+   * livekit-server says DISCONNECT then, but the same URL usually works
+   * again seconds later; the re-join gives up after its budget. */
+  if (reason == LK_DISCONNECT_REASON_SERVER_SHUTDOWN)
+    {
+      lk_room_start_rejoin (self, reason, "the server is shutting down");
+      return;
+    }
+  error = g_error_new (LK_ERROR, LK_ERROR_DISCONNECTED, "the server ended the session (%s)",
+                       lk_disconnect_reason_to_string (reason));
+  lk_room_fail (self, reason, error);
 }
 
 void
@@ -55,6 +68,33 @@ lk_room_fail (LkRoom             *self,
 
 /* ---- join ---- */
 
+void
+lk_room_apply_join (LkRoom                *self,
+                    Livekit__JoinResponse *join)
+{
+  if (join->room != NULL)
+    {
+      g_free (self->name);
+      self->name = g_strdup (join->room->name);
+      g_free (self->sid);
+      self->sid = g_strdup (join->room->sid);
+    }
+  self->n_signal_connects++;
+  for (gsize i = 0; i < join->n_other_participants; i++)
+    lk_room_apply_participant (self, join->other_participants[i], self->rejoining);
+  self->ping_interval = join->ping_interval > 0 ? join->ping_interval : 5;
+  self->ping_timeout = join->ping_timeout > 0 ? join->ping_timeout : 15;
+  lk_room_connect_signal_handlers (self);
+  lk_signal_client_start_keepalive (self->signal, self->ping_interval, self->ping_timeout);
+  if (self->permissions != NULL)
+    lk_signal_client_send_packed (self->signal, self->permissions, NULL);
+  lk_room_media_joined (self, join->ice_servers, join->n_ice_servers);
+  g_message ("joined room %s as %s (server %s, protocol %d)", self->name,
+             lk_participant_get_identity (self->local),
+             join->server_info ? join->server_info->version : "?",
+             join->server_info ? join->server_info->protocol : 0);
+}
+
 static void
 on_joined (GObject      *source,
            GAsyncResult *result,
@@ -64,7 +104,6 @@ on_joined (GObject      *source,
   LkRoom *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
   Livekit__SignalResponse *response;
-  Livekit__JoinResponse *join;
 
   response = lk_signal_client_connect_finish (LK_SIGNAL_CLIENT (source), result, &error);
   if (self->connect_task != task)
@@ -88,27 +127,8 @@ on_joined (GObject      *source,
       g_task_return_new_error (task, LK_ERROR, LK_ERROR_PROTOCOL, "the server did not answer with a join");
       return;
     }
-  join = response->join;
-  if (join->room != NULL)
-    {
-      self->name = g_strdup (join->room->name);
-      self->sid = g_strdup (join->room->sid);
-    }
-  self->n_signal_connects++;
-  self->local = lk_participant_new (join->participant, TRUE);
-  for (gsize i = 0; i < join->n_other_participants; i++)
-    lk_room_apply_participant (self, join->other_participants[i], FALSE);
-  self->ping_interval = join->ping_interval > 0 ? join->ping_interval : 5;
-  self->ping_timeout = join->ping_timeout > 0 ? join->ping_timeout : 15;
-  lk_room_connect_signal_handlers (self);
-  lk_signal_client_start_keepalive (self->signal, self->ping_interval, self->ping_timeout);
-  if (self->permissions != NULL)
-    lk_signal_client_send_packed (self->signal, self->permissions, NULL);
-  lk_room_media_joined (self, join->ice_servers, join->n_ice_servers);
-  g_message ("joined room %s as %s (server %s, protocol %d)", self->name,
-             lk_participant_get_identity (self->local),
-             join->server_info ? join->server_info->version : "?",
-             join->server_info ? join->server_info->protocol : 0);
+  self->local = lk_participant_new (response->join->participant, TRUE);
+  lk_room_apply_join (self, response->join);
   livekit__signal_response__free_unpacked (response, NULL);
 
   lk_room_set_state (self, LK_CONNECTION_STATE_CONNECTED);
@@ -256,6 +276,21 @@ on_resumed (GObject      *source,
       error = g_error_new (LK_ERROR, LK_ERROR_PROTOCOL, "the server answered a resume with a new join");
     }
 
+  /* The server cannot resume this session (it restarted, or dropped us
+   * meanwhile) and asks for a full re-join: leave(STATE_MISMATCH, RECONNECT)
+   * as its first message. */
+  {
+    int reason = 0, action = 0;
+
+    if (response == NULL && lk_signal_client_get_refusal (self->signal, &reason, &action) &&
+        action == LIVEKIT__LEAVE_REQUEST__ACTION__RECONNECT)
+      {
+        g_autofree char *why = g_strdup_printf ("the resume was refused (%s)", error->message);
+
+        lk_room_start_rejoin (self, (LkDisconnectReason) reason, why);
+        return;
+      }
+  }
   /* A refusal is final; an unreachable server is worth another try. */
   if (g_error_matches (error, LK_ERROR, LK_ERROR_SERVER_UNREACHABLE) &&
       g_get_monotonic_time () < self->resume_deadline_us)
@@ -299,6 +334,7 @@ lk_room_teardown (LkRoom *self)
   g_autoptr(GError) error = g_error_new (LK_ERROR, LK_ERROR_DISCONNECTED, "the room is disconnected");
 
   self->leaving = TRUE;
+  lk_room_stop_rejoin (self);
   g_clear_handle_id (&self->resume_id, g_source_remove);
   if (self->resume_cancellable != NULL)
     g_cancellable_cancel (self->resume_cancellable);

@@ -21,6 +21,9 @@ enum {
   PROP_AUTO_SUBSCRIBE,
   PROP_N_SIGNAL_CONNECTS,
   PROP_N_ICE_RESTARTS,
+  PROP_N_REMOTE_ICE_RESTARTS,
+  PROP_N_REJOINS,
+  PROP_N_TOKEN_REFRESHES,
   N_PROPS
 };
 
@@ -164,8 +167,18 @@ on_signal_message (LkSignalClient          *signal,
         }
       break;
     case LIVEKIT__SIGNAL_RESPONSE__MESSAGE_REFRESH_TOKEN:
-      g_free (self->token);
-      self->token = g_strdup (msg->refresh_token);
+      /* Used for every later resume or re-join: the token we joined with
+       * may expire during the call (the server sends one at once, and
+       * again every 5 min or when our grants change). */
+      if (msg->refresh_token != NULL && *msg->refresh_token != '\0')
+        {
+          if (self->token != NULL)
+            memset (self->token, 0, strlen (self->token));
+          g_free (self->token);
+          self->token = g_strdup (msg->refresh_token);
+          self->n_token_refreshes++;
+          g_debug ("token refreshed");
+        }
       break;
     case LIVEKIT__SIGNAL_RESPONSE__MESSAGE_TRACK_UNPUBLISHED:
       g_debug ("the server unpublished our track %s", msg->track_unpublished->track_sid);
@@ -340,6 +353,16 @@ lk_room_get_property (GObject    *object,
     case PROP_N_ICE_RESTARTS:
       g_value_set_uint (value, self->n_ice_restarts);
       break;
+    case PROP_N_REMOTE_ICE_RESTARTS:
+      g_value_set_uint (value, self->n_remote_ice_restarts_closed +
+                        (self->subscriber != NULL ? lk_peer_transport_get_n_remote_restarts (self->subscriber) : 0));
+      break;
+    case PROP_N_REJOINS:
+      g_value_set_uint (value, self->n_rejoins);
+      break;
+    case PROP_N_TOKEN_REFRESHES:
+      g_value_set_uint (value, self->n_token_refreshes);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -457,6 +480,17 @@ lk_room_class_init (LkRoomClass *klass)
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   props[PROP_N_ICE_RESTARTS] =
     g_param_spec_uint ("n-ice-restarts", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* The server's ICE restarts of our subscriber transport (it makes one
+   * on every resume) that we followed, and full re-joins made. */
+  props[PROP_N_REMOTE_ICE_RESTARTS] =
+    g_param_spec_uint ("n-remote-ice-restarts", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  props[PROP_N_REJOINS] =
+    g_param_spec_uint ("n-rejoins", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  props[PROP_N_TOKEN_REFRESHES] =
+    g_param_spec_uint ("n-token-refreshes", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
 

@@ -51,6 +51,9 @@ struct _LkSignalClient {
   gint64 rtt_ms;
   gboolean closed_emitted;
   gboolean auto_subscribe;
+  /* A leave as the first message: what the server asked for (-1: none). */
+  int refusal_reason;
+  int refusal_action;
 };
 
 G_DEFINE_FINAL_TYPE (LkSignalClient, lk_signal_client, G_TYPE_OBJECT)
@@ -242,9 +245,11 @@ on_ws_message (SoupWebsocketConnection *ws,
           g_task_return_pointer (task, response, free_response);
           break;
         case LIVEKIT__SIGNAL_RESPONSE__MESSAGE_LEAVE:
+          self->refusal_reason = response->leave->reason;
+          self->refusal_action = response->leave->action;
           g_task_return_new_error (task, LK_ERROR, LK_ERROR_DISCONNECTED,
-                                   "the server refused the session (leave, reason %d)",
-                                   response->leave->reason);
+                                   "the server refused the session (leave, reason %d, action %d)",
+                                   response->leave->reason, response->leave->action);
           livekit__signal_response__free_unpacked (response, NULL);
           drop_ws (self);
           break;
@@ -497,6 +502,7 @@ lk_signal_client_connect_async (LkSignalClient      *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, lk_signal_client_connect_async);
+  self->refusal_reason = self->refusal_action = -1;
 
   data = g_new0 (ConnectData, 1);
   data->http_url = build_url (url, "/rtc", resume_sid, self->auto_subscribe);
@@ -697,6 +703,23 @@ lk_signal_client_init (LkSignalClient *self)
   self->session = soup_session_new_with_options ("user-agent", "handoff/" PACKAGE_VERSION, NULL);
   self->connect_timeout_ms = DEFAULT_CONNECT_TIMEOUT_MS;
   self->auto_subscribe = TRUE;
+  self->refusal_reason = self->refusal_action = -1;
+}
+
+gboolean
+lk_signal_client_get_refusal (LkSignalClient *self,
+                              int            *reason,
+                              int            *action)
+{
+  g_return_val_if_fail (LK_IS_SIGNAL_CLIENT (self), FALSE);
+
+  if (self->refusal_action < 0)
+    return FALSE;
+  if (reason != NULL)
+    *reason = self->refusal_reason;
+  if (action != NULL)
+    *action = self->refusal_action;
+  return TRUE;
 }
 
 void

@@ -56,6 +56,12 @@ gboolean                lk_signal_client_send            (LkSignalClient        
 gboolean                lk_signal_client_send_packed     (LkSignalClient  *self,
                                                           GBytes          *packed,
                                                           GError         **error);
+/* After a connect refused with a leave as the first message: the leave's
+ * reason and action (a resume the server cannot honour asks for a full
+ * re-join this way: STATE_MISMATCH, RECONNECT). */
+gboolean                lk_signal_client_get_refusal     (LkSignalClient *self,
+                                                          int            *reason,
+                                                          int            *action);
 gboolean                lk_signal_client_is_open         (LkSignalClient *self);
 /* Closes without emitting "closed". */
 void                    lk_signal_client_close           (LkSignalClient *self);

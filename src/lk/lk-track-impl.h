@@ -37,6 +37,12 @@ struct _LkTrack {
   gint level_dbov;         /* atomic: last loudness of the raw audio, -dBov */
   gulong gate_probe;       /* blocks RTP towards webrtcbin until negotiated */
   GstPad *pay_src;
+  /* elements[0 .. n_source_elements) is the source half (source → tee),
+   * the rest the sender half (queue → payloader), which a full re-join
+   * replaces while the source and its taps keep running. */
+  guint n_source_elements;
+  GstPad *tee_sender_pad;  /* the tee's pad feeding the sender half */
+  guint32 ssrc;
 
   /* remote */
   gint fec_hold_us;        /* atomic: what the decoder holds back */

@@ -166,45 +166,28 @@ lk_track_hold (LkTrack         *self,
   h->timeout_id = g_timeout_add (500, hold_fire, h);
 }
 
-gboolean
-lk_track_build_local (LkTrack     *self,
-                      GstBin      *bin,
-                      GstElement  *source,
-                      GstElement  *webrtcbin,
-                      GError     **error)
+/* The sender half: tee → queue → volume (mute) → opusenc → rtpopuspay →
+ * a new transceiver of @webrtcbin, gated until negotiated. */
+static gboolean
+link_sender (LkTrack     *self,
+             GstElement  *webrtcbin,
+             GError     **error)
 {
-  GstElement *convert, *resample, *caps, *queue, *enc, *pay;
-  g_autoptr(GstCaps) raw_caps = gst_caps_from_string (LK_TRACK_TAP_CAPS);
+  GstElement *queue, *enc, *pay;
   g_autoptr(GstPad) pay_src = NULL;
   g_autoptr(GstPad) pay_sink = NULL;
-  g_autoptr(GstPad) caps_src = NULL;
+  g_autoptr(GstPad) queue_sink = NULL;
   g_autoptr(GstCaps) rtp_caps = NULL;
   g_autofree char *caps_text = NULL;
-  guint32 ssrc = g_random_int_range (1, G_MAXINT32);
   GstRTPHeaderExtension *ext;
 
-  g_return_val_if_fail (LK_IS_TRACK (self) && self->local, FALSE);
-
-  self->bin = g_object_ref (bin);
   self->webrtcbin = gst_object_ref (webrtcbin);
-
-  /* A pipeline still completing its own change to PLAYING would start a
-   * newly added source before we link it (not-linked ends it). */
-  gst_element_set_locked_state (source, TRUE);
-  gst_bin_add (bin, source);
-  g_ptr_array_add (self->elements, gst_object_ref (source));
-  if (!(convert = lk_track_make_element (self, "audioconvert", error)) ||
-      !(resample = lk_track_make_element (self, "audioresample", error)) ||
-      !(caps = lk_track_make_element (self, "capsfilter", error)) ||
-      !(self->tee = lk_track_make_element (self, "tee", error)) ||
-      !(queue = lk_track_make_element (self, "queue", error)) ||
+  if (!(queue = lk_track_make_element (self, "queue", error)) ||
       !(self->volume = lk_track_make_element (self, "volume", error)) ||
       !(enc = lk_track_make_element (self, "opusenc", error)) ||
       !(pay = lk_track_make_element (self, "rtpopuspay", error)))
     return FALSE;
 
-  g_object_set (caps, "caps", raw_caps, NULL);
-  g_object_set (self->tee, "allow-not-linked", TRUE, NULL);
   g_object_set (queue, "max-size-time", 200 * GST_MSECOND, "max-size-buffers", 0,
                 "max-size-bytes", 0, "leaky", 2, NULL);
   g_object_set (self->volume, "mute", self->muted, NULL);
@@ -212,7 +195,7 @@ lk_track_build_local (LkTrack     *self,
                 "dtx", FALSE, NULL);
   gst_util_set_object_arg (G_OBJECT (enc), "frame-size", "10");
   gst_util_set_object_arg (G_OBJECT (enc), "audio-type", "voice");
-  g_object_set (pay, "pt", OPUS_PAYLOAD_TYPE, "ssrc", ssrc, NULL);
+  g_object_set (pay, "pt", OPUS_PAYLOAD_TYPE, "ssrc", self->ssrc, NULL);
 
   ext = gst_rtp_header_extension_create_from_uri (AUDIO_LEVEL_URI);
   if (ext != NULL)
@@ -221,16 +204,11 @@ lk_track_build_local (LkTrack     *self,
       g_signal_emit_by_name (pay, "add-extension", ext);
       gst_object_unref (ext);
     }
-
-  if (!gst_element_link_many (source, convert, resample, caps, self->tee, queue, self->volume,
-                              enc, pay, NULL))
+  if (!gst_element_link_many (queue, self->volume, enc, pay, NULL))
     {
-      g_set_error (error, LK_ERROR, LK_ERROR_MEDIA, "the audio source cannot produce raw audio");
+      g_set_error (error, LK_ERROR, LK_ERROR_MEDIA, "cannot build the Opus encoder");
       return FALSE;
     }
-
-  caps_src = gst_element_get_static_pad (caps, "src");
-  gst_pad_add_probe (caps_src, GST_PAD_PROBE_TYPE_BUFFER, measure_level, self, NULL);
   pay_sink = gst_element_get_static_pad (pay, "sink");
   gst_pad_add_probe (pay_sink, GST_PAD_PROBE_TYPE_BUFFER, tag_level, self, NULL);
   pay_src = gst_element_get_static_pad (pay, "src");
@@ -252,17 +230,143 @@ lk_track_build_local (LkTrack     *self,
   caps_text = g_strdup_printf ("application/x-rtp,media=audio,encoding-name=OPUS,"
                                "clock-rate=48000,payload=%d,ssrc=(uint)%u,"
                                "extmap-%d=(string)<\"\",\"" AUDIO_LEVEL_URI "\",\"vad=on\">",
-                               OPUS_PAYLOAD_TYPE, ssrc, AUDIO_LEVEL_EXT_ID);
+                               OPUS_PAYLOAD_TYPE, self->ssrc, AUDIO_LEVEL_EXT_ID);
   rtp_caps = gst_caps_from_string (caps_text);
   if (self->transceiver != NULL)
     g_object_set (self->transceiver, "direction", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDONLY,
                   "codec-preferences", rtp_caps, NULL);
 
+  /* Playing before the tee feeds it: a buffer reaching a still inactive
+   * queue gets FLUSHING, which the tee would hand back to the source (its
+   * task then stops for good). */
+  for (guint i = self->elements->len; i > self->n_source_elements; i--)
+    gst_element_sync_state_with_parent (g_ptr_array_index (self->elements, i - 1));
+  self->tee_sender_pad = gst_element_request_pad_simple (self->tee, "src_%u");
+  queue_sink = gst_element_get_static_pad (queue, "sink");
+  if (gst_pad_link (self->tee_sender_pad, queue_sink) != GST_PAD_LINK_OK)
+    {
+      g_set_error (error, LK_ERROR, LK_ERROR_MEDIA, "cannot link the encoder");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+lk_track_build_local (LkTrack     *self,
+                      GstBin      *bin,
+                      GstElement  *source,
+                      GstElement  *webrtcbin,
+                      GError     **error)
+{
+  GstElement *convert, *resample, *caps;
+  g_autoptr(GstCaps) raw_caps = gst_caps_from_string (LK_TRACK_TAP_CAPS);
+  g_autoptr(GstPad) caps_src = NULL;
+
+  g_return_val_if_fail (LK_IS_TRACK (self) && self->local, FALSE);
+
+  self->bin = g_object_ref (bin);
+  self->ssrc = g_random_int_range (1, G_MAXINT32);
+
+  /* A pipeline still completing its own change to PLAYING would start a
+   * newly added source before we link it (not-linked ends it). */
+  gst_element_set_locked_state (source, TRUE);
+  gst_bin_add (bin, source);
+  g_ptr_array_add (self->elements, gst_object_ref (source));
+  if (!(convert = lk_track_make_element (self, "audioconvert", error)) ||
+      !(resample = lk_track_make_element (self, "audioresample", error)) ||
+      !(caps = lk_track_make_element (self, "capsfilter", error)) ||
+      !(self->tee = lk_track_make_element (self, "tee", error)))
+    return FALSE;
+
+  g_object_set (caps, "caps", raw_caps, NULL);
+  g_object_set (self->tee, "allow-not-linked", TRUE, NULL);
+  if (!gst_element_link_many (source, convert, resample, caps, self->tee, NULL))
+    {
+      g_set_error (error, LK_ERROR, LK_ERROR_MEDIA, "the audio source cannot produce raw audio");
+      return FALSE;
+    }
+  caps_src = gst_element_get_static_pad (caps, "src");
+  gst_pad_add_probe (caps_src, GST_PAD_PROBE_TYPE_BUFFER, measure_level, self, NULL);
+  self->n_source_elements = self->elements->len;
+
+  if (!link_sender (self, webrtcbin, error))
+    return FALSE;
   lk_track_link_pending_taps (self);
   gst_element_set_locked_state (source, FALSE);
-  for (guint i = self->elements->len; i > 0; i--)
+  for (guint i = self->n_source_elements; i > 0; i--)
     gst_element_sync_state_with_parent (g_ptr_array_index (self->elements, i - 1));
   return TRUE;
+}
+
+void
+lk_track_cut_sender (LkTrack *self)
+{
+  g_return_if_fail (LK_IS_TRACK (self) && self->local);
+
+  if (self->tee_sender_pad != NULL)
+    {
+      GstPad *peer = gst_pad_get_peer (self->tee_sender_pad);
+
+      if (peer != NULL)
+        {
+          gst_pad_unlink (self->tee_sender_pad, peer);
+          gst_object_unref (peer);
+        }
+      if (self->tee != NULL)
+        gst_element_release_request_pad (self->tee, self->tee_sender_pad);
+      g_clear_object (&self->tee_sender_pad);
+    }
+}
+
+void
+lk_track_unlink_sender (LkTrack *self)
+{
+  g_return_if_fail (LK_IS_TRACK (self) && self->local);
+
+  lk_track_cut_sender (self);
+  if (self->webrtc_pad != NULL)
+    {
+      GstPad *peer = gst_pad_get_peer (self->webrtc_pad);
+
+      if (peer != NULL)
+        {
+          gst_pad_unlink (peer, self->webrtc_pad);
+          gst_object_unref (peer);
+        }
+      g_clear_object (&self->webrtc_pad);
+    }
+  /* Downstream first, as in lk_track_detach. */
+  for (guint i = self->elements->len; i > self->n_source_elements; i--)
+    {
+      GstElement *e = g_ptr_array_index (self->elements, i - 1);
+
+      gst_element_set_state (e, GST_STATE_NULL);
+      if (self->bin != NULL && GST_OBJECT_PARENT (e) == GST_OBJECT (self->bin))
+        gst_bin_remove (self->bin, e);
+    }
+  if (self->elements->len > self->n_source_elements)
+    g_ptr_array_set_size (self->elements, self->n_source_elements);
+  self->gate_probe = 0;
+  g_clear_object (&self->pay_src);
+  g_clear_object (&self->transceiver);
+  g_clear_object (&self->webrtcbin);
+  self->volume = NULL;
+}
+
+gboolean
+lk_track_relink_sender (LkTrack     *self,
+                        GstElement  *webrtcbin,
+                        GError     **error)
+{
+  g_return_val_if_fail (LK_IS_TRACK (self) && self->local, FALSE);
+
+  lk_track_unlink_sender (self);
+  if (self->tee == NULL || self->bin == NULL)
+    {
+      g_set_error (error, LK_ERROR, LK_ERROR_MEDIA, "the track has no source any more");
+      return FALSE;
+    }
+  return link_sender (self, webrtcbin, error);
 }
 
 GstWebRTCRTPTransceiver *

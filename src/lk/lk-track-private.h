@@ -39,6 +39,18 @@ gboolean  lk_track_build_local       (LkTrack     *self,
                                       GstElement  *webrtcbin,
                                       GError     **error);
 GstWebRTCRTPTransceiver *lk_track_get_transceiver (LkTrack *self);
+/* Full re-join, first step: the source stops feeding the sender half (its
+ * queue would hand the FLUSHING of a stopped webrtcbin back to the source). */
+void      lk_track_cut_sender        (LkTrack *self);
+/* Full re-join: removes the sender half (encoder → old webrtcbin) while the
+ * source and its taps keep running; the old webrtcbin must be stopped
+ * first (a push parked inside it would hold the payloader). */
+void      lk_track_unlink_sender     (LkTrack *self);
+/* ... and builds it again towards @webrtcbin: a new transceiver, gated
+ * until lk_track_set_sending (TRUE). */
+gboolean  lk_track_relink_sender     (LkTrack     *self,
+                                      GstElement  *webrtcbin,
+                                      GError     **error);
 typedef void (*LkTrackHeldFunc) (LkTrack  *track,
                                  gpointer  user_data);
 /* Stops RTP at the payloader and calls @func (on this thread's main context)

@@ -321,6 +321,12 @@ lk_track_detach (LkTrack *self)
         }
       g_clear_object (&self->remote_pad);
     }
+  if (self->tee_sender_pad != NULL)
+    {
+      if (self->tee != NULL)
+        gst_element_release_request_pad (self->tee, self->tee_sender_pad);
+      g_clear_object (&self->tee_sender_pad);
+    }
   if (self->webrtc_pad != NULL)
     {
       GstPad *peer = gst_pad_get_peer (self->webrtc_pad);
@@ -350,6 +356,7 @@ lk_track_detach (LkTrack *self)
         gst_bin_remove (self->bin, e);
     }
   g_ptr_array_set_size (self->elements, 0);
+  self->n_source_elements = 0;
   self->gate_probe = 0;
   g_clear_object (&self->pay_src);
   if (self->mixer_pad != NULL)

@@ -10,6 +10,7 @@
 #include <jwt.h>
 #include <libsoup/soup.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
@@ -294,6 +295,45 @@ handoff_test_livekit_restart (HandoffTestLivekit *self,
 {
   stop_process (self, FALSE);
   return spawn (self, error);
+}
+
+gboolean
+handoff_test_livekit_respawn (HandoffTestLivekit *self,
+                              GError            **error)
+{
+  g_return_val_if_fail (self->process == NULL, FALSE);
+  return spawn (self, error);
+}
+
+gboolean
+handoff_test_livekit_twirp (HandoffTestLivekit *self,
+                            const char         *room,
+                            const char         *method,
+                            const char         *json_body,
+                            GError            **error)
+{
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 10, NULL);
+  g_autofree char *url = g_strdup_printf ("%s/twirp/livekit.RoomService/%s", self->http_url, method);
+  g_autofree char *grant = g_strdup_printf ("{\"roomAdmin\": true, \"room\": \"%s\"}", room);
+  g_autofree char *token = handoff_test_mint_token ("handoff-test-admin", room, 600, grant);
+  g_autofree char *bearer = g_strdup_printf ("Bearer %s", token);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+  g_autoptr(GBytes) body = g_bytes_new (json_body, strlen (json_body));
+  g_autoptr(GBytes) reply = NULL;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", bearer);
+  soup_message_set_request_body_from_bytes (msg, "application/json", body);
+  reply = soup_session_send_and_read (session, msg, NULL, error);
+  if (reply == NULL)
+    return FALSE;
+  if (soup_message_get_status (msg) != SOUP_STATUS_OK)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: HTTP %u: %.*s", method,
+                   soup_message_get_status (msg), (int) g_bytes_get_size (reply),
+                   (const char *) g_bytes_get_data (reply, NULL));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 void

@@ -25,6 +25,15 @@ void                handoff_test_livekit_stop       (HandoffTestLivekit *self);
 gboolean            handoff_test_livekit_restart    (HandoffTestLivekit *self,
                                                      GError            **error);
 void                handoff_test_livekit_kill       (HandoffTestLivekit *self);
+/* After _stop or _kill: the same server again, on the same ports. */
+gboolean            handoff_test_livekit_respawn    (HandoffTestLivekit *self,
+                                                     GError            **error);
+/* A RoomService call (JSON body) with a roomAdmin token for @room. */
+gboolean            handoff_test_livekit_twirp      (HandoffTestLivekit *self,
+                                                     const char         *room,
+                                                     const char         *method,
+                                                     const char         *json_body,
+                                                     GError            **error);
 void                handoff_test_livekit_free       (HandoffTestLivekit *self);
 
 const char         *handoff_test_livekit_get_ws_url   (HandoffTestLivekit *self);
