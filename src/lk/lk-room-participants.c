@@ -11,6 +11,8 @@
 
 /* ---- participants ---- */
 
+static void set_away (LkRoom *self, LkParticipant *p, guint grace_s);
+
 static void
 remove_participant (LkRoom        *self,
                     LkParticipant *participant)
@@ -60,8 +62,30 @@ lk_room_apply_participant (LkRoom                         *self,
       if (info->state == LIVEKIT__PARTICIPANT_INFO__STATE__DISCONNECTED &&
           g_strcmp0 (lk_participant_get_sid (p), info->sid) != 0)
         return;  /* an old session's farewell after its successor joined */
-      remove_participant (self, p);
-      p = NULL;
+      /* The server is going down and takes everyone's session with it (we
+       * get our own leave next): they will be back like us, as new
+       * sessions of the same people. */
+      if (info->state == LIVEKIT__PARTICIPANT_INFO__STATE__DISCONNECTED &&
+          info->disconnect_reason == LIVEKIT__DISCONNECT_REASON__SERVER_SHUTDOWN)
+        {
+          set_away (self, p, LK_ROOM_AWAY_GRACE_S);
+          return;
+        }
+      if (info->state != LIVEKIT__PARTICIPANT_INFO__STATE__DISCONNECTED &&
+          g_get_monotonic_time () < self->swap_until_us)
+        {
+          /* Shortly after our own re-join: everyone is joining again as a
+           * new session (a restarted server). Same person, same object;
+           * only the tracks change (the update below). Reporting a leave
+           * here would end the app's call (the caller "hung up"). */
+          g_debug ("%s is back as a new session", info->identity);
+          g_hash_table_remove (self->away, info->identity);
+        }
+      else
+        {
+          remove_participant (self, p);
+          p = NULL;
+        }
     }
   if (info->state == LIVEKIT__PARTICIPANT_INFO__STATE__DISCONNECTED)
     return;
@@ -99,28 +123,95 @@ lk_room_apply_participant (LkRoom                         *self,
   lk_participant_diff_clear (&diff);
 }
 
-/* After a full re-join: whoever is not in the new join's list left while
- * we were away (or, after a server restart, comes back as a new session). */
+static gboolean
+on_away_expired (gpointer user_data)
+{
+  LkRoom *self = user_data;
+  g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (g_object_unref);
+  GHashTableIter iter;
+  gpointer key;
+
+  self->away_id = 0;
+  g_hash_table_iter_init (&iter, self->away);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      LkParticipant *p = g_hash_table_lookup (self->by_identity, key);
+      if (p != NULL)
+        g_ptr_array_add (gone, g_object_ref (p));
+    }
+  g_hash_table_remove_all (self->away);
+  for (guint i = 0; i < gone->len; i++)
+    remove_participant (self, g_ptr_array_index (gone, i));
+  return G_SOURCE_REMOVE;
+}
+
+/* @p's session ended with its server: it keeps its place (no tracks) for
+ * @grace_s, and its next session is the same participant. */
+static void
+set_away (LkRoom        *self,
+          LkParticipant *p,
+          guint          grace_s)
+{
+  GListModel *tracks = lk_participant_get_tracks (p);
+
+  g_debug ("%s is away until it joins again (%u s at most)", lk_participant_get_identity (p), grace_s);
+  g_hash_table_add (self->away, g_strdup (lk_participant_get_identity (p)));
+  self->swap_until_us = MAX (self->swap_until_us, g_get_monotonic_time () + (gint64) grace_s * G_USEC_PER_SEC);
+  while (g_list_model_get_n_items (tracks) > 0)
+    {
+      g_autoptr(LkTrack) track = g_list_model_get_item (tracks, 0);
+
+      lk_room_media_forget_track (self, track);
+      lk_participant_remove_track (p, track);
+      g_signal_emit_by_name (self, "track-unpublished", p, track);
+    }
+  if (self->away_id == 0)
+    self->away_id = g_timeout_add_seconds (grace_s, on_away_expired, self);
+}
+
 void
 lk_room_prune_participants (LkRoom                         *self,
                             Livekit__ParticipantInfo *const *infos,
-                            gsize                            n_infos)
+                            gsize                            n_infos,
+                            gboolean                         room_recreated,
+                            guint                            grace_s)
 {
   g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (g_object_unref);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->remotes));
 
+  self->swap_until_us = g_get_monotonic_time () + (gint64) grace_s * G_USEC_PER_SEC;
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(LkParticipant) p = g_list_model_get_item (G_LIST_MODEL (self->remotes), i);
       gboolean present = FALSE;
 
       for (gsize k = 0; k < n_infos && !present; k++)
-        present = g_strcmp0 (infos[k]->sid, lk_participant_get_sid (p)) == 0;
+        present = g_strcmp0 (infos[k]->identity, lk_participant_get_identity (p)) == 0;
       if (!present)
         g_ptr_array_add (gone, g_object_ref (p));
     }
   for (guint i = 0; i < gone->len; i++)
-    remove_participant (self, g_ptr_array_index (gone, i));
+    {
+      LkParticipant *p = g_ptr_array_index (gone, i);
+
+      /* The same room, still running: its list is the truth. A room made
+       * anew (the server restarted) fills up as the others join again:
+       * who is missing gets the grace period to come back. */
+      if (!room_recreated)
+        {
+          remove_participant (self, p);
+          continue;
+        }
+      set_away (self, p, grace_s);
+    }
+}
+
+void
+lk_room_forget_away (LkRoom *self)
+{
+  g_clear_handle_id (&self->away_id, g_source_remove);
+  g_hash_table_remove_all (self->away);
+  self->swap_until_us = 0;
 }
 
 static LkParticipant *

@@ -59,6 +59,9 @@ struct _LkRoom {
   LkDisconnectReason rejoin_reason;
   GError *rejoin_error;        /* the last attempt's, for the final report */
   GPtrArray *resubscribe;      /* track sids the app had asked for (auto-subscribe off) */
+  GHashTable *away;            /* identities not back yet after a re-join */
+  guint away_id;
+  gint64 swap_until_us;        /* until then a known identity's new session is the same participant */
 
   /* media */
   guint jitter_latency_ms;
@@ -139,9 +142,19 @@ void      lk_room_teardown               (LkRoom *self);
 void      lk_room_apply_participant      (LkRoom                         *self,
                                           const Livekit__ParticipantInfo *info,
                                           gboolean                        announce);
+/* How long a participant whose session ended with its server (a restart)
+ * keeps its place, waiting for it to join again: our own re-join budget. */
+#define LK_ROOM_AWAY_GRACE_S 30
+
+/* After a full re-join: who is not in the new join's list has left — or,
+ * in a room made anew by a restarted server, has @grace_s to join again
+ * (as a new session of the same LkParticipant) before being reported gone. */
 void      lk_room_prune_participants     (LkRoom                          *self,
                                           Livekit__ParticipantInfo *const *infos,
-                                          gsize                            n_infos);
+                                          gsize                            n_infos,
+                                          gboolean                         room_recreated,
+                                          guint                            grace_s);
+void      lk_room_forget_away            (LkRoom *self);
 void      lk_room_apply_speakers         (LkRoom                         *self,
                                           const Livekit__SpeakersChanged *changed);
 

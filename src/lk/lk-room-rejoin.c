@@ -24,7 +24,7 @@
 
 /* livekit-server comes back from a restart in 1–3 s on this machine; a
  * deploy or a failover may take longer. Past this the call is over. */
-#define REJOIN_BUDGET_S 30
+#define REJOIN_BUDGET_S LK_ROOM_AWAY_GRACE_S
 #define REJOIN_ATTEMPT_TIMEOUT_MS 4000
 #define REJOIN_RETRY_MS 500
 
@@ -43,22 +43,26 @@ lk_room_stop_rejoin (LkRoom *self)
 }
 
 static gboolean
-unref_later (gpointer data)
+release_now (gpointer data)
 {
-  g_object_unref (data);
-  return G_SOURCE_REMOVE;
+  return G_SOURCE_REMOVE;  /* the source's destroy notify unrefs it */
 }
 
 /* The old signal client may be the one emitting right now (a leave). */
 static void
 drop_signal (LkRoom *self)
 {
+  GSource *source;
+
   if (self->signal == NULL)
     return;
   g_clear_signal_handler (&self->signal_message_id, self->signal);
   g_clear_signal_handler (&self->signal_closed_id, self->signal);
   lk_signal_client_close (self->signal);
-  g_idle_add (unref_later, g_steal_pointer (&self->signal));
+  source = g_idle_source_new ();
+  g_source_set_callback (source, release_now, g_steal_pointer (&self->signal), g_object_unref);
+  g_source_attach (source, g_main_context_get_thread_default ());
+  g_source_unref (source);
 }
 
 static void
@@ -224,9 +228,12 @@ on_rejoined (GObject      *source,
     }
 
   join = response->join;
-  /* Our new session (a new sid), then whoever is there now. */
+  /* Our new session (a new sid), then whoever is there now. A restarted
+   * server made the room anew (a new room sid). */
   lk_room_apply_participant (self, join->participant, FALSE);
-  lk_room_prune_participants (self, join->other_participants, join->n_other_participants);
+  lk_room_prune_participants (self, join->other_participants, join->n_other_participants,
+                              join->room != NULL && g_strcmp0 (join->room->sid, self->sid) != 0,
+                              REJOIN_BUDGET_S);
   lk_room_apply_join (self, join);
   livekit__signal_response__free_unpacked (response, NULL);
   self->n_rejoins++;

@@ -335,6 +335,7 @@ lk_room_teardown (LkRoom *self)
 
   self->leaving = TRUE;
   lk_room_stop_rejoin (self);
+  lk_room_forget_away (self);
   g_clear_handle_id (&self->resume_id, g_source_remove);
   if (self->resume_cancellable != NULL)
     g_cancellable_cancel (self->resume_cancellable);

@@ -433,6 +433,7 @@ lk_room_finalize (GObject *object)
   lk_text_stream_reader_free (self->reader);
   g_clear_pointer (&self->permissions, g_bytes_unref);
   g_hash_table_unref (self->app_unsubscribed);
+  g_hash_table_unref (self->away);
   g_free (self->url);
   if (self->token != NULL)
     memset (self->token, 0, strlen (self->token));
@@ -551,6 +552,7 @@ lk_room_init (LkRoom *self)
   self->jitter_latency_ms = 50;
   self->auto_subscribe = TRUE;
   self->app_unsubscribed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->away = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_queue_init (&self->publish_queue);
   g_queue_init (&self->pending_sends);
 }

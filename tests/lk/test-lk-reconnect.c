@@ -17,6 +17,12 @@
 #include "lk-test-client.h"
 #include "lk-test-proxy.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#define REJOIN_HEARING_BOUND_S 45
+#else
+#define REJOIN_HEARING_BOUND_S 15
+#endif
+
 static gboolean
 reconnecting (gpointer data)
 {
@@ -157,12 +163,18 @@ check_server_comes_back (ServerEnd how)
   ms = wait_both_hear (a, b, 20);
   g_test_message ("both hear each other again %.0f ms after the server was back (%.0f ms of it "
                   "after both reconnected)", (g_get_monotonic_time () - back) / 1000.0, ms);
-  /* The bound: measured 2–4 s plain, ~6 s under ASan on 2 busy cores. */
-  g_assert_cmpint (g_get_monotonic_time () - back, <, 15 * G_USEC_PER_SEC);
+  /* The bound: 0.6–1.0 s measured plain (load 3–16); under ASan 0.9–19 s
+   * at load ~15, where a first join takes as long (DTLS retransmissions
+   * back off 1, 2, 4 s when the first flights come late). */
+  g_assert_cmpint (g_get_monotonic_time () - back, <, REJOIN_HEARING_BOUND_S * G_USEC_PER_SEC);
   check_still_hearing (a, b, 3);
 
   g_assert_false (a->disconnected);
   g_assert_false (b->disconnected);
+  /* Each came back as a new session; to the other it is the same person
+   * (an app ends the call when the caller leaves). */
+  g_assert_false (lk_test_client_has_event (a, "participant-disconnected:bob"));
+  g_assert_false (lk_test_client_has_event (b, "participant-disconnected:alice"));
   g_assert_cmpint (lk_room_get_connection_state (a->room), ==, LK_CONNECTION_STATE_CONNECTED);
   g_assert_cmpuint (room_uint (a, "n-rejoins"), >=, 1);
   g_assert_cmpuint (room_uint (b, "n-rejoins"), >=, 1);
