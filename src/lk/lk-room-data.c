@@ -212,6 +212,53 @@ lk_room_set_track_permissions (LkRoom                  *self,
   return lk_signal_client_send_packed (self->signal, self->permissions, error);
 }
 
+void
+lk_room_rename_permission_track (LkRoom     *self,
+                                 const char *old_sid,
+                                 const char *new_sid)
+{
+  Livekit__SignalRequest *req;
+  GPtrArray *renamed;
+  g_autofree guint8 *buf = NULL;
+  gsize len;
+
+  if (self->permissions == NULL || old_sid == NULL || new_sid == NULL)
+    return;
+  req = livekit__signal_request__unpack (NULL, g_bytes_get_size (self->permissions),
+                                         g_bytes_get_data (self->permissions, NULL));
+  if (req == NULL)
+    return;
+  /* Pointers swapped in for packing, swapped back before the message is
+   * freed (it owns only its own strings). */
+  renamed = g_ptr_array_new ();
+  for (gsize i = 0; i < req->subscription_permission->n_track_permissions; i++)
+    {
+      Livekit__TrackPermission *tp = req->subscription_permission->track_permissions[i];
+
+      for (gsize k = 0; k < tp->n_track_sids; k++)
+        if (g_strcmp0 (tp->track_sids[k], old_sid) == 0)
+          {
+            g_ptr_array_add (renamed, &tp->track_sids[k]);
+            g_ptr_array_add (renamed, tp->track_sids[k]);
+            tp->track_sids[k] = (char *) new_sid;
+          }
+    }
+  if (renamed->len > 0)
+    {
+      len = livekit__signal_request__get_packed_size (req);
+      buf = g_malloc (len);
+      livekit__signal_request__pack (req, buf);
+      g_clear_pointer (&self->permissions, g_bytes_unref);
+      self->permissions = g_bytes_new (buf, len);
+      if (self->state == LK_CONNECTION_STATE_CONNECTED && self->signal != NULL)
+        lk_signal_client_send_packed (self->signal, self->permissions, NULL);
+    }
+  for (guint i = 0; i < renamed->len; i += 2)
+    *(char **) g_ptr_array_index (renamed, i) = g_ptr_array_index (renamed, i + 1);
+  g_ptr_array_unref (renamed);
+  livekit__signal_request__free_unpacked (req, NULL);
+}
+
 gboolean
 lk_room_set_subscription_permissions (LkRoom             *self,
                                       gboolean            all_participants,

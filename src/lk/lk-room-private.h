@@ -197,6 +197,13 @@ void      lk_room_media_forget_track     (LkRoom  *self,
                                           LkTrack *track);
 void      lk_room_media_fail_pending     (LkRoom       *self,
                                           const GError *error);
+/* lk-room-data.c */
+/* Our track @old_sid is published again as @new_sid (a re-join): the
+ * per-track permissions follow it (and are sent again). */
+void      lk_room_rename_permission_track (LkRoom     *self,
+                                           const char *old_sid,
+                                           const char *new_sid);
+
 /* lk-room-publish.c */
 char     *lk_room_munge_publisher_offer  (LkRoom     *self,
                                           const char *text);

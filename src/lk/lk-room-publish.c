@@ -246,9 +246,18 @@ lk_room_media_track_published (LkRoom                                *self,
   g_debug ("[%s] track %s published as %s", lk_participant_get_identity (self->local),
            response->cid, response->track->sid);
   op->published = TRUE;
-  lk_track_set_sid (op->track, response->track->sid);
-  if (!op->republish)
-    lk_participant_add_track (self->local, op->track);
+  if (op->republish)
+    {
+      g_autofree char *old_sid = g_strdup (lk_track_get_sid (op->track));
+
+      lk_track_set_sid (op->track, response->track->sid);
+      lk_room_rename_permission_track (self, old_sid, response->track->sid);
+    }
+  else
+    {
+      lk_track_set_sid (op->track, response->track->sid);
+      lk_participant_add_track (self->local, op->track);
+    }
   lk_peer_transport_negotiate (self->publisher, FALSE);
 }
 

@@ -135,6 +135,16 @@ check_server_comes_back (ServerEnd how)
   lk_test_client_join (a, lk, "comeback", NULL);
   lk_test_client_join (b, lk, "comeback", NULL);
   mic = lk_test_client_publish_tone (a, 440);
+  /* Per-track permissions name the track's sid, which the new session
+   * changes: they must follow it (the warm transfer's privacy and
+   * hearing depend on them). */
+  {
+    const char *sids[] = { lk_track_get_sid (mic), NULL };
+    LkTrackPermission only_bob = { "bob", FALSE, sids };
+
+    g_assert_true (lk_room_set_track_permissions (a->room, FALSE, &only_bob, 1, &error));
+    g_assert_no_error (error);
+  }
   /* The app's mic tap (level meter, transcriber) must not notice. */
   g_assert_true (lk_track_add_tap (mic, make_counting_tap (&tapped), &error));
   g_assert_no_error (error);
