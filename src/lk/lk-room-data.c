@@ -228,6 +228,11 @@ lk_room_rename_permission_track (LkRoom     *self,
                                          g_bytes_get_data (self->permissions, NULL));
   if (req == NULL)
     return;
+  if (req->message_case != LIVEKIT__SIGNAL_REQUEST__MESSAGE_SUBSCRIPTION_PERMISSION)
+    {
+      livekit__signal_request__free_unpacked (req, NULL);
+      return;
+    }
   /* Pointers swapped in for packing, swapped back before the message is
    * freed (it owns only its own strings). */
   renamed = g_ptr_array_new ();
