@@ -28,8 +28,10 @@ lk_room_handle_leave (LkRoom                      *self,
   g_message ("the server asks us to leave (reason %d, action %d)", leave->reason, leave->action);
   if (self->state != LK_CONNECTION_STATE_CONNECTED && self->state != LK_CONNECTION_STATE_RECONNECTING)
     return;
-  if (leave->action == LIVEKIT__LEAVE_REQUEST__ACTION__RESUME && !self->rejoining)
+  if (leave->action == LIVEKIT__LEAVE_REQUEST__ACTION__RESUME)
     {
+      if (self->state != LK_CONNECTION_STATE_CONNECTED || self->rejoining)
+        return;  /* already on the way back */
       lk_signal_client_close (self->signal);
       lk_room_start_resume (self);
       return;
