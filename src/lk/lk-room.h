@@ -19,12 +19,21 @@
  *  - data-received (const char *identity, const char *topic, GBytes *payload)
  *  - text-received (const char *identity, const char *topic, const char *text,
  *                   GHashTable *attributes, const char *stream_id)
- *  - reconnecting (), reconnected ()
+ *  - reconnecting (), reconnected (): the session is being resumed (the
+ *    signal connection dropped) or replaced by a new one (full re-join: the
+ *    server asked for it, refused the resume, or shut down). Either way the
+ *    room comes back by itself: local tracks are published again (same
+ *    LkTrack, new sid; sources and taps keep running), remote tracks are
+ *    subscribed again, permissions and the app's unsubscribes are restored.
+ *    Others who come back as new sessions after a server restart stay the
+ *    same LkParticipant. Gives up after ~20–30 s: disconnected.
  *  - disconnected (LkDisconnectReason reason, const GError *error or NULL)
  *
  * Properties: connection-state, local-participant, audio-sink,
- * jitter-latency (ms, default 50), auto-subscribe (default TRUE),
- * n-signal-connects and n-ice-restarts (read-only counters, for tests).
+ * jitter-latency (ms, default 50), auto-subscribe (default TRUE); read-only
+ * counters (for tests): n-signal-connects, n-ice-restarts (ours),
+ * n-remote-ice-restarts (the server's, of our subscriber), n-rejoins,
+ * n-token-refreshes.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
