@@ -99,13 +99,23 @@ take_grant (HandoffCallSession *self,
 }
 
 /* The accept answer carries the caller with previous calls: keep it for the
- * caller card. */
+ * caller card. It also says how long the call has been answered: after a
+ * rejoin (the app was restarted) the timer goes on from there instead of
+ * starting again at 0:00. */
 static void
 adopt_call_info (HandoffCallSession *self,
                  JsonObject         *answer)
 {
   JsonNode *caller = json_object_get_member (answer, "caller");
   JsonNode *call = json_object_get_member (answer, "call");
+  JsonNode *elapsed = json_object_get_member (answer, "elapsed_ms");
+
+  if (elapsed && JSON_NODE_HOLDS_VALUE (elapsed) && json_node_get_int (elapsed) > 0)
+    {
+      self->answered_before_us = json_node_get_int (elapsed) * 1000;
+      if (self->started_us != 0)
+        self->started_us = MIN (self->started_us, g_get_monotonic_time () - self->answered_before_us);
+    }
 
   if (caller && JSON_NODE_HOLDS_OBJECT (caller))
     json_object_set_member (self->info, "caller", json_node_copy (caller));

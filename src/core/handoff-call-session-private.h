@@ -52,6 +52,7 @@ struct _HandoffCallSession
   gboolean             muted;
   gboolean             on_hold;
   gint64               started_us;
+  gint64               answered_before_us; /* the call's age when we (re)joined it */
   gint64               hold_started_us;
   guint                tick_id;
   guint                poll_id;

@@ -128,7 +128,7 @@ handoff_call_session_set_state (HandoffCallSession *self,
   self->state = state;
   if (self->started_us == 0 && state >= HANDOFF_CALL_TALKING && state <= HANDOFF_CALL_THREE_WAY)
     {
-      self->started_us = g_get_monotonic_time ();
+      self->started_us = g_get_monotonic_time () - self->answered_before_us;
       if (self->tick_id == 0)
         self->tick_id = g_timeout_add_seconds (1, tick_cb, self);
     }

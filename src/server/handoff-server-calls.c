@@ -342,15 +342,20 @@ agent_grant (HandoffCtx  *ctx,
 }
 
 /* What an agent joins the call with: {call, livekit_url, token, identity,
- * caller}. Takes `call`. */
+ * caller, elapsed_ms}. Takes `call`. elapsed_ms is how long the call has been
+ * answered, by the server's clock: an app that rejoins after a restart
+ * continues its call timer from there, and the app's clock need not agree
+ * with ours (accepted_at alone would need that). */
 static void
 reply_grant (HandoffCtx *ctx,
              JsonObject *call,
+             gint64      accepted_at,
              const char *token,
              const char *identity)
 {
   g_autoptr(JsonObject) reply = json_object_new ();
 
+  json_object_set_int_member (reply, "elapsed_ms", MAX (0, handoff_now_ms () - accepted_at));
   json_object_set_string_member (reply, "livekit_url", ctx->server->config->livekit_url);
   json_object_set_string_member (reply, "token", token);
   json_object_set_string_member (reply, "identity", identity);
@@ -373,6 +378,7 @@ handoff_route_calls_accept (HandoffCtx *ctx)
   g_autofree char *token = NULL;
   g_autofree char *key = g_strconcat ("call:", ctx->id, NULL);
   JsonObject *updated;
+  gint64 now = handoff_now_ms ();
 
   if (call == NULL)
     {
@@ -401,7 +407,7 @@ handoff_route_calls_accept (HandoffCtx *ctx)
                           "UPDATE calls SET state = 'active', agent_id = ?, accepted_at = ?, "
                           "offered_to = NULL, offer_expires_at = NULL "
                           "WHERE id = ? AND state = 'waiting' AND offered_to = ?",
-                          g_variant_new ("(sxss)", agent_id, handoff_now_ms (), ctx->id, agent_id),
+                          g_variant_new ("(sxss)", agent_id, now, ctx->id, agent_id),
                           &error) != 1)
     {
       handoff_store_rollback (self->store);
@@ -421,7 +427,7 @@ handoff_route_calls_accept (HandoffCtx *ctx)
     }
   handoff_server_events_flush (self);
   handoff_server_clear_timer (self, key);
-  reply_grant (ctx, updated, token, identity);
+  reply_grant (ctx, updated, now, token, identity);
 }
 
 /* The owning agent's app lost its room (it was restarted, or its machine
@@ -438,6 +444,7 @@ handoff_route_calls_rejoin (HandoffCtx *ctx)
   g_autoptr(GError) error = NULL;
   g_autofree char *identity = NULL;
   g_autofree char *token = NULL;
+  gint64 accepted_at;
 
   if (call == NULL)
     {
@@ -461,7 +468,10 @@ handoff_route_calls_rejoin (HandoffCtx *ctx)
       handoff_reply_error (ctx, error);
       return;
     }
-  reply_grant (ctx, g_steal_pointer (&call), token, identity);
+  accepted_at = handoff_store_query_int (self->store, "SELECT accepted_at FROM calls WHERE id = ?",
+                                        g_variant_new ("(s)", ctx->id), 0, NULL);
+  reply_grant (ctx, g_steal_pointer (&call), accepted_at ? accepted_at : handoff_now_ms (),
+               token, identity);
 }
 
 void

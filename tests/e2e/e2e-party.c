@@ -16,7 +16,8 @@
  *   hangup                         end our call
  *   hear MS                        measure MS milliseconds of what we hear
  *   detect HZ                      report (monotonic µs) when that tone starts
- *   stats                          connection facts of our room
+ *   stats                          connection facts of our room, and our call
+ *                                  timer (duration, seconds)
  * Events, one JSON object per line on stdout: {"ev": ..., ...}.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -642,7 +643,9 @@ run_command (char **argv)
     }
   else if (g_str_equal (cmd, "stats"))
     emit ("stats", "reconnects", 'i', (gint64) party.reconnects,
-          "disconnects", 'i', (gint64) party.disconnects, NULL);
+          "disconnects", 'i', (gint64) party.disconnects,
+          "duration", 'i', (gint64) (party.call ? handoff_call_session_get_duration (party.call) : 0),
+          NULL);
   else if (g_str_equal (cmd, "quit"))
     g_main_loop_quit (party.loop);
   else

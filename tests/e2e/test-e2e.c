@@ -349,13 +349,26 @@ test_agent_restarts_during_call (void)
 
   if (stack == NULL)
     return g_test_skip ("livekit-server is not installed");
+  g_autoptr(JsonObject) stats = NULL;
+  gint64 answered_us, talked_s;
+
   call_setup (&call);
+  answered_us = g_get_monotonic_time ();
+  /* A talks a while first, so the rejoined timer cannot pass by chance. */
+  g_usleep (4 * G_USEC_PER_SEC);
   e2e_party_kill (call.a);
   g_clear_pointer (&call.a, e2e_party_free);
   call.a = e2e_party_start (stack, "A", A, "alice", "alice-e2e-password");
   json_object_unref (e2e_party_wait (call.a, "signed-in", NULL, NULL, 20));
   json_object_unref (e2e_party_wait (call.a, "call-rejoinable", NULL, NULL, 20));
   party_do (call.a, "rejoin", 30);
+  /* The call timer goes on from the call's age, not from 0:00 (the call
+   * was answered before call_setup's hearing check, so it is at least as
+   * old as what we measured since). */
+  talked_s = (g_get_monotonic_time () - answered_us) / G_USEC_PER_SEC;
+  e2e_party_send (call.a, "stats");
+  stats = e2e_party_wait (call.a, "stats", NULL, NULL, 10);
+  g_assert_cmpint (json_object_get_int_member (stats, "duration"), >=, talked_s);
   call_expect_talking_again (&call, "rejoined");
   call_expect_caller_never_reconnected (&call);
   call_teardown (&call);

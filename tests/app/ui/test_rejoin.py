@@ -2,11 +2,15 @@
 
 Carol (440 Hz) talks to Alice (550 Hz). Alice's window process is killed (SIGKILL, as a
 crash); the caller stays. Alice starts again and signs in: the window says her call is
-still going on and offers Rejoin Call; after the click both windows say they talk, and
-each party hears the other's tone again (speakers are raw PCM files read by the test).
+still going on and offers Rejoin Call, and the header says "On a call" (not "Available":
+sign-in sets the presence, but the call is still hers); after the click both windows say
+they talk, each party hears the other's tone again (speakers are raw PCM files read by the
+test), and the call timer goes on from the call's age instead of starting at 0:00.
 """
+import re
 import signal
 import sys
+import time
 
 import handoff_ui as ui
 from ui_audio import hears, pcm_sink, size
@@ -19,6 +23,15 @@ def agent(stack, prgname, sink):
                         {"HANDOFF_PASSWORD": ui.ALICE[1],
                          "HANDOFF_AUDIO_SRC": "audiotestsrc is-live=true wave=sine freq=550 volume=0.3",
                          "HANDOFF_AUDIO_SINK": sink})
+
+
+def timer_seconds(app):
+    """The call view's timer (m:ss or h:mm:ss) as a number of seconds."""
+    for node in ui.find(app, role="label"):
+        m = re.fullmatch(r"(?:(\d+):)?(\d+):(\d\d)", node.name or "")
+        if m:
+            return int(m.group(1) or 0) * 3600 + int(m.group(2)) * 60 + int(m.group(3))
+    raise AssertionError("no call timer shown")
 
 
 def test(stack):
@@ -35,10 +48,13 @@ def test(stack):
     ui.wait_for(alice, name="Incoming call from Carol Jones", role="label", timeout=30)
     ui.click(alice, "Accept Call")
     ui.wait_for(alice, name="Talking to Carol Jones", role="label", timeout=30)
+    answered = time.monotonic()   # the call was answered before this
+    ui.wait_for(alice, name="On a call", role="label")
     ui.wait_for(caller, name="Talking to Alice Example", role="label", timeout=30)
     hears(caller_pcm, 0, 550, 440)
     hears(alice_pcm, 0, 440, 550)
     ui.shot("a-talking", WIN)
+    time.sleep(3)   # some call time that a restarted timer would lose
 
     # The app dies (no goodbye to anyone); the caller stays in the call.
     alice_proc.send_signal(signal.SIGKILL)
@@ -52,10 +68,19 @@ def test(stack):
     alice = agent(stack, "handoff-alice-again", alice_sink)
     ui.wait_for(alice, name="Your call with Carol Jones is still going on.", role="label", timeout=30)
     ui.wait_for(alice, name="Rejoin Call", role="push button")
+    ui.wait_for(alice, name="On a call", role="label")
+    if ui.find(alice, name="Available"):
+        raise AssertionError("the header says Available while the call is still hers")
     ui.shot("a-rejoin-offered", WIN)
     caller_at = size(caller_pcm)
     ui.click(alice, "Rejoin Call")
     ui.wait_for(alice, name="Talking to Carol Jones", role="label", timeout=30)
+    age = time.monotonic() - answered
+    shown = timer_seconds(alice)
+    ui.log(f"call timer after rejoin: {shown} s; the call is at least {age:.1f} s old")
+    # The label is redrawn once a second and read over AT-SPI: allow 2 s.
+    if shown < age - 2:
+        raise AssertionError(f"the call timer restarted: {shown} s shown, call {age:.0f} s old")
     ui.wait_for(caller, name="Talking to Alice Example", role="label", timeout=30)
     hears(caller_pcm, caller_at, 550, 440)
     hears(alice_pcm, 0, 440, 550)
@@ -66,6 +91,7 @@ def test(stack):
     ui.click(alice, "Hang Up")
     ui.wait_for(caller, name="Call Ended", role="label", timeout=30)
     ui.wait_for(alice, name="No Call", role="label", timeout=30)
+    ui.wait_gone(alice, name="On a call", role="label")
 
 
 sys.exit(ui.run(test))
