@@ -44,6 +44,27 @@ handoff_window_on_presence_chosen (HandoffWindow *self)
                                       on_presence_set, g_object_ref (self));
 }
 
+/* While a call is ours the header says "On a call" instead of the presence:
+ * the server offers no other call then, and "Available" on a call (or on the
+ * rejoin page after a restart, where sign-in has just set it) would be wrong
+ * to the agent. The presence itself is kept for after the call. */
+void
+handoff_window_update_presence (HandoffWindow *self)
+{
+  HandoffAccountState state;
+  gboolean signed_in;
+  gboolean in_call = self->call != NULL && handoff_call_session_get_state (self->call) < HANDOFF_CALL_ENDED;
+  gboolean rejoinable = self->offer != NULL && self->rejoin_call_id != NULL &&
+                        g_strcmp0 (handoff_call_session_get_call_id (self->offer), self->rejoin_call_id) == 0;
+
+  if (self->account == NULL)
+    return;
+  state = handoff_account_get_state (self->account);
+  signed_in = state == HANDOFF_ACCOUNT_ONLINE || state == HANDOFF_ACCOUNT_RECONNECTING;
+  gtk_widget_set_visible (GTK_WIDGET (self->presence_dropdown), signed_in && !in_call && !rejoinable);
+  gtk_widget_set_visible (GTK_WIDGET (self->on_call_label), signed_in && (in_call || rejoinable));
+}
+
 static void
 on_account_presence (HandoffAccount *account,
                      GParamSpec     *pspec,
@@ -91,7 +112,7 @@ on_account_state (HandoffAccount *account,
   gboolean signed_in = state == HANDOFF_ACCOUNT_ONLINE || state == HANDOFF_ACCOUNT_RECONNECTING;
 
   gtk_stack_set_visible_child_name (self->main_stack, signed_in ? "work" : "signin");
-  gtk_widget_set_visible (GTK_WIDGET (self->presence_dropdown), signed_in);
+  handoff_window_update_presence (self);
   gtk_widget_set_visible (GTK_WIDGET (self->switcher_title), signed_in);
   gtk_label_set_text (self->agent_label, signed_in ? handoff_account_get_display_name (account) : "");
   if (signed_in)

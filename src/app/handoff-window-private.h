@@ -21,6 +21,7 @@ struct _HandoffWindow
 
   AdwViewSwitcherTitle   *switcher_title;
   GtkDropDown            *presence_dropdown;
+  GtkLabel               *on_call_label;
   GtkLabel               *agent_label;
   GtkRevealer            *fault_revealer;
   GtkLabel               *fault_label;
@@ -59,5 +60,6 @@ void handoff_window_end_all_calls      (HandoffWindow  *self);
 void handoff_window_install_actions    (GtkWidgetClass *widget_class);
 void handoff_window_connect_account    (HandoffWindow  *self);
 void handoff_window_on_presence_chosen (HandoffWindow  *self);
+void handoff_window_update_presence    (HandoffWindow  *self);
 
 G_END_DECLS

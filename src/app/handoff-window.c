@@ -58,6 +58,7 @@ update_actions (HandoffWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.hang-up", in_call && !transferring);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.mute", in_call);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.hold", in_call && !transferring);
+  handoff_window_update_presence (self);
 }
 
 static void
@@ -504,6 +505,7 @@ on_call_checked (GObject      *source,
       self->offer = handoff_call_session_new (self->client, HANDOFF_CALL_ROLE_AGENT, call);
       adw_status_page_set_description (self->rejoin_page, desc);
       gtk_stack_set_visible_child_name (self->call_stack, "rejoin");
+      handoff_window_update_presence (self);
     }
 out:
   pending_free (p);
@@ -672,6 +674,7 @@ handoff_window_class_init (HandoffWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/handoff-window.ui");
   gtk_widget_class_bind_template_child (widget_class, HandoffWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, HandoffWindow, presence_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, HandoffWindow, on_call_label);
   gtk_widget_class_bind_template_child (widget_class, HandoffWindow, agent_label);
   gtk_widget_class_bind_template_child (widget_class, HandoffWindow, fault_revealer);
   gtk_widget_class_bind_template_child (widget_class, HandoffWindow, fault_label);
