@@ -29,6 +29,23 @@ handoff_server_config_new_default (void)
   return self;
 }
 
+HandoffServerConfig *
+handoff_server_config_copy (const HandoffServerConfig *c)
+{
+  HandoffServerConfig *copy = g_memdup2 (c, sizeof *c);
+
+  copy->listen_address = g_strdup (c->listen_address);
+  copy->database = g_strdup (c->database);
+  copy->tls_certificate = g_strdup (c->tls_certificate);
+  copy->tls_key = g_strdup (c->tls_key);
+  copy->allowed_origins = g_strdupv (c->allowed_origins);
+  copy->livekit_url = g_strdup (c->livekit_url);
+  copy->livekit_api_url = g_strdup (c->livekit_api_url);
+  copy->api_key = g_strdup (c->api_key);
+  copy->api_secret = g_strdup (c->api_secret);
+  return copy;
+}
+
 void
 handoff_server_config_free (HandoffServerConfig *self)
 {
@@ -39,6 +56,7 @@ handoff_server_config_free (HandoffServerConfig *self)
   g_free (self->tls_certificate);
   g_free (self->tls_key);
   g_free (self->livekit_url);
+  g_strfreev (self->allowed_origins);
   g_free (self->livekit_api_url);
   g_free (self->api_key);
   if (self->api_secret != NULL)
@@ -98,6 +116,64 @@ read_uint (GKeyFile   *kf,
   return TRUE;
 }
 
+/* An origin as browsers send it: scheme://host[:port], nothing after. A
+ * wildcard is refused: only pages the operator names may call us. */
+gboolean
+handoff_server_config_allow_origin (HandoffServerConfig *self,
+                                    const char          *origin,
+                                    GError             **error)
+{
+  g_autoptr(GUri) uri = NULL;
+  const char *scheme;
+  g_autofree char *canonical = NULL;
+
+  g_return_val_if_fail (self != NULL && origin != NULL, FALSE);
+
+  uri = g_uri_parse (origin, G_URI_FLAGS_NONE, NULL);
+  scheme = uri ? g_uri_get_scheme (uri) : NULL;
+  if (uri == NULL || (g_strcmp0 (scheme, "http") != 0 && g_strcmp0 (scheme, "https") != 0)
+      || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0'
+      || *g_uri_get_path (uri) != '\0' || g_uri_get_query (uri) != NULL
+      || g_uri_get_fragment (uri) != NULL || g_uri_get_userinfo (uri) != NULL)
+    {
+      g_set_error (error, HANDOFF_SERVER_ERROR, HANDOFF_SERVER_ERROR_CONFIG,
+                   "[server] allowed_origins: '%s' is not an origin like "
+                   "https://calls.example.com or http://localhost:8000", origin);
+      return FALSE;
+    }
+  /* Browsers send the host in lower case and without a default port. */
+  canonical = g_ascii_strdown (origin, -1);
+  if (self->allowed_origins == NULL
+      || !g_strv_contains ((const char * const *) self->allowed_origins, canonical))
+    {
+      guint n = self->allowed_origins ? g_strv_length (self->allowed_origins) : 0;
+
+      self->allowed_origins = g_renew (char *, self->allowed_origins, n + 2);
+      self->allowed_origins[n] = g_steal_pointer (&canonical);
+      self->allowed_origins[n + 1] = NULL;
+    }
+  return TRUE;
+}
+
+static gboolean
+read_origins (HandoffServerConfig *self,
+              GKeyFile            *kf,
+              GError             **error)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) parts = NULL;
+
+  if (!g_key_file_has_key (kf, "server", "allowed_origins", NULL))
+    return TRUE;
+  text = g_key_file_get_value (kf, "server", "allowed_origins", NULL);
+  /* "a, b" or "a;b" or "a b": whatever people write. */
+  parts = g_regex_split_simple ("[\\s,;]+", text ? text : "", 0, 0);
+  for (guint i = 0; parts[i] != NULL; i++)
+    if (*parts[i] != '\0' && !handoff_server_config_allow_origin (self, parts[i], error))
+      return FALSE;
+  return TRUE;
+}
+
 static gboolean
 load_key_file (HandoffServerConfig *self,
                const char          *path,
@@ -123,6 +199,7 @@ load_key_file (HandoffServerConfig *self,
       || !read_string (kf, "server", "tls_key", &self->tls_key, error)
       || !read_uint (kf, "server", "max_body_bytes", 1024, 64 * 1024 * 1024, &body, error)
       || !read_string (kf, "livekit", "url", &self->livekit_url, error)
+      || !read_origins (self, kf, error)
       || !read_string (kf, "livekit", "api_key", &self->api_key, error)
       || !read_string (kf, "livekit", "api_secret", &self->api_secret, error)
       || !read_uint (kf, "timeouts", "token_ttl", 60, 24 * 3600, &token_ttl, error)

@@ -21,6 +21,8 @@ typedef struct {
   char    *tls_key;             /* [server] tls_key (PEM), optional */
   gsize    max_body_bytes;      /* [server] max_body_bytes, default 262144 */
   gboolean synchronous_full;    /* [server] fsync every commit (default true) */
+  GStrv    allowed_origins;     /* [server] allowed_origins / --allow-origin: origins of
+                                 * public caller pages (CORS on the caller routes only) */
 
   char    *livekit_url;         /* [livekit] url / LIVEKIT_URL: what clients join */
   char    *livekit_api_url;     /* http(s) form of livekit_url, for Twirp */
@@ -46,7 +48,13 @@ HandoffServerConfig *handoff_server_config_load        (const char  *path,
 gboolean             handoff_server_config_validate    (HandoffServerConfig *self,
                                                         GError             **error);
 void                 handoff_server_config_free        (HandoffServerConfig *self);
+/* A deep copy (the server keeps its own). */
+HandoffServerConfig *handoff_server_config_copy        (const HandoffServerConfig *c);
 
+/* Adds an origin ("https://host[:port]"); FALSE with a message if it is not one. */
+gboolean             handoff_server_config_allow_origin (HandoffServerConfig *self,
+                                                         const char          *origin,
+                                                         GError             **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HandoffServerConfig, handoff_server_config_free)
 
 G_END_DECLS

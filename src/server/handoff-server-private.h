@@ -141,6 +141,11 @@ gboolean    handoff_server_requeue_call   (HandoffServer *self, const char *call
                                            const char *agent_id, const char *reason,
                                            GError **error);
 
+/* handoff-server-cors.c: CORS headers for an allowed caller page on the
+ * caller routes; TRUE when it answered a preflight (OPTIONS) itself. */
+gboolean    handoff_server_cors           (HandoffServer *self, SoupServerMessage *msg,
+                                           const char *path);
+
 /* handoff-server-transfers.c */
 void        handoff_route_transfers_create  (HandoffCtx *ctx);
 void        handoff_route_transfers_get     (HandoffCtx *ctx);

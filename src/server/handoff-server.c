@@ -442,6 +442,9 @@ dispatch (HandoffServer     *self,
   ctx->msg = g_object_ref (msg);
   ctx->query = query ? g_hash_table_ref (query) : NULL;
 
+  if (handoff_server_cors (self, msg, path))
+    return;   /* a preflight, answered */
+
   for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
     if (match_path (routes[i].path, path, &ctx->id))
       {
@@ -655,22 +658,6 @@ handoff_server_init (HandoffServer *self)
   self->cancellable = g_cancellable_new ();
 }
 
-static HandoffServerConfig *
-config_copy (const HandoffServerConfig *c)
-{
-  HandoffServerConfig *copy = g_memdup2 (c, sizeof *c);
-
-  copy->listen_address = g_strdup (c->listen_address);
-  copy->database = g_strdup (c->database);
-  copy->tls_certificate = g_strdup (c->tls_certificate);
-  copy->tls_key = g_strdup (c->tls_key);
-  copy->livekit_url = g_strdup (c->livekit_url);
-  copy->livekit_api_url = g_strdup (c->livekit_api_url);
-  copy->api_key = g_strdup (c->api_key);
-  copy->api_secret = g_strdup (c->api_secret);
-  return copy;
-}
-
 HandoffServer *
 handoff_server_new (const HandoffServerConfig  *config,
                     GError                    **error)
@@ -681,7 +668,7 @@ handoff_server_new (const HandoffServerConfig  *config,
   g_return_val_if_fail (config != NULL, NULL);
 
   self = g_object_new (HANDOFF_TYPE_SERVER, NULL);
-  self->config = config_copy (config);
+  self->config = handoff_server_config_copy (config);
   if (!handoff_server_config_validate (self->config, error))
     return NULL;
   self->store = handoff_store_new (self->config->database, self->config->synchronous_full, error);

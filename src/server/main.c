@@ -265,6 +265,7 @@ main (int    argc,
 {
   g_autofree char *config_path = NULL;
   g_autofree char *database = NULL;
+  g_auto(GStrv) origins = NULL;
   gboolean dev = FALSE, version = FALSE;
   int port = -1;
   GOptionEntry entries[] = {
@@ -274,6 +275,9 @@ main (int    argc,
     { "database", 0, 0, G_OPTION_ARG_FILENAME, &database, "SQLite file (overrides config)",
       "FILE" },
     { "port", 'p', 0, G_OPTION_ARG_INT, &port, "Port (overrides config; 0 = any)", "PORT" },
+    { "allow-origin", 0, 0, G_OPTION_ARG_STRING_ARRAY, &origins,
+      "Let a caller web page on ORIGIN use the caller routes (CORS; repeatable; adds to "
+      "[server] allowed_origins)", "ORIGIN" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log each request", NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version", NULL },
     { NULL },
@@ -304,6 +308,9 @@ main (int    argc,
   config = load_config (config_path, database, dev, port, TRUE, &error);
   if (config == NULL)
     return fail (error->message);
+  for (guint i = 0; origins != NULL && origins[i] != NULL; i++)
+    if (!handoff_server_config_allow_origin (config, origins[i], &error))
+      return fail (error->message);
   server = handoff_server_new (config, &error);
   if (server == NULL)
     return fail (error->message);

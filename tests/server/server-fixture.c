@@ -118,6 +118,8 @@ fixture_start (Fixture              *f,
   config->sign_ins_per_minute = 10000;
   if (options && options->session_ttl)
     config->session_ttl = options->session_ttl;
+  if (options && options->allowed_origin)
+    g_assert_true (handoff_server_config_allow_origin (config, options->allowed_origin, NULL));
   f->config = config;
 
   fixture_listen (f, config);
@@ -231,6 +233,18 @@ http_raw (Fixture    *f,
   if (response_type != NULL)
     *response_type = g_strdup (soup_message_headers_get_content_type (
       soup_message_get_response_headers (msg), NULL));
+  return p.bytes;
+}
+
+GBytes *
+http_send (Fixture     *f,
+           SoupMessage *msg)
+{
+  Pending p = { 0 };
+
+  soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL, sent, &p);
+  while (!p.done)
+    g_main_context_iteration (NULL, TRUE);
   return p.bytes;
 }
 

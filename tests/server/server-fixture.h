@@ -22,6 +22,7 @@ typedef struct {
   guint transfer_offer_timeout;
   guint calls_per_minute;
   guint session_ttl;          /* seconds; 0: the default */
+  const char *allowed_origin; /* [server] allowed_origins, one origin; NULL: none */
   gboolean no_livekit;        /* point at a port where nothing listens */
 } FixtureOptions;
 
@@ -55,6 +56,8 @@ JsonNode *http       (Fixture *f, const char *method, const char *path, const ch
 GBytes   *http_raw   (Fixture *f, const char *method, const char *url, const char *bearer,
                       const char *content_type, GBytes *body, guint *status,
                       char **response_type);
+/* Sends a prepared message (any headers) to the server; returns the body. */
+GBytes   *http_send  (Fixture *f, SoupMessage *msg);
 /* Asserts `node` is {"error": code, "message": non-empty}. */
 void      assert_error (JsonNode *node, const char *code);
 const char *member_string (JsonNode *node, const char *path);
