@@ -11,7 +11,9 @@
 #define CALL_COLUMNS \
   "id, 'call-' || id AS room, state, caller_id, caller_name, " \
   "'caller-' || id AS caller_identity, reason, offered_to, agent_id, created_at, " \
-  "accepted_at, ended_at, end_reason"
+  "accepted_at, ended_at, end_reason, " \
+  "(SELECT due FROM call_departures WHERE call_departures.call_id = calls.id) " \
+  "AS agent_away_until"
 
 /* Rooms close by themselves if nobody ever joins. */
 #define ROOM_EMPTY_TIMEOUT 300
@@ -468,6 +470,9 @@ handoff_route_calls_rejoin (HandoffCtx *ctx)
       handoff_reply_error (ctx, error);
       return;
     }
+  handoff_server_agent_back (self, ctx->id, agent_id);
+  g_clear_pointer (&call, json_object_unref);
+  call = handoff_server_get_call (self, ctx->id);
   accepted_at = handoff_store_query_int (self->store, "SELECT accepted_at FROM calls WHERE id = ?",
                                         g_variant_new ("(s)", ctx->id), 0, NULL);
   reply_grant (ctx, g_steal_pointer (&call), accepted_at ? accepted_at : handoff_now_ms (),
@@ -684,6 +689,19 @@ replaced_by_rejoin (JsonObject *participant)
   return json_node_get_int (node) == 2;
 }
 
+static void
+agent_joined (HandoffServer *self,
+              const char    *call_id,
+              const char    *username)
+{
+  g_autoptr(JsonObject) agent = handoff_store_query_one (self->store,
+                                                         "SELECT id FROM agents WHERE username = ?",
+                                                         g_variant_new ("(s)", username), NULL);
+
+  if (agent != NULL)
+    handoff_server_agent_back (self, call_id, json_object_get_string_member (agent, "id"));
+}
+
 void
 handoff_route_webhook (HandoffCtx *ctx)
 {
@@ -718,6 +736,11 @@ handoff_route_webhook (HandoffCtx *ctx)
       else if (left && identity != NULL && g_str_has_prefix (identity, "agent-")
                && !replaced_by_rejoin (participant))
         handoff_server_agent_left (self, call_id, identity + 6, &error);
+      /* The agent's app is back in the room (after a rejoin, or reconnecting
+       * with the grant it had): a pending departure is over. */
+      else if (strcmp (event, "participant_joined") == 0 && identity != NULL
+               && g_str_has_prefix (identity, "agent-"))
+        agent_joined (self, call_id, identity + 6);
       else if (strcmp (event, "room_finished") == 0)
         handoff_server_end_call (self, call_id, "caller_left", &error);
     }

@@ -24,6 +24,7 @@ handoff_server_config_new_default (void)
   self->session_ttl = 12 * 3600;
   self->call_offer_timeout = 20;
   self->transfer_offer_timeout = 30;
+  self->agent_rejoin_grace = 30;
   self->calls_per_minute = 30;
   self->sign_ins_per_minute = 20;
   return self;
@@ -55,8 +56,8 @@ handoff_server_config_free (HandoffServerConfig *self)
   g_free (self->database);
   g_free (self->tls_certificate);
   g_free (self->tls_key);
-  g_free (self->livekit_url);
   g_strfreev (self->allowed_origins);
+  g_free (self->livekit_url);
   g_free (self->livekit_api_url);
   g_free (self->api_key);
   if (self->api_secret != NULL)
@@ -184,7 +185,7 @@ load_key_file (HandoffServerConfig *self,
   guint64 port = self->port, body = self->max_body_bytes, token_ttl = self->token_ttl;
   guint64 session_ttl = self->session_ttl, call_offer = self->call_offer_timeout;
   guint64 transfer_offer = self->transfer_offer_timeout, calls = self->calls_per_minute;
-  guint64 sign_ins = self->sign_ins_per_minute;
+  guint64 sign_ins = self->sign_ins_per_minute, grace = self->agent_rejoin_grace;
 
   if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, &local))
     {
@@ -198,14 +199,15 @@ load_key_file (HandoffServerConfig *self,
       || !read_string (kf, "server", "tls_certificate", &self->tls_certificate, error)
       || !read_string (kf, "server", "tls_key", &self->tls_key, error)
       || !read_uint (kf, "server", "max_body_bytes", 1024, 64 * 1024 * 1024, &body, error)
-      || !read_string (kf, "livekit", "url", &self->livekit_url, error)
       || !read_origins (self, kf, error)
+      || !read_string (kf, "livekit", "url", &self->livekit_url, error)
       || !read_string (kf, "livekit", "api_key", &self->api_key, error)
       || !read_string (kf, "livekit", "api_secret", &self->api_secret, error)
       || !read_uint (kf, "timeouts", "token_ttl", 60, 24 * 3600, &token_ttl, error)
       || !read_uint (kf, "timeouts", "session_ttl", 5, 30 * 24 * 3600, &session_ttl, error)
       || !read_uint (kf, "timeouts", "call_offer", 1, 3600, &call_offer, error)
       || !read_uint (kf, "timeouts", "transfer_offer", 1, 3600, &transfer_offer, error)
+      || !read_uint (kf, "timeouts", "agent_rejoin_grace", 0, 3600, &grace, error)
       || !read_uint (kf, "limits", "calls_per_minute", 1, 1000000, &calls, error)
       || !read_uint (kf, "limits", "sign_ins_per_minute", 1, 1000000, &sign_ins, error))
     return FALSE;
@@ -225,6 +227,7 @@ load_key_file (HandoffServerConfig *self,
   self->session_ttl = session_ttl;
   self->call_offer_timeout = call_offer;
   self->transfer_offer_timeout = transfer_offer;
+  self->agent_rejoin_grace = grace;
   self->calls_per_minute = calls;
   self->sign_ins_per_minute = sign_ins;
   return TRUE;

@@ -33,6 +33,7 @@ typedef struct {
   guint    session_ttl;         /* [timeouts] session_ttl seconds, default 43200 */
   guint    call_offer_timeout;  /* [timeouts] call_offer seconds, default 20 */
   guint    transfer_offer_timeout; /* [timeouts] transfer_offer seconds, default 30 */
+  guint    agent_rejoin_grace;  /* [timeouts] agent_rejoin_grace seconds, default 30 */
   guint    calls_per_minute;    /* [limits] calls_per_minute per client address, default 30 */
   guint    sign_ins_per_minute; /* [limits] sign_ins_per_minute per client address, default 20 */
 
@@ -47,14 +48,14 @@ HandoffServerConfig *handoff_server_config_load        (const char  *path,
                                                         GError     **error);
 gboolean             handoff_server_config_validate    (HandoffServerConfig *self,
                                                         GError             **error);
-void                 handoff_server_config_free        (HandoffServerConfig *self);
 /* A deep copy (the server keeps its own). */
 HandoffServerConfig *handoff_server_config_copy        (const HandoffServerConfig *c);
-
+void                 handoff_server_config_free        (HandoffServerConfig *self);
 /* Adds an origin ("https://host[:port]"); FALSE with a message if it is not one. */
 gboolean             handoff_server_config_allow_origin (HandoffServerConfig *self,
                                                          const char          *origin,
                                                          GError             **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HandoffServerConfig, handoff_server_config_free)
 
 G_END_DECLS

@@ -36,7 +36,7 @@ struct _HandoffServer {
   char *base_url;
   guint16 port;
 
-  GHashTable *timers;        /* "call:<id>" / "transfer:<id>" -> source id */
+  GHashTable *timers;        /* "call:<id>" / "transfer:<id>" / "away:<id>" -> source id */
   GHashTable *sockets;       /* agent id -> GPtrArray of SoupWebsocketConnection */
   GHashTable *buckets;       /* "<kind>:<address>" -> RateBucket */
   GPtrArray *pending_events; /* committed-soon events to push: PendingEvent */
@@ -145,6 +145,15 @@ gboolean    handoff_server_requeue_call   (HandoffServer *self, const char *call
  * caller routes; TRUE when it answered a preflight (OPTIONS) itself. */
 gboolean    handoff_server_cors           (HandoffServer *self, SoupServerMessage *msg,
                                            const char *path);
+
+/* handoff-server-grace.c: the owning agent's app left an active call; the
+ * call stays theirs for [timeouts] agent_rejoin_grace, then is requeued. */
+gboolean    handoff_server_agent_away     (HandoffServer *self, const char *call_id,
+                                           const char *agent_id, GError **error);
+/* The agent rejoined (route or room): the grace ends, the call stays theirs. */
+void        handoff_server_agent_back     (HandoffServer *self, const char *call_id,
+                                           const char *agent_id);
+void        handoff_server_restore_departures (HandoffServer *self);
 
 /* handoff-server-transfers.c */
 void        handoff_route_transfers_create  (HandoffCtx *ctx);

@@ -370,7 +370,7 @@ handoff_server_agent_left (HandoffServer *self,
       || json_object_get_null_member (call, "agent_id")
       || strcmp (json_object_get_string_member (call, "agent_id"), agent_id) != 0)
     return FALSE;
-  return handoff_server_requeue_call (self, call_id, agent_id, "agent_left", error);
+  return handoff_server_agent_away (self, call_id, agent_id, error);
 }
 
 void

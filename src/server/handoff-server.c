@@ -693,6 +693,7 @@ handoff_server_new (const HandoffServerConfig  *config,
 
   handoff_server_restore_calls (self);
   handoff_server_restore_transfers (self);
+  handoff_server_restore_departures (self);
   return g_steal_pointer (&self);
 }
 

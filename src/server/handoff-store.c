@@ -72,11 +72,16 @@ static const char *schema =
   "CREATE TABLE IF NOT EXISTS events ("
   "  seq INTEGER PRIMARY KEY AUTOINCREMENT, agent_id TEXT NOT NULL, type TEXT NOT NULL,"
   "  time INTEGER NOT NULL, data TEXT NOT NULL);"
-  "CREATE INDEX IF NOT EXISTS events_agent ON events (agent_id, seq);";
+  "CREATE INDEX IF NOT EXISTS events_agent ON events (agent_id, seq);"
+  /* Active calls whose agent's app left and may come back (agent_rejoin_grace);
+   * a table of its own, so older stores need no migration. */
+  "CREATE TABLE IF NOT EXISTS call_departures ("
+  "  call_id TEXT PRIMARY KEY, agent_id TEXT NOT NULL, left_at INTEGER NOT NULL,"
+  "  due INTEGER NOT NULL);";
 
 static const char *time_columns[] = {
   "created_at", "accepted_at", "consulting_at", "connected_at", "ended_at",
-  "offer_expires_at", "status_since", "expires_at", "time", NULL,
+  "offer_expires_at", "status_since", "expires_at", "time", "agent_away_until", NULL,
 };
 static const char *json_columns[] = {
   "summary", "transcript", "skills", "languages", "data", "declined_by", NULL,

@@ -109,6 +109,8 @@ e2e_stack_start (guint transfer_offer_seconds)
   ini = g_strdup_printf ("[server]\nlisten=127.0.0.1\nport=%u\ndatabase=%s\n"
                          "[livekit]\nurl=%s\napi_key=%s\napi_secret=%s\n"
                          "[timeouts]\ntransfer_offer=%u\ncall_offer=30\n"
+                         /* /e2e/agent-back-after-departure relies on it. */
+                         "agent_rejoin_grace=" G_STRINGIFY (E2E_AGENT_REJOIN_GRACE) "\n"
                          /* Every party signs in from 127.0.0.1: the transfer
                          * benchmark signs in 40 agents in well under a minute. */
                          "[limits]\nsign_ins_per_minute=600\ncalls_per_minute=600\n",

@@ -40,6 +40,9 @@ typedef struct {
 #define E2E_MUSIC_LOW_HZ  196
 #define E2E_MUSIC_HIGH_HZ 294
 
+/* How long handoff-server keeps an active call for an agent whose app left. */
+#define E2E_AGENT_REJOIN_GRACE 30
+
 /* NULL when livekit-server is not installed (the tests then skip). */
 E2eStack   *e2e_stack_start      (guint          transfer_offer_seconds);
 void        e2e_stack_free       (E2eStack      *stack);

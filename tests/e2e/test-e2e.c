@@ -374,6 +374,38 @@ test_agent_restarts_during_call (void)
   call_teardown (&call);
 }
 
+/* A's app is away longer than LiveKit waits for a vanished participant
+ * (~20 s): handoff-server keeps the call for A ([timeouts]
+ * agent_rejoin_grace) instead of requeueing it, A comes back and rejoins,
+ * and they hear each other again. */
+static void
+test_agent_back_after_departure (void)
+{
+  Call call = { 0 };
+  gint64 killed_us;
+
+  if (stack == NULL)
+    return g_test_skip ("livekit-server is not installed");
+  call_setup (&call);
+  e2e_party_kill (call.a);
+  killed_us = g_get_monotonic_time ();
+  g_clear_pointer (&call.a, e2e_party_free);
+  /* LiveKit tells the caller and handoff-server (webhook) at once; give
+   * the webhook a moment to be acted on. */
+  json_object_unref (e2e_party_wait (call.caller, "left", "identity", "agent-alice", 60));
+  g_usleep (2 * G_USEC_PER_SEC);
+  g_test_message ("A's departure reported %.1f s after the kill",
+                  (g_get_monotonic_time () - killed_us) / 1e6 - 2);
+  call.a = e2e_party_start (stack, "A", A, "alice", "alice-e2e-password");
+  json_object_unref (e2e_party_wait (call.a, "signed-in", NULL, NULL, 20));
+  json_object_unref (e2e_party_wait (call.a, "call-rejoinable", NULL, NULL, 20));
+  party_do (call.a, "rejoin", 30);
+  g_test_message ("A rejoined %.1f s after the kill", (g_get_monotonic_time () - killed_us) / 1e6);
+  call_expect_talking_again (&call, "back after departure");
+  call_expect_caller_never_reconnected (&call);
+  call_teardown (&call);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -389,6 +421,7 @@ main (int   argc,
   g_test_add_func ("/e2e/b-killed-during-consult", test_b_killed_during_consult);
   g_test_add_func ("/e2e/a-killed-during-consult", test_a_killed_during_consult);
   g_test_add_func ("/e2e/agent-restarts-during-call", test_agent_restarts_during_call);
+  g_test_add_func ("/e2e/agent-back-after-departure", test_agent_back_after_departure);
 
   stack = e2e_stack_start (OFFER_TIMEOUT);
   ret = g_test_run ();

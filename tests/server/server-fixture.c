@@ -118,6 +118,8 @@ fixture_start (Fixture              *f,
   config->sign_ins_per_minute = 10000;
   if (options && options->session_ttl)
     config->session_ttl = options->session_ttl;
+  if (options && options->agent_rejoin_grace)
+    config->agent_rejoin_grace = (guint) MAX (0, options->agent_rejoin_grace);
   if (options && options->allowed_origin)
     g_assert_true (handoff_server_config_allow_origin (config, options->allowed_origin, NULL));
   f->config = config;

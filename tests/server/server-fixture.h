@@ -22,6 +22,7 @@ typedef struct {
   guint transfer_offer_timeout;
   guint calls_per_minute;
   guint session_ttl;          /* seconds; 0: the default */
+  int agent_rejoin_grace;     /* seconds; 0: the default (30), < 0: none (requeue at once) */
   const char *allowed_origin; /* [server] allowed_origins, one origin; NULL: none */
   gboolean no_livekit;        /* point at a port where nothing listens */
 } FixtureOptions;

@@ -412,12 +412,14 @@ test_agent_left_active_call (void)
 {
   Fixture f;
   Call call = { 0 };
+  /* agent_rejoin_grace = 0: requeued as soon as LiveKit reports it. */
+  FixtureOptions options = { .agent_rejoin_grace = -1 };
   g_autofree char *carol_status = NULL;
   EventStream *a, *c;
   guint ca = 0, cc = 0, status;
   JsonNode *event;
 
-  if (!fixture_start (&f, NULL))
+  if (!fixture_start (&f, &options))
     return;
   a = events_open (&f, f.alice, -1);
   call_setup (&f, &call);
@@ -454,6 +456,121 @@ test_agent_left_active_call (void)
   event = events_wait (c, "call_ended", &cc, 5000);
   g_assert_nonnull (event);
   events_close (c);
+  call_teardown (&call);
+  fixture_stop (&f);
+}
+
+static gboolean
+call_away (gpointer data)
+{
+  gpointer *args = data;
+  g_autofree char *path = g_strconcat ("/api/v1/calls/", (const char *) args[1], NULL);
+  guint status;
+  g_autoptr(JsonNode) k = NULL;
+
+  spin (200);
+  k = http (args[0], "GET", path, ((Fixture *) args[0])->bob, NULL, NULL, &status);
+  return status == 200 && member_string (k, "agent_away_until") != NULL;
+}
+
+static JsonNode *
+rejoin (Fixture    *f,
+        const char *call_id,
+        const char *token,
+        guint      *status)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/calls/%s/rejoin", call_id);
+
+  return http (f, "POST", path, token, NULL, NULL, status);
+}
+
+/* alice's app vanishes from an active call. For [timeouts]
+ * agent_rejoin_grace the call stays hers (active, nobody else offered it,
+ * GET says when the grace ends); her rejoin ends the grace and the call is
+ * still hers after the deadline passed. She vanishes again: the grace
+ * survives a server restart and then the call is requeued. */
+#define GRACE_S 6
+static void
+test_agent_away_grace (void)
+{
+  Fixture f;
+  Call call = { 0 };
+  FixtureOptions options = { .agent_rejoin_grace = GRACE_S };
+  g_autofree char *bob_status = NULL;
+  g_autofree char *a_token = NULL;
+  gpointer args[2];
+  EventStream *a, *b;
+  guint ca = 0, cb = 0, status;
+  JsonNode *event;
+
+  if (!fixture_start (&f, &options))
+    return;
+  a = events_open (&f, f.alice, -1);
+  call_setup (&f, &call);
+  /* bob is free to take it, so a requeue would reach him at once. */
+  bob_status = set_available (&f, f.bob);
+  b = events_open (&f, f.bob, -1);
+  args[0] = &f;
+  args[1] = call.call_id;
+
+  signal_drop (g_steal_pointer (&call.a));
+  /* The departure has reached the server when GET shows the grace. */
+  g_assert_true (wait_for (call_away, args, DEPARTURE_MS));
+  {
+    g_autoptr(JsonNode) k = get (&f, f.bob, "/api/v1/calls/", call.call_id);
+
+    g_assert_cmpstr (member_string (k, "state"), ==, "active");
+    g_assert_cmpstr (member_string (k, "agent_id"), ==, f.alice_id);
+  }
+  g_assert_null (events_wait (b, "call_offered", &cb, 1000));
+  {
+    g_autoptr(JsonNode) r = rejoin (&f, call.call_id, f.alice, &status);
+
+    g_assert_cmpuint (status, ==, 200);
+    g_assert_null (member_string (r, "call.agent_away_until"));
+    a_token = g_strdup (member_string (r, "token"));
+  }
+  call.a = signal_join (&f, a_token);
+  /* Well past the deadline: still hers, never requeued, nobody offered. */
+  spin ((GRACE_S + 2) * 1000);
+  {
+    g_autoptr(JsonNode) k = get (&f, f.bob, "/api/v1/calls/", call.call_id);
+
+    g_assert_cmpstr (member_string (k, "state"), ==, "active");
+    g_assert_cmpstr (member_string (k, "agent_id"), ==, f.alice_id);
+    g_assert_null (member_string (k, "agent_away_until"));
+  }
+  g_assert_null (events_wait (a, "call_requeued", &ca, 10));
+  g_assert_null (events_wait (b, "call_offered", &cb, 10));
+
+  /* Gone again, and the server restarts during the grace. */
+  signal_drop (g_steal_pointer (&call.a));
+  g_assert_true (wait_for (call_away, args, DEPARTURE_MS));
+  events_close (a);
+  events_close (b);
+  fixture_restart (&f);
+  /* From the start of the stream: the restored timer may fire before the
+   * streams are open. */
+  ca = cb = 0;
+  a = events_open (&f, f.alice, 0);
+  b = events_open (&f, f.bob, 0);
+  event = events_wait (a, "call_requeued", &ca, (GRACE_S + 5) * 1000);
+  g_assert_nonnull (event);
+  g_assert_cmpstr (member_string (event, "data.reason"), ==, "agent_left");
+  event = events_wait (b, "call_offered", &cb, 5000);
+  g_assert_nonnull (event);
+  g_assert_cmpstr (member_string (event, "data.call.id"), ==, call.call_id);
+  {
+    g_autoptr(JsonNode) k = get (&f, f.bob, "/api/v1/calls/", call.call_id);
+    g_autoptr(JsonNode) r = rejoin (&f, call.call_id, f.alice, &status);
+
+    g_assert_cmpstr (member_string (k, "state"), ==, "waiting");
+    g_assert_null (member_string (k, "agent_away_until"));
+    /* Too late to rejoin: the call is waiting for someone else. */
+    g_assert_cmpuint (status, ==, 409);
+  }
+  events_close (a);
+  events_close (b);
   call_teardown (&call);
   fixture_stop (&f);
 }
@@ -609,6 +726,7 @@ main (int    argc,
                    test_initiator_left_consulting);
   g_test_add_func ("/server/departures/target-left-consulting", test_target_left_consulting);
   g_test_add_func ("/server/departures/agent-left-active-call", test_agent_left_active_call);
+  g_test_add_func ("/server/departures/agent-away-grace", test_agent_away_grace);
   g_test_add_func ("/server/departures/expected-departures", test_expected_departures);
   g_test_add_func ("/server/departures/rejoin-is-not-leaving", test_rejoin_is_not_leaving);
   rc = g_test_run ();
