@@ -19,6 +19,12 @@
 
 /* The most recent part of the call matters most to "what now?". */
 #define MAX_TRANSCRIPT_CHARS 12000
+/* After the endpoint failed, quick prompts answer from the transcript at
+ * once for this long instead of trying it again: against an endpoint that
+ * accepts and never answers, every click would otherwise wait out the whole
+ * timeout (30 s) for the same offline answer. Free questions, which have no
+ * offline answer, always try. */
+#define QUICK_RETRY_AFTER_US (60 * G_USEC_PER_SEC)
 
 enum {
   PROP_0,
@@ -39,6 +45,7 @@ struct _HandoffAssistant
   GListModel        *model;        /* nullable: the live transcript to read at each question */
   GPtrArray         *history;      /* HandoffChatMessage */
   char              *failure;      /* why the last request failed, until one succeeds */
+  gint64             failed_us;    /* monotonic time of the last failure */
 };
 
 G_DEFINE_FINAL_TYPE (HandoffAssistant, handoff_assistant, G_TYPE_OBJECT)
@@ -82,6 +89,7 @@ set_failure (HandoffAssistant *self,
 {
   gboolean was_online = handoff_assistant_get_online (self);
 
+  self->failed_us = failure != NULL ? g_get_monotonic_time () : 0;
   if (g_strcmp0 (self->failure, failure) == 0)
     return;
   g_free (self->failure);
@@ -440,6 +448,12 @@ ask_common (HandoffAssistant    *self,
                                  "The assistant is offline: %s. The quick prompts still answer "
                                  "from the transcript.",
                                  handoff_assistant_get_offline_reason (self));
+      return;
+    }
+  if (ask->quick && self->failure != NULL
+      && g_get_monotonic_time () - self->failed_us < QUICK_RETRY_AFTER_US)
+    {
+      return_offline_answer (task);
       return;
     }
   question = handoff_redact_text (ask->question, self->redact, NULL);
