@@ -57,6 +57,7 @@ struct _HandoffCallSession
   guint                tick_id;
   guint                poll_id;
   gboolean             polling;
+  gboolean             agent_away;  /* caller: the server keeps the call for its agent */
 
   GListStore          *parties;
   HandoffTranscript   *transcript;

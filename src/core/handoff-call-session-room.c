@@ -200,6 +200,7 @@ on_poll_done (GObject      *source,
   g_autoptr(JsonNode) root = NULL;
   JsonObject *call;
   const char *state, *agent;
+  gboolean away;
 
   self->polling = FALSE;
   root = handoff_server_client_request_finish (HANDOFF_SERVER_CLIENT (source), result, &error);
@@ -213,7 +214,18 @@ on_poll_done (GObject      *source,
       handoff_call_session_end (self, handoff_json_get_string (call, "end_reason", "ended"));
       return;
     }
-  if (g_str_equal (state, "active") && agent != NULL &&
+  /* The agent's app left and the server keeps the call for it for a while
+   * (agent_rejoin_grace): nobody talks to the caller, who should hear why
+   * and not hang up. */
+  away = g_str_equal (state, "active") && handoff_json_get_string (call, "agent_away_until", NULL);
+  if (away != self->agent_away)
+    {
+      self->agent_away = away;
+      handoff_call_session_update_status_text (self);
+    }
+  /* Accepted before the agent is in the room; not after an agent left
+   * (started_us set): then only the room says someone is back. */
+  if (g_str_equal (state, "active") && agent != NULL && !away && self->started_us == 0 &&
       (self->state == HANDOFF_CALL_WAITING || self->state == HANDOFF_CALL_CONNECTING))
     {
       /* The server gives the agent's id only; the room gives the name. */

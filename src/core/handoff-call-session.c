@@ -61,7 +61,10 @@ compute_status_text (HandoffCallSession *self)
       switch (self->state)
         {
         case HANDOFF_CALL_CONNECTING: return g_strdup (_("Connecting…"));
-        case HANDOFF_CALL_WAITING: return g_strdup (_("Waiting for an agent…"));
+        case HANDOFF_CALL_WAITING:
+          if (self->agent_away)
+            return g_strdup (_("Your agent lost the connection and is coming back — please stay on the line"));
+          return g_strdup (_("Waiting for an agent…"));
         case HANDOFF_CALL_TALKING:
         case HANDOFF_CALL_THREE_WAY: return g_strdup_printf (_("Talking to %s"), agent);
         case HANDOFF_CALL_ON_HOLD:

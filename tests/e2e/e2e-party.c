@@ -18,7 +18,8 @@
  *   detect HZ                      report (monotonic µs) when that tone starts
  *   stats                          connection facts of our room, and our call
  *                                  timer (duration, seconds)
- * Events, one JSON object per line on stdout: {"ev": ..., ...}.
+ * Events, one JSON object per line on stdout: {"ev": ..., ...}; "status"
+ * carries the call's state in words (what the window would say).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -306,17 +307,28 @@ on_call_state (HandoffCallSession *call)
         "outcome", 's', handoff_call_session_get_outcome (call), NULL);
 }
 
+/* The call's state in words, as the window shows it. */
+static void
+on_call_status (HandoffCallSession *call)
+{
+  emit ("status", "text", 's', handoff_call_session_get_status_text (call), NULL);
+}
+
 static void
 set_call (HandoffCallSession *call)
 {
   if (party.call == call)
     return;
   if (party.call)
-    g_signal_handlers_disconnect_by_func (party.call, on_call_state, NULL);
+    {
+      g_signal_handlers_disconnect_by_func (party.call, on_call_state, NULL);
+      g_signal_handlers_disconnect_by_func (party.call, on_call_status, NULL);
+    }
   g_set_object (&party.call, call);
   if (call)
     {
       g_signal_connect (call, "notify::state", G_CALLBACK (on_call_state), NULL);
+      g_signal_connect (call, "notify::status-text", G_CALLBACK (on_call_status), NULL);
       on_call_state (call);
     }
 }
