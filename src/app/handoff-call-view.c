@@ -178,6 +178,23 @@ meter_value (double rms)
   return MIN (1.0, sqrt (rms) * 1.5);
 }
 
+/* A level bar repaints (the whole window, in software without a GPU) on
+ * every new value, and a live level is never the same twice. Move it only
+ * when the change is one an eye sees (3 % of the bar, a few pixels), or when
+ * it reaches silence. */
+#define METER_STEP 0.03
+
+static void
+move_meter (GtkLevelBar *bar,
+            double       value)
+{
+  double shown = gtk_level_bar_get_value (bar);
+
+  if (fabs (value - shown) >= METER_STEP || (value == 0 && shown != 0))
+    gtk_level_bar_set_value (bar, value);
+}
+
+/* 10 Hz: a meter needs no more to look live. */
 static gboolean
 level_tick (gpointer user_data)
 {
@@ -185,8 +202,10 @@ level_tick (gpointer user_data)
   HandoffCallMedia *media = self->call ? handoff_call_session_get_media (self->call) : NULL;
   HandoffLkMedia *lk = media && HANDOFF_IS_LK_MEDIA (media) ? HANDOFF_LK_MEDIA (media) : NULL;
 
-  gtk_level_bar_set_value (self->mic_level, lk ? meter_value (handoff_lk_media_get_mic_level (lk)) : 0);
-  gtk_level_bar_set_value (self->speaker_level, lk ? meter_value (handoff_lk_media_get_speaker_level (lk)) : 0);
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self->mic_level)))
+    return G_SOURCE_CONTINUE;   /* another page is shown */
+  move_meter (self->mic_level, lk ? meter_value (handoff_lk_media_get_mic_level (lk)) : 0);
+  move_meter (self->speaker_level, lk ? meter_value (handoff_lk_media_get_speaker_level (lk)) : 0);
   return G_SOURCE_CONTINUE;
 }
 

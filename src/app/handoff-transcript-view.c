@@ -4,6 +4,13 @@
  * in place by the final. The view follows new lines while the agent is at
  * the bottom; once they scroll up it stays put and offers "Jump to Latest".
  *
+ * The list shows a copy of the transcript brought up to date at most four
+ * times a second: a recogniser replaces its partial line many times a
+ * second, and each replacement rebinds, relays out and repaints the list
+ * (in software under Xvfb, or on a laptop without a GPU, that was a good part
+ * of the app's CPU during a call). A quarter second is well under what a
+ * reader notices in a line that is still being recognised.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "handoff-transcript"
@@ -27,9 +34,14 @@ struct _HandoffTranscriptView
   GtkButton         *jump_button;
 
   GListModel        *model;
+  GListStore        *shown;        /* what the list shows: `model`, throttled */
+  guint              sync_id;
+  gint64             synced_us;
   gboolean           follow;
   guint              scroll_idle;
 };
+
+#define SYNC_INTERVAL_US (250 * 1000)
 
 G_DEFINE_FINAL_TYPE (HandoffTranscriptView, handoff_transcript_view, GTK_TYPE_WIDGET)
 
@@ -120,6 +132,71 @@ scroll_to_end_cb (gpointer user_data)
   self->scroll_idle = 0;
   gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
   return G_SOURCE_REMOVE;
+}
+
+/* Makes `shown` equal `model` with one splice over the part that differs
+ * (usually the last line or two). */
+static void
+sync_shown (HandoffTranscriptView *self)
+{
+  GListModel *shown = G_LIST_MODEL (self->shown);
+  guint n_model = self->model ? g_list_model_get_n_items (self->model) : 0;
+  guint n_shown = g_list_model_get_n_items (shown);
+  guint start = 0, end_model = n_model, end_shown = n_shown;
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+
+  self->synced_us = g_get_monotonic_time ();
+  while (start < n_model && start < n_shown)
+    {
+      g_autoptr(GObject) a = g_list_model_get_item (self->model, start);
+      g_autoptr(GObject) b = g_list_model_get_item (shown, start);
+      if (a != b)
+        break;
+      start++;
+    }
+  while (end_model > start && end_shown > start)
+    {
+      g_autoptr(GObject) a = g_list_model_get_item (self->model, end_model - 1);
+      g_autoptr(GObject) b = g_list_model_get_item (shown, end_shown - 1);
+      if (a != b)
+        break;
+      end_model--;
+      end_shown--;
+    }
+  if (start == end_model && start == end_shown)
+    return;
+  for (guint i = start; i < end_model; i++)
+    g_ptr_array_add (items, g_list_model_get_item (self->model, i));
+  g_list_store_splice (self->shown, start, end_shown - start, items->pdata, items->len);
+}
+
+static gboolean
+sync_due (gpointer user_data)
+{
+  HandoffTranscriptView *self = user_data;
+
+  self->sync_id = 0;
+  sync_shown (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The transcript changed: show it now if the last update is a quarter
+ * second old, else once it is. */
+static void
+on_model_changed (GListModel            *model,
+                  guint                  position,
+                  guint                  removed,
+                  guint                  added,
+                  HandoffTranscriptView *self)
+{
+  gint64 wait_us = self->synced_us + SYNC_INTERVAL_US - g_get_monotonic_time ();
+
+  if (self->sync_id != 0)
+    return;
+  if (wait_us <= 0)
+    sync_shown (self);
+  else
+    self->sync_id = g_timeout_add ((guint) (wait_us / 1000) + 1, sync_due, self);
 }
 
 static void
@@ -241,7 +318,11 @@ handoff_transcript_view_set_model (HandoffTranscriptView *self,
   g_return_if_fail (HANDOFF_IS_TRANSCRIPT_VIEW (self));
 
   if (self->model)
-    g_signal_handlers_disconnect_by_func (self->model, on_items_changed, self);
+    g_signal_handlers_disconnect_by_func (self->model, on_model_changed, self);
+  g_clear_handle_id (&self->sync_id, g_source_remove);
+  if (self->shown)
+    g_signal_handlers_disconnect_by_func (self->shown, on_items_changed, self);
+  g_clear_object (&self->shown);
   g_set_object (&self->model, model);
   if (model == NULL)
     {
@@ -249,11 +330,14 @@ handoff_transcript_view_set_model (HandoffTranscriptView *self,
       gtk_stack_set_visible_child_name (self->stack, "empty");
       return;
     }
-  selection = gtk_no_selection_new (g_object_ref (model));
+  self->shown = g_list_store_new (g_list_model_get_item_type (model));
+  sync_shown (self);
+  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->shown)));
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
-  g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), self);
+  g_signal_connect (model, "items-changed", G_CALLBACK (on_model_changed), self);
+  g_signal_connect (self->shown, "items-changed", G_CALLBACK (on_items_changed), self);
   self->follow = TRUE;
-  on_items_changed (model, 0, 0, 0, self);
+  on_items_changed (G_LIST_MODEL (self->shown), 0, 0, 0, self);
 }
 
 void
@@ -270,8 +354,12 @@ handoff_transcript_view_dispose (GObject *object)
   HandoffTranscriptView *self = HANDOFF_TRANSCRIPT_VIEW (object);
 
   g_clear_handle_id (&self->scroll_idle, g_source_remove);
+  g_clear_handle_id (&self->sync_id, g_source_remove);
   if (self->model)
-    g_signal_handlers_disconnect_by_func (self->model, on_items_changed, self);
+    g_signal_handlers_disconnect_by_func (self->model, on_model_changed, self);
+  if (self->shown)
+    g_signal_handlers_disconnect_by_func (self->shown, on_items_changed, self);
+  g_clear_object (&self->shown);
   g_clear_object (&self->model);
   gtk_widget_dispose_template (GTK_WIDGET (self), HANDOFF_TYPE_TRANSCRIPT_VIEW);
   G_OBJECT_CLASS (handoff_transcript_view_parent_class)->dispose (object);
