@@ -19,6 +19,7 @@
 #include "handoff-chat-client.h"
 #include "handoff-secret-store.h"
 #include "handoff-preferences-window.h"
+#include "handoff-renderer.h"
 #include "handoff-resources.h"
 #include "handoff-window.h"
 
@@ -219,6 +220,7 @@ handoff_application_startup (GApplication *app)
   static const char *analytics_accels[] = { "<Alt>3", NULL };
 
   G_APPLICATION_CLASS (handoff_application_parent_class)->startup (app);
+  handoff_renderer_choose ();
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
