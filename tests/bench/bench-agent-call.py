@@ -12,8 +12,9 @@ Measured like tests/bench/bench-calls.c (see /work/shared/docs/benchmarks.md): f
 HANDOFF_BENCH_SECONDS (60) starting 2 s after both are connected, every second: CPU = utime + stime of
 every process of the participant (the app: its process; the tab: every Chromium process
 under Node, Node itself excluded), as seconds of CPU per minute; memory = peak of summed
-Pss (smaps_rollup), RSS beside it. Then the same call with GTK's cairo renderer (Xvfb
-has no GPU, so GTK's default GL renderer runs on llvmpipe in the app's process), and
+Pss (smaps_rollup), RSS beside it. Then the same call with GTK's GL renderer forced (Xvfb
+has no GPU, so the app picks the cairo renderer itself, src/app/handoff-renderer.c; GL
+would run on llvmpipe in the app's process), and
 with microphone taps off (HANDOFF_MIC_TAPS=0: no transcription, no level meter), to show
 what each costs; the app's CPU is also given per thread name. Figures, not pass/fail.
 
@@ -33,7 +34,7 @@ import browser_caller  # noqa: E402
 import handoff_ui as ui  # noqa: E402
 
 SECONDS = int(os.environ.get("HANDOFF_BENCH_SECONDS", "60"))
-MODES = os.environ.get("HANDOFF_BENCH_MODES", "transcribe,transcribe-cairo,plain").split(",")
+MODES = os.environ.get("HANDOFF_BENCH_MODES", "transcribe,transcribe-gl,plain").split(",")
 TICK = os.sysconf("SC_CLK_TCK")
 
 SCRIPT = ("Hello, thank you for calling. My name is Alice and I will help you today. "
@@ -159,9 +160,11 @@ def one_call(stack, mode, wav):
     else:
         extra.update({"HANDOFF_MIC_TAPS": "0"})
     if mode.endswith("-cairo"):
-        # Xvfb has no GPU: GTK's GL renderer runs on llvmpipe (software), which a
-        # desktop's GPU would do instead; cairo is GTK's cheaper software renderer.
         extra["GSK_RENDERER"] = "cairo"
+    elif mode.endswith("-gl"):
+        # What the app ran with before it chose cairo on software GL: GTK's GL
+        # renderer on llvmpipe, a full-window software render per frame.
+        extra["GSK_RENDERER"] = "gl"
     prgname = f"handoff-alice-{mode}"
     alice = ui.start_app(prgname, ["--server", stack.server_url, "--sign-in", "alice"], extra)
     app_pid = ui._procs[-1].pid
@@ -213,6 +216,7 @@ def report(results):
         app, tab = r["app"], r["tab"]
         label = {"transcribe": "with local transcription",
                  "transcribe-cairo": "with local transcription, GSK_RENDERER=cairo",
+                 "transcribe-gl": "with local transcription, GSK_RENDERER=gl (llvmpipe)",
                  "plain": "microphone taps off (no transcription, no level meter)"}.get(mode, mode)
         print(f"{label} (load {r['load'][0]:.1f}; transcript segments shown: "
               f"{r['transcript_segments']}):")
