@@ -689,6 +689,19 @@ replaced_by_rejoin (JsonObject *participant)
   return json_node_get_int (node) == 2;
 }
 
+static void
+agent_joined (HandoffServer *self,
+              const char    *call_id,
+              const char    *username)
+{
+  g_autoptr(JsonObject) agent = handoff_store_query_one (self->store,
+                                                         "SELECT id FROM agents WHERE username = ?",
+                                                         g_variant_new ("(s)", username), NULL);
+
+  if (agent != NULL)
+    handoff_server_agent_back (self, call_id, json_object_get_string_member (agent, "id"));
+}
+
 void
 handoff_route_webhook (HandoffCtx *ctx)
 {
@@ -723,6 +736,11 @@ handoff_route_webhook (HandoffCtx *ctx)
       else if (left && identity != NULL && g_str_has_prefix (identity, "agent-")
                && !replaced_by_rejoin (participant))
         handoff_server_agent_left (self, call_id, identity + 6, &error);
+      /* The agent's app is back in the room with the grant it had (LkRoom
+       * re-joins by itself after losing its session): its departure is over. */
+      else if (strcmp (event, "participant_joined") == 0 && identity != NULL
+               && g_str_has_prefix (identity, "agent-"))
+        agent_joined (self, call_id, identity + 6);
       else if (strcmp (event, "room_finished") == 0)
         handoff_server_end_call (self, call_id, "caller_left", &error);
     }

@@ -6,9 +6,10 @@
  * hands the caller to a stranger who must start again. So for
  * `[timeouts] agent_rejoin_grace` seconds (default 30; 0 = requeue at once)
  * after the departure the call stays the agent's: it stays `active`, nobody
- * else is offered it, and POST /calls/{id}/rejoin ends the grace (an app
- * comes back through that route: LkRoom does not join again by itself).
- * When it runs out, the call is requeued as before.
+ * else is offered it. POST /calls/{id}/rejoin (a restarted app) or the agent
+ * joining the room again with the grant it had (LkRoom re-joins by itself
+ * when its session was lost) ends the grace. When it runs out, the call is
+ * requeued as before.
  *
  * The caller hears silence meanwhile: the only party that could play them
  * anything (hold music comes from the agent's app) is the one that is gone,

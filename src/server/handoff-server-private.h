@@ -150,7 +150,7 @@ gboolean    handoff_server_cors           (HandoffServer *self, SoupServerMessag
  * call stays theirs for [timeouts] agent_rejoin_grace, then is requeued. */
 gboolean    handoff_server_agent_away     (HandoffServer *self, const char *call_id,
                                            const char *agent_id, GError **error);
-/* The agent rejoined (POST /calls/{id}/rejoin): the grace ends, the call stays theirs. */
+/* The agent is back (rejoin route, or in the room again): the grace ends. */
 void        handoff_server_agent_back     (HandoffServer *self, const char *call_id,
                                            const char *agent_id);
 void        handoff_server_restore_departures (HandoffServer *self);

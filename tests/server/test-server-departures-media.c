@@ -282,6 +282,74 @@ test_b_killed_caller_hears_a (void)
   fixture_stop (&f);
 }
 
+static gboolean
+call_away (gpointer data)
+{
+  gpointer *args = data;
+  g_autofree char *path = g_strconcat ("/api/v1/calls/", (const char *) args[1], NULL);
+  guint status;
+  g_autoptr(JsonNode) k = NULL;
+
+  lk_test_sleep (0.2);
+  k = http (args[0], "GET", path, ((Fixture *) args[0])->bob, NULL, NULL, &status);
+  return status == 200 && member_string (k, "agent_away_until") != NULL;
+}
+
+static gboolean
+call_back (gpointer data)
+{
+  return !call_away (data);
+}
+
+/* A's app loses the call (killed) and LiveKit reports it gone; the call is
+ * kept for A (agent_rejoin_grace). A comes back into the room with the grant
+ * it had, without the rejoin route (as LkRoom's own re-join does): LiveKit's
+ * participant_joined ends the grace, the call is still A's after the
+ * deadline, and the caller hears A. */
+#define GRACE_S 8
+static void
+test_agent_back_with_its_grant (void)
+{
+  Fixture f;
+  FixtureOptions options = { .agent_rejoin_grace = GRACE_S };
+  g_autofree char *caller_token = NULL;
+  g_autofree char *a_token = NULL;
+  g_autofree char *call_id = NULL;
+  g_autofree char *caller_identity = NULL;
+  gpointer args[2];
+  LkTestClient *caller;
+  GSubprocess *a;
+
+  if (!fixture_start (&f, &options))
+    return;
+  call_id = call_with_a (&f, &caller_token, &a_token);
+  args[0] = &f;
+  args[1] = call_id;
+  caller_identity = g_strconcat ("caller-", call_id, NULL);
+  caller = join (&f, caller_identity, caller_token, CALLER_HZ);
+  a = join_child (&f, a_token, A_HZ);
+  g_assert_true (lk_test_client_wait_hears (caller, A_HZ, 30));
+
+  kill_child (a);
+  g_assert_true (lk_test_wait (call_away, args, 45));
+  a = join_child (&f, a_token, A_HZ);
+  g_assert_true (lk_test_wait (call_back, args, 30));
+  lk_test_sleep (GRACE_S + 2);
+  {
+    g_autofree char *path = g_strconcat ("/api/v1/calls/", call_id, NULL);
+    guint status;
+    g_autoptr(JsonNode) k = http (&f, "GET", path, f.bob, NULL, NULL, &status);
+
+    g_assert_cmpstr (member_string (k, "state"), ==, "active");
+    g_assert_cmpstr (member_string (k, "agent_id"), ==, f.alice_id);
+  }
+  g_assert_true (lk_test_client_wait_hears (caller, A_HZ, 30));
+
+  kill_child (a);
+  lk_test_client_free (caller);
+  fixture_stop (&f);
+}
+
 typedef struct {
   GAsyncResult *result;
 } Published;
@@ -377,6 +445,8 @@ main (int    argc,
                    test_a_killed_caller_hears_b);
   g_test_add_func ("/server/departures-media/b-killed-caller-hears-a",
                    test_b_killed_caller_hears_a);
+  g_test_add_func ("/server/departures-media/agent-back-with-its-grant",
+                   test_agent_back_with_its_grant);
   g_test_add_func ("/server/departures-media/hold-keeps-hold-music",
                    test_hold_keeps_hold_music);
   rc = g_test_run ();
