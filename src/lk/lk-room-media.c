@@ -117,6 +117,12 @@ pending_send_free (LkPendingSend *send)
 static void
 flush_pending_sends (LkRoom *self)
 {
+  /* While the session is being resumed or replaced the old data channels
+   * may still say "open" (SCTP has not noticed the server is gone): a
+   * packet written there is lost. It waits for the resumed session (or
+   * the new one's channel to open) instead. */
+  if (self->state != LK_CONNECTION_STATE_CONNECTED)
+    return;
   while (!g_queue_is_empty (&self->pending_sends))
     {
       LkPendingSend *send = g_queue_peek_head (&self->pending_sends);
@@ -634,6 +640,9 @@ lk_room_media_resumed (LkRoom *self)
       self->n_ice_restarts++;
       lk_peer_transport_negotiate (self->publisher, TRUE);
     }
+  /* Data sent while the signal was away (SCTP retransmits through an ICE
+   * restart). */
+  flush_pending_sends (self);
 }
 
 void

@@ -1,0 +1,248 @@
+/* test-lk-subscribe.c: what a participant hears when it chooses itself
+ * (auto-subscribe off — the warm transfer's target must not hear the caller
+ * until allowed), and reliable data sent while the session is re-joined
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "test-lk-subscribe"
+
+#include <gio/gio.h>
+#include <gst/gst.h>
+#include <string.h>
+
+#include "lk-test-client.h"
+#include "lk-test-proxy.h"
+
+#define RATE 48000
+
+static gboolean
+has_event_cb (gpointer data)
+{
+  gpointer *args = data;
+
+  return lk_test_client_has_event (args[0], args[1]);
+}
+
+static gboolean
+wait_event (LkTestClient *c,
+            const char   *event,
+            double        timeout_s)
+{
+  gpointer args[2] = { c, (gpointer) event };
+
+  return lk_test_wait (has_event_cb, args, timeout_s);
+}
+
+static guint
+count_events (LkTestClient *c,
+              const char   *event)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < c->events->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (c->events, i), event) == 0)
+      n++;
+  return n;
+}
+
+static gboolean
+knows_alice_track (gpointer data)
+{
+  gpointer *args = data;
+  LkParticipant *alice = lk_room_lookup_participant (((LkTestClient *) args[0])->room, "alice");
+
+  return alice != NULL && lk_participant_lookup_track (alice, args[1]) != NULL;
+}
+
+/* Nothing of @frequency in everything @c's sink has recorded so far (the
+ * recording keeps 4 s; it must not have lost its start). */
+static void
+assert_never_heard (LkTestClient *c,
+                    double        frequency)
+{
+  double rms;
+
+  g_assert_cmpuint (c->total_heard, >, RATE);
+  g_assert_cmpuint (c->total_heard, <=, 4 * RATE);
+  lk_test_client_dominant (c, 4.0, &rms);
+  g_test_message ("[%s] %.2f s recorded: rms %.5f, %g Hz power %.3g", c->identity,
+                  c->total_heard / (double) RATE, rms, frequency,
+                  lk_test_client_tone_power (c, 4.0, frequency));
+  g_assert_cmpfloat (rms, <, 0.001);
+  g_assert_cmpfloat (lk_test_client_tone_power (c, 4.0, frequency), <, 1e-6);
+}
+
+/* bob joins with auto-subscribe off while alice's 440 Hz plays: silence
+ * (from the sink's very first buffer) until he subscribes, 440 Hz then,
+ * silence again once he unsubscribes. */
+static void
+test_auto_subscribe_off (void)
+{
+  g_autoptr(HandoffTestLivekit) lk = handoff_test_livekit_start_or_skip (NULL);
+  g_autoptr(LkTestClient) a = NULL;
+  g_autoptr(LkTestClient) b = NULL;
+  const char *sids[] = { NULL, NULL };
+  gpointer args[2];
+  gboolean auto_subscribe = TRUE;
+  LkTrack *mic;
+  gint64 t0;
+
+  if (lk == NULL)
+    return;
+  a = lk_test_client_new_joined ("alice", lk, "choose");
+  mic = lk_test_client_publish_tone (a, 440);
+  sids[0] = lk_track_get_sid (mic);
+
+  b = lk_test_client_new ("bob");
+  g_object_set (b->room, "auto-subscribe", FALSE, NULL);
+  g_object_get (b->room, "auto-subscribe", &auto_subscribe, NULL);
+  g_assert_false (auto_subscribe);
+  lk_test_client_join (b, lk, "choose", NULL);
+  args[0] = b;
+  args[1] = (gpointer) sids[0];
+  g_assert_true (lk_test_wait (knows_alice_track, args, 10));
+  /* With auto-subscribe on, bob hears alice ~0.35 s after joining. */
+  lk_test_sleep (2.5);
+  g_assert_false (lk_test_client_has_event (b, "track-subscribed:alice"));
+  assert_never_heard (b, 440);
+
+  t0 = g_get_monotonic_time ();
+  g_assert_true (lk_room_update_subscription (b->room, sids, TRUE));
+  g_assert_true (wait_event (b, "track-subscribed:alice", 10));
+  g_assert_true (lk_test_client_wait_hears (b, 440, 10));
+  g_test_message ("bob hears alice %.0f ms after subscribing", (g_get_monotonic_time () - t0) / 1000.0);
+  g_assert_cmpint (g_get_monotonic_time () - t0, <, 5 * G_USEC_PER_SEC);
+
+  t0 = g_get_monotonic_time ();
+  g_assert_true (lk_room_update_subscription (b->room, sids, FALSE));
+  g_assert_true (wait_event (b, "track-unsubscribed:alice", 10));
+  g_assert_true (lk_test_wait (lk_test_client_is_silent, b, 10));
+  g_test_message ("bob silent %.0f ms after unsubscribing", (g_get_monotonic_time () - t0) / 1000.0);
+  /* And stays so: nothing of alice in the next 2 s. */
+  lk_test_client_forget (b);
+  lk_test_sleep (2.0);
+  g_assert_cmpfloat (lk_test_client_tone_power (b, 2.0, 440), <, 1e-6);
+  g_assert_cmpuint (count_events (b, "track-subscribed:alice"), ==, 1);
+}
+
+/* ---- data across a re-join ---- */
+
+static gboolean
+reconnecting (gpointer data)
+{
+  return ((LkTestClient *) data)->reconnecting > 0;
+}
+
+static gboolean
+reconnected (gpointer data)
+{
+  return ((LkTestClient *) data)->reconnected > 0;
+}
+
+static guint
+count_data (LkTestClient *c,
+            const char   *entry)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < c->data->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (c->data, i), entry) == 0)
+      n++;
+  return n;
+}
+
+static gboolean
+bob_got_it (gpointer data)
+{
+  return count_data (data, "alice|handoff|while-away") > 0;
+}
+
+static void
+on_sent (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  *(gboolean *) user_data = lk_room_send_data_finish (LK_ROOM (source), result, &error);
+  g_assert_no_error (error);
+}
+
+/* livekit-server is killed mid-call and started again. While alice's
+ * session is lost (reconnecting), she sends a reliable packet. It must
+ * reach bob once alice is in the new server's room — not be written into
+ * the dead session's data channel, and not twice. alice reaches the server
+ * through a proxy kept cut until bob is back, so bob is there to receive. */
+static void
+test_data_during_rejoin (void)
+{
+  g_autoptr(HandoffTestLivekit) lk = handoff_test_livekit_start_or_skip (NULL);
+  g_autoptr(LkTestClient) a = NULL;
+  g_autoptr(LkTestClient) b = NULL;
+  g_autoptr(LkTestProxy) proxy = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) payload = g_bytes_new_static ("while-away", 10);
+  g_autofree char *token = NULL;
+  g_autofree char *url = NULL;
+  gboolean sent = FALSE;
+  guint rejoins = 0;
+  gint64 back;
+
+  if (lk == NULL)
+    return;
+  proxy = lk_test_proxy_new (handoff_test_livekit_get_port (lk));
+  lk_test_proxy_start (proxy);
+  a = lk_test_client_new ("alice");
+  b = lk_test_client_new ("bob");
+  token = handoff_test_mint_token ("alice", "data", 600, NULL);
+  url = lk_test_proxy_get_url (proxy);
+  g_assert_true (lk_test_client_connect (a, url, token, &error));
+  g_assert_no_error (error);
+  lk_test_client_join (b, lk, "data", NULL);
+  lk_test_client_publish_tone (a, 440);
+  lk_test_client_publish_tone (b, 660);
+  g_assert_true (lk_test_client_wait_hears (a, 660, 45));
+  g_assert_true (lk_test_client_wait_hears (b, 440, 45));
+
+  /* The proxy would keep alice's side of the signal open (she would
+   * notice only by the 19 s ping timeout): it goes with the server. */
+  handoff_test_livekit_kill (lk);
+  lk_test_proxy_kill (proxy);
+  g_assert_true (lk_test_wait (reconnecting, a, 20));
+  g_assert_true (lk_test_wait (reconnecting, b, 20));
+  lk_room_send_data_async (a->room, payload, "handoff", NULL, TRUE, NULL, on_sent, &sent);
+  lk_test_sleep (1.0);
+  g_assert_true (handoff_test_livekit_respawn (lk, &error));
+  g_assert_no_error (error);
+  g_assert_true (lk_test_wait (reconnected, b, 45));
+  /* bob's new subscriber transport (which carries data to him) is
+   * negotiated right after his join; 1.5 s is ample margin. */
+  lk_test_sleep (1.5);
+  g_assert_false (a->reconnected);
+  lk_test_proxy_start (proxy);
+  back = g_get_monotonic_time ();
+
+  g_assert_true (lk_test_wait (reconnected, a, 30));
+  g_object_get (a->room, "n-rejoins", &rejoins, NULL);
+  g_assert_cmpuint (rejoins, ==, 1);
+  g_assert_true (lk_test_wait (bob_got_it, b, 20));
+  g_test_message ("bob got alice's packet %.0f ms after her signal path was back",
+                  (g_get_monotonic_time () - back) / 1000.0);
+  g_assert_true (sent);
+  /* Exactly once, also when the new session has been up a while. */
+  g_assert_true (lk_test_client_wait_hears (b, 440, 20));
+  lk_test_sleep (1.0);
+  g_assert_cmpuint (count_data (b, "alice|handoff|while-away"), ==, 1);
+  g_assert_false (a->disconnected);
+  g_assert_false (b->disconnected);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  lk_test_setup (&argc, &argv);
+  g_test_add_func ("/lk/subscribe/auto-subscribe-off", test_auto_subscribe_off);
+  g_test_add_func ("/lk/subscribe/data-during-rejoin", test_data_during_rejoin);
+  return lk_test_run ();
+}
