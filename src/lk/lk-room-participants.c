@@ -103,6 +103,7 @@ lk_room_apply_participant (LkRoom                         *self,
         {
           g_autoptr(LkTrack) track = g_list_model_get_item (tracks, i);
           g_signal_emit_by_name (self, "track-published", added, track);
+          lk_room_carry_subscription (self, added, track);
         }
       return;
     }
@@ -117,7 +118,10 @@ lk_room_apply_participant (LkRoom                         *self,
       g_signal_emit_by_name (self, "track-unpublished", p, track);
     }
   for (guint i = 0; i < diff.added->len; i++)
-    g_signal_emit_by_name (self, "track-published", p, g_ptr_array_index (diff.added, i));
+    {
+      g_signal_emit_by_name (self, "track-published", p, g_ptr_array_index (diff.added, i));
+      lk_room_carry_subscription (self, p, g_ptr_array_index (diff.added, i));
+    }
   for (guint i = 0; i < diff.mute_changed->len; i++)
     g_signal_emit_by_name (self, "track-muted", p, g_ptr_array_index (diff.mute_changed, i));
   lk_participant_diff_clear (&diff);

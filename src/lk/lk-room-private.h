@@ -59,6 +59,7 @@ struct _LkRoom {
   LkDisconnectReason rejoin_reason;
   GError *rejoin_error;        /* the last attempt's, for the final report */
   GPtrArray *resubscribe;      /* track sids the app had asked for (auto-subscribe off) */
+  GHashTable *carried;         /* the same as "identity/track name": a restarted server gives new sids */
   GHashTable *away;            /* identities not back yet after a re-join */
   guint away_id;
   gint64 swap_until_us;        /* until then a known identity's new session is the same participant */
@@ -131,6 +132,9 @@ void      lk_room_start_rejoin           (LkRoom             *self,
                                           LkDisconnectReason  reason,
                                           const char         *why);
 void      lk_room_stop_rejoin            (LkRoom *self);
+void      lk_room_carry_subscription     (LkRoom        *self,
+                                          LkParticipant *owner,
+                                          LkTrack       *track);
 /* Tears down and reports disconnected (if it was not already). */
 void      lk_room_fail                   (LkRoom       *self,
                                           LkDisconnectReason reason,

@@ -40,6 +40,40 @@ lk_room_stop_rejoin (LkRoom *self)
   g_clear_object (&self->rejoin_cancellable);
   g_clear_error (&self->rejoin_error);
   g_clear_pointer (&self->resubscribe, g_ptr_array_unref);
+  g_clear_pointer (&self->carried, g_hash_table_unref);
+}
+
+static char *
+carry_key (LkParticipant *owner,
+           LkTrack       *track)
+{
+  return g_strdup_printf ("%s/%s", lk_participant_get_identity (owner),
+                          lk_track_get_name (track) ? lk_track_get_name (track) : "");
+}
+
+/* A restarted server knows nothing of what we had asked for, and everyone's
+ * tracks come back with new sids: a track the app had subscribed to (with
+ * auto-subscribe off) is asked for again when its owner publishes a track
+ * of the same name — while the others may still be coming back. */
+void
+lk_room_carry_subscription (LkRoom        *self,
+                            LkParticipant *owner,
+                            LkTrack       *track)
+{
+  g_autofree char *key = NULL;
+  const char *sids[] = { lk_track_get_sid (track), NULL };
+
+  if (self->carried == NULL || g_hash_table_size (self->carried) == 0 || sids[0] == NULL)
+    return;
+  if (g_get_monotonic_time () >= self->swap_until_us)
+    {
+      g_hash_table_remove_all (self->carried);
+      return;
+    }
+  key = carry_key (owner, track);
+  /* Not connected yet: restore_subscriptions tries again. */
+  if (g_hash_table_contains (self->carried, key) && lk_room_update_subscription (self, sids, TRUE))
+    g_hash_table_remove (self->carried, key);
 }
 
 static gboolean
@@ -105,7 +139,13 @@ reset_media (LkRoom *self)
 
       /* With auto-subscribe off the server only sends what we ask for. */
       if (!self->auto_subscribe && lk_track_get_sid (track) != NULL)
-        g_ptr_array_add (self->resubscribe, g_strdup (lk_track_get_sid (track)));
+        {
+          LkParticipant *owner = NULL;
+
+          g_ptr_array_add (self->resubscribe, g_strdup (lk_track_get_sid (track)));
+          if (lk_room_find_remote_track (self, lk_track_get_sid (track), &owner) == track)
+            g_hash_table_add (self->carried, carry_key (owner, track));
+        }
       lk_room_emit_track_signal (self, "track-unsubscribed", track);
     }
 
@@ -182,6 +222,23 @@ restore_subscriptions (LkRoom *self)
     {
       g_ptr_array_add (self->resubscribe, NULL);
       lk_room_update_subscription (self, (const char * const *) self->resubscribe->pdata, TRUE);
+    }
+  /* Whoever is back already with new tracks (a restarted server). */
+  if (self->carried != NULL && g_hash_table_size (self->carried) > 0)
+    {
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->remotes));
+
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(LkParticipant) p = g_list_model_get_item (G_LIST_MODEL (self->remotes), i);
+          GListModel *tracks = lk_participant_get_tracks (p);
+
+          for (guint k = 0; k < g_list_model_get_n_items (tracks); k++)
+            {
+              g_autoptr(LkTrack) track = g_list_model_get_item (tracks, k);
+              lk_room_carry_subscription (self, p, track);
+            }
+        }
     }
 }
 
@@ -277,6 +334,8 @@ lk_room_start_rejoin (LkRoom             *self,
   self->rejoin_reason = reason;
   self->rejoin_deadline_us = g_get_monotonic_time () + REJOIN_BUDGET_S * G_USEC_PER_SEC;
   self->resubscribe = g_ptr_array_new_with_free_func (g_free);
+  if (self->carried == NULL)
+    self->carried = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   /* No more resume attempts: that session is gone. */
   g_clear_handle_id (&self->resume_id, g_source_remove);

@@ -125,6 +125,97 @@ test_auto_subscribe_off (void)
   g_assert_cmpuint (count_events (b, "track-subscribed:alice"), ==, 1);
 }
 
+/* ---- an explicit subscription across a lost session ---- */
+
+static gboolean reconnecting (gpointer data);
+static gboolean reconnected (gpointer data);
+
+typedef enum {
+  SIGNAL_CUT,      /* the signal drops for 1 s: the session is resumed */
+  SERVER_KILLED,   /* livekit-server killed and started again: re-joined */
+} Outage;
+
+/* bob (auto-subscribe off) asked for alice's microphone; after the outage
+ * he hears it again without asking anew — and alice's hold music, which he
+ * never asked for, stays unheard. */
+static void
+check_subscription_survives (Outage how)
+{
+  g_autoptr(HandoffTestLivekit) lk = handoff_test_livekit_start_or_skip (NULL);
+  g_autoptr(LkTestClient) a = NULL;
+  g_autoptr(LkTestClient) b = NULL;
+  g_autoptr(LkTestProxy) proxy = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *url = NULL;
+  const char *sids[] = { NULL, NULL };
+  gpointer args[2];
+  LkTrack *mic;
+  gint64 back;
+
+  if (lk == NULL)
+    return;
+  proxy = lk_test_proxy_new (handoff_test_livekit_get_port (lk));
+  lk_test_proxy_start (proxy);
+  a = lk_test_client_new_joined ("alice", lk, "keep");
+  mic = lk_test_client_publish_tone (a, 440);
+  lk_test_client_publish_tone_named (a, "hold-music", 660);
+  sids[0] = lk_track_get_sid (mic);
+
+  b = lk_test_client_new ("bob");
+  lk_room_set_auto_subscribe (b->room, FALSE);
+  token = handoff_test_mint_token ("bob", "keep", 600, NULL);
+  url = lk_test_proxy_get_url (proxy);
+  g_assert_true (lk_test_client_connect (b, url, token, &error));
+  g_assert_no_error (error);
+  args[0] = b;
+  args[1] = (gpointer) sids[0];
+  g_assert_true (lk_test_wait (knows_alice_track, args, 10));
+  g_assert_true (lk_room_update_subscription (b->room, sids, TRUE));
+  g_assert_true (lk_test_client_wait_hears (b, 440, 45));
+
+  if (how == SIGNAL_CUT)
+    {
+      lk_test_proxy_kill (proxy);
+      g_assert_true (lk_test_wait (reconnecting, b, 20));
+      lk_test_sleep (1.0);
+      lk_test_proxy_start (proxy);
+    }
+  else
+    {
+      handoff_test_livekit_kill (lk);
+      lk_test_proxy_kill (proxy);
+      g_assert_true (lk_test_wait (reconnecting, b, 20));
+      lk_test_sleep (1.0);
+      g_assert_true (handoff_test_livekit_respawn (lk, &error));
+      g_assert_no_error (error);
+      lk_test_proxy_start (proxy);
+    }
+  back = g_get_monotonic_time ();
+  g_assert_true (lk_test_wait (reconnected, b, 45));
+  lk_test_client_forget (b);
+  g_assert_true (lk_test_client_wait_hears (b, 440, 20));
+  g_test_message ("bob hears alice's microphone again %.0f ms after the outage ended",
+                  (g_get_monotonic_time () - back) / 1000.0);
+  lk_test_sleep (2.0);
+  g_assert_true (lk_test_client_hears_now (b, 440));
+  /* Not subscribed, the hold music would be as loud as the microphone. */
+  g_assert_cmpfloat (lk_test_client_tone_power (b, 3.0, 660), <, lk_test_client_tone_power (b, 3.0, 440) / 100);
+  g_assert_false (b->disconnected);
+}
+
+static void
+test_subscription_survives_resume (void)
+{
+  check_subscription_survives (SIGNAL_CUT);
+}
+
+static void
+test_subscription_survives_rejoin (void)
+{
+  check_subscription_survives (SERVER_KILLED);
+}
+
 /* ---- data across a re-join ---- */
 
 static gboolean
@@ -243,6 +334,8 @@ main (int   argc,
 {
   lk_test_setup (&argc, &argv);
   g_test_add_func ("/lk/subscribe/auto-subscribe-off", test_auto_subscribe_off);
+  g_test_add_func ("/lk/subscribe/survives-resume", test_subscription_survives_resume);
+  g_test_add_func ("/lk/subscribe/survives-rejoin", test_subscription_survives_rejoin);
   g_test_add_func ("/lk/subscribe/data-during-rejoin", test_data_during_rejoin);
   return lk_test_run ();
 }
