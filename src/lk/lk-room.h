@@ -80,7 +80,9 @@ gboolean           lk_room_disconnect_finish       (LkRoom        *self,
                                                     GError       **error);
 
 /* Before connect: FALSE joins with auto_subscribe=0, and the app asks for
- * each track with lk_room_update_subscription. Default TRUE. */
+ * each track with lk_room_update_subscription. Default TRUE. What the app
+ * asked for survives a resume and a re-join (after a server restart it
+ * follows the owner's track of the same name, which has a new sid). */
 void               lk_room_set_auto_subscribe      (LkRoom   *self,
                                                     gboolean  auto_subscribe);
 LkConnectionState  lk_room_get_connection_state    (LkRoom *self);
@@ -126,7 +128,9 @@ gboolean           lk_room_unpublish_track_finish  (LkRoom        *self,
                                                     GAsyncResult  *result,
                                                     GError       **error);
 
-/* A user data packet. @destination_identities: NULL or empty = everyone. */
+/* A user data packet. @destination_identities: NULL or empty = everyone.
+ * While reconnecting, packets wait (in order) for the resumed or new
+ * session; a reliable one then arrives once. */
 void               lk_room_send_data_async         (LkRoom              *self,
                                                     GBytes              *payload,
                                                     const char          *topic,
