@@ -102,8 +102,9 @@ lk_room_apply_participant (LkRoom                         *self,
       for (guint i = 0; i < g_list_model_get_n_items (tracks); i++)
         {
           g_autoptr(LkTrack) track = g_list_model_get_item (tracks, i);
-          g_signal_emit_by_name (self, "track-published", added, track);
+          /* Before the app hears of it: its own choice (in a handler) wins. */
           lk_room_carry_subscription (self, added, track);
+          g_signal_emit_by_name (self, "track-published", added, track);
         }
       return;
     }
@@ -119,8 +120,8 @@ lk_room_apply_participant (LkRoom                         *self,
     }
   for (guint i = 0; i < diff.added->len; i++)
     {
-      g_signal_emit_by_name (self, "track-published", p, g_ptr_array_index (diff.added, i));
       lk_room_carry_subscription (self, p, g_ptr_array_index (diff.added, i));
+      g_signal_emit_by_name (self, "track-published", p, g_ptr_array_index (diff.added, i));
     }
   for (guint i = 0; i < diff.mute_changed->len; i++)
     g_signal_emit_by_name (self, "track-muted", p, g_ptr_array_index (diff.mute_changed, i));
