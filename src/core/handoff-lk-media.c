@@ -190,7 +190,8 @@ static void
 on_reconnected (LkRoom         *room,
                 HandoffLkMedia *self)
 {
-  /* A rejoin with auto-subscribe off starts with no subscriptions. */
+  /* Hearing changes asked for while the connection was down were not sent
+   * (LkRoom restores only what it had been asked before). */
   if (self->explicit_subscriptions)
     apply_hearing (self);
   g_signal_emit_by_name (self, "reconnected");
