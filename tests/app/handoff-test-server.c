@@ -6,6 +6,7 @@
 
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <sys/prctl.h>
 
 #include "handoff-test-server.h"
 
@@ -20,6 +21,14 @@ struct _HandoffTestServer
   char               *config;   /* key file, or NULL */
 };
 
+/* A failed assertion aborts the test: the server must not outlive it
+ * holding the test's stderr open (meson then waits for the timeout). */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
 static gboolean
 spawn (HandoffTestServer  *self,
        GError            **error)
@@ -33,6 +42,7 @@ spawn (HandoffTestServer  *self,
   gboolean up = FALSE;
 
   bin = g_build_filename (build ? build : ".", "src", "server", "handoff-server", NULL);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   /* A UI test may put its own proxy in front of livekit-server's signal port
    * (to cut one party's signal connection); the server hands that URL out. */
   lk_url = g_getenv ("HANDOFF_TEST_LIVEKIT_PROXY_URL");
