@@ -70,6 +70,10 @@ lk_room_invoke (LkRoom         *self,
   call->func = func;
   call->data = data;
   call->destroy = destroy;
+  /* Not idle priority: an application whose main loop always has
+   * default-priority work ready (slow under load: meters, UI, sanitizers)
+   * would never run these — a new participant's pad waited 11 s for it. */
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
   g_source_set_callback (source, room_call_run, call, room_call_free);
   g_source_attach (source, room_context (self));
   g_source_unref (source);

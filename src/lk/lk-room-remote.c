@@ -107,6 +107,7 @@ lk_room_media_forget_track (LkRoom  *self,
 typedef struct {
   GstPad *pad;
   char *mid;
+  gint64 added_us;
 } PadAdded;
 
 static void
@@ -125,8 +126,9 @@ on_pad_added_main (LkRoom   *self,
 
   /* Pads are never removed when a line is recycled (facts §10): the newest
    * pad of a mid is the one that plays. */
-  g_debug ("[%s] pad for mid %s (track %s)", lk_participant_get_identity (self->local), p->mid,
-           (char *) g_hash_table_lookup (self->mid_track, p->mid));
+  g_debug ("[%s] pad for mid %s (track %s), added %.0f ms ago", lk_participant_get_identity (self->local),
+           p->mid, (char *) g_hash_table_lookup (self->mid_track, p->mid),
+           (g_get_monotonic_time () - p->added_us) / 1000.0);
   g_hash_table_replace (self->mid_pads, g_strdup (p->mid), gst_object_ref (p->pad));
   try_attach (self, p->mid);
 }
@@ -146,6 +148,7 @@ lk_room_remote_pad_added (GstElement *webrtcbin,
   lk_remote_pad_drop (pad);
   p = g_new0 (PadAdded, 1);
   p->pad = gst_object_ref (pad);
+  p->added_us = g_get_monotonic_time ();
   g_object_get (pad, "transceiver", &transceiver, NULL);
   if (transceiver != NULL)
     {

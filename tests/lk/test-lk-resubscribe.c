@@ -196,6 +196,103 @@ test_recycled_line (void)
   g_assert_true (lk_test_client_wait_hears (b, 770, 20));
 }
 
+static guint
+count_events (LkTestClient *c,
+              const char   *event)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < c->events->len; i++)
+    n += g_strcmp0 (g_ptr_array_index (c->events, i), event) == 0;
+  return n;
+}
+
+typedef struct {
+  LkTestClient *c;
+  guint n;
+} LeaveCount;
+
+static gboolean
+saw_alice_leave_n (gpointer data)
+{
+  LeaveCount *l = data;
+
+  return count_events (l->c, "participant-disconnected:alice") >= l->n;
+}
+
+/* An application's main loop that always has default-priority work ready
+ * (meters, redraws — and everything is slow under a sanitizer at load). */
+static gboolean
+busy_app (gpointer data)
+{
+  g_usleep (2000);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Alice leaves for good (removed by the room's admin, or she hangs up, or a
+ * new session of hers replaces the old one) and joins again at once as a
+ * new session with new tracks, several times: bob, who stays, hears each
+ * new alice. Each round's tone differs, so it is the new track he hears.
+ * The main loop is kept busy: the new track's pad must still be attached
+ * (it used to wait in an idle-priority source, 11 s once under ASan). */
+static void
+test_same_identity_again (void)
+{
+  g_autoptr(HandoffTestLivekit) lk = handoff_test_livekit_start_or_skip (NULL);
+  g_autoptr(LkTestClient) a = NULL;
+  g_autoptr(LkTestClient) b = NULL;
+  g_autoptr(GError) error = NULL;
+  guint busy;
+
+  if (lk == NULL)
+    return;
+  busy = g_idle_add_full (G_PRIORITY_DEFAULT, busy_app, NULL, NULL);
+  b = lk_test_client_new_joined ("bob", lk, "again");
+  for (guint i = 0; i < 6; i++)
+    {
+      double tone = 400 + 70 * i;
+      LeaveCount left = { b, count_events (b, "participant-disconnected:alice") + 1 };
+      gint64 t0 = g_get_monotonic_time ();
+
+      if (a == NULL)
+        a = lk_test_client_new_joined ("alice", lk, "again");
+      lk_test_client_publish_tone (a, tone);
+      if (!lk_test_client_wait_hears (b, tone, 20))
+        g_error ("round %u: bob does not hear the new alice (%.0f Hz) within 20 s", i, tone);
+      g_test_message ("round %u: bob hears the new alice %.0f ms after she started joining",
+                      i, (g_get_monotonic_time () - t0) / 1000.0);
+      switch (i % 3)
+        {
+        case 0:
+          g_assert_true (handoff_test_livekit_twirp (lk, "again", "RemoveParticipant",
+                                                     "{\"room\": \"again\", \"identity\": \"alice\"}",
+                                                     &error));
+          g_assert_no_error (error);
+          g_assert_true (lk_test_wait (saw_alice_leave_n, &left, 10));
+          g_clear_pointer (&a, lk_test_client_free);
+          break;
+        case 1:
+          g_clear_pointer (&a, lk_test_client_free);
+          g_assert_true (lk_test_wait (saw_alice_leave_n, &left, 10));
+          break;
+        default:
+          {
+            /* Joined while the old session is still in the room: the
+             * server replaces it (duplicate identity). */
+            LkTestClient *next = lk_test_client_new_joined ("alice", lk, "again");
+            g_clear_pointer (&a, lk_test_client_free);
+            a = next;
+            break;
+          }
+        }
+      if (a == NULL)
+        wait_silent (b);
+      else
+        lk_test_client_forget (b);
+    }
+  g_source_remove (busy);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -205,5 +302,6 @@ main (int   argc,
   g_test_add_func ("/lk/resubscribe/back-to-back", test_back_to_back);
   g_test_add_func ("/lk/resubscribe/permission-cycles", test_permission_cycles);
   g_test_add_func ("/lk/resubscribe/recycled-line", test_recycled_line);
+  g_test_add_func ("/lk/resubscribe/same-identity-again", test_same_identity_again);
   return lk_test_run ();
 }
