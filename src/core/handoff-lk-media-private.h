@@ -35,7 +35,6 @@ struct _HandoffLkMedia
   GCancellable *cancellable;
   gboolean      muted;
   gboolean      mic_all;
-  gboolean      explicit_subscriptions;   /* joined with auto-subscribe off */
   GStrv         mic_allowed;
   GStrv         music_audience;
   TapMeter     *mic_meter;

@@ -6,11 +6,6 @@
  * SubscriptionPermission whenever either changes; until the music track has
  * a sid the caller is allowed nothing (silence rather than a leak).
  *
- * Who we hear follows the same lists. A party that joins private (the
- * transfer target) joins with auto-subscribe off and asks for exactly the
- * tracks it may hear: with auto-subscribe the SFU subscribed B to the caller
- * on join, and B heard the caller until its unsubscribe landed (~100 ms).
- *
  * The level meters are in handoff-lk-media-meters.c, the transcript lines
  * in handoff-lk-media-transcript.c.
  *
@@ -118,24 +113,11 @@ apply_hearing (HandoffLkMedia *self)
   g_ptr_array_add (off, NULL);
   if (off->len > 1)
     lk_room_update_subscription (self->room, (const char * const *) off->pdata, FALSE);
-  /* With auto-subscribe the peer's tracks come by themselves. */
-  if (on->len > 1 && (self->mic_all || self->explicit_subscriptions))
+  if (on->len > 1 && self->mic_all)
     lk_room_update_subscription (self->room, (const char * const *) on->pdata, TRUE);
 }
 
 /* ---- room signals -> interface signals ---- */
-
-static void
-on_track_subscribed (LkRoom         *room,
-                     LkParticipant  *p,
-                     LkTrack        *track,
-                     HandoffLkMedia *self)
-{
-  const char *sids[] = { lk_track_get_sid (track), NULL };
-
-  if (!may_hear (self, lk_participant_get_identity (p)) && sids[0] != NULL)
-    lk_room_update_subscription (self->room, sids, FALSE);
-}
 
 static void
 on_track_published (LkRoom         *room,
@@ -145,12 +127,8 @@ on_track_published (LkRoom         *room,
 {
   const char *sids[] = { lk_track_get_sid (track), NULL };
 
-  if (sids[0] == NULL)
-    return;
-  if (!may_hear (self, lk_participant_get_identity (p)))
+  if (!may_hear (self, lk_participant_get_identity (p)) && sids[0] != NULL)
     lk_room_update_subscription (self->room, sids, FALSE);
-  else if (self->explicit_subscriptions && g_strcmp0 (lk_track_get_name (track), "hold-music") != 0)
-    lk_room_update_subscription (self->room, sids, TRUE);
 }
 
 static void
@@ -190,10 +168,6 @@ static void
 on_reconnected (LkRoom         *room,
                 HandoffLkMedia *self)
 {
-  /* Hearing changes asked for while the connection was down were not sent
-   * (LkRoom restores only what it had been asked before). */
-  if (self->explicit_subscriptions)
-    apply_hearing (self);
   g_signal_emit_by_name (self, "reconnected");
 }
 
@@ -249,10 +223,6 @@ on_room_connected (GObject      *source,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  /* Whose tracks were there before us: without auto-subscribe, asking now
-   * rather than after our own publish lets B hear A sooner. */
-  if (self->explicit_subscriptions)
-    apply_hearing (self);
   lk_room_publish_audio_async (self->room, "microphone", LK_TRACK_SOURCE_MICROPHONE, self->mic_source,
                                g_task_get_cancellable (task), on_mic_published, g_object_ref (task));
 }
@@ -270,11 +240,7 @@ lk_media_connect_async (HandoffCallMedia    *media,
 
   g_task_set_source_tag (task, lk_media_connect_async);
   /* Permissions set before connecting are sent right after the join, so an
-   * agent who joins "agents only" is never heard by the caller; and such an
-   * agent subscribes only to what it may hear, so it never hears the caller
-   * either. For the rest of this connection we then subscribe ourselves. */
-  self->explicit_subscriptions = !self->mic_all;
-  lk_room_set_auto_subscribe (self->room, !self->explicit_subscriptions);
+   * agent who joins "agents only" is never heard by the caller. */
   lk_room_connect_async (self->room, url, token, cancellable, on_room_connected, g_steal_pointer (&task));
 }
 
@@ -523,9 +489,9 @@ handoff_lk_media_init (HandoffLkMedia *self)
   g_signal_connect (self->room, "participant-disconnected", G_CALLBACK (on_participant_disconnected), self);
   g_signal_connect (self->room, "data-received", G_CALLBACK (on_data), self);
   g_signal_connect (self->room, "track-published", G_CALLBACK (on_track_published), self);
-  /* Whatever reaches us that we may not hear (an auto-subscription, a
-   * track that appeared before our unsubscribe landed): drop it again. */
-  g_signal_connect (self->room, "track-subscribed", G_CALLBACK (on_track_subscribed), self);
+  /* LkRoom re-subscribes by itself when the server reports a grant, which
+   * can arrive after we unsubscribed: undo that too. */
+  g_signal_connect (self->room, "track-subscribed", G_CALLBACK (on_track_published), self);
   g_signal_connect (self->room, "text-received", G_CALLBACK (handoff_lk_media_on_text), self);
   g_signal_connect (self->room, "reconnecting", G_CALLBACK (on_reconnecting), self);
   g_signal_connect (self->room, "reconnected", G_CALLBACK (on_reconnected), self);
