@@ -206,8 +206,9 @@ lk_room_set_track_permissions (LkRoom                  *self,
   livekit__signal_request__pack (&req, buf);
   g_clear_pointer (&self->permissions, g_bytes_unref);
   self->permissions = g_bytes_new (buf, len);
-  /* Before the join (or while resuming) it goes out with the next join. */
-  if (self->state != LK_CONNECTION_STATE_CONNECTED || self->signal == NULL)
+  /* Before the join it goes out with the join; while the signal is away,
+   * with the resume. */
+  if (!lk_room_signal_is_up (self))
     return TRUE;
   return lk_signal_client_send_packed (self->signal, self->permissions, error);
 }
@@ -255,7 +256,7 @@ lk_room_rename_permission_track (LkRoom     *self,
       livekit__signal_request__pack (req, buf);
       g_clear_pointer (&self->permissions, g_bytes_unref);
       self->permissions = g_bytes_new (buf, len);
-      if (self->state == LK_CONNECTION_STATE_CONNECTED && self->signal != NULL)
+      if (lk_room_signal_is_up (self))
         lk_signal_client_send_packed (self->signal, self->permissions, NULL);
     }
   for (guint i = 0; i < renamed->len; i += 2)
@@ -296,7 +297,8 @@ lk_room_update_subscription (LkRoom             *self,
   gsize m = 0;
 
   g_return_val_if_fail (LK_IS_ROOM (self), FALSE);
-  if (self->state != LK_CONNECTION_STATE_CONNECTED || n == 0)
+  if ((self->state != LK_CONNECTION_STATE_CONNECTED &&
+       self->state != LK_CONNECTION_STATE_RECONNECTING) || n == 0)
     return FALSE;
 
   /* An app's unsubscribe sticks: the automatic re-subscribe on a
@@ -307,6 +309,16 @@ lk_room_update_subscription (LkRoom             *self,
         g_hash_table_remove (self->app_unsubscribed, track_sids[i]);
       else
         g_hash_table_add (self->app_unsubscribed, g_strdup (track_sids[i]));
+    }
+  /* Lost, it could leave us deaf to someone for the rest of the call (with
+   * auto-subscribe off, or a grant's re-subscribe): it waits for the
+   * session to come back instead. */
+  if (!lk_room_signal_is_up (self))
+    {
+      for (gsize i = 0; i < n; i++)
+        g_hash_table_insert (self->held_subscriptions, g_strdup (track_sids[i]),
+                             GINT_TO_POINTER (subscribe));
+      return TRUE;
     }
   update.n_track_sids = n;
   update.track_sids = (char **) track_sids;
@@ -329,6 +341,35 @@ lk_room_update_subscription (LkRoom             *self,
   req.message_case = LIVEKIT__SIGNAL_REQUEST__MESSAGE_SUBSCRIPTION;
   req.subscription = &update;
   return lk_room_send_request (self, &req, NULL);
+}
+
+void
+lk_room_send_held_subscriptions (LkRoom *self)
+{
+  g_autoptr(GPtrArray) on = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) off = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) held = g_steal_pointer (&self->held_subscriptions);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  self->held_subscriptions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  /* Every unsubscribe again, not only the held ones: one sent into a
+   * connection that was already dying is lost without an error. */
+  g_hash_table_iter_init (&iter, self->app_unsubscribed);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (lk_room_find_remote_track (self, key, NULL) != NULL)
+      g_ptr_array_add (off, g_strdup (key));
+  g_hash_table_iter_init (&iter, held);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (GPOINTER_TO_INT (value) && !g_hash_table_contains (self->app_unsubscribed, key) &&
+        lk_room_find_remote_track (self, key, NULL) != NULL)
+      g_ptr_array_add (on, g_strdup (key));
+  g_ptr_array_add (off, NULL);
+  g_ptr_array_add (on, NULL);
+  if (off->len > 1)
+    lk_room_update_subscription (self, (const char * const *) off->pdata, FALSE);
+  if (on->len > 1)
+    lk_room_update_subscription (self, (const char * const *) on->pdata, TRUE);
 }
 
 static gboolean

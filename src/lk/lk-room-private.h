@@ -91,6 +91,7 @@ struct _LkRoom {
   GBytes *permissions;         /* packed SignalRequest, sent again after each join */
   gboolean auto_subscribe;
   GHashTable *app_unsubscribed; /* track sids the app unsubscribed from */
+  GHashTable *held_subscriptions; /* track sid → subscribe, asked for while the signal was away */
   guint n_signal_connects;
   guint n_ice_restarts;
   guint n_rejoins;
@@ -101,6 +102,10 @@ struct _LkRoom {
 /* lk-room.c */
 void      lk_room_set_state              (LkRoom            *self,
                                           LkConnectionState  state);
+gboolean  lk_room_signal_is_up           (LkRoom                       *self);
+/* Subscriptions asked for while the signal was away, and the app's
+ * unsubscribes again, once it is back (resume or re-join). */
+void      lk_room_send_held_subscriptions (LkRoom                     *self);
 gboolean  lk_room_send_request           (LkRoom                       *self,
                                           const Livekit__SignalRequest *request,
                                           GError                      **error);

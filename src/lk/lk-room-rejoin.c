@@ -207,17 +207,7 @@ rejoin_retry (gpointer user_data)
 static void
 restore_subscriptions (LkRoom *self)
 {
-  g_autoptr(GPtrArray) off = g_ptr_array_new ();
-  GHashTableIter iter;
-  gpointer key;
-
-  g_hash_table_iter_init (&iter, self->app_unsubscribed);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    if (lk_room_find_remote_track (self, key, NULL) != NULL)
-      g_ptr_array_add (off, key);
-  g_ptr_array_add (off, NULL);
-  if (off->len > 1)
-    lk_room_update_subscription (self, (const char * const *) off->pdata, FALSE);
+  lk_room_send_held_subscriptions (self);
   if (self->resubscribe != NULL && self->resubscribe->len > 0)
     {
       g_ptr_array_add (self->resubscribe, NULL);

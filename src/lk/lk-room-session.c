@@ -267,6 +267,11 @@ on_resumed (GObject      *source,
       self->n_signal_connects++;
       lk_signal_client_start_keepalive (self->signal, self->ping_interval, self->ping_timeout);
       lk_room_set_state (self, LK_CONNECTION_STATE_CONNECTED);
+      /* What we told the server just before the drop may be lost with the
+       * old connection; both are idempotent. */
+      if (self->permissions != NULL)
+        lk_signal_client_send_packed (self->signal, self->permissions, NULL);
+      lk_room_send_held_subscriptions (self);
       lk_room_media_resumed (self);
       g_message ("resumed the session");
       g_signal_emit_by_name (self, "reconnected");

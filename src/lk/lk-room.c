@@ -64,6 +64,15 @@ lk_room_set_state (LkRoom            *self,
 }
 
 gboolean
+lk_room_signal_is_up (LkRoom *self)
+{
+  /* CONNECTED alone is not enough: a connection can be closed for a moment
+   * before its closed signal reaches us. */
+  return self->state == LK_CONNECTION_STATE_CONNECTED && self->signal != NULL &&
+         lk_signal_client_is_open (self->signal);
+}
+
+gboolean
 lk_room_send_request (LkRoom                       *self,
                       const Livekit__SignalRequest *request,
                       GError                      **error)
@@ -433,6 +442,7 @@ lk_room_finalize (GObject *object)
   lk_text_stream_reader_free (self->reader);
   g_clear_pointer (&self->permissions, g_bytes_unref);
   g_hash_table_unref (self->app_unsubscribed);
+  g_hash_table_unref (self->held_subscriptions);
   g_hash_table_unref (self->away);
   g_free (self->url);
   if (self->token != NULL)
@@ -552,6 +562,7 @@ lk_room_init (LkRoom *self)
   self->jitter_latency_ms = 50;
   self->auto_subscribe = TRUE;
   self->app_unsubscribed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->held_subscriptions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->away = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_queue_init (&self->publish_queue);
   g_queue_init (&self->pending_sends);

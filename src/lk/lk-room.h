@@ -182,7 +182,8 @@ gboolean           lk_room_set_track_permissions   (LkRoom                  *sel
 /* Asks the server to (un)subscribe us to tracks now. An unsubscribe sticks:
  * the room's own re-subscribe on a permission grant (which makes merges fast:
  * the server alone retries only every 3 s) skips those tracks until the app
- * subscribes to them again. Returns FALSE when not connected. */
+ * subscribes to them again. While the signal connection is away the request
+ * waits for the resume (TRUE). Returns FALSE when not connected. */
 gboolean           lk_room_update_subscription     (LkRoom             *self,
                                                     const char * const *track_sids,
                                                     gboolean            subscribe);

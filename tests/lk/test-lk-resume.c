@@ -133,6 +133,73 @@ test_resume_after_long_outage (void)
   check_resume_after_signal_drop (6.0);
 }
 
+/* What the app changes while the signal is away (who may hear us, whom we
+ * hear) is not lost: it reaches the server with the resume. Lost, a
+ * transfer's privacy step would leave the wrong people hearing each other,
+ * or someone deaf, for the rest of the call. */
+static void
+test_changes_while_away (void)
+{
+  g_autoptr(HandoffTestLivekit) lk = handoff_test_livekit_start_or_skip (NULL);
+  g_autoptr(LkTestClient) a = NULL;
+  g_autoptr(LkTestClient) b = NULL;
+  g_autoptr(LkTestClient) c = NULL;
+  g_autoptr(LkTestProxy) proxy = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *only_bob[] = { "bob", NULL };
+  const char *bob_mic[] = { NULL, NULL };
+
+  if (lk == NULL)
+    return;
+  proxy = lk_test_proxy_new (handoff_test_livekit_get_port (lk));
+  lk_test_proxy_start (proxy);
+  a = lk_test_client_new ("alice");
+  token = handoff_test_mint_token ("alice", "away", 600, NULL);
+  url = lk_test_proxy_get_url (proxy);
+  g_assert_true (lk_test_client_connect (a, url, token, &error));
+  g_assert_no_error (error);
+  b = lk_test_client_new_joined ("bob", lk, "away");
+  c = lk_test_client_new_joined ("carol", lk, "away");
+  lk_test_client_publish_tone (a, 440);
+  bob_mic[0] = lk_track_get_sid (lk_test_client_publish_tone (b, 660));
+  g_assert_true (lk_test_client_wait_hears (a, 660, 45));
+  g_assert_true (lk_test_client_wait_hears (b, 440, 45));
+  g_assert_true (lk_test_client_wait_hears (c, 440, 45));
+
+  lk_test_proxy_kill (proxy);
+  g_assert_true (lk_test_wait (reconnecting, a, 20));
+  /* Only Bob may hear Alice now, and Alice stops hearing Bob. */
+  g_assert_true (lk_room_set_subscription_permissions (a->room, FALSE, only_bob, &error));
+  g_assert_no_error (error);
+  g_assert_true (lk_room_update_subscription (a->room, bob_mic, FALSE));
+  lk_test_sleep (0.5);
+  lk_test_proxy_start (proxy);
+  g_assert_true (lk_test_wait (reconnected, a, 10));
+
+  lk_test_sleep (2.0);
+  lk_test_client_forget (a);
+  lk_test_client_forget (b);
+  lk_test_client_forget (c);
+  lk_test_sleep (2.0);
+  g_assert_true (lk_test_client_hears_now (b, 440));
+  /* Carol still hears Bob, but no more Alice. */
+  g_assert_true (lk_test_client_hears_now (c, 660));
+  g_assert_cmpfloat (lk_test_client_tone_power (c, 1.0, 440), <, lk_test_client_tone_power (c, 1.0, 660) / 100);
+  g_assert_true (lk_test_client_is_silent (a));
+
+  /* And back, with the signal up: the room re-subscribes Carol's side on the
+   * grant, Alice's own subscribe brings Bob back. */
+  g_assert_true (lk_room_set_subscription_permissions (a->room, TRUE, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (lk_room_update_subscription (a->room, bob_mic, TRUE));
+  g_assert_true (lk_test_client_wait_hears (c, 440, 10));
+  g_assert_true (lk_test_client_wait_hears (a, 660, 10));
+
+  lk_test_client_free (g_steal_pointer (&a));
+}
+
 /* ---- handoff-cli join ---- */
 
 typedef struct {
@@ -248,6 +315,7 @@ main (int   argc,
   lk_test_init ();
   g_test_add_func ("/lk/resume/signal-drop", test_resume_after_signal_drop);
   g_test_add_func ("/lk/resume/long-signal-outage", test_resume_after_long_outage);
+  g_test_add_func ("/lk/resume/changes-while-away", test_changes_while_away);
   g_test_add_func ("/lk/cli/join", test_cli_join);
   return lk_test_run ();
 }
