@@ -706,8 +706,6 @@ lk_room_media_close_transports (LkRoom *self)
 void
 lk_room_media_stop (LkRoom *self)
 {
-  guint n;
-
   if (self->pipeline == NULL)
     return;
   g_clear_handle_id (&self->bus_watch, g_source_remove);
@@ -716,17 +714,7 @@ lk_room_media_stop (LkRoom *self)
   for (guint i = 0; i < self->local_tracks->len; i++)
     lk_track_detach (g_ptr_array_index (self->local_tracks, i));
   g_ptr_array_set_size (self->local_tracks, 0);
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->remotes));
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(LkParticipant) p = g_list_model_get_item (G_LIST_MODEL (self->remotes), i);
-      GListModel *tracks = lk_participant_get_tracks (p);
-      for (guint k = 0; k < g_list_model_get_n_items (tracks); k++)
-        {
-          g_autoptr(LkTrack) track = g_list_model_get_item (tracks, k);
-          lk_track_detach (track);
-        }
-    }
+  lk_room_detach_remote_tracks (self);
   g_hash_table_remove_all (self->mid_attached);
   g_hash_table_remove_all (self->mid_pads);
   g_hash_table_remove_all (self->mid_track);

@@ -201,6 +201,17 @@ void      lk_room_invoke                 (LkRoom         *self,
                                           RoomFunc        func,
                                           gpointer        data,
                                           GDestroyNotify  destroy);
+/* lk-room-remote.c: @func for every track of every remote participant. */
+typedef void (*LkRemoteTrackFunc) (LkRoom        *self,
+                                   LkParticipant *owner,
+                                   LkTrack       *track,
+                                   gpointer       data);
+void      lk_room_foreach_remote_track   (LkRoom            *self,
+                                          LkRemoteTrackFunc  func,
+                                          gpointer           data);
+/* Every remote track's decoder goes (its taps wait for the next attach);
+ * the mid maps are the caller's. */
+void      lk_room_detach_remote_tracks   (LkRoom *self);
 /* A remote track went away: stops it and forgets its mid. */
 void      lk_room_media_forget_track     (LkRoom  *self,
                                           LkTrack *track);

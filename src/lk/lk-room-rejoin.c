@@ -107,7 +107,6 @@ reset_media (LkRoom *self)
   g_autoptr(GPtrArray) attached = g_ptr_array_new_with_free_func (g_object_unref);
   GHashTableIter iter;
   gpointer value;
-  guint n;
 
   lk_room_publish_interrupted (self);
   /* Unpublished here already; the new session never hears of them. */
@@ -121,18 +120,7 @@ reset_media (LkRoom *self)
   while (g_hash_table_iter_next (&iter, NULL, &value))
     g_ptr_array_add (attached, g_object_ref (value));
   g_hash_table_remove_all (self->mid_attached);
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->remotes));
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(LkParticipant) p = g_list_model_get_item (G_LIST_MODEL (self->remotes), i);
-      GListModel *tracks = lk_participant_get_tracks (p);
-
-      for (guint k = 0; k < g_list_model_get_n_items (tracks); k++)
-        {
-          g_autoptr(LkTrack) track = g_list_model_get_item (tracks, k);
-          lk_track_detach (track);
-        }
-    }
+  lk_room_detach_remote_tracks (self);
   for (guint i = 0; i < attached->len; i++)
     {
       LkTrack *track = g_ptr_array_index (attached, i);
@@ -203,6 +191,15 @@ rejoin_retry (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static void
+carry_track (LkRoom        *self,
+             LkParticipant *owner,
+             LkTrack       *track,
+             gpointer       data)
+{
+  lk_room_carry_subscription (self, owner, track);
+}
+
 /* What the app had set up about others' tracks survives the new session. */
 static void
 restore_subscriptions (LkRoom *self)
@@ -215,21 +212,7 @@ restore_subscriptions (LkRoom *self)
     }
   /* Whoever is back already with new tracks (a restarted server). */
   if (self->carried != NULL && g_hash_table_size (self->carried) > 0)
-    {
-      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->remotes));
-
-      for (guint i = 0; i < n; i++)
-        {
-          g_autoptr(LkParticipant) p = g_list_model_get_item (G_LIST_MODEL (self->remotes), i);
-          GListModel *tracks = lk_participant_get_tracks (p);
-
-          for (guint k = 0; k < g_list_model_get_n_items (tracks); k++)
-            {
-              g_autoptr(LkTrack) track = g_list_model_get_item (tracks, k);
-              lk_room_carry_subscription (self, p, track);
-            }
-        }
-    }
+    lk_room_foreach_remote_track (self, carry_track, NULL);
 }
 
 static void

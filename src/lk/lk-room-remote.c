@@ -10,10 +10,10 @@
 #include "lk-room-private.h"
 #include "lk-track-private.h"
 
-static void
-release_pad (LkRoom  *self,
-             GstPad  *pad,
-             LkTrack *keep)
+void
+lk_room_foreach_remote_track (LkRoom            *self,
+                              LkRemoteTrackFunc  func,
+                              gpointer           data)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->remotes));
 
@@ -24,11 +24,53 @@ release_pad (LkRoom  *self,
 
       for (guint k = 0; k < g_list_model_get_n_items (tracks); k++)
         {
-          g_autoptr(LkTrack) t = g_list_model_get_item (tracks, k);
-          if (t != keep && lk_track_get_remote_pad (t) == pad)
-            lk_track_detach (t);
+          g_autoptr(LkTrack) track = g_list_model_get_item (tracks, k);
+          func (self, p, track, data);
         }
     }
+}
+
+static void
+detach_track (LkRoom        *self,
+              LkParticipant *owner,
+              LkTrack       *track,
+              gpointer       data)
+{
+  lk_track_detach (track);
+}
+
+void
+lk_room_detach_remote_tracks (LkRoom *self)
+{
+  lk_room_foreach_remote_track (self, detach_track, NULL);
+}
+
+typedef struct {
+  GstPad *pad;
+  LkTrack *keep;
+} Release;
+
+static void
+release_track (LkRoom        *self,
+               LkParticipant *owner,
+               LkTrack       *track,
+               gpointer       data)
+{
+  Release *r = data;
+
+  if (track != r->keep && lk_track_get_remote_pad (track) == r->pad)
+    lk_track_detach (track);
+}
+
+/* Detaches the tracks still on @pad, but @keep. */
+static void
+release_pad (LkRoom  *self,
+             GstPad  *pad,
+             LkTrack *keep)
+{
+  Release r = { pad, keep };
+
+  lk_room_foreach_remote_track (self, release_track, &r);
 }
 
 static void
