@@ -55,6 +55,13 @@ struct _LkTrack {
 GstElement *lk_track_make_element      (LkTrack     *self,
                                         const char  *factory,
                                         GError     **error);
+/* Stops and removes elements[@first ..] (downstream first) from the bin
+ * and the element list. */
+void        lk_track_remove_elements   (LkTrack *self,
+                                        guint    first);
+/* Unlinks the track from its webrtcbin sink pad and forgets the pad (the
+ * pad itself stays: it is webrtcbin's, with its transceiver). */
+void        lk_track_unlink_webrtc_pad (LkTrack *self);
 /* Links the taps added before the tee existed. */
 void        lk_track_link_pending_taps (LkTrack *self);
 

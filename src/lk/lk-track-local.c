@@ -324,28 +324,8 @@ lk_track_unlink_sender (LkTrack *self)
   g_return_if_fail (LK_IS_TRACK (self) && self->local);
 
   lk_track_cut_sender (self);
-  if (self->webrtc_pad != NULL)
-    {
-      GstPad *peer = gst_pad_get_peer (self->webrtc_pad);
-
-      if (peer != NULL)
-        {
-          gst_pad_unlink (peer, self->webrtc_pad);
-          gst_object_unref (peer);
-        }
-      g_clear_object (&self->webrtc_pad);
-    }
-  /* Downstream first, as in lk_track_detach. */
-  for (guint i = self->elements->len; i > self->n_source_elements; i--)
-    {
-      GstElement *e = g_ptr_array_index (self->elements, i - 1);
-
-      gst_element_set_state (e, GST_STATE_NULL);
-      if (self->bin != NULL && GST_OBJECT_PARENT (e) == GST_OBJECT (self->bin))
-        gst_bin_remove (self->bin, e);
-    }
-  if (self->elements->len > self->n_source_elements)
-    g_ptr_array_set_size (self->elements, self->n_source_elements);
+  lk_track_unlink_webrtc_pad (self);
+  lk_track_remove_elements (self, self->n_source_elements);
   self->gate_probe = 0;
   g_clear_object (&self->pay_src);
   g_clear_object (&self->transceiver);

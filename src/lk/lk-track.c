@@ -48,6 +48,40 @@ lk_track_make_element (LkTrack     *self,
   return e;
 }
 
+/* Downstream first: stopping an element flushes its pads, which releases a
+ * streaming thread held upstream (e.g. in the pre-negotiation block). */
+void
+lk_track_remove_elements (LkTrack *self,
+                          guint    first)
+{
+  for (guint i = self->elements->len; i > first; i--)
+    {
+      GstElement *e = g_ptr_array_index (self->elements, i - 1);
+
+      gst_element_set_state (e, GST_STATE_NULL);
+      if (self->bin != NULL && GST_OBJECT_PARENT (e) == GST_OBJECT (self->bin))
+        gst_bin_remove (self->bin, e);
+    }
+  if (self->elements->len > first)
+    g_ptr_array_set_size (self->elements, first);
+}
+
+void
+lk_track_unlink_webrtc_pad (LkTrack *self)
+{
+  GstPad *peer;
+
+  if (self->webrtc_pad == NULL)
+    return;
+  peer = gst_pad_get_peer (self->webrtc_pad);
+  if (peer != NULL)
+    {
+      gst_pad_unlink (peer, self->webrtc_pad);
+      gst_object_unref (peer);
+    }
+  g_clear_object (&self->webrtc_pad);
+}
+
 /* A tap joins a running pipeline without disturbing it:
  * - its own bin handles the branch's asynchronous state change (a sink
  *   prerolling), so the room's pipeline never "loses" its PLAYING state —
@@ -327,18 +361,9 @@ lk_track_detach (LkTrack *self)
         gst_element_release_request_pad (self->tee, self->tee_sender_pad);
       g_clear_object (&self->tee_sender_pad);
     }
-  if (self->webrtc_pad != NULL)
-    {
-      GstPad *peer = gst_pad_get_peer (self->webrtc_pad);
-      if (peer != NULL)
-        {
-          gst_pad_unlink (peer, self->webrtc_pad);
-          gst_object_unref (peer);
-        }
-      /* Not released: webrtcbin 1.22 keeps the transceiver (now inactive),
-       * and the next offer must still describe its m-line. */
-      g_clear_object (&self->webrtc_pad);
-    }
+  /* Not released: webrtcbin 1.22 keeps the transceiver (now inactive),
+   * and the next offer must still describe its m-line. */
+  lk_track_unlink_webrtc_pad (self);
   /* The mixer's pad first: an aggregator pad holding a buffer parks our
    * queue's thread until it is consumed; releasing the pad flushes it. */
   if (self->mixer_pad != NULL)
@@ -346,16 +371,7 @@ lk_track_detach (LkTrack *self)
       gst_element_release_request_pad (self->mixer, self->mixer_pad);
       g_clear_object (&self->mixer_pad);
     }
-  /* Downstream first: stopping an element flushes its pads, which releases
-   * a streaming thread held upstream (e.g. in the pre-negotiation block). */
-  for (guint i = self->elements->len; i > 0; i--)
-    {
-      GstElement *e = g_ptr_array_index (self->elements, i - 1);
-      gst_element_set_state (e, GST_STATE_NULL);
-      if (GST_OBJECT_PARENT (e) == GST_OBJECT (self->bin))
-        gst_bin_remove (self->bin, e);
-    }
-  g_ptr_array_set_size (self->elements, 0);
+  lk_track_remove_elements (self, 0);
   self->n_source_elements = 0;
   self->gate_probe = 0;
   g_clear_object (&self->pay_src);
