@@ -554,14 +554,88 @@ lk_test_has_result (gpointer data)
   return *(GAsyncResult **) data != NULL;
 }
 
+static guint
+count_entries (GPtrArray  *entries,
+               const char *entry)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < entries->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (entries, i), entry) == 0)
+      n++;
+  return n;
+}
+
+guint
+lk_test_client_count_events (LkTestClient *c,
+                             const char   *event)
+{
+  return count_entries (c->events, event);
+}
+
+guint
+lk_test_client_count_data (LkTestClient *c,
+                           const char   *entry)
+{
+  return count_entries (c->data, entry);
+}
+
 gboolean
 lk_test_client_has_event (LkTestClient *c,
                           const char   *event)
 {
-  for (guint i = 0; i < c->events->len; i++)
-    if (g_strcmp0 (g_ptr_array_index (c->events, i), event) == 0)
-      return TRUE;
-  return FALSE;
+  return lk_test_client_count_events (c, event) > 0;
+}
+
+typedef struct {
+  LkTestClient *c;
+  const char *event;
+} EventWait;
+
+static gboolean
+has_event (gpointer data)
+{
+  EventWait *w = data;
+
+  return lk_test_client_has_event (w->c, w->event);
+}
+
+gboolean
+lk_test_client_wait_event (LkTestClient *c,
+                           const char   *event,
+                           double        timeout_s)
+{
+  EventWait w = { c, event };
+
+  return lk_test_wait (has_event, &w, timeout_s);
+}
+
+gboolean
+lk_test_client_saw_reconnecting (gpointer c)
+{
+  return ((LkTestClient *) c)->reconnecting > 0;
+}
+
+gboolean
+lk_test_client_saw_reconnected (gpointer c)
+{
+  return ((LkTestClient *) c)->reconnected > 0;
+}
+
+gboolean
+lk_test_client_is_disconnected (gpointer c)
+{
+  return ((LkTestClient *) c)->disconnected;
+}
+
+guint
+lk_test_client_room_uint (LkTestClient *c,
+                          const char   *property)
+{
+  guint value = 0;
+
+  g_object_get (c->room, property, &value, NULL);
+  return value;
 }
 
 void

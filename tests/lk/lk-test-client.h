@@ -99,6 +99,22 @@ gboolean      lk_test_client_is_silent (gpointer c);
 void          lk_test_client_forget (LkTestClient *c);
 gboolean      lk_test_client_has_event (LkTestClient *c,
                                         const char   *event);
+gboolean      lk_test_client_wait_event (LkTestClient *c,
+                                         const char   *event,
+                                         double        timeout_s);
+/* How often @c saw @event, or received data "identity|topic|payload". */
+guint         lk_test_client_count_events (LkTestClient *c,
+                                           const char   *event);
+guint         lk_test_client_count_data (LkTestClient *c,
+                                         const char   *entry);
+/* Conditions on an LkTestClient: the room said reconnecting (reconnected)
+ * at least once; it is disconnected. */
+gboolean      lk_test_client_saw_reconnecting (gpointer c);
+gboolean      lk_test_client_saw_reconnected (gpointer c);
+gboolean      lk_test_client_is_disconnected (gpointer c);
+/* A guint property of the room ("n-rejoins", "n-signal-connects", ...). */
+guint         lk_test_client_room_uint (LkTestClient *c,
+                                        const char   *property);
 void          lk_test_client_free   (LkTestClient *c);
 
 /* What a tap on a track receives (LK_TRACK_TAP_CAPS: S16LE mono 48 kHz). */

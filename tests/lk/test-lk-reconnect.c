@@ -14,8 +14,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
-#include "lk-test-client.h"
-#include "lk-test-proxy.h"
+#include "lk-test-call.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define REJOIN_HEARING_BOUND_S 45
@@ -24,37 +23,9 @@
 #endif
 
 static gboolean
-reconnecting (gpointer data)
-{
-  return ((LkTestClient *) data)->reconnecting > 0;
-}
-
-static gboolean
-reconnected (gpointer data)
-{
-  return ((LkTestClient *) data)->reconnected > 0;
-}
-
-static gboolean
-disconnected (gpointer data)
-{
-  return ((LkTestClient *) data)->disconnected;
-}
-
-static gboolean
 saw_alice_leave (gpointer data)
 {
   return lk_test_client_has_event (data, "participant-disconnected:alice");
-}
-
-static guint
-room_uint (LkTestClient *c,
-           const char   *property)
-{
-  guint value = 0;
-
-  g_object_get (c->room, property, &value, NULL);
-  return value;
 }
 
 /* Buffers seen by a tap on the local microphone. */
@@ -156,8 +127,8 @@ check_server_comes_back (ServerEnd how)
   if (how == SERVER_KILLED)
     {
       handoff_test_livekit_kill (lk);
-      g_assert_true (lk_test_wait (reconnecting, a, 20));
-      g_assert_true (lk_test_wait (reconnecting, b, 20));
+      g_assert_true (lk_test_wait (lk_test_client_saw_reconnecting, a, 20));
+      g_assert_true (lk_test_wait (lk_test_client_saw_reconnecting, b, 20));
       lk_test_sleep (1.0);
       g_assert_true (handoff_test_livekit_respawn (lk, &error));
     }
@@ -167,8 +138,8 @@ check_server_comes_back (ServerEnd how)
   back = g_get_monotonic_time ();
   g_test_message ("server back; alice: %s", lk_connection_state_to_string (lk_room_get_connection_state (a->room)));
 
-  g_assert_true (lk_test_wait (reconnected, a, 45));
-  g_assert_true (lk_test_wait (reconnected, b, 45));
+  g_assert_true (lk_test_wait (lk_test_client_saw_reconnected, a, 45));
+  g_assert_true (lk_test_wait (lk_test_client_saw_reconnected, b, 45));
   tapped_before = g_atomic_int_get (&tapped);
   ms = wait_both_hear (a, b, 20);
   g_test_message ("both hear each other again %.0f ms after the server was back (%.0f ms of it "
@@ -186,8 +157,8 @@ check_server_comes_back (ServerEnd how)
   g_assert_false (lk_test_client_has_event (a, "participant-disconnected:bob"));
   g_assert_false (lk_test_client_has_event (b, "participant-disconnected:alice"));
   g_assert_cmpint (lk_room_get_connection_state (a->room), ==, LK_CONNECTION_STATE_CONNECTED);
-  g_assert_cmpuint (room_uint (a, "n-rejoins"), >=, 1);
-  g_assert_cmpuint (room_uint (b, "n-rejoins"), >=, 1);
+  g_assert_cmpuint (lk_test_client_room_uint (a, "n-rejoins"), >=, 1);
+  g_assert_cmpuint (lk_test_client_room_uint (b, "n-rejoins"), >=, 1);
   /* Published again: the same LkTrack, a new sid from the new server. */
   g_assert_nonnull (lk_track_get_sid (mic));
   g_assert_cmpstr (lk_track_get_sid (mic), !=, old_sid);
@@ -196,8 +167,8 @@ check_server_comes_back (ServerEnd how)
   /* The tap kept receiving the microphone through it all. */
   g_assert_cmpint (g_atomic_int_get (&tapped), >, tapped_before);
   g_test_message ("alice: %u re-joins, %u signal connects; bob: %u re-joins",
-                  room_uint (a, "n-rejoins"), room_uint (a, "n-signal-connects"),
-                  room_uint (b, "n-rejoins"));
+                  lk_test_client_room_uint (a, "n-rejoins"), lk_test_client_room_uint (a, "n-signal-connects"),
+                  lk_test_client_room_uint (b, "n-rejoins"));
   /* The new session signals: metadata goes through. */
   g_assert_true (lk_room_set_metadata (a->room, "after-rejoin", &error));
   g_assert_no_error (error);
@@ -234,7 +205,7 @@ check_server_gone (ServerEnd how)
   else
     handoff_test_livekit_stop (lk);
   gone = g_get_monotonic_time ();
-  g_assert_true (lk_test_wait (disconnected, a, 60));
+  g_assert_true (lk_test_wait (lk_test_client_is_disconnected, a, 60));
   g_assert_nonnull (a->disconnect_error);
   /* Killed: the resume attempts find nobody for their whole budget;
    * shut down: the re-join it asked for finds nobody. */
@@ -270,43 +241,30 @@ static void
 test_removed_while_away (void)
 {
   g_autoptr(HandoffTestLivekit) lk = handoff_test_livekit_start_or_skip (NULL);
-  g_autoptr(LkTestClient) a = NULL;
-  g_autoptr(LkTestClient) b = NULL;
-  g_autoptr(LkTestProxy) proxy = NULL;
+  g_autoptr(LkTestCall) call = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *token = NULL;
-  g_autofree char *url = NULL;
   g_autofree char *old_sid = NULL;
+  LkTestClient *a, *b;
   gint64 back;
 
   if (lk == NULL)
     return;
-  proxy = lk_test_proxy_new (handoff_test_livekit_get_port (lk));
-  lk_test_proxy_start (proxy);
-  a = lk_test_client_new ("alice");
-  b = lk_test_client_new ("bob");
-  token = handoff_test_mint_token ("alice", "removed", 600, NULL);
-  url = lk_test_proxy_get_url (proxy);
-  g_assert_true (lk_test_client_connect (a, url, token, &error));
-  g_assert_no_error (error);
-  lk_test_client_join (b, lk, "removed", NULL);
-  lk_test_client_publish_tone (a, 440);
-  lk_test_client_publish_tone (b, 660);
-  g_assert_true (lk_test_client_wait_hears (a, 660, 45));
-  g_assert_true (lk_test_client_wait_hears (b, 440, 45));
+  call = lk_test_call_new (lk, "removed");
+  a = call->a;
+  b = call->b;
   old_sid = g_strdup (lk_participant_get_sid (lk_room_get_local_participant (a->room)));
 
-  lk_test_proxy_kill (proxy);
-  g_assert_true (lk_test_wait (reconnecting, a, 20));
+  lk_test_proxy_kill (call->proxy);
+  g_assert_true (lk_test_wait (lk_test_client_saw_reconnecting, a, 20));
   g_assert_true (handoff_test_livekit_twirp (lk, "removed", "RemoveParticipant",
                                              "{\"room\": \"removed\", \"identity\": \"alice\"}", &error));
   g_assert_no_error (error);
   g_assert_true (lk_test_wait (saw_alice_leave, b, 10));
-  lk_test_proxy_start (proxy);
+  lk_test_proxy_start (call->proxy);
   back = g_get_monotonic_time ();
 
-  g_assert_true (lk_test_wait (reconnected, a, 30));
-  g_assert_cmpuint (room_uint (a, "n-rejoins"), ==, 1);
+  g_assert_true (lk_test_wait (lk_test_client_saw_reconnected, a, 30));
+  g_assert_cmpuint (lk_test_client_room_uint (a, "n-rejoins"), ==, 1);
   g_assert_cmpstr (lk_participant_get_sid (lk_room_get_local_participant (a->room)), !=, old_sid);
   wait_both_hear (a, b, 20);
   g_test_message ("removed while away: both hear each other %.0f ms after the signal path was back",
@@ -354,8 +312,7 @@ test_refresh_token (void)
 
   if (lk == NULL)
     return;
-  proxy = lk_test_proxy_new (handoff_test_livekit_get_port (lk));
-  lk_test_proxy_start (proxy);
+  proxy = lk_test_proxy_new_started (lk);
   token = handoff_test_mint_token ("alice", "refresh", -35, NULL);
   g_assert_cmpuint (validate_token (lk, token), ==, 200);
   a = lk_test_client_new ("alice");
@@ -367,7 +324,7 @@ test_refresh_token (void)
   lk_test_client_publish_tone (a, 440);
   lk_test_client_publish_tone (b, 660);
   g_assert_true (lk_test_client_wait_hears (a, 660, 45));
-  g_assert_cmpuint (room_uint (a, "n-token-refreshes"), >=, 1);
+  g_assert_cmpuint (lk_test_client_room_uint (a, "n-token-refreshes"), >=, 1);
 
   /* Until the server itself refuses the original token. */
   deadline = g_get_monotonic_time () + 40 * G_USEC_PER_SEC;
@@ -377,13 +334,13 @@ test_refresh_token (void)
   g_test_message ("the original token is refused now (401); cutting the signal");
 
   lk_test_proxy_kill (proxy);
-  g_assert_true (lk_test_wait (reconnecting, a, 20));
+  g_assert_true (lk_test_wait (lk_test_client_saw_reconnecting, a, 20));
   lk_test_sleep (1.0);
   lk_test_proxy_start (proxy);
-  g_assert_true (lk_test_wait (reconnected, a, 15));
+  g_assert_true (lk_test_wait (lk_test_client_saw_reconnected, a, 15));
   g_assert_false (a->disconnected);
-  g_assert_cmpuint (room_uint (a, "n-rejoins"), ==, 0);
-  g_assert_cmpuint (room_uint (a, "n-signal-connects"), ==, 2);
+  g_assert_cmpuint (lk_test_client_room_uint (a, "n-rejoins"), ==, 0);
+  g_assert_cmpuint (lk_test_client_room_uint (a, "n-signal-connects"), ==, 2);
   wait_both_hear (a, b, 10);
 }
 
@@ -391,9 +348,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  gst_init (&argc, &argv);
-  g_test_init (&argc, &argv, NULL);
-  lk_test_init ();
+  lk_test_setup (&argc, &argv);
   g_test_add_func ("/lk/reconnect/server-killed", test_server_killed);
   g_test_add_func ("/lk/reconnect/server-restarted", test_server_restarted);
   g_test_add_func ("/lk/reconnect/removed-while-away", test_removed_while_away);

@@ -196,17 +196,6 @@ test_recycled_line (void)
   g_assert_true (lk_test_client_wait_hears (b, 770, 20));
 }
 
-static guint
-count_events (LkTestClient *c,
-              const char   *event)
-{
-  guint n = 0;
-
-  for (guint i = 0; i < c->events->len; i++)
-    n += g_strcmp0 (g_ptr_array_index (c->events, i), event) == 0;
-  return n;
-}
-
 typedef struct {
   LkTestClient *c;
   guint n;
@@ -217,7 +206,7 @@ saw_alice_leave_n (gpointer data)
 {
   LeaveCount *l = data;
 
-  return count_events (l->c, "participant-disconnected:alice") >= l->n;
+  return lk_test_client_count_events (l->c, "participant-disconnected:alice") >= l->n;
 }
 
 /* An application's main loop that always has default-priority work ready
@@ -251,7 +240,7 @@ test_same_identity_again (void)
   for (guint i = 0; i < 6; i++)
     {
       double tone = 400 + 70 * i;
-      LeaveCount left = { b, count_events (b, "participant-disconnected:alice") + 1 };
+      LeaveCount left = { b, lk_test_client_count_events (b, "participant-disconnected:alice") + 1 };
       gint64 t0 = g_get_monotonic_time ();
 
       if (a == NULL)

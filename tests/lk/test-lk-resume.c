@@ -12,20 +12,7 @@
 #include <signal.h>
 #include <string.h>
 
-#include "lk-test-client.h"
-#include "lk-test-proxy.h"
-
-static gboolean
-reconnected (gpointer data)
-{
-  return ((LkTestClient *) data)->reconnected > 0;
-}
-
-static gboolean
-reconnecting (gpointer data)
-{
-  return ((LkTestClient *) data)->reconnecting > 0;
-}
+#include "lk-test-call.h"
 
 static void
 check_resume_after_signal_drop (double outage_s)
@@ -33,26 +20,19 @@ check_resume_after_signal_drop (double outage_s)
   g_autoptr(HandoffTestLivekit) lk = handoff_test_livekit_start_or_skip (NULL);
   g_autoptr(LkTestClient) a = NULL;
   g_autoptr(LkTestClient) b = NULL;
-  g_autofree char *token = NULL;
-  g_autofree char *url = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(LkTestProxy) proxy = NULL;
   gint64 restarted;
-  guint ice_restarts = 0;
   LkTrack *mic;
 
   if (lk == NULL)
     return;
-  proxy = lk_test_proxy_new (handoff_test_livekit_get_port (lk));
-  lk_test_proxy_start (proxy);
+  proxy = lk_test_proxy_new_started (lk);
 
   /* The long outage as the app has it: a sound-card-like (syncing) sink. */
   a = lk_test_client_new_full ("alice", outage_s > 2);
   b = lk_test_client_new ("bob");
-  token = handoff_test_mint_token ("alice", "resume", 600, NULL);
-  url = lk_test_proxy_get_url (proxy);
-  g_assert_true (lk_test_client_connect (a, url, token, &error));
-  g_assert_no_error (error);
+  lk_test_client_join_through (a, proxy, "resume");
   lk_test_client_join (b, lk, "resume", NULL);
   mic = lk_test_client_publish_tone (a, 440);
   if (outage_s > 2)
@@ -67,18 +47,17 @@ check_resume_after_signal_drop (double outage_s)
   lk_test_client_publish_tone (b, 660);
   g_assert_true (lk_test_client_wait_hears (a, 660, 45));
   g_assert_true (lk_test_client_wait_hears (b, 440, 45));
-  g_object_get (a->room, "n-remote-ice-restarts", &ice_restarts, NULL);
-  g_assert_cmpuint (ice_restarts, ==, 0);
+  g_assert_cmpuint (lk_test_client_room_uint (a, "n-remote-ice-restarts"), ==, 0);
 
   lk_test_proxy_kill (proxy);
-  g_assert_true (lk_test_wait (reconnecting, a, 20));
+  g_assert_true (lk_test_wait (lk_test_client_saw_reconnecting, a, 20));
   g_assert_cmpint (lk_room_get_connection_state (a->room), ==, LK_CONNECTION_STATE_RECONNECTING);
   /* Meanwhile every reconnect is refused. */
   lk_test_sleep (outage_s);
   lk_test_proxy_start (proxy);
   restarted = g_get_monotonic_time ();
 
-  g_assert_true (lk_test_wait (reconnected, a, 10));
+  g_assert_true (lk_test_wait (lk_test_client_saw_reconnected, a, 10));
   g_assert_cmpint (lk_room_get_connection_state (a->room), ==, LK_CONNECTION_STATE_CONNECTED);
   /* Audio flows both ways again, within 5 s of the proxy coming back:
    * measured on what arrives from now on only. */
@@ -91,8 +70,7 @@ check_resume_after_signal_drop (double outage_s)
                   (g_get_monotonic_time () - restarted) / 1000.0);
   /* The server restarted the subscriber's ICE with the resume (new
    * credentials in its offer), exactly once ... */
-  g_object_get (a->room, "n-remote-ice-restarts", &ice_restarts, NULL);
-  g_assert_cmpuint (ice_restarts, ==, 1);
+  g_assert_cmpuint (lk_test_client_room_uint (a, "n-remote-ice-restarts"), ==, 1);
   /* ... and audio keeps flowing. A client that does not follow the
    * restart hears the first moments after the resume and then nothing
    * (the app's agent went deaf that way, c2e90a4). */
@@ -107,12 +85,7 @@ check_resume_after_signal_drop (double outage_s)
       g_assert_true (lk_test_client_hears_now (b, 440));
     }
   g_assert_false (a->disconnected);
-  {
-    guint connects = 0;
-
-    g_object_get (a->room, "n-signal-connects", &connects, NULL);
-    g_assert_cmpuint (connects, ==, 2);
-  }
+  g_assert_cmpuint (lk_test_client_room_uint (a, "n-signal-connects"), ==, 2);
   /* The resumed session still signals: metadata goes through. */
   g_assert_true (lk_room_set_metadata (a->room, "after-resume", &error));
   g_assert_no_error (error);
@@ -145,21 +118,15 @@ test_changes_while_away (void)
   g_autoptr(LkTestClient) b = NULL;
   g_autoptr(LkTestClient) c = NULL;
   g_autoptr(LkTestProxy) proxy = NULL;
-  g_autofree char *token = NULL;
-  g_autofree char *url = NULL;
   g_autoptr(GError) error = NULL;
   const char *only_bob[] = { "bob", NULL };
   const char *bob_mic[] = { NULL, NULL };
 
   if (lk == NULL)
     return;
-  proxy = lk_test_proxy_new (handoff_test_livekit_get_port (lk));
-  lk_test_proxy_start (proxy);
+  proxy = lk_test_proxy_new_started (lk);
   a = lk_test_client_new ("alice");
-  token = handoff_test_mint_token ("alice", "away", 600, NULL);
-  url = lk_test_proxy_get_url (proxy);
-  g_assert_true (lk_test_client_connect (a, url, token, &error));
-  g_assert_no_error (error);
+  lk_test_client_join_through (a, proxy, "away");
   b = lk_test_client_new_joined ("bob", lk, "away");
   c = lk_test_client_new_joined ("carol", lk, "away");
   lk_test_client_publish_tone (a, 440);
@@ -169,14 +136,14 @@ test_changes_while_away (void)
   g_assert_true (lk_test_client_wait_hears (c, 440, 45));
 
   lk_test_proxy_kill (proxy);
-  g_assert_true (lk_test_wait (reconnecting, a, 20));
+  g_assert_true (lk_test_wait (lk_test_client_saw_reconnecting, a, 20));
   /* Only Bob may hear Alice now, and Alice stops hearing Bob. */
   g_assert_true (lk_room_set_subscription_permissions (a->room, FALSE, only_bob, &error));
   g_assert_no_error (error);
   g_assert_true (lk_room_update_subscription (a->room, bob_mic, FALSE));
   lk_test_sleep (0.5);
   lk_test_proxy_start (proxy);
-  g_assert_true (lk_test_wait (reconnected, a, 10));
+  g_assert_true (lk_test_wait (lk_test_client_saw_reconnected, a, 10));
 
   lk_test_sleep (2.0);
   lk_test_client_forget (a);
@@ -310,9 +277,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  gst_init (&argc, &argv);
-  g_test_init (&argc, &argv, NULL);
-  lk_test_init ();
+  lk_test_setup (&argc, &argv);
   g_test_add_func ("/lk/resume/signal-drop", test_resume_after_signal_drop);
   g_test_add_func ("/lk/resume/long-signal-outage", test_resume_after_long_outage);
   g_test_add_func ("/lk/resume/changes-while-away", test_changes_while_away);

@@ -41,23 +41,6 @@ test_two_clients_hear_each_other (void)
   g_assert_true (lk_test_client_has_event (b, "track-subscribed:alice"));
 }
 
-
-static gboolean
-has_event_cb (gpointer data)
-{
-  gpointer *args = data;
-  return lk_test_client_has_event (args[0], args[1]);
-}
-
-static gboolean
-wait_event (LkTestClient *c,
-            const char   *event,
-            double        timeout_s)
-{
-  gpointer args[2] = { c, (gpointer) event };
-  return lk_test_wait (has_event_cb, args, timeout_s);
-}
-
 static void
 test_participant_events (void)
 {
@@ -71,7 +54,7 @@ test_participant_events (void)
     return;
   a = lk_test_client_new_joined ("alice", lk, "events");
   b = lk_test_client_new_joined ("bob", lk, "events");
-  g_assert_true (wait_event (a, "participant-connected:bob", 20));
+  g_assert_true (lk_test_client_wait_event (a, "participant-connected:bob", 20));
   bob = lk_room_lookup_participant (a->room, "bob");
   g_assert_nonnull (bob);
   g_assert_cmpuint (g_list_model_get_n_items (lk_room_get_remote_participants (a->room)), ==, 1);
@@ -80,15 +63,15 @@ test_participant_events (void)
 
   g_assert_true (lk_room_set_metadata (b->room, "{\"role\":\"agent\"}", &error));
   g_assert_no_error (error);
-  g_assert_true (wait_event (a, "participant-updated:bob={\"role\":\"agent\"}", 10));
+  g_assert_true (lk_test_client_wait_event (a, "participant-updated:bob={\"role\":\"agent\"}", 10));
 
   /* Speaking: the server hears bob's tone through the audio-level extension. */
   lk_test_client_publish_tone (b, 550);
-  g_assert_true (wait_event (a, "speaking:bob", 15));
+  g_assert_true (lk_test_client_wait_event (a, "speaking:bob", 15));
   g_assert_true (lk_test_client_wait_hears (a, 550, 45));
 
   lk_test_client_free (g_steal_pointer (&b));
-  g_assert_true (wait_event (a, "participant-disconnected:bob", 15));
+  g_assert_true (lk_test_client_wait_event (a, "participant-disconnected:bob", 15));
   g_assert_true (lk_test_client_has_event (a, "track-unsubscribed:bob"));
   g_assert_null (lk_room_lookup_participant (a->room, "alice-not-here"));
   g_assert_cmpuint (g_list_model_get_n_items (lk_room_get_remote_participants (a->room)), ==, 0);
@@ -154,7 +137,7 @@ test_data_and_text (void)
   a = lk_test_client_new_joined ("alice", lk, "data");
   b = lk_test_client_new_joined ("bob", lk, "data");
   c = lk_test_client_new_joined ("carol", lk, "data");
-  g_assert_true (wait_event (a, "participant-connected:carol", 20));
+  g_assert_true (lk_test_client_wait_event (a, "participant-connected:carol", 20));
 
   lk_room_send_data_async (a->room, secret, "handoff", to_bob, TRUE, NULL, on_sent, &s1);
   lk_room_send_data_async (a->room, hello, "greeting", NULL, TRUE, NULL, on_sent, &s2);
@@ -238,7 +221,7 @@ test_permissions (void)
   t0 = g_get_monotonic_time ();
   g_assert_true (lk_room_set_subscription_permissions (a->room, TRUE, NULL, &error));
   g_assert_no_error (error);
-  g_assert_true (wait_event (c, "track-subscribed:alice", 20));
+  g_assert_true (lk_test_client_wait_event (c, "track-subscribed:alice", 20));
   g_assert_cmpint (g_get_monotonic_time () - t0, <, 2500 * 1000);
   g_test_message ("carol subscribed %.0f ms after the grant", (g_get_monotonic_time () - t0) / 1000.0);
   g_assert_true (lk_test_client_wait_hears (c, 440, 10));

@@ -277,9 +277,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  gst_init (&argc, &argv);
-  g_test_init (&argc, &argv, NULL);
-  lk_test_init ();
+  lk_test_setup (&argc, &argv);
   g_test_add_func ("/lk/signal/build-url", test_build_url);
   g_test_add_func ("/lk/signal/refused-tokens", test_refused_tokens);
   g_test_add_func ("/lk/signal/nothing-listening", test_nothing_listening);

@@ -10,40 +10,9 @@
 #include <gst/gst.h>
 #include <string.h>
 
-#include "lk-test-client.h"
-#include "lk-test-proxy.h"
+#include "lk-test-call.h"
 
 #define RATE 48000
-
-static gboolean
-has_event_cb (gpointer data)
-{
-  gpointer *args = data;
-
-  return lk_test_client_has_event (args[0], args[1]);
-}
-
-static gboolean
-wait_event (LkTestClient *c,
-            const char   *event,
-            double        timeout_s)
-{
-  gpointer args[2] = { c, (gpointer) event };
-
-  return lk_test_wait (has_event_cb, args, timeout_s);
-}
-
-static guint
-count_events (LkTestClient *c,
-              const char   *event)
-{
-  guint n = 0;
-
-  for (guint i = 0; i < c->events->len; i++)
-    if (g_strcmp0 (g_ptr_array_index (c->events, i), event) == 0)
-      n++;
-  return n;
-}
 
 static gboolean
 knows_alice_track (gpointer data)
@@ -108,27 +77,24 @@ test_auto_subscribe_off (void)
 
   t0 = g_get_monotonic_time ();
   g_assert_true (lk_room_update_subscription (b->room, sids, TRUE));
-  g_assert_true (wait_event (b, "track-subscribed:alice", 10));
+  g_assert_true (lk_test_client_wait_event (b, "track-subscribed:alice", 10));
   g_assert_true (lk_test_client_wait_hears (b, 440, 10));
   g_test_message ("bob hears alice %.0f ms after subscribing", (g_get_monotonic_time () - t0) / 1000.0);
   g_assert_cmpint (g_get_monotonic_time () - t0, <, 5 * G_USEC_PER_SEC);
 
   t0 = g_get_monotonic_time ();
   g_assert_true (lk_room_update_subscription (b->room, sids, FALSE));
-  g_assert_true (wait_event (b, "track-unsubscribed:alice", 10));
+  g_assert_true (lk_test_client_wait_event (b, "track-unsubscribed:alice", 10));
   g_assert_true (lk_test_wait (lk_test_client_is_silent, b, 10));
   g_test_message ("bob silent %.0f ms after unsubscribing", (g_get_monotonic_time () - t0) / 1000.0);
   /* And stays so: nothing of alice in the next 2 s. */
   lk_test_client_forget (b);
   lk_test_sleep (2.0);
   g_assert_cmpfloat (lk_test_client_tone_power (b, 2.0, 440), <, 1e-6);
-  g_assert_cmpuint (count_events (b, "track-subscribed:alice"), ==, 1);
+  g_assert_cmpuint (lk_test_client_count_events (b, "track-subscribed:alice"), ==, 1);
 }
 
 /* ---- an explicit subscription across a lost session ---- */
-
-static gboolean reconnecting (gpointer data);
-static gboolean reconnected (gpointer data);
 
 typedef enum {
   SIGNAL_CUT,      /* the signal drops for 1 s: the session is resumed */
@@ -146,8 +112,6 @@ check_subscription_survives (Outage how)
   g_autoptr(LkTestClient) b = NULL;
   g_autoptr(LkTestProxy) proxy = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *token = NULL;
-  g_autofree char *url = NULL;
   const char *sids[] = { NULL, NULL };
   gpointer args[2];
   LkTrack *mic;
@@ -155,8 +119,7 @@ check_subscription_survives (Outage how)
 
   if (lk == NULL)
     return;
-  proxy = lk_test_proxy_new (handoff_test_livekit_get_port (lk));
-  lk_test_proxy_start (proxy);
+  proxy = lk_test_proxy_new_started (lk);
   a = lk_test_client_new_joined ("alice", lk, "keep");
   mic = lk_test_client_publish_tone (a, 440);
   lk_test_client_publish_tone_named (a, "hold-music", 660);
@@ -164,10 +127,7 @@ check_subscription_survives (Outage how)
 
   b = lk_test_client_new ("bob");
   lk_room_set_auto_subscribe (b->room, FALSE);
-  token = handoff_test_mint_token ("bob", "keep", 600, NULL);
-  url = lk_test_proxy_get_url (proxy);
-  g_assert_true (lk_test_client_connect (b, url, token, &error));
-  g_assert_no_error (error);
+  lk_test_client_join_through (b, proxy, "keep");
   args[0] = b;
   args[1] = (gpointer) sids[0];
   g_assert_true (lk_test_wait (knows_alice_track, args, 10));
@@ -177,7 +137,7 @@ check_subscription_survives (Outage how)
   if (how == SIGNAL_CUT)
     {
       lk_test_proxy_kill (proxy);
-      g_assert_true (lk_test_wait (reconnecting, b, 20));
+      g_assert_true (lk_test_wait (lk_test_client_saw_reconnecting, b, 20));
       lk_test_sleep (1.0);
       lk_test_proxy_start (proxy);
     }
@@ -185,14 +145,14 @@ check_subscription_survives (Outage how)
     {
       handoff_test_livekit_kill (lk);
       lk_test_proxy_kill (proxy);
-      g_assert_true (lk_test_wait (reconnecting, b, 20));
+      g_assert_true (lk_test_wait (lk_test_client_saw_reconnecting, b, 20));
       lk_test_sleep (1.0);
       g_assert_true (handoff_test_livekit_respawn (lk, &error));
       g_assert_no_error (error);
       lk_test_proxy_start (proxy);
     }
   back = g_get_monotonic_time ();
-  g_assert_true (lk_test_wait (reconnected, b, 45));
+  g_assert_true (lk_test_wait (lk_test_client_saw_reconnected, b, 45));
   lk_test_client_forget (b);
   g_assert_true (lk_test_client_wait_hears (b, 440, 20));
   g_test_message ("bob hears alice's microphone again %.0f ms after the outage ended",
@@ -219,33 +179,9 @@ test_subscription_survives_rejoin (void)
 /* ---- data across a re-join ---- */
 
 static gboolean
-reconnecting (gpointer data)
-{
-  return ((LkTestClient *) data)->reconnecting > 0;
-}
-
-static gboolean
-reconnected (gpointer data)
-{
-  return ((LkTestClient *) data)->reconnected > 0;
-}
-
-static guint
-count_data (LkTestClient *c,
-            const char   *entry)
-{
-  guint n = 0;
-
-  for (guint i = 0; i < c->data->len; i++)
-    if (g_strcmp0 (g_ptr_array_index (c->data, i), entry) == 0)
-      n++;
-  return n;
-}
-
-static gboolean
 bob_got_it (gpointer data)
 {
-  return count_data (data, "alice|handoff|while-away") > 0;
+  return lk_test_client_count_data (data, "alice|handoff|while-away") > 0;
 }
 
 static void
@@ -268,54 +204,39 @@ static void
 test_data_during_rejoin (void)
 {
   g_autoptr(HandoffTestLivekit) lk = handoff_test_livekit_start_or_skip (NULL);
-  g_autoptr(LkTestClient) a = NULL;
-  g_autoptr(LkTestClient) b = NULL;
-  g_autoptr(LkTestProxy) proxy = NULL;
+  g_autoptr(LkTestCall) call = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) payload = g_bytes_new_static ("while-away", 10);
-  g_autofree char *token = NULL;
-  g_autofree char *url = NULL;
+  LkTestClient *a, *b;
   gboolean sent = FALSE;
-  guint rejoins = 0;
   gint64 back;
 
   if (lk == NULL)
     return;
-  proxy = lk_test_proxy_new (handoff_test_livekit_get_port (lk));
-  lk_test_proxy_start (proxy);
-  a = lk_test_client_new ("alice");
-  b = lk_test_client_new ("bob");
-  token = handoff_test_mint_token ("alice", "data", 600, NULL);
-  url = lk_test_proxy_get_url (proxy);
-  g_assert_true (lk_test_client_connect (a, url, token, &error));
-  g_assert_no_error (error);
-  lk_test_client_join (b, lk, "data", NULL);
-  lk_test_client_publish_tone (a, 440);
-  lk_test_client_publish_tone (b, 660);
-  g_assert_true (lk_test_client_wait_hears (a, 660, 45));
-  g_assert_true (lk_test_client_wait_hears (b, 440, 45));
+  call = lk_test_call_new (lk, "data");
+  a = call->a;
+  b = call->b;
 
   /* The proxy would keep alice's side of the signal open (she would
    * notice only by the 19 s ping timeout): it goes with the server. */
   handoff_test_livekit_kill (lk);
-  lk_test_proxy_kill (proxy);
-  g_assert_true (lk_test_wait (reconnecting, a, 20));
-  g_assert_true (lk_test_wait (reconnecting, b, 20));
+  lk_test_proxy_kill (call->proxy);
+  g_assert_true (lk_test_wait (lk_test_client_saw_reconnecting, a, 20));
+  g_assert_true (lk_test_wait (lk_test_client_saw_reconnecting, b, 20));
   lk_room_send_data_async (a->room, payload, "handoff", NULL, TRUE, NULL, on_sent, &sent);
   lk_test_sleep (1.0);
   g_assert_true (handoff_test_livekit_respawn (lk, &error));
   g_assert_no_error (error);
-  g_assert_true (lk_test_wait (reconnected, b, 45));
+  g_assert_true (lk_test_wait (lk_test_client_saw_reconnected, b, 45));
   /* bob's new subscriber transport (which carries data to him) is
    * negotiated right after his join; 1.5 s is ample margin. */
   lk_test_sleep (1.5);
   g_assert_false (a->reconnected);
-  lk_test_proxy_start (proxy);
+  lk_test_proxy_start (call->proxy);
   back = g_get_monotonic_time ();
 
-  g_assert_true (lk_test_wait (reconnected, a, 30));
-  g_object_get (a->room, "n-rejoins", &rejoins, NULL);
-  g_assert_cmpuint (rejoins, ==, 1);
+  g_assert_true (lk_test_wait (lk_test_client_saw_reconnected, a, 30));
+  g_assert_cmpuint (lk_test_client_room_uint (a, "n-rejoins"), ==, 1);
   g_assert_true (lk_test_wait (bob_got_it, b, 20));
   g_test_message ("bob got alice's packet %.0f ms after her signal path was back",
                   (g_get_monotonic_time () - back) / 1000.0);
@@ -323,7 +244,7 @@ test_data_during_rejoin (void)
   /* Exactly once, also when the new session has been up a while. */
   g_assert_true (lk_test_client_wait_hears (b, 440, 20));
   lk_test_sleep (1.0);
-  g_assert_cmpuint (count_data (b, "alice|handoff|while-away"), ==, 1);
+  g_assert_cmpuint (lk_test_client_count_data (b, "alice|handoff|while-away"), ==, 1);
   g_assert_false (a->disconnected);
   g_assert_false (b->disconnected);
 }
