@@ -337,6 +337,19 @@ spin (guint ms)
     g_main_context_iteration (NULL, TRUE);
 }
 
+gboolean
+call_agent_away (gpointer data)
+{
+  gpointer *args = data;
+  g_autofree char *path = g_strconcat ("/api/v1/calls/", (const char *) args[1], NULL);
+  guint status;
+  g_autoptr(JsonNode) k = NULL;
+
+  spin (200);
+  k = http (args[0], "GET", path, ((Fixture *) args[0])->bob, NULL, NULL, &status);
+  return status == 200 && member_string (k, "agent_away_until") != NULL;
+}
+
 char *
 set_available (Fixture    *f,
                const char *token)

@@ -69,6 +69,10 @@ void      spin       (guint ms);
 char     *create_call (Fixture *f, char **caller_token);
 char     *active_call (Fixture *f, const char *agent_token, char **caller_token);
 char     *set_available (Fixture *f, const char *token);
+/* A condition for wait_for or lk_test_wait, @args = { Fixture *, call id }:
+ * GET /api/v1/calls/<call id> (as bob) shows the agent away
+ * (agent_away_until); asked every 0.2 s, not in a tight loop. */
+gboolean  call_agent_away (gpointer args);
 
 /* A signal-only LiveKit participant: joins over /rtc, leaves with a
  * LeaveRequest. Enough for LiveKit to send participant webhooks. */

@@ -283,22 +283,9 @@ test_b_killed_caller_hears_a (void)
 }
 
 static gboolean
-call_away (gpointer data)
-{
-  gpointer *args = data;
-  g_autofree char *path = g_strconcat ("/api/v1/calls/", (const char *) args[1], NULL);
-  guint status;
-  g_autoptr(JsonNode) k = NULL;
-
-  lk_test_sleep (0.2);
-  k = http (args[0], "GET", path, ((Fixture *) args[0])->bob, NULL, NULL, &status);
-  return status == 200 && member_string (k, "agent_away_until") != NULL;
-}
-
-static gboolean
 call_back (gpointer data)
 {
-  return !call_away (data);
+  return !call_agent_away (data);
 }
 
 /* A's app loses the call (killed) and LiveKit reports it gone; the call is
@@ -331,7 +318,7 @@ test_agent_back_with_its_grant (void)
   g_assert_true (lk_test_client_wait_hears (caller, A_HZ, 30));
 
   kill_child (a);
-  g_assert_true (lk_test_wait (call_away, args, 45));
+  g_assert_true (lk_test_wait (call_agent_away, args, 45));
   a = join_child (&f, a_token, A_HZ);
   g_assert_true (lk_test_wait (call_back, args, 30));
   lk_test_sleep (GRACE_S + 2);

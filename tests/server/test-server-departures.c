@@ -460,19 +460,6 @@ test_agent_left_active_call (void)
   fixture_stop (&f);
 }
 
-static gboolean
-call_away (gpointer data)
-{
-  gpointer *args = data;
-  g_autofree char *path = g_strconcat ("/api/v1/calls/", (const char *) args[1], NULL);
-  guint status;
-  g_autoptr(JsonNode) k = NULL;
-
-  spin (200);
-  k = http (args[0], "GET", path, ((Fixture *) args[0])->bob, NULL, NULL, &status);
-  return status == 200 && member_string (k, "agent_away_until") != NULL;
-}
-
 static JsonNode *
 rejoin (Fixture    *f,
         const char *call_id,
@@ -515,7 +502,7 @@ test_agent_away_grace (void)
 
   signal_drop (g_steal_pointer (&call.a));
   /* The departure has reached the server when GET shows the grace. */
-  g_assert_true (wait_for (call_away, args, DEPARTURE_MS));
+  g_assert_true (wait_for (call_agent_away, args, DEPARTURE_MS));
   {
     g_autoptr(JsonNode) k = get (&f, f.bob, "/api/v1/calls/", call.call_id);
 
@@ -545,7 +532,7 @@ test_agent_away_grace (void)
 
   /* Gone again, and the server restarts during the grace. */
   signal_drop (g_steal_pointer (&call.a));
-  g_assert_true (wait_for (call_away, args, DEPARTURE_MS));
+  g_assert_true (wait_for (call_agent_away, args, DEPARTURE_MS));
   events_close (a);
   events_close (b);
   fixture_restart (&f);
