@@ -185,6 +185,7 @@ handoff_server_get_agent (HandoffServer *self,
   if (row == NULL)
     return NULL;
   json_object_set_boolean_member (row, "online", handoff_server_agent_online (self, id));
+  json_object_set_boolean_member (row, "on_call", handoff_server_agent_on_call (self, id));
   return handoff_server_agent_public (row);
 }
 
@@ -361,10 +362,11 @@ handoff_route_agents_list (HandoffCtx *ctx)
   for (guint i = 0; i < json_array_get_length (rows); i++)
     {
       JsonObject *row = json_array_get_object_element (rows, i);
-      json_object_set_boolean_member (row, "online",
-                                      handoff_server_agent_online (ctx->server,
-                                                                   json_object_get_string_member (
-                                                                     row, "id")));
+      const char *id = json_object_get_string_member (row, "id");
+
+      json_object_set_boolean_member (row, "online", handoff_server_agent_online (ctx->server, id));
+      json_object_set_boolean_member (row, "on_call", handoff_server_agent_on_call (ctx->server,
+                                                                                    id));
       handoff_server_agent_public (row);
     }
   json_object_set_array_member (reply, "agents", g_steal_pointer (&rows));

@@ -53,9 +53,10 @@ handoff_server_event (HandoffServer *self,
                           "INSERT INTO events (agent_id, type, time, data) VALUES (?, ?, ?, ?)",
                           g_variant_new ("(ssxs)", agent_id, type, now, data_text), error) != 1)
     return FALSE;
-  pending = g_new0 (char *, 3);
+  pending = g_new0 (char *, 4);
   pending[0] = g_strdup (agent_id);
   pending[1] = event_text (handoff_store_last_insert_rowid (self->store), type, now, node);
+  pending[2] = g_strdup (type);
   g_ptr_array_add (self->pending_events, pending);
   return TRUE;
 }
@@ -69,10 +70,14 @@ handoff_server_events_discard (HandoffServer *self)
 void
 handoff_server_events_flush (HandoffServer *self)
 {
+  gboolean presence_affected = FALSE;
+
   for (guint i = 0; i < self->pending_events->len; i++)
     {
       char **pending = g_ptr_array_index (self->pending_events, i);
       GPtrArray *sockets = g_hash_table_lookup (self->sockets, pending[0]);
+
+      presence_affected |= handoff_server_presence_affected_by (pending[2]);
 
       for (guint j = 0; sockets != NULL && j < sockets->len; j++)
         {
@@ -86,6 +91,10 @@ handoff_server_events_flush (HandoffServer *self)
         }
     }
   g_ptr_array_set_size (self->pending_events, 0);
+  /* After the change itself went out (it is committed), and with the pending
+   * list empty: telling everyone appends and flushes events of its own. */
+  if (presence_affected)
+    handoff_server_presence_check (self);
 }
 
 void

@@ -41,6 +41,7 @@ struct _HandoffServer {
   GHashTable *buckets;       /* "<kind>:<address>" -> RateBucket */
   GPtrArray *pending_events; /* committed-soon events to push: PendingEvent */
   GHashTable *subscription_queues; /* room -> GQueue of changes, head in flight */
+  GHashTable *on_call;       /* set of agent ids the agents were told are on a call */
   HandoffServerMetrics metrics;
 };
 
@@ -175,6 +176,14 @@ gboolean    handoff_server_agent_left        (HandoffServer *self, const char *c
  * hold music; the changes of one room reach LiveKit in the order made. */
 void        handoff_server_subscribe_caller  (HandoffServer *self, const char *call_id,
                                               const char *publisher, gboolean subscribe);
+
+/* handoff-server-presence.c: whether an agent is on a call (owns an active
+ * call, or accepted a transfer that is still live); derived, never stored. */
+gboolean    handoff_server_agent_on_call       (HandoffServer *self, const char *agent_id);
+gboolean    handoff_server_presence_affected_by (const char *event_type);
+/* Tells every agent (agent_status) about each agent whose on-a-call state
+ * changed since they were last told. */
+void        handoff_server_presence_check      (HandoffServer *self);
 
 /* handoff-server-history.c */
 void        handoff_route_transfers_list  (HandoffCtx *ctx);

@@ -630,6 +630,7 @@ handoff_server_finalize (GObject *object)
   g_clear_pointer (&self->timers, g_hash_table_unref);
   g_clear_pointer (&self->subscription_queues, g_hash_table_unref);
   g_clear_pointer (&self->sockets, g_hash_table_unref);
+  g_clear_pointer (&self->on_call, g_hash_table_unref);
   g_clear_pointer (&self->buckets, g_hash_table_unref);
   g_clear_pointer (&self->pending_events, g_ptr_array_unref);
   g_free (self->base_url);
@@ -652,6 +653,7 @@ handoff_server_init (HandoffServer *self)
   self->sockets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                          (GDestroyNotify) g_ptr_array_unref);
   self->buckets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->on_call = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->subscription_queues = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                      (GDestroyNotify) g_queue_free);
   self->pending_events = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
