@@ -17,6 +17,7 @@ enum {
   PROP_USERNAME,
   PROP_IDENTITY,
   PROP_ONLINE,
+  PROP_ON_CALL,
   N_PROPS
 };
 static GParamSpec *props[N_PROPS];
@@ -31,6 +32,7 @@ struct _HandoffAgentInfo
   char     *username;
   char     *identity;
   gboolean  online;
+  gboolean  on_call;
   GStrv     skills;
 };
 
@@ -53,6 +55,7 @@ handoff_agent_info_get_property (GObject    *object,
     case PROP_USERNAME: g_value_set_string (value, self->username); break;
     case PROP_IDENTITY: g_value_set_string (value, self->identity); break;
     case PROP_ONLINE: g_value_set_boolean (value, self->online); break;
+    case PROP_ON_CALL: g_value_set_boolean (value, self->on_call); break;
     case PROP_SKILLS_TEXT:
       g_value_take_string (value, self->skills ? g_strjoinv (", ", self->skills) : g_strdup (""));
       break;
@@ -95,6 +98,10 @@ handoff_agent_info_class_init (HandoffAgentInfoClass *klass)
   props[PROP_IDENTITY] = g_param_spec_string ("identity", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   props[PROP_ONLINE] = g_param_spec_boolean ("online", NULL, NULL, FALSE,
                                              G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Derived by the server (an active call, or an accepted transfer), not
+   * chosen: "presence" stays what the agent set, for after the call. */
+  props[PROP_ON_CALL] = g_param_spec_boolean ("on-call", NULL, NULL, FALSE,
+                                              G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
 }
 
@@ -153,6 +160,12 @@ handoff_agent_info_update (HandoffAgentInfo *self,
     {
       self->online = !self->online;
       g_object_notify_by_pspec (G_OBJECT (self), props[PROP_ONLINE]);
+    }
+  if (json_object_has_member (object, "on_call") &&
+      self->on_call != json_object_get_boolean_member_with_default (object, "on_call", FALSE))
+    {
+      self->on_call = !self->on_call;
+      g_object_notify_by_pspec (G_OBJECT (self), props[PROP_ON_CALL]);
     }
   if (json_object_has_member (object, "status"))
     handoff_agent_info_set_presence (self, handoff_json_get_string (object, "status", "away"));
@@ -213,6 +226,13 @@ handoff_agent_info_get_online (HandoffAgentInfo *self)
 {
   g_return_val_if_fail (HANDOFF_IS_AGENT_INFO (self), FALSE);
   return self->online;
+}
+
+gboolean
+handoff_agent_info_get_on_call (HandoffAgentInfo *self)
+{
+  g_return_val_if_fail (HANDOFF_IS_AGENT_INFO (self), FALSE);
+  return self->on_call;
 }
 
 const char *

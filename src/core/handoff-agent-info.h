@@ -19,7 +19,9 @@ const char         *handoff_agent_info_get_name      (HandoffAgentInfo *self);
 const char         *handoff_agent_info_get_username  (HandoffAgentInfo *self);
 const char         *handoff_agent_info_get_identity  (HandoffAgentInfo *self);
 gboolean            handoff_agent_info_get_online    (HandoffAgentInfo *self);
-/* available, busy, away or wrap_up */
+/* On a call or in a transfer, as the server sees it (not the presence). */
+gboolean            handoff_agent_info_get_on_call   (HandoffAgentInfo *self);
+/* available, busy, away or wrap_up: what the agent set */
 const char         *handoff_agent_info_get_presence  (HandoffAgentInfo *self);
 void                handoff_agent_info_set_presence  (HandoffAgentInfo *self,
                                                       const char       *presence);

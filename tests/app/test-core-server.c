@@ -244,6 +244,7 @@ run_transfer (Fixture    *f,
   Agent a = { handoff_account_get_client (alice), NULL, NULL, NULL };
   Agent b = { handoff_account_get_client (bob), NULL, NULL, NULL };
   HandoffAgentInfo *bob_info;
+  HandoffAgentInfo *alice_info;
   HandoffCallSession *b_call;
   Result r = { 0 };
 
@@ -262,10 +263,15 @@ run_transfer (Fixture    *f,
   g_assert_cmpstr (handoff_call_session_get_status_text (call), ==, "Talking to Carol Jones");
   /* The caller's window learns it from the server. */
   WAIT_FOR (handoff_call_session_get_state (caller) == HANDOFF_CALL_TALKING);
+  /* Bob's directory says Alice is on a call; the presence she set stays. */
+  WAIT_FOR ((alice_info = lookup_user (bob, "alice")) != NULL &&
+            handoff_agent_info_get_on_call (alice_info));
+  g_assert_cmpstr (handoff_agent_info_get_presence (alice_info), ==, "available");
 
   set_presence (bob, "available");
   WAIT_FOR ((bob_info = lookup_user (alice, "bob")) != NULL &&
             g_strcmp0 (handoff_agent_info_get_presence (bob_info), "available") == 0);
+  g_assert_false (handoff_agent_info_get_on_call (bob_info));
   a.transfer = handoff_transfer_session_new_outgoing (a.client, call);
   memset (&r, 0, sizeof r);
   handoff_transfer_session_send_async (a.transfer, handoff_agent_info_get_id (bob_info),
@@ -297,6 +303,8 @@ run_transfer (Fixture    *f,
       g_assert_cmpstr (handoff_transfer_session_get_outcome (a.transfer), ==, "declined");
       g_assert_cmpstr (handoff_transfer_session_get_status_text (a.transfer), ==, "Bob Example declined the transfer");
       g_assert_cmpint (handoff_call_session_get_state (call), ==, HANDOFF_CALL_TALKING);
+      /* A declined offer never put Bob on a call. */
+      g_assert_false (handoff_agent_info_get_on_call (bob_info));
       goto out;
     }
 
@@ -306,6 +314,8 @@ run_transfer (Fixture    *f,
   g_assert_no_error (r.error);
   g_assert_cmpint (handoff_transfer_session_get_state (b.incoming), ==, HANDOFF_TRANSFER_CONSULTING);
   WAIT_FOR (handoff_transfer_session_get_state (a.transfer) == HANDOFF_TRANSFER_CONSULTING);
+  /* Consulting is talking: Alice's directory says so of Bob. */
+  WAIT_FOR (handoff_agent_info_get_on_call (bob_info));
   g_assert_cmpint (handoff_call_session_get_state (call), ==, HANDOFF_CALL_CONSULTING);
 
   /* Connect before B is ready is refused with a reason. */
@@ -341,6 +351,10 @@ run_transfer (Fixture    *f,
   WAIT_FOR (handoff_transfer_session_get_state (b.incoming) == HANDOFF_TRANSFER_COMPLETED);
   g_assert_cmpint (handoff_call_session_get_state (b_call), ==, HANDOFF_CALL_TALKING);
   g_assert_cmpstr (handoff_transfer_session_get_status_text (b.incoming), ==, "The call is yours");
+  /* Alice left the call: free again in Bob's directory, and Bob still busy in hers. */
+  WAIT_FOR (!handoff_agent_info_get_on_call (alice_info));
+  g_assert_cmpstr (handoff_agent_info_get_presence (alice_info), ==, "available");
+  g_assert_true (handoff_agent_info_get_on_call (bob_info));
   /* The caller was never dropped. */
   g_assert_cmpint (handoff_call_session_get_state (caller), ==, HANDOFF_CALL_TALKING);
 
