@@ -68,12 +68,20 @@ update_row (HandoffAgentInfo *agent,
 {
   g_autofree char *skills = NULL;
   g_autofree char *subtitle = NULL;
+  /* A colleague talking to someone is not free, whatever they set: the
+   * server says so (on-call), and it goes back to their presence after. */
+  gboolean on_call = handoff_agent_info_get_on_call (agent);
+  const char *presence = on_call ? _("On a call")
+                                 : handoff_presence_label (handoff_agent_info_get_presence (agent));
 
   g_object_get (agent, "skills-text", &skills, NULL);
-  subtitle = skills && *skills
-             ? g_strdup_printf ("%s · %s", handoff_presence_label (handoff_agent_info_get_presence (agent)), skills)
-             : g_strdup (handoff_presence_label (handoff_agent_info_get_presence (agent)));
+  subtitle = skills && *skills ? g_strdup_printf ("%s · %s", presence, skills)
+                               : g_strdup (presence);
   adw_action_row_set_subtitle (row, subtitle);
+  if (on_call || g_strcmp0 (handoff_agent_info_get_presence (agent), "available") != 0)
+    gtk_widget_add_css_class (GTK_WIDGET (row), "dim-label");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (row), "dim-label");
 }
 
 static void
@@ -128,8 +136,6 @@ create_row (gpointer item,
     adw_action_row_add_suffix (ADW_ACTION_ROW (row), choose);
   }
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
-  if (g_strcmp0 (handoff_agent_info_get_presence (agent), "available") != 0)
-    gtk_widget_add_css_class (row, "dim-label");
   update_row (agent, NULL, ADW_ACTION_ROW (row));
   g_signal_connect_object (agent, "notify", G_CALLBACK (update_row), row, 0);
   return row;
