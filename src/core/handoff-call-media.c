@@ -21,6 +21,8 @@ handoff_call_media_default_init (HandoffCallMediaInterface *iface)
                 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   g_signal_new ("reconnected", G_TYPE_FROM_INTERFACE (iface), G_SIGNAL_RUN_LAST,
                 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  g_signal_new ("participant-stalled", G_TYPE_FROM_INTERFACE (iface), G_SIGNAL_RUN_LAST,
+                0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_BOOLEAN);
 }
 
 void
@@ -96,4 +98,13 @@ handoff_call_media_send_data (HandoffCallMedia    *self,
 {
   g_return_val_if_fail (HANDOFF_IS_CALL_MEDIA (self), FALSE);
   return HANDOFF_CALL_MEDIA_GET_IFACE (self)->send_data (self, topic, payload, destinations, error);
+}
+
+void
+handoff_call_media_set_local_music (HandoffCallMedia *self,
+                                    gboolean          on)
+{
+  g_return_if_fail (HANDOFF_IS_CALL_MEDIA (self));
+  if (HANDOFF_CALL_MEDIA_GET_IFACE (self)->set_local_music != NULL)
+    HANDOFF_CALL_MEDIA_GET_IFACE (self)->set_local_music (self, on);
 }

@@ -49,6 +49,9 @@ struct _HandoffCallMediaInterface
                                   GBytes              *payload,
                                   const char * const  *destinations,
                                   GError             **error);
+  /* Hold music into our own speaker (not published); optional. */
+  void     (*set_local_music)    (HandoffCallMedia    *self,
+                                  gboolean             on);
 };
 
 /* Signals of the interface:
@@ -56,6 +59,10 @@ struct _HandoffCallMediaInterface
  *   participant-left (identity)
  *   data-received (sender_identity, topic, GBytes)
  *   connection-lost () / reconnected ()
+ *   participant-stalled (identity, stalled): we are subscribed to audio of
+ *     that participant that is not muted, yet none arrives (its connection
+ *     dropped; LiveKit tells participant-left only ~20 s later), or it is
+ *     back
  */
 
 void     handoff_call_media_connect_async    (HandoffCallMedia    *self,
@@ -84,5 +91,7 @@ gboolean handoff_call_media_send_data        (HandoffCallMedia    *self,
                                               GBytes              *payload,
                                               const char * const  *destinations,
                                               GError             **error);
+void     handoff_call_media_set_local_music  (HandoffCallMedia    *self,
+                                              gboolean             on);
 
 G_END_DECLS

@@ -58,6 +58,9 @@ struct _HandoffCallSession
   guint                poll_id;
   gboolean             polling;
   gboolean             agent_away;  /* caller: the server keeps the call for its agent */
+  gboolean             agent_dropped; /* caller: no audio from any agent in the room */
+  GHashTable          *stalled;     /* caller: identities whose audio stopped */
+  gboolean             local_music; /* caller: hold music played by our own app */
 
   GListStore          *parties;
   HandoffTranscript   *transcript;
@@ -71,6 +74,8 @@ void handoff_call_session_notify             (HandoffCallSession     *self,
 void handoff_call_session_replace_str        (char                  **field,
                                               const char             *value);
 void handoff_call_session_update_status_text (HandoffCallSession     *self);
+/* The caller hears its own hold music while its agent is gone (-room.c). */
+void handoff_call_session_follow_absence     (HandoffCallSession     *self);
 /* The caller's window follows who is in the room (-room.c). */
 void handoff_call_session_follow_agents      (HandoffCallSession     *self);
 /* The caller polls GET /calls/{id} while the call lasts (-room.c). */

@@ -69,6 +69,81 @@ handoff_call_session_follow_agents (HandoffCallSession *self)
   handoff_call_session_update_status_text (self);
 }
 
+/* ---- the caller's agent gone: say so, and play hold music ---- */
+
+/* Dropped: every agent in the room is silent against its will (not muted,
+ * not held away from us). With no agent in the room it stays as it was: the
+ * departure LiveKit reports ~20 s later does not end the wait, an agent
+ * joining (back) does. */
+static void
+update_dropped_quietly (HandoffCallSession *self,
+                        gboolean            quietly)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->parties));
+  guint agents = 0, stalled = 0;
+  gboolean dropped;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(HandoffParty) p = g_list_model_get_item (G_LIST_MODEL (self->parties), i);
+      if (!g_str_equal (handoff_party_get_kind (p), "agent"))
+        continue;
+      agents++;
+      if (g_hash_table_contains (self->stalled, handoff_party_get_identity (p)))
+        stalled++;
+    }
+  dropped = agents > 0 ? stalled == agents : self->agent_dropped;
+  if (dropped == self->agent_dropped)
+    return;
+  self->agent_dropped = dropped;
+  g_message ("The agent's audio %s", dropped ? "stopped: the caller is told and hears hold music"
+                                             : "is back");
+  if (!quietly)
+    handoff_call_session_update_status_text (self);
+  handoff_call_session_follow_absence (self);
+}
+
+static void
+update_dropped (HandoffCallSession *self)
+{
+  update_dropped_quietly (self, FALSE);
+}
+
+/* A call centre keeps a waiting caller company. The music of the agent's
+ * app went with that app, so the caller's app plays its own while the
+ * agent's connection is down or the server keeps the call for the agent to
+ * come back (agent_rejoin_grace); it stops the moment an agent is heard
+ * again, or when the call is handed to the queue or ends. */
+void
+handoff_call_session_follow_absence (HandoffCallSession *self)
+{
+  gboolean want = self->role == HANDOFF_CALL_ROLE_CALLER && self->media != NULL &&
+                  self->state != HANDOFF_CALL_ENDED && self->state != HANDOFF_CALL_FAILED &&
+                  (self->agent_dropped || (self->agent_away && self->state == HANDOFF_CALL_WAITING));
+
+  if (want == self->local_music)
+    return;
+  self->local_music = want;
+  handoff_call_media_set_local_music (self->media, want);
+}
+
+static void
+on_participant_stalled (HandoffCallMedia *media,
+                        const char       *identity,
+                        gboolean          stalled,
+                        gpointer          user_data)
+{
+  HandoffCallSession *self = user_data;
+
+  if (self->role != HANDOFF_CALL_ROLE_CALLER)
+    return;
+  if (stalled)
+    g_hash_table_add (self->stalled, g_strdup (identity));
+  else
+    g_hash_table_remove (self->stalled, identity);
+  update_dropped (self);
+}
+
 static void
 on_participant_joined (HandoffCallMedia *media,
                        const char       *identity,
@@ -85,7 +160,14 @@ on_participant_joined (HandoffCallMedia *media,
   if (name && *name)
     handoff_transcript_set_speaker_name (self->transcript, identity, name);
   if (self->role == HANDOFF_CALL_ROLE_CALLER)
-    handoff_call_session_follow_agents (self);
+    {
+      /* A session that joins (again) starts with nothing stalled; the
+       * window's words follow from who is in the room. */
+      g_hash_table_remove (self->stalled, identity);
+      update_dropped_quietly (self, TRUE);
+      handoff_call_session_follow_agents (self);
+      handoff_call_session_update_status_text (self);
+    }
   else if (g_strcmp0 (identity, self->caller_identity) == 0 || self->caller_identity == NULL)
     {
       if (self->caller_identity == NULL && g_str_equal (handoff_party_get_kind (p), "caller"))
@@ -109,7 +191,11 @@ on_participant_left (HandoffCallMedia *media,
     g_clear_pointer (&self->agent_name, g_free);
   g_list_store_remove (self->parties, pos);
   if (self->role == HANDOFF_CALL_ROLE_CALLER)
-    handoff_call_session_follow_agents (self);
+    {
+      g_hash_table_remove (self->stalled, identity);
+      handoff_call_session_follow_agents (self);
+      update_dropped (self);
+    }
   else if (g_strcmp0 (identity, self->caller_identity) == 0)
     handoff_call_session_end (self, "caller_hung_up");
 }
@@ -218,11 +304,18 @@ on_poll_done (GObject      *source,
    * (agent_rejoin_grace): nobody talks to the caller, who should hear why
    * and not hang up. */
   away = g_str_equal (state, "active") && handoff_json_get_string (call, "agent_away_until", NULL);
+  /* Back in the queue (the grace ran out): no agent is coming back. */
+  if (g_str_equal (state, "waiting") && self->agent_dropped)
+    {
+      self->agent_dropped = FALSE;
+      handoff_call_session_update_status_text (self);
+    }
   if (away != self->agent_away)
     {
       self->agent_away = away;
       handoff_call_session_update_status_text (self);
     }
+  handoff_call_session_follow_absence (self);
   /* Accepted before the agent is in the room; not after an agent left
    * (started_us set): then only the room says someone is back. */
   if (g_str_equal (state, "active") && agent != NULL && !away && self->started_us == 0 &&
@@ -275,5 +368,6 @@ handoff_call_session_set_media (HandoffCallSession *self,
       g_signal_connect (media, "data-received", G_CALLBACK (on_data_received), self);
       g_signal_connect (media, "connection-lost", G_CALLBACK (on_connection_lost), self);
       g_signal_connect (media, "reconnected", G_CALLBACK (on_reconnected), self);
+      g_signal_connect (media, "participant-stalled", G_CALLBACK (on_participant_stalled), self);
     }
 }

@@ -64,11 +64,19 @@ compute_status_text (HandoffCallSession *self)
         case HANDOFF_CALL_WAITING:
           if (self->agent_away)
             return g_strdup (_("Your agent lost the connection and is coming back — please stay on the line"));
+          if (self->agent_dropped)
+            return g_strdup (_("Your agent’s connection dropped — please stay on the line"));
           return g_strdup (_("Waiting for an agent…"));
         case HANDOFF_CALL_TALKING:
-        case HANDOFF_CALL_THREE_WAY: return g_strdup_printf (_("Talking to %s"), agent);
+        case HANDOFF_CALL_THREE_WAY:
         case HANDOFF_CALL_ON_HOLD:
-        case HANDOFF_CALL_CONSULTING: return g_strdup (_("On hold — we are bringing in a colleague"));
+        case HANDOFF_CALL_CONSULTING:
+          /* Before LiveKit reports the departure (~20 s): the audio stopped. */
+          if (self->agent_dropped)
+            return g_strdup (_("Your agent’s connection dropped — please stay on the line"));
+          if (self->state == HANDOFF_CALL_TALKING || self->state == HANDOFF_CALL_THREE_WAY)
+            return g_strdup_printf (_("Talking to %s"), agent);
+          return g_strdup (_("On hold — we are bringing in a colleague"));
         case HANDOFF_CALL_RECONNECTING: return g_strdup (_("Reconnecting…"));
         case HANDOFF_CALL_ENDED: return g_strdup (_("Call ended"));
         case HANDOFF_CALL_FAILED: return g_strdup (_("The call could not be connected"));
@@ -149,6 +157,7 @@ handoff_call_session_set_state (HandoffCallSession *self,
   handoff_call_session_notify (self, PROP_STATE);
   handoff_call_session_notify (self, PROP_HOLD_SECONDS);
   handoff_call_session_update_status_text (self);
+  handoff_call_session_follow_absence (self);
 }
 
 /* ---- transcript ---- */
@@ -292,6 +301,7 @@ handoff_call_session_finalize (GObject *object)
   g_clear_object (&self->client);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->parties);
+  g_clear_pointer (&self->stalled, g_hash_table_unref);
   g_clear_object (&self->transcript);
   g_clear_pointer (&self->info, json_object_unref);
   g_free (self->call_id);
@@ -337,6 +347,7 @@ static void
 handoff_call_session_init (HandoffCallSession *self)
 {
   self->parties = g_list_store_new (HANDOFF_TYPE_PARTY);
+  self->stalled = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->transcript = handoff_transcript_new ();
   self->cancellable = g_cancellable_new ();
 }

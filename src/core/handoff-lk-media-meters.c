@@ -141,6 +141,7 @@ add_speaker_meter (gpointer data)
   g_mutex_lock (&self->meters_lock);
   g_ptr_array_add (self->speaker_meters, meter);
   g_mutex_unlock (&self->meters_lock);
+  handoff_lk_media_watch_track (self, track, meter);
   return G_SOURCE_REMOVE;
 }
 
@@ -189,4 +190,5 @@ handoff_lk_media_enable_speaker_meter (HandoffLkMedia *self)
   self->speaker_meter_on = TRUE;
   g_signal_connect (self->room, "track-subscribed", G_CALLBACK (on_track_subscribed_meter), self);
   g_signal_connect (self->room, "track-unsubscribed", G_CALLBACK (on_track_unsubscribed_meter), self);
+  handoff_lk_media_start_stall_watch (self);
 }

@@ -1,9 +1,10 @@
 /* handoff-lk-media-private.h: what the parts of HandoffLkMedia share
  *
- * HandoffLkMedia is one GObject in three files: handoff-lk-media.c (the
+ * HandoffLkMedia is one GObject in four files: handoff-lk-media.c (the
  * object, connecting, permissions and hearing, hold music), -meters.c (the
- * microphone's and the speaker's level meters) and -transcript.c (our own
- * words transcribed and sent, and the others' received). Only those files
+ * microphone's and the speaker's level meters), -transcript.c (our own
+ * words transcribed and sent, and the others' received) and -absence.c (a
+ * participant whose audio stopped; hold music played locally). Only those files
  * include this header.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -46,11 +47,29 @@ struct _HandoffLkMedia
   gboolean      speaker_meter_on;
   char         *music_file;
   gboolean      music_pending;
+  GPtrArray    *heard;           /* -absence.c: HeardTrack, the speaker meters by owner */
+  GHashTable   *stalled;         /* identities whose audio stopped */
+  guint         stall_watch_id;
+  GstElement   *local_music;     /* our own hold music in the room's mixer, or NULL */
+  GstPad       *local_music_pad;
+  TapMeter     *local_music_meter;  /* in speaker_meters while it plays */
 };
 
 /* A level tap on @track (-meters.c). */
 TapMeter *handoff_lk_media_add_level_tap              (LkTrack         *track,
                                                        GstElement     **tap_out);
+/* The built-in tune, or `file` (handoff-lk-media.c). */
+GstElement *handoff_lk_media_make_music_source        (const char      *file,
+                                                       GError         **error);
+/* -absence.c */
+void      handoff_lk_media_watch_track                (HandoffLkMedia  *self,
+                                                       LkTrack         *track,
+                                                       TapMeter        *meter);
+void      handoff_lk_media_heard_track_free           (gpointer         heard);
+void      handoff_lk_media_start_stall_watch          (HandoffLkMedia  *self);
+void      handoff_lk_media_absence_clear              (HandoffLkMedia  *self);
+void      handoff_lk_media_set_local_music            (HandoffCallMedia *media,
+                                                       gboolean          on);
 /* -transcript.c */
 void      handoff_lk_media_update_transcript_audience (HandoffLkMedia  *self);
 void      handoff_lk_media_start_transcribing         (HandoffLkMedia  *self);

@@ -313,9 +313,9 @@ on_music_published (GObject      *source,
     g_warning ("Permissions: %s", error->message);
 }
 
-static GstElement *
-make_music_source (const char  *file,
-                   GError     **error)
+GstElement *
+handoff_lk_media_make_music_source (const char  *file,
+                                    GError     **error)
 {
   g_autofree char *desc = NULL;
 
@@ -358,7 +358,7 @@ lk_media_set_hold_music (HandoffCallMedia    *media,
     lk_track_set_muted (self->music, FALSE, NULL);
   if (self->music == NULL && !self->music_pending)
     {
-      GstElement *src = make_music_source (file, error);
+      GstElement *src = handoff_lk_media_make_music_source (file, error);
 
       if (src == NULL)
         return FALSE;
@@ -425,6 +425,7 @@ handoff_lk_media_iface_init (HandoffCallMediaInterface *iface)
   iface->set_hold_music = lk_media_set_hold_music;
   iface->resubscribe = lk_media_resubscribe;
   iface->send_data = lk_media_send_data;
+  iface->set_local_music = handoff_lk_media_set_local_music;
 }
 
 static void
@@ -441,6 +442,7 @@ handoff_lk_media_dispose (GObject *object)
       g_clear_object (&self->transcriber);
     }
   g_clear_pointer (&self->mic_meter, g_rc_box_release);
+  handoff_lk_media_absence_clear (self);
   if (self->room)
     {
       g_signal_handlers_disconnect_by_data (self->room, self);
@@ -462,6 +464,8 @@ handoff_lk_media_finalize (GObject *object)
   g_strfreev (self->mic_allowed);
   g_strfreev (self->music_audience);
   g_ptr_array_unref (self->speaker_meters);
+  g_ptr_array_unref (self->heard);
+  g_hash_table_unref (self->stalled);
   g_mutex_clear (&self->meters_lock);
   g_free (self->music_file);
   G_OBJECT_CLASS (handoff_lk_media_parent_class)->finalize (object);
@@ -484,6 +488,8 @@ handoff_lk_media_init (HandoffLkMedia *self)
   self->room = lk_room_new ();
   g_mutex_init (&self->meters_lock);
   self->speaker_meters = g_ptr_array_new_with_free_func (g_rc_box_release);
+  self->heard = g_ptr_array_new_with_free_func (handoff_lk_media_heard_track_free);
+  self->stalled = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   g_signal_connect (self->room, "participant-connected", G_CALLBACK (on_participant_connected), self);
   g_signal_connect (self->room, "participant-disconnected", G_CALLBACK (on_participant_disconnected), self);

@@ -377,12 +377,18 @@ test_agent_restarts_during_call (void)
 /* A's app is away longer than LiveKit waits for a vanished participant
  * (~20 s): handoff-server keeps the call for A ([timeouts]
  * agent_rejoin_grace) instead of requeueing it, the caller is told to stay
- * on the line, A comes back and rejoins, and they hear each other again. */
+ * on the line, A comes back and rejoins, and they hear each other again.
+ * The caller learns that A's connection dropped from A's audio stopping,
+ * seconds after the kill rather than at LiveKit's departure, and hears hold
+ * music its own app plays (A's app, whose music it would be, is gone) until
+ * A is back. */
+#define DROPPED_TEXT "Your agent’s connection dropped — please stay on the line"
 static void
 test_agent_back_after_departure (void)
 {
   Call call = { 0 };
   gint64 killed_us;
+  double told_s;
 
   if (stack == NULL)
     return g_test_skip ("livekit-server is not installed");
@@ -390,6 +396,16 @@ test_agent_back_after_departure (void)
   e2e_party_kill (call.a);
   killed_us = g_get_monotonic_time ();
   g_clear_pointer (&call.a, e2e_party_free);
+  json_object_unref (e2e_party_wait (call.caller, "status", "text", DROPPED_TEXT, 15));
+  told_s = (g_get_monotonic_time () - killed_us) / 1e6;
+  g_test_message ("The caller was told A's connection dropped %.1f s after the kill", told_s);
+  /* Well before LiveKit's departure (~20 s), and A is still in the room. */
+  g_assert_cmpfloat (told_s, <, 10.0);
+  g_assert_null (e2e_party_try_wait (call.caller, "left", "identity", "agent-alice", 0));
+  {
+    E2eExpect dropped[] = { { call.caller, { M1, M2 }, { A, B, C } } };
+    e2e_expect_hearing (dropped, G_N_ELEMENTS (dropped), "A dropped: local hold music", SETTLE);
+  }
   /* LiveKit tells the caller and handoff-server (webhook) at once; give
    * the webhook a moment to be acted on. */
   json_object_unref (e2e_party_wait (call.caller, "left", "identity", "agent-alice", 60));
@@ -400,11 +416,16 @@ test_agent_back_after_departure (void)
   json_object_unref (e2e_party_wait (call.caller, "status", "text",
                                      "Your agent lost the connection and is coming back — "
                                      "please stay on the line", 15));
+  {
+    E2eExpect away[] = { { call.caller, { M1, M2 }, { A, B, C } } };
+    e2e_expect_hearing (away, G_N_ELEMENTS (away), "A away: local hold music", SETTLE);
+  }
   call.a = e2e_party_start (stack, "A", A, "alice", "alice-e2e-password");
   json_object_unref (e2e_party_wait (call.a, "signed-in", NULL, NULL, 20));
   json_object_unref (e2e_party_wait (call.a, "call-rejoinable", NULL, NULL, 20));
   party_do (call.a, "rejoin", 30);
   g_test_message ("A rejoined %.1f s after the kill", (g_get_monotonic_time () - killed_us) / 1e6);
+  /* The music stops: the caller hears A and nothing else. */
   call_expect_talking_again (&call, "back after departure");
   call_expect_caller_never_reconnected (&call);
   call_teardown (&call);

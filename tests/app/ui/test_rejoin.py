@@ -6,6 +6,9 @@ still going on and offers Rejoin Call, and the header says "On a call" (not "Ava
 sign-in sets the presence, but the call is still hers); after the click both windows say
 they talk, each party hears the other's tone again (speakers are raw PCM files read by the
 test), and the call timer goes on from the call's age instead of starting at 0:00.
+While Alice is gone the caller's window says her connection dropped (within seconds: her
+audio stopped; LiveKit reports the departure only after ~20 s), and the caller hears hold
+music (196 Hz, the built-in tune) that its own app plays, until Alice is back.
 """
 import re
 import signal
@@ -16,6 +19,7 @@ import handoff_ui as ui
 from ui_audio import hears, pcm_sink, size
 
 WIN = "Handoff — Alice Example"
+DROPPED = "Your agent’s connection dropped — please stay on the line"
 
 
 def agent(stack, prgname, sink):
@@ -59,7 +63,12 @@ def test(stack):
     # The app dies (no goodbye to anyone); the caller stays in the call.
     alice_proc.send_signal(signal.SIGKILL)
     alice_proc.wait()
+    killed = time.monotonic()
     ui.log("Alice's app killed")
+    ui.wait_for(caller, name=DROPPED, role="label", timeout=10)
+    ui.log(f"the caller's window says the agent's connection dropped "
+           f"{time.monotonic() - killed:.1f} s after the kill")
+    hears(caller_pcm, size(caller_pcm), 196, 550)
     ui.shot("caller-while-agent-gone", "Call Support")
     if ui.find(caller, name="Call Ended", role="label"):
         raise AssertionError("the caller's call ended when the agent's app died")
@@ -83,6 +92,7 @@ def test(stack):
         raise AssertionError(f"the call timer restarted: {shown} s shown, call {age:.0f} s old")
     ui.wait_for(caller, name="Talking to Alice Example", role="label", timeout=30)
     hears(caller_pcm, caller_at, 550, 440)
+    hears(caller_pcm, size(caller_pcm), 550, 196)   # the music stopped
     hears(alice_pcm, 0, 440, 550)
     ui.shot("a-talking-after-rejoin", WIN)
     ui.shot("caller-after-rejoin", "Call Support")
