@@ -71,56 +71,58 @@ handoff_call_session_follow_agents (HandoffCallSession *self)
 
 /* ---- the caller's agent gone: say so, and play hold music ---- */
 
-/* Dropped: every agent in the room is silent against its will (not muted,
- * not held away from us). With no agent in the room it stays as it was: the
- * departure LiveKit reports ~20 s later does not end the wait, an agent
- * joining (back) does. */
-static void
-update_dropped_quietly (HandoffCallSession *self,
-                        gboolean            quietly)
+/* Dropped: the agents we should hear are silent against their will (not
+ * muted, not held away from us). On hold that is the agent who owns the
+ * call (its music; a colleague in the room is not ours to hear yet);
+ * otherwise every agent in the room. With no agent in the room it stays as
+ * it was: the departure LiveKit reports ~20 s later does not end the wait,
+ * an agent joining (back) does. */
+static gboolean
+compute_dropped (HandoffCallSession *self)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->parties));
+  gboolean holding = self->state == HANDOFF_CALL_ON_HOLD || self->state == HANDOFF_CALL_CONSULTING;
   guint agents = 0, stalled = 0;
-  gboolean dropped;
 
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(HandoffParty) p = g_list_model_get_item (G_LIST_MODEL (self->parties), i);
+      gboolean silent;
+
       if (!g_str_equal (handoff_party_get_kind (p), "agent"))
         continue;
+      silent = g_hash_table_contains (self->stalled, handoff_party_get_identity (p));
+      if (holding && g_strcmp0 (handoff_party_get_name (p), self->agent_name) == 0)
+        return silent;
       agents++;
-      if (g_hash_table_contains (self->stalled, handoff_party_get_identity (p)))
-        stalled++;
+      stalled += silent;
     }
-  dropped = agents > 0 ? stalled == agents : self->agent_dropped;
-  if (dropped == self->agent_dropped)
-    return;
-  self->agent_dropped = dropped;
-  g_message ("The agent's audio %s", dropped ? "stopped: the caller is told and hears hold music"
-                                             : "is back");
-  if (!quietly)
-    handoff_call_session_update_status_text (self);
-  handoff_call_session_follow_absence (self);
-}
-
-static void
-update_dropped (HandoffCallSession *self)
-{
-  update_dropped_quietly (self, FALSE);
+  return agents > 0 ? stalled == agents : self->agent_dropped;
 }
 
 /* A call centre keeps a waiting caller company. The music of the agent's
  * app went with that app, so the caller's app plays its own while the
  * agent's connection is down or the server keeps the call for the agent to
  * come back (agent_rejoin_grace); it stops the moment an agent is heard
- * again, or when the call is handed to the queue or ends. */
+ * again, or when the call is handed to the queue or ends. The caller's
+ * words follow agent_dropped (update_status_text after this). */
 void
 handoff_call_session_follow_absence (HandoffCallSession *self)
 {
-  gboolean want = self->role == HANDOFF_CALL_ROLE_CALLER && self->media != NULL &&
-                  self->state != HANDOFF_CALL_ENDED && self->state != HANDOFF_CALL_FAILED &&
-                  (self->agent_dropped || (self->agent_away && self->state == HANDOFF_CALL_WAITING));
+  gboolean dropped, want;
 
+  if (self->role != HANDOFF_CALL_ROLE_CALLER)
+    return;
+  dropped = compute_dropped (self);
+  if (dropped != self->agent_dropped)
+    {
+      self->agent_dropped = dropped;
+      g_message ("The agent's audio %s", dropped ? "stopped: the caller is told and hears hold music"
+                                                 : "is back");
+    }
+  want = self->media != NULL && self->state != HANDOFF_CALL_ENDED &&
+         self->state != HANDOFF_CALL_FAILED &&
+         (self->agent_dropped || (self->agent_away && self->state == HANDOFF_CALL_WAITING));
   if (want == self->local_music)
     return;
   self->local_music = want;
@@ -141,7 +143,8 @@ on_participant_stalled (HandoffCallMedia *media,
     g_hash_table_add (self->stalled, g_strdup (identity));
   else
     g_hash_table_remove (self->stalled, identity);
-  update_dropped (self);
+  handoff_call_session_follow_absence (self);
+  handoff_call_session_update_status_text (self);
 }
 
 static void
@@ -164,7 +167,7 @@ on_participant_joined (HandoffCallMedia *media,
       /* A session that joins (again) starts with nothing stalled; the
        * window's words follow from who is in the room. */
       g_hash_table_remove (self->stalled, identity);
-      update_dropped_quietly (self, TRUE);
+      handoff_call_session_follow_absence (self);
       handoff_call_session_follow_agents (self);
       handoff_call_session_update_status_text (self);
     }
@@ -193,8 +196,9 @@ on_participant_left (HandoffCallMedia *media,
   if (self->role == HANDOFF_CALL_ROLE_CALLER)
     {
       g_hash_table_remove (self->stalled, identity);
+      handoff_call_session_follow_absence (self);
       handoff_call_session_follow_agents (self);
-      update_dropped (self);
+      handoff_call_session_update_status_text (self);
     }
   else if (g_strcmp0 (identity, self->caller_identity) == 0)
     handoff_call_session_end (self, "caller_hung_up");
@@ -218,6 +222,7 @@ apply_status (HandoffCallSession *self,
     handoff_call_session_set_state (self, HANDOFF_CALL_TALKING);
   else if (g_str_equal (state, "ended"))
     handoff_call_session_end (self, handoff_json_get_string (obj, "outcome", "ended"));
+  handoff_call_session_follow_absence (self);
   handoff_call_session_update_status_text (self);
 }
 
@@ -316,6 +321,7 @@ on_poll_done (GObject      *source,
       handoff_call_session_update_status_text (self);
     }
   handoff_call_session_follow_absence (self);
+  handoff_call_session_update_status_text (self);
   /* Accepted before the agent is in the room; not after an agent left
    * (started_us set): then only the room says someone is back. */
   if (g_str_equal (state, "active") && agent != NULL && !away && self->started_us == 0 &&

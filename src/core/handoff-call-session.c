@@ -154,10 +154,10 @@ handoff_call_session_set_state (HandoffCallSession *self,
       g_clear_handle_id (&self->poll_id, g_source_remove);
     }
 
+  handoff_call_session_follow_absence (self);
   handoff_call_session_notify (self, PROP_STATE);
   handoff_call_session_notify (self, PROP_HOLD_SECONDS);
   handoff_call_session_update_status_text (self);
-  handoff_call_session_follow_absence (self);
 }
 
 /* ---- transcript ---- */

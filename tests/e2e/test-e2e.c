@@ -26,6 +26,8 @@
 /* How long a change of who hears whom may take to be heard (LiveKit's own
  * re-subscription tick is 3 s; a loaded 2-core machine adds more). */
 #define SETTLE 15.0
+/* The caller's window when its agent's audio stopped (the app died). */
+#define DROPPED_TEXT "Your agent’s connection dropped — please stay on the line"
 /* Offer timeout configured in the server, for the no-answer case. */
 #define OFFER_TIMEOUT 10
 
@@ -325,7 +327,9 @@ test_b_killed_during_consult (void)
 
 /* A's app dies while A and B consult. What we chose: B is already in the
  * room, so the transfer completes to B; B's app opens up and the caller
- * hears B instead of being left on hold. */
+ * hears B instead of being left on hold. Until LiveKit reports A gone
+ * (~20 s) the caller, whose hold music went with A's app, is told A's
+ * connection dropped and hears the music its own app plays. */
 static void
 test_a_killed_during_consult (void)
 {
@@ -333,7 +337,14 @@ test_a_killed_during_consult (void)
 
   if (!call_start (&call, PHASE_CONSULT))
     return;
-  call_kill_during_consult (&call, call.a, "agent-alice", call.b, "completed", "completed");
+  e2e_party_kill (call.a);
+  json_object_unref (e2e_party_wait (call.caller, "status", "text", DROPPED_TEXT, 15));
+  {
+    E2eExpect dropped[] = { { call.caller, { M1, M2 }, { A, B, C } } };
+    e2e_expect_hearing (dropped, G_N_ELEMENTS (dropped), "A killed: local hold music", SETTLE);
+  }
+  json_object_unref (e2e_party_wait (call.b, "left", "identity", "agent-alice", 60));
+  party_expect_transfer (call.b, "completed", "completed");
   call_expect_b_owns_call (&call, "A killed");
   call_teardown (&call);
 }
@@ -382,7 +393,6 @@ test_agent_restarts_during_call (void)
  * seconds after the kill rather than at LiveKit's departure, and hears hold
  * music its own app plays (A's app, whose music it would be, is gone) until
  * A is back. */
-#define DROPPED_TEXT "Your agent’s connection dropped — please stay on the line"
 static void
 test_agent_back_after_departure (void)
 {
