@@ -47,6 +47,12 @@ def test(stack):
     # Alice mutes: her microphone meter shows silence.
     ui.toggle(alice, "Mute")
     ui.wait_value(alice, "Microphone level", lambda v: v < 0.05, "low while Alice is muted")
+    # A muted agent is not a dropped one: the caller's window does not say so
+    # (its app tells a dropped connection from audio that stops unmuted).
+    ui.time.sleep(4)
+    if ui.find(caller, name="Your agent’s connection dropped — please stay on the line", role="label"):
+        raise AssertionError("the caller was told the agent dropped while she was muted")
+    ui.wait_for(caller, name="Talking to Alice Example", role="label", timeout=1)
     ui.toggle(alice, "Mute")
     ui.wait_value(alice, "Microphone level", lambda v: v > 0.5, "back with Alice's tone")
 

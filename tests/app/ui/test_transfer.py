@@ -8,6 +8,7 @@ test tone as microphone (caller 440 Hz, Alice 550 Hz, Bob 660 Hz).
 import sys
 
 import handoff_ui as ui
+from ui_audio import hears, pcm_sink, size
 
 ALICE_WIN = "Handoff — Alice Example"
 BOB_WIN = "Handoff — Bob Example"
@@ -36,10 +37,12 @@ def test(stack):
     bob = agent(stack, ui.BOB, 660)
     ui.wait_for(bob, contains="You are available", role="label")
     # Bob is away first, so the call goes to Alice; then available for the transfer.
+    caller_pcm, caller_sink = pcm_sink("caller")
     caller = ui.start_app("handoff-caller", ["--caller", "--server", stack.server_url,
                                              "--name", "Carol Jones",
                                              "--reason", "Charged twice for order ORD-4411"],
-                          {"HANDOFF_AUDIO_SRC": "audiotestsrc is-live=true wave=sine freq=440"})
+                          {"HANDOFF_AUDIO_SRC": "audiotestsrc is-live=true wave=sine freq=440",
+                           "HANDOFF_AUDIO_SINK": caller_sink})
     ui.click(caller, "Call")
 
     # Whoever is offered the call first takes it; the test plays A with that one.
@@ -101,12 +104,16 @@ def test(stack):
     ui.click(a, "Connect")
     ui.wait_for(a, name="Three-way call", role="label", timeout=30)
     ui.wait_for(b, name="Three-way call", role="label", timeout=30)
+    hears(caller_pcm, size(caller_pcm), 660, 196)   # B, no hold music
     ui.shot("a-three-way", a_win)
 
     ui.click(a, "Leave Call")
     ui.wait_for(a, name="No Call", role="label", timeout=30)
     ui.wait_for(b, name="The call is yours", role="label", timeout=30)
     ui.wait_for(b, name="Talking to Carol Jones", role="label")
+    # What the caller hears now: B, without A and without any hold music.
+    hears(caller_pcm, size(caller_pcm), 660, 550)
+    hears(caller_pcm, size(caller_pcm), 660, 196)
     ui.shot("b-owns-call", b_win)
     ui.click(b, "Rate 5 of 5")
     ui.wait_for(b, contains="your rating was saved", role="label", timeout=20)
