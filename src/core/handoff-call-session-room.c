@@ -120,8 +120,10 @@ handoff_call_session_follow_absence (HandoffCallSession *self)
       g_message ("The agent's audio %s", dropped ? "stopped: the caller is told and hears hold music"
                                                  : "is back");
     }
+  /* While our own connection is being restored the window says so, and
+   * nobody's audio reaches us: that is not the agent gone. */
   want = self->media != NULL && self->state != HANDOFF_CALL_ENDED &&
-         self->state != HANDOFF_CALL_FAILED &&
+         self->state != HANDOFF_CALL_FAILED && self->state != HANDOFF_CALL_RECONNECTING &&
          (self->agent_dropped || (self->agent_away && self->state == HANDOFF_CALL_WAITING));
   if (want == self->local_music)
     return;

@@ -65,7 +65,7 @@ compute_status_text (HandoffCallSession *self)
           if (self->agent_away)
             return g_strdup (_("Your agent lost the connection and is coming back — please stay on the line"));
           if (self->agent_dropped)
-            return g_strdup (_("Your agent’s connection dropped — please stay on the line"));
+            return g_strdup (_("The connection to your agent dropped — please stay on the line"));
           return g_strdup (_("Waiting for an agent…"));
         case HANDOFF_CALL_TALKING:
         case HANDOFF_CALL_THREE_WAY:
@@ -73,7 +73,7 @@ compute_status_text (HandoffCallSession *self)
         case HANDOFF_CALL_CONSULTING:
           /* Before LiveKit reports the departure (~20 s): the audio stopped. */
           if (self->agent_dropped)
-            return g_strdup (_("Your agent’s connection dropped — please stay on the line"));
+            return g_strdup (_("The connection to your agent dropped — please stay on the line"));
           if (self->state == HANDOFF_CALL_TALKING || self->state == HANDOFF_CALL_THREE_WAY)
             return g_strdup_printf (_("Talking to %s"), agent);
           return g_strdup (_("On hold — we are bringing in a colleague"));

@@ -27,7 +27,7 @@
  * re-subscription tick is 3 s; a loaded 2-core machine adds more). */
 #define SETTLE 15.0
 /* The caller's window when its agent's audio stopped (the app died). */
-#define DROPPED_TEXT "Your agent’s connection dropped — please stay on the line"
+#define DROPPED_TEXT "The connection to your agent dropped — please stay on the line"
 /* Offer timeout configured in the server, for the no-answer case. */
 #define OFFER_TIMEOUT 10
 

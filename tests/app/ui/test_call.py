@@ -50,7 +50,7 @@ def test(stack):
     # A muted agent is not a dropped one: the caller's window does not say so
     # (its app tells a dropped connection from audio that stops unmuted).
     ui.time.sleep(4)
-    if ui.find(caller, name="Your agent’s connection dropped — please stay on the line", role="label"):
+    if ui.find(caller, name="The connection to your agent dropped — please stay on the line", role="label"):
         raise AssertionError("the caller was told the agent dropped while she was muted")
     ui.wait_for(caller, name="Talking to Alice Example", role="label", timeout=1)
     ui.toggle(alice, "Mute")

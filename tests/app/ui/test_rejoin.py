@@ -19,7 +19,7 @@ import handoff_ui as ui
 from ui_audio import hears, pcm_sink, size
 
 WIN = "Handoff — Alice Example"
-DROPPED = "Your agent’s connection dropped — please stay on the line"
+DROPPED = "The connection to your agent dropped — please stay on the line"
 
 
 def agent(stack, prgname, sink):
