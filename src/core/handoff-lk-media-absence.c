@@ -22,8 +22,6 @@
 
 #include "config.h"
 
-#include <math.h>
-
 #include "handoff-lk-media-private.h"
 
 /* Long enough for a hold to start or end (the agent's microphone stops
@@ -142,23 +140,13 @@ measure_music (GstPad          *pad,
                GstPadProbeInfo *info,
                gpointer         user_data)
 {
-  TapMeter *meter = user_data;
   GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
   GstMapInfo map;
-  double sum = 0;
-  gsize n;
 
   if (buf == NULL || !gst_buffer_map (buf, &map, GST_MAP_READ))
     return GST_PAD_PROBE_OK;
-  n = map.size / sizeof (gint16);
-  for (gsize i = 0; i < n; i++)
-    {
-      double v = ((const gint16 *) map.data)[i] / 32768.0;
-      sum += v * v;
-    }
+  handoff_lk_media_meter_write (user_data, (const gint16 *) map.data, map.size / sizeof (gint16));
   gst_buffer_unmap (buf, &map);
-  g_atomic_int_set (&meter->level_milli, n ? (gint) (sqrt (sum / n) * 1000) : 0);
-  g_atomic_int_set (&meter->stamp_ms, (gint) (g_get_monotonic_time () / 1000));
   return GST_PAD_PROBE_OK;
 }
 

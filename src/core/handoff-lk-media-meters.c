@@ -19,6 +19,23 @@ now_ms (void)
   return (gint) (g_get_monotonic_time () / 1000);
 }
 
+/* Writes the RMS of @n S16 samples into @meter, stamped now. */
+void
+handoff_lk_media_meter_write (TapMeter     *meter,
+                              const gint16 *samples,
+                              gsize         n)
+{
+  double sum = 0;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      double v = samples[i] / 32768.0;
+      sum += v * v;
+    }
+  g_atomic_int_set (&meter->level_milli, n ? (gint) (sqrt (sum / n) * 1000) : 0);
+  g_atomic_int_set (&meter->stamp_ms, now_ms ());
+}
+
 static GstFlowReturn
 on_level_sample (GstAppSink *sink,
                  gpointer    user_data)
@@ -27,20 +44,11 @@ on_level_sample (GstAppSink *sink,
   g_autoptr(GstSample) sample = gst_app_sink_pull_sample (sink);
   GstBuffer *buf = sample ? gst_sample_get_buffer (sample) : NULL;
   GstMapInfo map;
-  double sum = 0;
-  gsize n;
 
   if (buf == NULL || !gst_buffer_map (buf, &map, GST_MAP_READ))
     return GST_FLOW_OK;
-  n = map.size / sizeof (gint16);
-  for (gsize i = 0; i < n; i++)
-    {
-      double v = ((const gint16 *) map.data)[i] / 32768.0;
-      sum += v * v;
-    }
+  handoff_lk_media_meter_write (meter, (const gint16 *) map.data, map.size / sizeof (gint16));
   gst_buffer_unmap (buf, &map);
-  g_atomic_int_set (&meter->level_milli, n ? (gint) (sqrt (sum / n) * 1000) : 0);
-  g_atomic_int_set (&meter->stamp_ms, now_ms ());
   return GST_FLOW_OK;
 }
 

@@ -55,6 +55,10 @@ struct _HandoffLkMedia
   TapMeter     *local_music_meter;  /* in speaker_meters while it plays */
 };
 
+/* The RMS of @n S16 samples into @meter, stamped now (-meters.c). */
+void      handoff_lk_media_meter_write                (TapMeter        *meter,
+                                                       const gint16    *samples,
+                                                       gsize            n);
 /* A level tap on @track (-meters.c). */
 TapMeter *handoff_lk_media_add_level_tap              (LkTrack         *track,
                                                        GstElement     **tap_out);
