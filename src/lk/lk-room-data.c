@@ -285,9 +285,9 @@ lk_room_set_subscription_permissions (LkRoom             *self,
 }
 
 gboolean
-lk_room_update_subscription (LkRoom             *self,
-                             const char * const *track_sids,
-                             gboolean            subscribe)
+lk_room_send_subscription (LkRoom             *self,
+                           const char * const *track_sids,
+                           gboolean            subscribe)
 {
   Livekit__SignalRequest req = LIVEKIT__SIGNAL_REQUEST__INIT;
   Livekit__UpdateSubscription update = LIVEKIT__UPDATE_SUBSCRIPTION__INIT;
@@ -296,30 +296,6 @@ lk_room_update_subscription (LkRoom             *self,
   g_autofree Livekit__ParticipantTracks **ptrs = g_new0 (Livekit__ParticipantTracks *, n + 1);
   gsize m = 0;
 
-  g_return_val_if_fail (LK_IS_ROOM (self), FALSE);
-  if ((self->state != LK_CONNECTION_STATE_CONNECTED &&
-       self->state != LK_CONNECTION_STATE_RECONNECTING) || n == 0)
-    return FALSE;
-
-  /* An app's unsubscribe sticks: the automatic re-subscribe on a
-   * permission grant leaves these alone until the app subscribes again. */
-  for (gsize i = 0; i < n; i++)
-    {
-      if (subscribe)
-        g_hash_table_remove (self->app_unsubscribed, track_sids[i]);
-      else
-        g_hash_table_add (self->app_unsubscribed, g_strdup (track_sids[i]));
-    }
-  /* Lost, it could leave us deaf to someone for the rest of the call (with
-   * auto-subscribe off, or a grant's re-subscribe): it waits for the
-   * session to come back instead. */
-  if (!lk_room_signal_is_up (self))
-    {
-      for (gsize i = 0; i < n; i++)
-        g_hash_table_insert (self->held_subscriptions, g_strdup (track_sids[i]),
-                             GINT_TO_POINTER (subscribe));
-      return TRUE;
-    }
   update.n_track_sids = n;
   update.track_sids = (char **) track_sids;
   update.subscribe = subscribe;
@@ -341,6 +317,42 @@ lk_room_update_subscription (LkRoom             *self,
   req.message_case = LIVEKIT__SIGNAL_REQUEST__MESSAGE_SUBSCRIPTION;
   req.subscription = &update;
   return lk_room_send_request (self, &req, NULL);
+}
+
+gboolean
+lk_room_update_subscription (LkRoom             *self,
+                             const char * const *track_sids,
+                             gboolean            subscribe)
+{
+  gsize n = track_sids != NULL ? g_strv_length ((char **) track_sids) : 0;
+
+  g_return_val_if_fail (LK_IS_ROOM (self), FALSE);
+  if ((self->state != LK_CONNECTION_STATE_CONNECTED &&
+       self->state != LK_CONNECTION_STATE_RECONNECTING) || n == 0)
+    return FALSE;
+
+  /* An app's unsubscribe sticks: the automatic re-subscribe on a
+   * permission grant leaves these alone until the app subscribes again. */
+  for (gsize i = 0; i < n; i++)
+    {
+      if (subscribe)
+        g_hash_table_remove (self->app_unsubscribed, track_sids[i]);
+      else
+        g_hash_table_add (self->app_unsubscribed, g_strdup (track_sids[i]));
+      /* The app decides now, not the stall watch. */
+      g_hash_table_remove (self->stall_resubscribing, track_sids[i]);
+    }
+  /* Lost, it could leave us deaf to someone for the rest of the call (with
+   * auto-subscribe off, or a grant's re-subscribe): it waits for the
+   * session to come back instead. */
+  if (!lk_room_signal_is_up (self))
+    {
+      for (gsize i = 0; i < n; i++)
+        g_hash_table_insert (self->held_subscriptions, g_strdup (track_sids[i]),
+                             GINT_TO_POINTER (subscribe));
+      return TRUE;
+    }
+  return lk_room_send_subscription (self, track_sids, subscribe);
 }
 
 void

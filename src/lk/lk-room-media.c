@@ -389,6 +389,7 @@ lk_room_media_handle_offer (LkRoom                            *self,
                             const Livekit__SessionDescription *offer)
 {
   g_autofree char *sdp = NULL;
+  g_autoptr(GPtrArray) dropped = g_ptr_array_new_with_free_func (g_free);
   GHashTableIter iter;
   gpointer key, value;
 
@@ -423,12 +424,15 @@ lk_room_media_handle_offer (LkRoom                            *self,
           g_autoptr(LkTrack) gone = g_object_ref (track);
           g_hash_table_iter_remove (&iter);
           lk_room_emit_track_signal (self, "track-unsubscribed", gone);
+          g_ptr_array_add (dropped, g_strdup (lk_track_get_sid (gone)));
         }
     }
   g_debug ("[%s] subscriber offer %u: %u m-lines with tracks", lk_participant_get_identity (self->local),
            offer->id, g_hash_table_size (self->mid_track));
   lk_peer_transport_handle_offer (self->subscriber, sdp, offer->id);
   lk_room_media_attach_pending (self);
+  for (guint i = 0; i < dropped->len; i++)
+    lk_room_stall_track_dropped (self, g_ptr_array_index (dropped, i));
 }
 
 void
@@ -552,6 +556,7 @@ lk_room_media_start (LkRoom  *self,
                           g_ptr_array_new_with_free_func (g_object_unref), (GDestroyNotify) g_ptr_array_unref);
   self->pipeline = GST_PIPELINE (gst_object_ref_sink (gst_pipeline_new ("lk-room")));
   g_signal_connect (self->pipeline, "deep-element-added", G_CALLBACK (on_element_added), NULL);
+  lk_room_watch_stalls (self, TRUE);
 
   /* Live silence keeps the mixer (and the sink) running with no remote
    * track at all; remote tracks mix in as they come. */
@@ -708,6 +713,7 @@ lk_room_media_stop (LkRoom *self)
 {
   if (self->pipeline == NULL)
     return;
+  lk_room_watch_stalls (self, FALSE);
   g_clear_handle_id (&self->bus_watch, g_source_remove);
   gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_NULL);
 

@@ -92,6 +92,11 @@ struct _LkRoom {
   gboolean auto_subscribe;
   GHashTable *app_unsubscribed; /* track sids the app unsubscribed from */
   GHashTable *held_subscriptions; /* track sid → subscribe, asked for while the signal was away */
+  guint stall_watch_id;
+  GHashTable *stall_resubscribing; /* track sid → when we let it go, to take it again */
+  GHashTable *stall_last;      /* track sid → when we last did so */
+  guint n_stall_resubscribes;
+  gint64 stall_grace_until_us;
   guint n_signal_connects;
   guint n_ice_restarts;
   guint n_rejoins;
@@ -103,6 +108,17 @@ struct _LkRoom {
 void      lk_room_set_state              (LkRoom            *self,
                                           LkConnectionState  state);
 gboolean  lk_room_signal_is_up           (LkRoom                       *self);
+/* UpdateSubscription as it is, without recording it as the app's choice. */
+gboolean  lk_room_send_subscription      (LkRoom                       *self,
+                                          const char * const           *track_sids,
+                                          gboolean                      subscribe);
+/* lk-room-remote.c: the stalled-track watch (started with the media). */
+void      lk_room_watch_stalls           (LkRoom                       *self,
+                                          gboolean                      on);
+/* The server's offer no longer carries @sid: if we let it go because it
+ * stalled, take it again now. */
+void      lk_room_stall_track_dropped    (LkRoom                       *self,
+                                          const char                   *sid);
 /* Subscriptions asked for while the signal was away, and the app's
  * unsubscribes again, once it is back (resume or re-join). */
 void      lk_room_send_held_subscriptions (LkRoom                     *self);

@@ -202,3 +202,137 @@ lk_room_remote_pad_added (GstElement *webrtcbin,
   lk_room_invoke (self, on_pad_added_main, p, (GDestroyNotify) pad_added_free);
 }
 
+
+/* ---- tracks that stop giving us audio ---- */
+
+/* A track we should be hearing (on a line, not muted, not let go by the
+ * app) that has given us no packet for STALL_MS is let go and taken again:
+ * the server then sends it on a new line, through a new decoder, and the
+ * listener hears again within a second or two instead of never. Seen under
+ * load (e2e, ~1 run in 10): a party went deaf for good to a participant the
+ * server kept forwarding, when a third party left; where its packets
+ * stopped is not known yet (docs/notes/lk.md, session 5). Our senders send
+ * steadily (no DTX) and mute is signalled, so a silent unmuted track is
+ * not normal; a browser's DTX still sends a packet every 400 ms. */
+#define STALL_MS 3000
+/* Not more often than this per track: a publisher whose app died stays
+ * silent until the server notices (~20 s). */
+#define STALL_RETRY_US (10 * G_USEC_PER_SEC)
+/* If the server's offer does not drop the track within this, take it
+ * again anyway. */
+#define STALL_RETAKE_US (2 * G_USEC_PER_SEC)
+/* After a (re)connection media may need a moment (an ICE restart). */
+#define STALL_GRACE_US (6 * G_USEC_PER_SEC)
+
+static gint64 *
+time_dup (gint64 t)
+{
+  return g_memdup2 (&t, sizeof t);
+}
+
+static void
+take_again (LkRoom    *self,
+            GPtrArray *sids)
+{
+  g_autoptr(GPtrArray) on = g_ptr_array_new ();
+
+  for (guint i = 0; i < sids->len; i++)
+    {
+      const char *sid = g_ptr_array_index (sids, i);
+
+      if (!g_hash_table_contains (self->app_unsubscribed, sid) &&
+          lk_room_find_remote_track (self, sid, NULL) != NULL)
+        g_ptr_array_add (on, (gpointer) sid);
+    }
+  g_ptr_array_add (on, NULL);
+  if (on->len > 1)
+    lk_room_send_subscription (self, (const char * const *) on->pdata, TRUE);
+}
+
+static gboolean
+watch_stalls (gpointer user_data)
+{
+  LkRoom *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+  g_autoptr(GPtrArray) stalled = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) retake = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (!lk_room_signal_is_up (self))
+    {
+      self->stall_grace_until_us = now + STALL_GRACE_US;
+      return G_SOURCE_CONTINUE;
+    }
+  g_hash_table_iter_init (&iter, self->stall_resubscribing);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (now - *(gint64 *) value > STALL_RETAKE_US)
+      {
+        g_ptr_array_add (retake, g_strdup (key));
+        g_hash_table_iter_remove (&iter);
+      }
+  if (retake->len > 0)
+    take_again (self, retake);
+  if (now < self->stall_grace_until_us)
+    return G_SOURCE_CONTINUE;
+
+  g_hash_table_iter_init (&iter, self->mid_attached);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      LkTrack *track = value;
+      const char *sid = lk_track_get_sid (track);
+      gint64 *last = sid != NULL ? g_hash_table_lookup (self->stall_last, sid) : NULL;
+      guint silent_ms;
+
+      if (sid == NULL || lk_track_get_muted (track) ||
+          g_hash_table_contains (self->app_unsubscribed, sid) ||
+          g_hash_table_contains (self->stall_resubscribing, sid) ||
+          (last != NULL && now - *last < STALL_RETRY_US))
+        continue;
+      silent_ms = lk_track_get_ms_since_packet (track);
+      if (silent_ms < STALL_MS)
+        continue;
+      g_message ("[%s] no audio from track %s for %.1f s although it is not muted: "
+                 "taking it again", self->local ? lk_participant_get_identity (self->local) : "?", sid,
+                 silent_ms / 1000.0);
+      g_ptr_array_add (stalled, g_strdup (sid));
+    }
+  for (guint i = 0; i < stalled->len; i++)
+    {
+      const char *sid = g_ptr_array_index (stalled, i);
+
+      g_hash_table_insert (self->stall_resubscribing, g_strdup (sid), time_dup (now));
+      g_hash_table_insert (self->stall_last, g_strdup (sid), time_dup (now));
+      self->n_stall_resubscribes++;
+    }
+  g_ptr_array_add (stalled, NULL);
+  if (stalled->len > 1)
+    lk_room_send_subscription (self, (const char * const *) stalled->pdata, FALSE);
+  return G_SOURCE_CONTINUE;
+}
+
+void
+lk_room_watch_stalls (LkRoom   *self,
+                      gboolean  on)
+{
+  g_clear_handle_id (&self->stall_watch_id, g_source_remove);
+  g_hash_table_remove_all (self->stall_resubscribing);
+  if (on)
+    {
+      self->stall_grace_until_us = g_get_monotonic_time () + STALL_GRACE_US;
+      self->stall_watch_id = g_timeout_add (500, watch_stalls, self);
+    }
+}
+
+void
+lk_room_stall_track_dropped (LkRoom     *self,
+                             const char *sid)
+{
+  g_autoptr(GPtrArray) sids = NULL;
+
+  if (sid == NULL || !g_hash_table_remove (self->stall_resubscribing, sid))
+    return;
+  sids = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (sids, g_strdup (sid));
+  take_again (self, sids);
+}

@@ -24,6 +24,7 @@ enum {
   PROP_N_REMOTE_ICE_RESTARTS,
   PROP_N_REJOINS,
   PROP_N_TOKEN_REFRESHES,
+  PROP_N_STALL_RESUBSCRIBES,
   N_PROPS
 };
 
@@ -372,6 +373,9 @@ lk_room_get_property (GObject    *object,
     case PROP_N_TOKEN_REFRESHES:
       g_value_set_uint (value, self->n_token_refreshes);
       break;
+    case PROP_N_STALL_RESUBSCRIBES:
+      g_value_set_uint (value, self->n_stall_resubscribes);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -443,6 +447,8 @@ lk_room_finalize (GObject *object)
   g_clear_pointer (&self->permissions, g_bytes_unref);
   g_hash_table_unref (self->app_unsubscribed);
   g_hash_table_unref (self->held_subscriptions);
+  g_hash_table_unref (self->stall_resubscribing);
+  g_hash_table_unref (self->stall_last);
   g_hash_table_unref (self->away);
   g_free (self->url);
   if (self->token != NULL)
@@ -502,6 +508,10 @@ lk_room_class_init (LkRoomClass *klass)
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   props[PROP_N_TOKEN_REFRESHES] =
     g_param_spec_uint ("n-token-refreshes", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* Tracks taken again because they had stopped giving us audio. */
+  props[PROP_N_STALL_RESUBSCRIBES] =
+    g_param_spec_uint ("n-stall-resubscribes", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
 
@@ -563,6 +573,8 @@ lk_room_init (LkRoom *self)
   self->auto_subscribe = TRUE;
   self->app_unsubscribed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->held_subscriptions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->stall_resubscribing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->stall_last = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->away = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_queue_init (&self->publish_queue);
   g_queue_init (&self->pending_sends);

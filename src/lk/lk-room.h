@@ -33,7 +33,8 @@
  * jitter-latency (ms, default 50), auto-subscribe (default TRUE); read-only
  * counters (for tests): n-signal-connects, n-ice-restarts (ours),
  * n-remote-ice-restarts (the server's, of our subscriber), n-rejoins,
- * n-token-refreshes.
+ * n-token-refreshes, n-stall-resubscribes (tracks taken again because they
+ * had stopped giving us audio).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -46,6 +46,7 @@ struct _LkTrack {
 
   /* remote */
   gint fec_hold_us;        /* atomic: what the decoder holds back */
+  guint rx_ms;             /* atomic: monotonic ms (truncated) of the last packet in */
   GstPad *remote_pad;
   GstElement *mixer;
   GstPad *mixer_pad;

@@ -72,6 +72,8 @@ gboolean  lk_track_attach_remote     (LkTrack     *self,
                                       GstElement  *mixer,
                                       GError     **error);
 GstPad   *lk_track_get_remote_pad    (LkTrack *self);
+/* Since the last packet of a remote track (or its attaching). */
+guint     lk_track_get_ms_since_packet (LkTrack *self);
 /* A webrtcbin source pad with no track on it drops what it receives (an
  * unlinked pad would be an error for the jitterbuffer); webrtcbin may use
  * the same pad again for another track, so the drop is undone on attach. */

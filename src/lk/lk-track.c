@@ -234,6 +234,31 @@ watch_packet_duration (GstPad          *pad,
   return GST_PAD_PROBE_OK;
 }
 
+static guint
+now_ms (void)
+{
+  return (guint) (g_get_monotonic_time () / 1000);
+}
+
+static GstPadProbeReturn
+stamp_packet (GstPad          *pad,
+              GstPadProbeInfo *info,
+              gpointer         user_data)
+{
+  LkTrack *self = user_data;
+
+  g_atomic_int_set (&self->rx_ms, now_ms ());
+  return GST_PAD_PROBE_OK;
+}
+
+guint
+lk_track_get_ms_since_packet (LkTrack *self)
+{
+  g_return_val_if_fail (LK_IS_TRACK (self), 0);
+  /* Unsigned: right across the truncated clock's wrap. */
+  return now_ms () - (guint) g_atomic_int_get (&self->rx_ms);
+}
+
 gboolean
 lk_track_attach_remote (LkTrack     *self,
                         GstBin      *bin,
@@ -281,6 +306,9 @@ lk_track_attach_remote (LkTrack     *self,
   gst_pad_add_probe (dec_src, GST_PAD_PROBE_TYPE_BUFFER, watch_packet_duration, self, NULL);
 
   depay_sink = gst_element_get_static_pad (depay, "sink");
+  g_atomic_int_set (&self->rx_ms, now_ms ());
+  gst_pad_add_probe (depay_sink, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+                     stamp_packet, self, NULL);
   if (gst_pad_link (pad, depay_sink) != GST_PAD_LINK_OK)
     {
       g_set_error (error, LK_ERROR, LK_ERROR_MEDIA, "track %s is not Opus", self->sid);

@@ -9,6 +9,7 @@
 #include <gst/gst.h>
 
 #include "lk-test-client.h"
+#include "lk-track-private.h"
 
 
 
@@ -282,6 +283,115 @@ test_same_identity_again (void)
   g_source_remove (busy);
 }
 
+/* The warm transfer as the target agent's client has it: Bob hears the
+ * caller, stops hearing her (consult), hears her again on a new line
+ * (three-way), then Alice, with two tracks, leaves (complete). Bob keeps
+ * hearing the caller, and goes on hearing her. Several rounds, each with a
+ * new Alice; the main loop is kept busy as an app's is. */
+static void
+test_other_leaves (void)
+{
+  g_autoptr(HandoffTestLivekit) lk = handoff_test_livekit_start_or_skip (NULL);
+  g_autoptr(LkTestClient) caller = NULL;
+  g_autoptr(LkTestClient) b = NULL;
+  LkTrack *voice;
+  guint busy;
+
+  if (lk == NULL)
+    return;
+  busy = g_idle_add_full (G_PRIORITY_DEFAULT, busy_app, NULL, NULL);
+  caller = lk_test_client_new_joined ("caller", lk, "leaves");
+  voice = lk_test_client_publish_tone (caller, 440);
+  b = lk_test_client_new_joined ("bob", lk, "leaves");
+  g_assert_true (lk_test_client_wait_hears (b, 440, 45));
+  for (guint round = 0; round < 4; round++)
+    {
+      g_autoptr(LkTestClient) a = lk_test_client_new_joined ("alice", lk, "leaves");
+      LeaveCount left = { b, lk_test_client_count_events (b, "participant-disconnected:alice") + 1 };
+
+      lk_test_client_publish_tone (a, 660);
+      lk_test_client_publish_tone_named (a, "hold-music", 196);
+      g_assert_true (lk_test_wait (hears_440_in_mix, b, 20));
+      subscribe (b, voice, FALSE);
+      g_assert_true (lk_test_client_wait_hears (b, 660, 20));
+      subscribe (b, voice, TRUE);
+      g_assert_true (lk_test_wait (hears_440_in_mix, b, 20));
+      lk_test_sleep (1.0);
+      g_clear_pointer (&a, lk_test_client_free);
+      g_assert_true (lk_test_wait (saw_alice_leave_n, &left, 20));
+      lk_test_client_forget (b);
+      for (guint second = 0; second < 4; second++)
+        {
+          double rms = 0, f;
+
+          lk_test_sleep (1.0);
+          f = lk_test_client_dominant (b, 1.0, &rms);
+          if (!hears_440_in_mix (b))
+            g_error ("round %u, %u s after alice left: bob does not hear the caller but %.0f Hz "
+                     "(rms %.4f; 440 Hz %.2e, 660 Hz %.2e, 196 Hz %.2e)",
+                     round, second + 1, f, rms, lk_test_client_tone_power (b, 1.0, 440),
+                     lk_test_client_tone_power (b, 1.0, 660), lk_test_client_tone_power (b, 1.0, 196));
+        }
+      g_test_message ("round %u: bob still hears the caller after alice left", round);
+    }
+  g_source_remove (busy);
+}
+
+static GstPadProbeReturn
+swallow (GstPad          *pad,
+         GstPadProbeInfo *info,
+         gpointer         user_data)
+{
+  return GST_PAD_PROBE_DROP;
+}
+
+/* Bob's copy of alice's track stops giving him packets although alice goes
+ * on sending and the server forwarding (simulated here: a probe swallows
+ * them where webrtcbin hands them over). His room notices within seconds
+ * and takes the track again, on a new line: he hears alice again. Without
+ * that he would stay deaf (the e2e deafness of session 5). */
+static void
+test_stalled_track (void)
+{
+  g_autoptr(HandoffTestLivekit) lk = handoff_test_livekit_start_or_skip (NULL);
+  g_autoptr(LkTestClient) a = NULL;
+  g_autoptr(LkTestClient) b = NULL;
+  g_autoptr(LkParticipant) alice = NULL;
+  g_autoptr(LkTrack) heard = NULL;
+  GstPad *pad;
+  gint64 t0;
+  guint retakes = 0;
+
+  if (lk == NULL)
+    return;
+  a = lk_test_client_new_joined ("alice", lk, "stall");
+  b = lk_test_client_new_joined ("bob", lk, "stall");
+  lk_test_client_publish_tone (a, 440);
+  g_assert_true (lk_test_client_wait_hears (b, 440, 45));
+  /* Hearing a steady tone: nothing was taken again. */
+  lk_test_sleep (4.0);
+  g_object_get (b->room, "n-stall-resubscribes", &retakes, NULL);
+  g_assert_cmpuint (retakes, ==, 0);
+
+  alice = g_list_model_get_item (lk_room_get_remote_participants (b->room), 0);
+  heard = g_list_model_get_item (lk_participant_get_tracks (alice), 0);
+  pad = lk_track_get_remote_pad (heard);
+  g_assert_nonnull (pad);
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST, swallow, NULL, NULL);
+  wait_silent (b);
+  t0 = g_get_monotonic_time ();
+  g_assert_true (lk_test_client_wait_hears (b, 440, 15));
+  g_test_message ("bob hears alice again %.0f ms after he stopped hearing her",
+                  (g_get_monotonic_time () - t0) / 1000.0);
+  g_object_get (b->room, "n-stall-resubscribes", &retakes, NULL);
+  g_assert_cmpuint (retakes, ==, 1);
+  g_assert_true (lk_track_get_remote_pad (heard) != pad);
+  /* And stays with her. */
+  lk_test_client_forget (b);
+  lk_test_sleep (3.0);
+  g_assert_true (lk_test_client_hears_now (b, 440));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -292,5 +402,7 @@ main (int   argc,
   g_test_add_func ("/lk/resubscribe/permission-cycles", test_permission_cycles);
   g_test_add_func ("/lk/resubscribe/recycled-line", test_recycled_line);
   g_test_add_func ("/lk/resubscribe/same-identity-again", test_same_identity_again);
+  g_test_add_func ("/lk/resubscribe/other-leaves", test_other_leaves);
+  g_test_add_func ("/lk/resubscribe/stalled-track", test_stalled_track);
   return lk_test_run ();
 }
