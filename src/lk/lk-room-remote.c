@@ -96,7 +96,9 @@ try_attach (LkRoom     *self,
       lk_track_detach (old);
       lk_room_emit_track_signal (self, "track-unsubscribed", old);
     }
-  if (lk_track_get_remote_pad (track) != pad)
+  if (lk_track_get_remote_pad (track) == pad)
+    lk_remote_pad_pass (pad);   /* the same line again, after the stall watch let it go */
+  else
     {
       /* A recycled m-line: the pad may still feed the decoder of the track
        * that had it before (left linked when that track went away). */
@@ -296,6 +298,11 @@ watch_stalls (gpointer user_data)
                  "taking it again", self->local ? lk_participant_get_identity (self->local) : "?", sid,
                  silent_ms / 1000.0);
       g_ptr_array_add (stalled, g_strdup (sid));
+      /* Nothing more from the line we let go: the server closes its
+       * downtrack with a few blank frames, which would look like the
+       * track coming back (to a level meter, or an app's own watch). */
+      if (lk_track_get_remote_pad (track) != NULL)
+        lk_remote_pad_drop (lk_track_get_remote_pad (track));
     }
   for (guint i = 0; i < stalled->len; i++)
     {
