@@ -335,12 +335,24 @@ lk_room_update_subscription (LkRoom             *self,
    * permission grant leaves these alone until the app subscribes again. */
   for (gsize i = 0; i < n; i++)
     {
-      if (subscribe)
-        g_hash_table_remove (self->app_unsubscribed, track_sids[i]);
-      else
-        g_hash_table_add (self->app_unsubscribed, g_strdup (track_sids[i]));
+      LkParticipant *owner = NULL;
+      LkTrack *track;
+
       /* The app decides now, not the stall watch. */
       g_hash_table_remove (self->stall_resubscribing, track_sids[i]);
+      if (subscribe)
+        {
+          g_hash_table_remove (self->app_unsubscribed, track_sids[i]);
+          continue;
+        }
+      /* Kept by owner and name too: a restarted server gives the track a
+       * new sid (lk_room_carry_subscription). */
+      track = lk_room_find_remote_track (self, track_sids[i], &owner);
+      if (track != NULL)
+        g_hash_table_insert (self->app_unsubscribed, g_strdup (track_sids[i]),
+                             lk_room_carry_key (owner, track));
+      else if (!g_hash_table_contains (self->app_unsubscribed, track_sids[i]))
+        g_hash_table_insert (self->app_unsubscribed, g_strdup (track_sids[i]), NULL);
     }
   /* Lost, it could leave us deaf to someone for the rest of the call (with
    * auto-subscribe off, or a grant's re-subscribe): it waits for the

@@ -390,6 +390,7 @@ lk_room_media_handle_offer (LkRoom                            *self,
 {
   g_autofree char *sdp = NULL;
   g_autoptr(GPtrArray) dropped = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) unwanted = g_ptr_array_new ();
   GHashTableIter iter;
   gpointer key, value;
 
@@ -429,7 +430,22 @@ lk_room_media_handle_offer (LkRoom                            *self,
     }
   g_debug ("[%s] subscriber offer %u: %u m-lines with tracks", lk_participant_get_identity (self->local),
            offer->id, g_hash_table_size (self->mid_track));
+  /* livekit-server subscribes a session to every track again when it
+   * turns ACTIVE (and when its subscriber is ready), undoing an unsubscribe
+   * that came before — e.g. one sent right after a (re-)join: the app's
+   * choice is told again whenever an offer brings such a track back. */
+  g_hash_table_iter_init (&iter, self->mid_track);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (g_hash_table_contains (self->app_unsubscribed, value))
+      g_ptr_array_add (unwanted, value);
   lk_peer_transport_handle_offer (self->subscriber, sdp, offer->id);
+  if (unwanted->len > 0)
+    {
+      g_debug ("[%s] the offer brings back %u track(s) the app unsubscribed from",
+               lk_participant_get_identity (self->local), unwanted->len);
+      g_ptr_array_add (unwanted, NULL);
+      lk_room_update_subscription (self, (const char * const *) unwanted->pdata, FALSE);
+    }
   lk_room_media_attach_pending (self);
   for (guint i = 0; i < dropped->len; i++)
     lk_room_stall_track_dropped (self, g_ptr_array_index (dropped, i));

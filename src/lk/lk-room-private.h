@@ -59,7 +59,8 @@ struct _LkRoom {
   LkDisconnectReason rejoin_reason;
   GError *rejoin_error;        /* the last attempt's, for the final report */
   GPtrArray *resubscribe;      /* track sids the app had asked for (auto-subscribe off) */
-  GHashTable *carried;         /* the same as "identity/track name": a restarted server gives new sids */
+  GHashTable *carried;         /* "identity/track name" → LK_CARRY_*: what the app had
+                                * chosen, for a restarted server's new sids */
   GHashTable *away;            /* identities not back yet after a re-join */
   guint away_id;
   gint64 swap_until_us;        /* until then a known identity's new session is the same participant */
@@ -90,7 +91,8 @@ struct _LkRoom {
   LkTextStreamReader *reader;
   GBytes *permissions;         /* packed SignalRequest, sent again after each join */
   gboolean auto_subscribe;
-  GHashTable *app_unsubscribed; /* track sids the app unsubscribed from */
+  GHashTable *app_unsubscribed; /* track sid the app unsubscribed from → its
+                                 * "identity/track name" (or NULL: unknown) */
   GHashTable *held_subscriptions; /* track sid → subscribe, asked for while the signal was away */
   guint stall_watch_id;
   GHashTable *stall_resubscribing; /* track sid → when we let it go, to take it again */
@@ -153,8 +155,14 @@ void      lk_room_start_rejoin           (LkRoom             *self,
                                           LkDisconnectReason  reason,
                                           const char         *why);
 void      lk_room_stop_rejoin            (LkRoom *self);
+/* The app's choice about @owner's @track after a re-join: a subscription
+ * (auto-subscribe off) or an unsubscribe (auto-subscribe on) of the track
+ * of the same owner and name in the old session is applied to this one. */
 void      lk_room_carry_subscription     (LkRoom        *self,
                                           LkParticipant *owner,
+                                          LkTrack       *track);
+/* "identity/track name": how a track is known across sessions. */
+char     *lk_room_carry_key              (LkParticipant *owner,
                                           LkTrack       *track);
 /* Tears down and reports disconnected (if it was not already). */
 void      lk_room_fail                   (LkRoom       *self,

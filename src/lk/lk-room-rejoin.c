@@ -22,6 +22,8 @@
 #include "lk-room-private.h"
 #include "lk-track-private.h"
 
+#include <string.h>
+
 /* livekit-server comes back from a restart in 1–3 s on this machine; a
  * deploy or a failover may take longer. Past this the call is over. */
 #define REJOIN_BUDGET_S LK_ROOM_AWAY_GRACE_S
@@ -43,9 +45,13 @@ lk_room_stop_rejoin (LkRoom *self)
   g_clear_pointer (&self->carried, g_hash_table_unref);
 }
 
-static char *
-carry_key (LkParticipant *owner,
-           LkTrack       *track)
+/* What self->carried holds for a key. */
+#define CARRY_SUBSCRIBE GINT_TO_POINTER (1)
+#define CARRY_UNSUBSCRIBE GINT_TO_POINTER (2)
+
+char *
+lk_room_carry_key (LkParticipant *owner,
+                   LkTrack       *track)
 {
   return g_strdup_printf ("%s/%s", lk_participant_get_identity (owner),
                           lk_track_get_name (track) ? lk_track_get_name (track) : "");
@@ -53,8 +59,10 @@ carry_key (LkParticipant *owner,
 
 /* A restarted server knows nothing of what we had asked for, and everyone's
  * tracks come back with new sids: a track the app had subscribed to (with
- * auto-subscribe off) is asked for again when its owner publishes a track
- * of the same name — while the others may still be coming back. */
+ * auto-subscribe off) is asked for again, one it had unsubscribed from
+ * (with auto-subscribe on: the new server subscribes us to everything) is
+ * dropped again, when its owner publishes a track of the same name — while
+ * the others may still be coming back. */
 void
 lk_room_carry_subscription (LkRoom        *self,
                             LkParticipant *owner,
@@ -62,6 +70,7 @@ lk_room_carry_subscription (LkRoom        *self,
 {
   g_autofree char *key = NULL;
   const char *sids[] = { lk_track_get_sid (track), NULL };
+  gpointer what;
 
   if (self->carried == NULL || g_hash_table_size (self->carried) == 0 || sids[0] == NULL)
     return;
@@ -70,10 +79,35 @@ lk_room_carry_subscription (LkRoom        *self,
       g_hash_table_remove_all (self->carried);
       return;
     }
-  key = carry_key (owner, track);
+  key = lk_room_carry_key (owner, track);
+  what = g_hash_table_lookup (self->carried, key);
   /* Not connected yet: restore_subscriptions tries again. */
-  if (g_hash_table_contains (self->carried, key) && lk_room_update_subscription (self, sids, TRUE))
+  if (what != NULL && lk_room_update_subscription (self, sids, what == CARRY_SUBSCRIBE))
     g_hash_table_remove (self->carried, key);
+}
+
+/* The app's unsubscribes of tracks still there, or whose owner is away
+ * (the server shut down and took everyone's tracks first): their owner and
+ * name, for the new session. */
+static void
+carry_unsubscribes (LkRoom *self)
+{
+  GHashTableIter iter;
+  gpointer sid, key;
+
+  g_hash_table_iter_init (&iter, self->app_unsubscribed);
+  while (g_hash_table_iter_next (&iter, &sid, &key))
+    {
+      gboolean present = key != NULL && lk_room_find_remote_track (self, sid, NULL) != NULL;
+      GHashTableIter away;
+      gpointer identity;
+
+      g_hash_table_iter_init (&away, self->away);
+      while (key != NULL && !present && g_hash_table_iter_next (&away, &identity, NULL))
+        present = g_str_has_prefix (key, identity) && ((char *) key)[strlen (identity)] == '/';
+      if (present)
+        g_hash_table_insert (self->carried, g_strdup (key), CARRY_UNSUBSCRIBE);
+    }
 }
 
 static gboolean
@@ -125,17 +159,20 @@ reset_media (LkRoom *self)
     {
       LkTrack *track = g_ptr_array_index (attached, i);
 
-      /* With auto-subscribe off the server only sends what we ask for. */
-      if (!self->auto_subscribe && lk_track_get_sid (track) != NULL)
+      /* With auto-subscribe off the server only sends what we ask for
+       * (an unsubscribe whose offer has not come yet stands). */
+      if (!self->auto_subscribe && lk_track_get_sid (track) != NULL &&
+          !g_hash_table_contains (self->app_unsubscribed, lk_track_get_sid (track)))
         {
           LkParticipant *owner = NULL;
 
           g_ptr_array_add (self->resubscribe, g_strdup (lk_track_get_sid (track)));
           if (lk_room_find_remote_track (self, lk_track_get_sid (track), &owner) == track)
-            g_hash_table_add (self->carried, carry_key (owner, track));
+            g_hash_table_insert (self->carried, lk_room_carry_key (owner, track), CARRY_SUBSCRIBE);
         }
       lk_room_emit_track_signal (self, "track-unsubscribed", track);
     }
+  carry_unsubscribes (self);
 
   /* Local tracks still published keep their source (and taps); it stops
    * feeding the encoder before the old webrtcbin stops. The others (an

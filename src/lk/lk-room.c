@@ -571,7 +571,7 @@ lk_room_init (LkRoom *self)
   self->reader = lk_text_stream_reader_new ();
   self->jitter_latency_ms = 50;
   self->auto_subscribe = TRUE;
-  self->app_unsubscribed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->app_unsubscribed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->held_subscriptions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->stall_resubscribing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->stall_last = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);

@@ -183,8 +183,11 @@ gboolean           lk_room_set_track_permissions   (LkRoom                  *sel
 /* Asks the server to (un)subscribe us to tracks now. An unsubscribe sticks:
  * the room's own re-subscribe on a permission grant (which makes merges fast:
  * the server alone retries only every 3 s) skips those tracks until the app
- * subscribes to them again. While the signal connection is away the request
- * waits for the resume (TRUE). Returns FALSE when not connected. */
+ * subscribes to them again; so does the server's auto-subscribe (told again
+ * when an offer brings such a track back), also after a full re-join, where
+ * a restarted server gives the owner's track of the same name a new sid.
+ * While the signal connection is away the request waits for the resume
+ * (TRUE). Returns FALSE when not connected. */
 gboolean           lk_room_update_subscription     (LkRoom             *self,
                                                     const char * const *track_sids,
                                                     gboolean            subscribe);

@@ -1,6 +1,7 @@
 /* test-lk-subscribe.c: what a participant hears when it chooses itself
  * (auto-subscribe off — the warm transfer's target must not hear the caller
- * until allowed), and reliable data sent while the session is re-joined
+ * until allowed; an unsubscribe with auto-subscribe on), also across a
+ * restarted server, and reliable data sent while the session is re-joined
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -176,6 +177,127 @@ test_subscription_survives_rejoin (void)
   check_subscription_survives (SERVER_KILLED);
 }
 
+/* ---- an unsubscribe across a restarted server ---- */
+
+/* alice's hold music is at most a hundredth of her microphone. */
+static gboolean
+hold_music_unheard (gpointer data)
+{
+  LkTestClient *c = data;
+
+  return lk_test_client_tone_power (c, 1.0, 660) < lk_test_client_tone_power (c, 1.0, 440) / 100 &&
+         lk_test_client_hears_now (c, 440);
+}
+
+static gboolean
+hears_both (gpointer data)
+{
+  LkTestClient *c = data;
+  double mic = lk_test_client_tone_power (c, 1.0, 440);
+  double music = lk_test_client_tone_power (c, 1.0, 660);
+
+  return mic > 1e-4 && music > mic / 10 && music < mic * 10;
+}
+
+/* bob (auto-subscribe on) hears alice's microphone and her hold music
+ * until he unsubscribes from the music. livekit-server is killed and
+ * started again: the new server subscribes everyone to everything, and
+ * alice's tracks have new sids. bob must still not hear the music, and
+ * hear her microphone. @alice_late: alice comes back after bob (her tracks
+ * are published into his new session), else before (they are there when
+ * he joins). */
+static void
+check_unsubscribe_survives (gboolean alice_late)
+{
+  g_autoptr(HandoffTestLivekit) lk = handoff_test_livekit_start_or_skip (NULL);
+  g_autoptr(LkTestClient) a = NULL;
+  g_autoptr(LkTestClient) b = NULL;
+  g_autoptr(LkTestProxy) proxy = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *music_sid = NULL;
+  const char *sids[] = { NULL, NULL };
+  LkTestClient *first, *last;
+  LkParticipant *alice;
+  LkTrack *music;
+  gint64 back;
+
+  if (lk == NULL)
+    return;
+  /* The one behind the proxy comes back last. */
+  proxy = lk_test_proxy_new_started (lk);
+  a = lk_test_client_new ("alice");
+  b = lk_test_client_new ("bob");
+  if (alice_late)
+    {
+      lk_test_client_join_through (a, proxy, "unsub");
+      lk_test_client_join (b, lk, "unsub", NULL);
+    }
+  else
+    {
+      lk_test_client_join (a, lk, "unsub", NULL);
+      lk_test_client_join_through (b, proxy, "unsub");
+    }
+  first = alice_late ? b : a;
+  last = alice_late ? a : b;
+  lk_test_client_publish_tone (a, 440);
+  music = lk_test_client_publish_tone_named (a, "hold-music", 660);
+  /* The track's sid changes when alice publishes it again. */
+  music_sid = g_strdup (lk_track_get_sid (music));
+  sids[0] = music_sid;
+  g_assert_true (lk_test_wait (hears_both, b, 45));
+  g_assert_true (lk_room_update_subscription (b->room, sids, FALSE));
+  g_assert_true (lk_test_wait (hold_music_unheard, b, 10));
+
+  handoff_test_livekit_kill (lk);
+  lk_test_proxy_kill (proxy);
+  g_assert_true (lk_test_wait (lk_test_client_saw_reconnecting, a, 20));
+  g_assert_true (lk_test_wait (lk_test_client_saw_reconnecting, b, 20));
+  lk_test_sleep (1.0);
+  g_assert_true (handoff_test_livekit_respawn (lk, &error));
+  g_assert_no_error (error);
+  g_assert_true (lk_test_wait (lk_test_client_saw_reconnected, first, 45));
+  lk_test_sleep (1.5);
+  g_assert_false (last->reconnected);
+  lk_test_proxy_start (proxy);
+  back = g_get_monotonic_time ();
+  g_assert_true (lk_test_wait (lk_test_client_saw_reconnected, last, 45));
+  g_assert_cmpuint (lk_test_client_room_uint (a, "n-rejoins"), ==, 1);
+  g_assert_cmpuint (lk_test_client_room_uint (b, "n-rejoins"), ==, 1);
+
+  lk_test_client_forget (b);
+  g_assert_true (lk_test_client_wait_hears (b, 440, 20));
+  g_test_message ("bob hears alice's microphone again %.0f ms after the last one was back",
+                  (g_get_monotonic_time () - back) / 1000.0);
+  alice = lk_room_lookup_participant (b->room, "alice");
+  g_assert_nonnull (alice);
+  g_assert_null (lk_participant_lookup_track (alice, music_sid));
+  g_assert_nonnull (lk_participant_lookup_track (alice, lk_track_get_sid (music)));
+  /* What he heard since the re-join (the last 4 s at most): the new
+   * server's subscription to the music may play for a moment. */
+  g_test_message ("[bob] since the re-join: 440 Hz power %.3g, 660 Hz %.3g",
+                  lk_test_client_tone_power (b, 4.0, 440), lk_test_client_tone_power (b, 4.0, 660));
+  lk_test_sleep (3.0);
+  g_test_message ("[bob] the 3 s after: 440 Hz power %.3g, 660 Hz %.3g",
+                  lk_test_client_tone_power (b, 3.0, 440), lk_test_client_tone_power (b, 3.0, 660));
+  g_assert_true (lk_test_client_hears_now (b, 440));
+  /* Subscribed, the music would be as loud as the microphone. */
+  g_assert_cmpfloat (lk_test_client_tone_power (b, 3.0, 660), <, lk_test_client_tone_power (b, 3.0, 440) / 100);
+  g_assert_false (a->disconnected);
+  g_assert_false (b->disconnected);
+}
+
+static void
+test_unsubscribe_survives_rejoin (void)
+{
+  check_unsubscribe_survives (FALSE);
+}
+
+static void
+test_unsubscribe_survives_rejoin_late (void)
+{
+  check_unsubscribe_survives (TRUE);
+}
+
 /* ---- data across a re-join ---- */
 
 static gboolean
@@ -257,6 +379,9 @@ main (int   argc,
   g_test_add_func ("/lk/subscribe/auto-subscribe-off", test_auto_subscribe_off);
   g_test_add_func ("/lk/subscribe/survives-resume", test_subscription_survives_resume);
   g_test_add_func ("/lk/subscribe/survives-rejoin", test_subscription_survives_rejoin);
+  g_test_add_func ("/lk/subscribe/unsubscribe-survives-rejoin", test_unsubscribe_survives_rejoin);
+  g_test_add_func ("/lk/subscribe/unsubscribe-survives-rejoin-published-late",
+                   test_unsubscribe_survives_rejoin_late);
   g_test_add_func ("/lk/subscribe/data-during-rejoin", test_data_during_rejoin);
   return lk_test_run ();
 }
