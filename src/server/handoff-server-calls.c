@@ -743,6 +743,8 @@ handoff_route_webhook (HandoffCtx *ctx)
         agent_joined (self, call_id, identity + 6);
       else if (strcmp (event, "room_finished") == 0)
         handoff_server_end_call (self, call_id, "caller_left", &error);
+      if (strcmp (event, "participant_joined") == 0 || strcmp (event, "track_published") == 0)
+        handoff_server_hold_again (self, call_id);
     }
   if (error != NULL)
     {

@@ -176,6 +176,10 @@ gboolean    handoff_server_agent_left        (HandoffServer *self, const char *c
  * hold music; the changes of one room reach LiveKit in the order made. */
 void        handoff_server_subscribe_caller  (HandoffServer *self, const char *call_id,
                                               const char *publisher, gboolean subscribe);
+/* Someone joined or published in the room of `call_id`: the hold of a
+ * transfer in progress is applied again (a restarted livekit-server
+ * subscribes the caller to everyone's new tracks). */
+void        handoff_server_hold_again        (HandoffServer *self, const char *call_id);
 
 /* handoff-server-presence.c: whether an agent is on a call (owns an active
  * call, or accepted a transfer that is still live); derived, never stored. */

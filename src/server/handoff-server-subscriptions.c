@@ -162,3 +162,41 @@ handoff_server_subscribe_caller (HandoffServer *self,
   if (g_queue_get_length (queue) == 1)
     start (data);
 }
+
+/* livekit-server restarted (or lost the room): everyone joins its new room
+ * as a new session with new track sids, and the new server subscribes the
+ * caller to everything — it knows nothing of the hold. So whenever someone
+ * joins a call's room (LiveKit says participant_joined once the session is
+ * ACTIVE, after it subscribed that session to every track) or publishes a
+ * track in it (after subscribing the others to it), the hold of a transfer
+ * in progress is applied again: the caller off A from the start of the
+ * transfer until Connect, and off B too once B said Ready (consulting).
+ * Twice is harmless, so nothing tells a restart from an ordinary join. */
+void
+handoff_server_hold_again (HandoffServer *self,
+                           const char    *call_id)
+{
+  g_autoptr(JsonArray) held = handoff_store_query (
+    self->store,
+    "SELECT t.state AS state, a.username AS owner, b.username AS target "
+    "FROM transfers t JOIN agents a ON a.id = t.from_agent_id "
+    "LEFT JOIN agents b ON b.id = t.to_agent_id "
+    "WHERE t.call_id = ? AND t.state IN ('offered', 'accepted', 'consulting')",
+    g_variant_new ("(s)", call_id), NULL);
+
+  for (guint i = 0; held != NULL && i < json_array_get_length (held); i++)
+    {
+      JsonObject *row = json_array_get_object_element (held, i);
+      const char *target = json_object_get_string_member_with_default (row, "target", NULL);
+      g_autofree char *owner = g_strconcat ("agent-",
+                                            json_object_get_string_member (row, "owner"), NULL);
+
+      handoff_server_subscribe_caller (self, call_id, owner, FALSE);
+      if (target != NULL && strcmp (json_object_get_string_member (row, "state"), "consulting") == 0)
+        {
+          g_autofree char *identity = g_strconcat ("agent-", target, NULL);
+
+          handoff_server_subscribe_caller (self, call_id, identity, FALSE);
+        }
+    }
+}

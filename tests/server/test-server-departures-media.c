@@ -8,7 +8,8 @@
  * sets track permissions here, so the only thing that keeps the caller from
  * hearing an agent is the server's UpdateSubscriptions, and the only thing
  * that gives the agent back is the server acting on LiveKit's webhook.
- * Also here: the server's hold leaves A's hold-music track to the caller.
+ * Also here: the server's hold leaves A's hold-music track to the caller, and
+ * holds the caller again after livekit-server itself restarts.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -420,6 +421,120 @@ test_hold_keeps_hold_music (void)
   fixture_stop (&f);
 }
 
+/* The power of A's and of B's tone at the caller stays below @limit over the
+ * last @seconds. */
+static gboolean
+caller_hears_neither (LkTestClient *caller,
+                      double        seconds,
+                      double        limit)
+{
+  return lk_test_client_tone_power (caller, seconds, A_HZ) < limit &&
+         lk_test_client_tone_power (caller, seconds, B_HZ) < limit;
+}
+
+static gboolean
+held_from_both (gpointer data)
+{
+  return caller_hears_neither (data, 1.0, 1e-5);
+}
+
+static gboolean
+all_back (gpointer data)
+{
+  LkTestClient **c = data;
+
+  for (guint i = 0; c[i] != NULL; i++)
+    if (!lk_test_client_saw_reconnected (c[i]))
+      return FALSE;
+  return TRUE;
+}
+
+/* livekit-server is killed and started again during the consult (the
+ * caller held from A and B). Everyone's LkRoom joins the new server's room
+ * as a new session, with new track sids, and the new server subscribes the
+ * caller to everything. The caller must still hear neither agent while A
+ * and B hear each other again; Connect then gives the caller A. Nobody sets
+ * track permissions: only the server's UpdateSubscriptions hold the caller. */
+static void
+test_hold_survives_livekit_restart (void)
+{
+  Fixture f;
+  g_autofree char *caller_token = NULL;
+  g_autofree char *a_token = NULL;
+  g_autofree char *b_token = NULL;
+  g_autofree char *call_id = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *caller_identity = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  LkTestClient *parties[4] = { NULL, };
+  LkTestClient *caller, *a, *b;
+  gint64 back;
+  guint status;
+
+  if (!fixture_start (&f, NULL))
+    return;
+  call_id = call_with_a (&f, &caller_token, &a_token);
+  caller_identity = g_strconcat ("caller-", call_id, NULL);
+  caller = join (&f, caller_identity, caller_token, CALLER_HZ);
+  a = join (&f, "agent-alice", a_token, A_HZ);
+  g_assert_true (lk_test_client_wait_hears (caller, A_HZ, 30));
+  id = start_transfer (&f, call_id, f.alice, f.bob_id);
+  assert_stops_hearing (caller, A_HZ);
+  b_token = accept (&f, "transfers", id, f.bob);
+  b = join (&f, "agent-bob", b_token, B_HZ);
+  g_assert_true (wait_tone (caller, B_HZ, 30));
+  ready (&f, id, f.bob);
+  g_assert_true (lk_test_wait (held_from_both, caller, 15));
+  /* A hears the caller too: B's tone need not be the loudest. */
+  g_assert_true (wait_tone (a, B_HZ, 30));
+
+  handoff_test_livekit_kill (f.lk);
+  parties[0] = caller;
+  parties[1] = a;
+  parties[2] = b;
+  g_assert_true (lk_test_wait (lk_test_client_saw_reconnecting, caller, 20));
+  lk_test_sleep (1.0);
+  g_assert_true (handoff_test_livekit_respawn (f.lk, &error));
+  g_assert_no_error (error);
+  back = g_get_monotonic_time ();
+  g_assert_true (lk_test_wait (all_back, parties, 45));
+  g_assert_cmpuint (lk_test_client_room_uint (caller, "n-rejoins"), ==, 1);
+  /* The consult goes on in the new room. */
+  lk_test_client_forget (a);
+  lk_test_client_forget (b);
+  g_assert_true (wait_tone (a, B_HZ, 30));
+  g_assert_true (wait_tone (b, A_HZ, 30));
+  g_test_message ("A and B hear each other again %.0f ms after the server was back; "
+                  "the caller since: A %.3g, B %.3g", (g_get_monotonic_time () - back) / 1000.0,
+                  lk_test_client_tone_power (caller, 4.0, A_HZ),
+                  lk_test_client_tone_power (caller, 4.0, B_HZ));
+  /* Held again (a moment of the new server's subscriptions may play), and
+   * past LiveKit's 3 s subscription tick it stays so. */
+  g_assert_true (lk_test_wait (held_from_both, caller, 15));
+  g_test_message ("the caller is held again %.0f ms after the server was back",
+                  (g_get_monotonic_time () - back) / 1000.0);
+  lk_test_sleep (3.5);
+  g_test_message ("the caller's last 3 s: A %.3g, B %.3g",
+                  lk_test_client_tone_power (caller, 3.0, A_HZ),
+                  lk_test_client_tone_power (caller, 3.0, B_HZ));
+  g_assert_true (caller_hears_neither (caller, 3.0, 1e-5));
+  g_assert_false (caller->disconnected);
+
+  /* The server's own subscriptions follow the new sids: Connect gives the
+   * caller A again (the call is still in its transfer). */
+  path = g_strdup_printf ("/api/v1/transfers/%s/connect", id);
+  reply = http (&f, "POST", path, f.alice, NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_true (lk_test_client_wait_hears (caller, A_HZ, 15));
+
+  lk_test_client_free (b);
+  lk_test_client_free (a);
+  lk_test_client_free (caller);
+  fixture_stop (&f);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -436,6 +551,8 @@ main (int    argc,
                    test_agent_back_with_its_grant);
   g_test_add_func ("/server/departures-media/hold-keeps-hold-music",
                    test_hold_keeps_hold_music);
+  g_test_add_func ("/server/departures-media/hold-survives-livekit-restart",
+                   test_hold_survives_livekit_restart);
   rc = g_test_run ();
   fixture_livekit_free ();
   return rc;
