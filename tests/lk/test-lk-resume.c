@@ -1,12 +1,15 @@
 /* test-lk-resume.c: the signal connection drops (a TCP proxy the test
- * kills) and the session resumes; handoff-cli join (server restarts and
- * full re-joins are in test-lk-reconnect.c)
+ * kills) and the session resumes, also with our publisher's ICE failed
+ * (restarted by the resume); handoff-cli join (server restarts and full
+ * re-joins are in test-lk-reconnect.c)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "test-lk-resume"
 
 #include <gio/gio.h>
+#include <gmodule.h>
+#include <gst/webrtc/webrtc.h>
 #include <gst/gst.h>
 #include <json-glib/json-glib.h>
 #include <signal.h>
@@ -104,6 +107,119 @@ static void
 test_resume_after_long_outage (void)
 {
   check_resume_after_signal_drop (6.0);
+}
+
+/* ---- our publisher's ICE restart ---- */
+
+/* libnice (webrtcbin's agent), reached at run time: no -dev package. */
+typedef gboolean (*RestartStreamFunc) (GObject *agent, guint stream_id);
+typedef gpointer (*ParseCandidateFunc) (GObject *agent, guint stream_id, const char *sdp);
+typedef int (*SetCandidatesFunc) (GObject *agent, guint stream_id, guint component_id,
+                                  const GSList *candidates);
+typedef void (*FreeCandidateFunc) (gpointer candidate);
+
+static GstWebRTCICEConnectionState
+publisher_ice_state (LkTestClient *c)
+{
+  g_autoptr(GstElement) webrtcbin = gst_bin_get_by_name (GST_BIN (lk_room_get_pipeline (c->room)),
+                                                         "publisher");
+  GstWebRTCICEConnectionState state = GST_WEBRTC_ICE_CONNECTION_STATE_NEW;
+
+  g_object_get (webrtcbin, "ice-connection-state", &state, NULL);
+  return state;
+}
+
+static gboolean
+publisher_ice_failed (gpointer c)
+{
+  return publisher_ice_state (c) == GST_WEBRTC_ICE_CONNECTION_STATE_FAILED;
+}
+
+/* @c's publisher ICE fails: its agent restarts on our side only (new
+ * credentials the server never hears of) and may only try a port where
+ * nothing answers, so its checks fail within ~5 s. (libnice keeps sending
+ * the media on the pair it had, so the other side still hears us.)
+ * A real outage does not get there with webrtcbin 1.22: its libnice runs
+ * neither consent freshness nor keepalive checks (both off), so a dead
+ * path never moves the state off "completed" — a 20 s SIGSTOP of
+ * livekit-server did not. */
+static void
+break_publisher_ice (LkTestClient *c)
+{
+  g_autoptr(GstElement) webrtcbin = gst_bin_get_by_name (GST_BIN (lk_room_get_pipeline (c->room)),
+                                                         "publisher");
+  g_autoptr(GObject) ice = NULL;
+  g_autoptr(GObject) agent = NULL;
+  GModule *nice = g_module_open ("libnice.so.10", G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
+  RestartStreamFunc restart_stream = NULL;
+  ParseCandidateFunc parse_candidate = NULL;
+  SetCandidatesFunc set_candidates = NULL;
+  FreeCandidateFunc free_candidate = NULL;
+  gpointer nowhere;
+  GSList list = { NULL, NULL };
+
+  g_assert_nonnull (nice);
+  g_assert_true (g_module_symbol (nice, "nice_agent_restart_stream", (gpointer *) &restart_stream));
+  g_assert_true (g_module_symbol (nice, "nice_agent_parse_remote_candidate_sdp",
+                                  (gpointer *) &parse_candidate));
+  g_assert_true (g_module_symbol (nice, "nice_agent_set_remote_candidates", (gpointer *) &set_candidates));
+  g_assert_true (g_module_symbol (nice, "nice_candidate_free", (gpointer *) &free_candidate));
+  g_object_get (webrtcbin, "ice-agent", &ice, NULL);
+  g_object_get (ice, "agent", &agent, NULL);
+  g_assert_nonnull (agent);
+  /* One bundled stream per webrtcbin: the first. */
+  g_assert_true (restart_stream (agent, 1));
+  nowhere = parse_candidate (agent, 1, "a=candidate:1 1 UDP 2013266431 127.0.0.1 9 typ host");
+  g_assert_nonnull (nowhere);
+  list.data = nowhere;
+  g_assert_cmpint (set_candidates (agent, 1, 1, &list), ==, 1);
+  free_candidate (nowhere);
+  g_module_close (nice);
+}
+
+/* alice's publisher ICE has failed when her signal drops: the resume
+ * restarts it (lk_room_media_resumed: a new offer with ice-restart), it
+ * connects again with the server, and both hear each other. */
+static void
+test_publisher_ice_restart (void)
+{
+  g_autoptr(HandoffTestLivekit) lk = handoff_test_livekit_start_or_skip (NULL);
+  g_autoptr(LkTestCall) call = NULL;
+  LkTestClient *a, *b;
+  gint64 back;
+
+  if (lk == NULL)
+    return;
+  call = lk_test_call_new (lk, "ice-restart");
+  a = call->a;
+  b = call->b;
+  g_assert_cmpuint (lk_test_client_room_uint (a, "n-ice-restarts"), ==, 0);
+
+  break_publisher_ice (a);
+  g_assert_true (lk_test_wait (publisher_ice_failed, a, 30));
+  lk_test_proxy_kill (call->proxy);
+  g_assert_true (lk_test_wait (lk_test_client_saw_reconnecting, a, 20));
+  lk_test_sleep (1.0);
+  lk_test_proxy_start (call->proxy);
+  back = g_get_monotonic_time ();
+  g_assert_true (lk_test_wait (lk_test_client_saw_reconnected, a, 20));
+  g_assert_cmpuint (lk_test_client_room_uint (a, "n-ice-restarts"), ==, 1);
+  g_assert_cmpuint (lk_test_client_room_uint (a, "n-rejoins"), ==, 0);
+
+  lk_test_client_forget (a);
+  lk_test_client_forget (b);
+  g_assert_true (lk_test_client_wait_hears (b, 440, 15));
+  g_assert_true (lk_test_client_wait_hears (a, 660, 15));
+  g_test_message ("both hear each other %.0f ms after the signal was back (publisher ICE state %d)",
+                  (g_get_monotonic_time () - back) / 1000.0, publisher_ice_state (a));
+  lk_test_sleep (2.0);
+  g_assert_true (lk_test_client_hears_now (b, 440));
+  g_assert_true (lk_test_client_hears_now (a, 660));
+  /* Not restarted, the agent would stay failed: it could not take any
+   * other path the server offers. */
+  g_assert_true (publisher_ice_state (a) == GST_WEBRTC_ICE_CONNECTION_STATE_CONNECTED ||
+                 publisher_ice_state (a) == GST_WEBRTC_ICE_CONNECTION_STATE_COMPLETED);
+  g_assert_false (a->disconnected);
 }
 
 /* What the app changes while the signal is away (who may hear us, whom we
@@ -281,6 +397,7 @@ main (int   argc,
   g_test_add_func ("/lk/resume/signal-drop", test_resume_after_signal_drop);
   g_test_add_func ("/lk/resume/long-signal-outage", test_resume_after_long_outage);
   g_test_add_func ("/lk/resume/changes-while-away", test_changes_while_away);
+  g_test_add_func ("/lk/resume/publisher-ice-restart", test_publisher_ice_restart);
   g_test_add_func ("/lk/cli/join", test_cli_join);
   return lk_test_run ();
 }
