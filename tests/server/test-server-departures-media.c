@@ -470,6 +470,7 @@ test_hold_survives_livekit_restart (void)
   g_autoptr(JsonNode) reply = NULL;
   LkTestClient *parties[4] = { NULL, };
   LkTestClient *caller, *a, *b;
+  gboolean respawned;
   gint64 back;
   guint status;
 
@@ -496,8 +497,9 @@ test_hold_survives_livekit_restart (void)
   parties[2] = b;
   g_assert_true (lk_test_wait (lk_test_client_saw_reconnecting, caller, 20));
   lk_test_sleep (1.0);
-  g_assert_true (handoff_test_livekit_respawn (f.lk, &error));
+  respawned = handoff_test_livekit_respawn (f.lk, &error);
   g_assert_no_error (error);
+  g_assert_true (respawned);
   back = g_get_monotonic_time ();
   g_assert_true (lk_test_wait (all_back, parties, 45));
   g_assert_cmpuint (lk_test_client_room_uint (caller, "n-rejoins"), ==, 1);
