@@ -7,6 +7,7 @@
 #define G_LOG_DOMAIN "lk-room"
 
 #include <gst/audio/audio.h>
+#include <gst/base/gstbasesrc.h>
 #include <gst/sdp/sdp.h>
 #include <string.h>
 
@@ -483,6 +484,17 @@ on_bus_message (GstBus     *bus,
          * recycled m-line, a dead jitterbuffer) must not end the call. */
         g_message ("GStreamer error from %s: %s (%s)", GST_OBJECT_NAME (GST_MESSAGE_SRC (message)),
                    error->message, debug ? debug : "");
+        /* But a receive path that stopped (its source's task ends on any
+         * flow error, e.g. a packet that met an unlinked pad for a moment:
+         * seen under load, 2 e2e runs in ~20) leaves us deaf to everyone
+         * for the rest of the call: only new transports bring us back. */
+        if (self->subscriber != NULL && !self->leaving &&
+            self->state == LK_CONNECTION_STATE_CONNECTED &&
+            GST_IS_BASE_SRC (GST_MESSAGE_SRC (message)) &&
+            gst_object_has_as_ancestor (GST_MESSAGE_SRC (message),
+                                        GST_OBJECT (lk_peer_transport_get_webrtcbin (self->subscriber))))
+          lk_room_start_rejoin (self, LK_DISCONNECT_REASON_MEDIA_FAILURE,
+                                "our receive path stopped");
         break;
       }
     case GST_MESSAGE_LATENCY:

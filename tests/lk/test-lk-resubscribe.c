@@ -392,6 +392,52 @@ test_stalled_track (void)
   g_assert_true (lk_test_client_hears_now (b, 440));
 }
 
+/* A packet that meets an unlinked pad inside webrtcbin stops its whole
+ * receive path (the source's task ends on the flow error): bob would be
+ * deaf to everyone for the rest of the call. Here the pad of alice's track
+ * is really unlinked under the flow (no probe). Bob's room notices the
+ * error and joins again with new transports; he hears alice again. */
+static void
+test_receive_path_stops (void)
+{
+  g_autoptr(HandoffTestLivekit) lk = handoff_test_livekit_start_or_skip (NULL);
+  g_autoptr(LkTestClient) a = NULL;
+  g_autoptr(LkTestClient) b = NULL;
+  g_autoptr(LkParticipant) alice = NULL;
+  g_autoptr(LkTrack) heard = NULL;
+  g_autoptr(GstPad) peer = NULL;
+  GstPad *pad;
+  gint64 t0;
+  guint rejoins = 0;
+
+  if (lk == NULL)
+    return;
+  a = lk_test_client_new_joined ("alice", lk, "stops");
+  b = lk_test_client_new_joined ("bob", lk, "stops");
+  lk_test_client_publish_tone (a, 440);
+  g_assert_true (lk_test_client_wait_hears (b, 440, 45));
+
+  alice = g_list_model_get_item (lk_room_get_remote_participants (b->room), 0);
+  heard = g_list_model_get_item (lk_participant_get_tracks (alice), 0);
+  pad = lk_track_get_remote_pad (heard);
+  g_assert_nonnull (pad);
+  peer = gst_pad_get_peer (pad);
+  g_assert_nonnull (peer);
+  g_assert_true (gst_pad_unlink (pad, peer));
+  t0 = g_get_monotonic_time ();
+  /* What arrives from now on only: the old path is dead. */
+  lk_test_sleep (1.0);
+  lk_test_client_forget (b);
+  g_assert_true (lk_test_client_wait_hears (b, 440, 20));
+  g_test_message ("bob hears alice again %.0f ms after the unlink",
+                  (g_get_monotonic_time () - t0) / 1000.0);
+  g_object_get (b->room, "n-rejoins", &rejoins, NULL);
+  g_assert_cmpuint (rejoins, ==, 1);
+  lk_test_client_forget (b);
+  lk_test_sleep (3.0);
+  g_assert_true (lk_test_client_hears_now (b, 440));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -404,5 +450,6 @@ main (int   argc,
   g_test_add_func ("/lk/resubscribe/same-identity-again", test_same_identity_again);
   g_test_add_func ("/lk/resubscribe/other-leaves", test_other_leaves);
   g_test_add_func ("/lk/resubscribe/stalled-track", test_stalled_track);
+  g_test_add_func ("/lk/resubscribe/receive-path-stops", test_receive_path_stops);
   return lk_test_run ();
 }
