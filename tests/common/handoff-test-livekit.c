@@ -5,6 +5,7 @@
 #define G_LOG_DOMAIN "handoff-test"
 
 #include "handoff-test-livekit.h"
+#include "handoff-test-watchdog.h"
 
 #include <glib/gstdio.h>
 #include <jwt.h>
@@ -147,6 +148,7 @@ handoff_test_livekit_start (const HandoffTestLivekitOptions *options,
   g_autoptr(GString) config = g_string_new (NULL);
   const char *base = g_getenv ("HANDOFF_TEST_TMPDIR");
 
+  handoff_test_watchdog_arm ();
   self->dir = g_build_filename (base ? base : g_get_tmp_dir (), "handoff-lk-XXXXXX", NULL);
   if (g_mkdtemp (self->dir) == NULL)
     {

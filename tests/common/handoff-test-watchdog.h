@@ -1,0 +1,18 @@
+/* handoff-test-watchdog.h: thread stacks of a test that is about to time out
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* When HANDOFF_TEST_TIMEOUT (meson's timeout for this test, in seconds) is
+ * set, a thread waits until shortly before it; if the test is still running
+ * then, it prints the running test's path and every thread's stack (gdb) to
+ * stderr and aborts. Meson's own timeout kills silently, which left hangs
+ * unexplained. Safe to call more than once. */
+void handoff_test_watchdog_arm (void);
+
+G_END_DECLS
