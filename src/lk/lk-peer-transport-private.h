@@ -26,6 +26,9 @@ struct _LkPeerTransport {
   gboolean negotiating;
   gboolean again;
   gboolean again_ice_restart;
+  gboolean offer_ice_restart;  /* the offer in progress restarts ICE */
+  gboolean offer_out;          /* ... and went to the server, unanswered */
+  guint last_offer_id;         /* ids of our offers; the server's answer echoes it */
   GQueue offers;             /* PendingOffer, subscriber side */
   guint current_offer_id;
   gboolean have_remote;

@@ -209,7 +209,8 @@ on_offer_local_set (LkPeerTransport *self,
       emit_failed (self, "set-local-description (offer)", error);
       return;
     }
-  send_pending_local (self, 0);
+  self->offer_out = TRUE;
+  send_pending_local (self, ++self->last_offer_id);
 }
 
 static void
@@ -248,6 +249,8 @@ start_offer (LkPeerTransport *self,
   GstStructure *options = NULL;
 
   self->negotiating = TRUE;
+  self->offer_out = FALSE;
+  self->offer_ice_restart = ice_restart;
   if (ice_restart)
     options = gst_structure_new ("options", "ice-restart", G_TYPE_BOOLEAN, TRUE, NULL);
   g_signal_emit_by_name (self->webrtcbin, "create-offer", options,
@@ -287,8 +290,28 @@ on_answer_remote_set (LkPeerTransport *self,
     }
   lk_peer_transport_remote_applied (self);
   self->negotiating = FALSE;
+  self->offer_out = FALSE;
   g_signal_emit (self, signals[SIGNAL_NEGOTIATED], 0);
   next_negotiation (self);
+}
+
+gboolean
+lk_peer_transport_offer_again_if_unanswered (LkPeerTransport *self)
+{
+  g_return_val_if_fail (LK_IS_PEER_TRANSPORT (self), FALSE);
+  g_return_val_if_fail (self->publisher, FALSE);
+
+  if (self->closed || !self->negotiating || !self->offer_out)
+    return FALSE;
+  /* Whether the offer or its answer was lost, no answer will come: offer
+   * anew (what was asked meanwhile is in it). A late answer to the old one
+   * carries the old id and is ignored. */
+  g_debug ("publisher: offer %u went unanswered with the lost connection; offering again",
+           self->last_offer_id);
+  self->negotiating = FALSE;
+  start_offer (self, self->offer_ice_restart || self->again_ice_restart);
+  self->again = self->again_ice_restart = FALSE;
+  return TRUE;
 }
 
 static GstWebRTCSessionDescription *
@@ -308,7 +331,8 @@ parse_description (GstWebRTCSDPType  type,
 
 void
 lk_peer_transport_set_answer (LkPeerTransport *self,
-                              const char      *sdp)
+                              const char      *sdp,
+                              guint            offer_id)
 {
   GstWebRTCSessionDescription *desc;
 
@@ -316,6 +340,12 @@ lk_peer_transport_set_answer (LkPeerTransport *self,
 
   if (self->closed)
     return;
+  if (offer_id != 0 && (offer_id != self->last_offer_id || !self->offer_out))
+    {
+      g_debug ("publisher: an answer to offer %u ignored (ours is %u, %s)", offer_id,
+               self->last_offer_id, self->offer_out ? "waiting" : "answered");
+      return;
+    }
   desc = parse_description (GST_WEBRTC_SDP_TYPE_ANSWER, sdp);
   if (desc == NULL)
     {

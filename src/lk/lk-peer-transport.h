@@ -32,9 +32,14 @@ void             lk_peer_transport_set_stun_server (LkPeerTransport *self,
 void             lk_peer_transport_negotiate      (LkPeerTransport *self,
                                                    gboolean         ice_restart);
 gboolean         lk_peer_transport_is_negotiating (LkPeerTransport *self);
-/* Publisher: the server's answer. */
+/* Publisher: the server's answer to our offer @offer_id (0: unknown).
+ * An answer to an offer other than the one awaited is ignored. */
 void             lk_peer_transport_set_answer     (LkPeerTransport *self,
-                                                   const char      *sdp);
+                                                   const char      *sdp,
+                                                   guint            offer_id);
+/* Publisher, after a resume: an offer that went out and was never answered
+ * is made again. Returns whether it was. */
+gboolean         lk_peer_transport_offer_again_if_unanswered (LkPeerTransport *self);
 /* Subscriber: the server's offer (queued while another is handled). */
 void             lk_peer_transport_handle_offer   (LkPeerTransport *self,
                                                    const char      *sdp,

@@ -382,7 +382,7 @@ lk_room_media_handle_answer (LkRoom                            *self,
                              const Livekit__SessionDescription *answer)
 {
   if (self->publisher != NULL && answer->sdp != NULL)
-    lk_peer_transport_set_answer (self->publisher, answer->sdp);
+    lk_peer_transport_set_answer (self->publisher, answer->sdp, answer->id);
 }
 
 void
@@ -677,6 +677,11 @@ lk_room_media_resumed (LkRoom *self)
       self->n_ice_restarts++;
       lk_peer_transport_negotiate (self->publisher, TRUE);
     }
+  /* An offer sent into the dying connection (or its answer) was lost: the
+   * publisher would wait for it forever, and every later publish and
+   * unpublish with it. */
+  if (lk_peer_transport_offer_again_if_unanswered (self->publisher))
+    self->n_offers_resent++;
   /* Data sent while the signal was away (SCTP retransmits through an ICE
    * restart). */
   flush_pending_sends (self);

@@ -101,6 +101,7 @@ struct _LkRoom {
   gint64 stall_grace_until_us;
   guint n_signal_connects;
   guint n_ice_restarts;
+  guint n_offers_resent;
   guint n_rejoins;
   guint n_token_refreshes;
   guint n_remote_ice_restarts_closed;  /* of subscribers closed by re-joins */

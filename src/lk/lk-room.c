@@ -21,6 +21,7 @@ enum {
   PROP_AUTO_SUBSCRIBE,
   PROP_N_SIGNAL_CONNECTS,
   PROP_N_ICE_RESTARTS,
+  PROP_N_OFFERS_RESENT,
   PROP_N_REMOTE_ICE_RESTARTS,
   PROP_N_REJOINS,
   PROP_N_TOKEN_REFRESHES,
@@ -363,6 +364,9 @@ lk_room_get_property (GObject    *object,
     case PROP_N_ICE_RESTARTS:
       g_value_set_uint (value, self->n_ice_restarts);
       break;
+    case PROP_N_OFFERS_RESENT:
+      g_value_set_uint (value, self->n_offers_resent);
+      break;
     case PROP_N_REMOTE_ICE_RESTARTS:
       g_value_set_uint (value, self->n_remote_ice_restarts_closed +
                         (self->subscriber != NULL ? lk_peer_transport_get_n_remote_restarts (self->subscriber) : 0));
@@ -497,6 +501,10 @@ lk_room_class_init (LkRoomClass *klass)
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   props[PROP_N_ICE_RESTARTS] =
     g_param_spec_uint ("n-ice-restarts", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* Offers made again on a resume: the connection lost them unanswered. */
+  props[PROP_N_OFFERS_RESENT] =
+    g_param_spec_uint ("n-offers-resent", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   /* The server's ICE restarts of our subscriber transport (it makes one
    * on every resume) that we followed, and full re-joins made. */

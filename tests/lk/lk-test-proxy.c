@@ -101,6 +101,15 @@ lk_test_proxy_kill (Proxy *proxy)
   g_clear_object (&proxy->cancellable);
 }
 
+void
+lk_test_proxy_freeze (Proxy *proxy)
+{
+  /* The splices end without closing (G_IO_STREAM_SPLICE_NONE); the streams
+   * stay open in proxy->streams until a kill. */
+  if (proxy->cancellable != NULL)
+    g_cancellable_cancel (proxy->cancellable);
+}
+
 LkTestProxy *
 lk_test_proxy_new (guint16 target_port)
 {

@@ -17,6 +17,9 @@ LkTestProxy *lk_test_proxy_new      (guint16 target_port);
 void         lk_test_proxy_start    (LkTestProxy *proxy);
 /* Drops every connection and stops listening, like a dead middlebox. */
 void         lk_test_proxy_kill     (LkTestProxy *proxy);
+/* Stops carrying bytes either way but keeps every connection open: what
+ * either end sends is lost, and neither notices until the proxy is killed. */
+void         lk_test_proxy_freeze   (LkTestProxy *proxy);
 guint16      lk_test_proxy_get_port (LkTestProxy *proxy);
 /* ws://127.0.0.1:<port> */
 char        *lk_test_proxy_get_url  (LkTestProxy *proxy);

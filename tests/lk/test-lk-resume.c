@@ -222,6 +222,62 @@ test_publisher_ice_restart (void)
   g_assert_false (a->disconnected);
 }
 
+/* Two tones as loud: whichever dominates, 550 Hz is there too. */
+static gboolean
+hears_second_tone (gpointer data)
+{
+  return lk_test_client_tone_power (data, 1.0, 550) > lk_test_client_tone_power (data, 1.0, 440) / 10;
+}
+
+/* An offer that went into a connection which then died gets no answer: made
+ * again on the resume, or our publisher waits for that answer forever and
+ * no later publish or unpublish of ours reaches the room. */
+static void
+test_unanswered_offer (void)
+{
+  g_autoptr(HandoffTestLivekit) lk = handoff_test_livekit_start_or_skip (NULL);
+  g_autoptr(LkTestCall) call = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  LkTestClient *a, *b;
+  LkTrack *second;
+
+  if (lk == NULL)
+    return;
+  call = lk_test_call_new (lk, "unanswered-offer");
+  a = call->a;
+  b = call->b;
+  second = lk_test_client_publish_tone_named (a, "second", 550);
+  g_assert_true (lk_test_wait (hears_second_tone, b, 15));
+
+  /* The unpublish's offer goes into a connection that carries nothing. */
+  lk_test_proxy_freeze (call->proxy);
+  lk_room_unpublish_track_async (a->room, second, NULL, lk_test_keep_result, &result);
+  lk_test_sleep (1.0);
+  g_assert_null (result);
+  g_assert_false (lk_test_client_saw_reconnecting (a));
+  lk_test_proxy_kill (call->proxy);
+  g_assert_true (lk_test_wait (lk_test_client_saw_reconnecting, a, 20));
+  lk_test_sleep (0.5);
+  lk_test_proxy_start (call->proxy);
+  g_assert_true (lk_test_wait (lk_test_client_saw_reconnected, a, 20));
+
+  g_assert_true (lk_test_wait (lk_test_has_result, &result, 10));
+  g_assert_true (lk_room_unpublish_track_finish (a->room, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (lk_test_client_room_uint (a, "n-offers-resent"), ==, 1);
+  g_assert_cmpuint (lk_test_client_room_uint (a, "n-rejoins"), ==, 0);
+
+  /* And the publisher takes new work again. */
+  lk_test_client_publish_tone_named (a, "third", 770);
+  lk_test_client_forget (b);
+  g_assert_true (lk_test_client_wait_hears (b, 770, 15));
+  /* Alice's microphone too, as loud (one tone dominates a mix of two). */
+  g_assert_cmpfloat (lk_test_client_tone_power (b, 1.0, 440), >,
+                     lk_test_client_tone_power (b, 1.0, 770) / 10);
+  g_assert_false (a->disconnected);
+}
+
 /* What the app changes while the signal is away (who may hear us, whom we
  * hear) is not lost: it reaches the server with the resume. Lost, a
  * transfer's privacy step would leave the wrong people hearing each other,
@@ -398,6 +454,7 @@ main (int   argc,
   g_test_add_func ("/lk/resume/long-signal-outage", test_resume_after_long_outage);
   g_test_add_func ("/lk/resume/changes-while-away", test_changes_while_away);
   g_test_add_func ("/lk/resume/publisher-ice-restart", test_publisher_ice_restart);
+  g_test_add_func ("/lk/resume/unanswered-offer", test_unanswered_offer);
   g_test_add_func ("/lk/cli/join", test_cli_join);
   return lk_test_run ();
 }
