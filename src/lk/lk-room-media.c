@@ -506,6 +506,18 @@ on_bus_message (GstBus     *bus,
   return G_SOURCE_CONTINUE;
 }
 
+/* On the failing streaming thread, while the pads are as the error found
+ * them: which one was unlinked (still unexplained, see on_bus_message). */
+static GstBusSyncReply
+on_bus_sync (GstBus     *bus,
+             GstMessage *message,
+             gpointer    user_data)
+{
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR && GST_IS_BASE_SRC (GST_MESSAGE_SRC (message)))
+    lk_room_remote_log_unlinked (GST_MESSAGE_SRC (message));
+  return GST_BUS_PASS;
+}
+
 /* Sound cards: their ring buffer is part of the mouth-to-ear delay; the
  * default 200 ms (PulseAudio's tlength follows it) is halved, 10 ms
  * segments as before. */
@@ -618,6 +630,7 @@ lk_room_media_start (LkRoom  *self,
 
   bus = gst_pipeline_get_bus (self->pipeline);
   self->bus_watch = gst_bus_add_watch (bus, on_bus_message, self);
+  gst_bus_set_sync_handler (bus, on_bus_sync, NULL, NULL);
   gst_object_unref (bus);
 
   if (gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)

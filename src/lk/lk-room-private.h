@@ -217,6 +217,9 @@ void      lk_room_media_request_refused  (LkRoom                        *self,
 /* Links pads whose track became known (after an offer or a participant update). */
 void      lk_room_media_attach_pending   (LkRoom *self);
 /* webrtcbin's "pad-added" of the subscriber (any thread). */
+/* Logs every unlinked source pad inside the subscriber webrtcbin that
+ * @failed (an element that posted an error) is in. Any thread. */
+void      lk_room_remote_log_unlinked    (GstObject *failed);
 void      lk_room_remote_pad_added       (GstElement *webrtcbin,
                                           GstPad     *pad,
                                           gpointer    user_data);

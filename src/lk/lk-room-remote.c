@@ -204,6 +204,65 @@ lk_room_remote_pad_added (GstElement *webrtcbin,
   lk_room_invoke (self, on_pad_added_main, p, (GDestroyNotify) pad_added_free);
 }
 
+/* ---- which pad stopped the receive path ---- */
+
+static void
+log_unlinked_src_pad (const GValue *item,
+                      gpointer      user_data)
+{
+  GstPad *pad = g_value_get_object (item);
+
+  if (!gst_pad_is_linked (pad) && g_object_get_data (G_OBJECT (pad), "lk-drop-probe") == NULL)
+    {
+      g_autofree char *path = gst_object_get_path_string (GST_OBJECT (pad));
+      g_message ("unlinked in the receive path: %s", path);
+    }
+}
+
+static void
+log_unlinked_in_element (const GValue *item,
+                         gpointer      user_data)
+{
+  GstElement *element = g_value_get_object (item);
+  GstIterator *pads = gst_element_iterate_src_pads (element);
+
+  while (gst_iterator_foreach (pads, log_unlinked_src_pad, NULL) == GST_ITERATOR_RESYNC)
+    gst_iterator_resync (pads);
+  gst_iterator_free (pads);
+}
+
+void
+lk_room_remote_log_unlinked (GstObject *failed)
+{
+  GstObject *webrtcbin = gst_object_ref (failed);
+  GstIterator *elements;
+
+  /* Up to our subscriber webrtcbin, by its name: this runs on the failing
+   * streaming thread, where the room's fields are not ours to read. */
+  while (webrtcbin != NULL && g_strcmp0 (GST_OBJECT_NAME (webrtcbin), "subscriber") != 0)
+    {
+      GstObject *parent = gst_object_get_parent (webrtcbin);
+      gst_object_unref (webrtcbin);
+      webrtcbin = parent;
+    }
+  if (webrtcbin == NULL || !GST_IS_BIN (webrtcbin))
+    {
+      g_clear_pointer (&webrtcbin, gst_object_unref);
+      return;
+    }
+  elements = gst_bin_iterate_recurse (GST_BIN (webrtcbin));
+  while (gst_iterator_foreach (elements, log_unlinked_in_element, NULL) == GST_ITERATOR_RESYNC)
+    gst_iterator_resync (elements);
+  gst_iterator_free (elements);
+  {
+    /* And webrtcbin's own pads, where our tracks link. */
+    g_auto(GValue) self_value = G_VALUE_INIT;
+
+    g_value_init (&self_value, GST_TYPE_ELEMENT);
+    g_value_take_object (&self_value, webrtcbin);
+    log_unlinked_in_element (&self_value, NULL);
+  }
+}
 
 /* ---- tracks that stop giving us audio ---- */
 
