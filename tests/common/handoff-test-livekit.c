@@ -140,26 +140,25 @@ spawn (HandoffTestLivekit *self,
   return wait_until_ready (self, error);
 }
 
-HandoffTestLivekit *
-handoff_test_livekit_start (const HandoffTestLivekitOptions *options,
-                            GError                         **error)
-{
-  g_autoptr(HandoffTestLivekit) self = g_new0 (HandoffTestLivekit, 1);
-  g_autoptr(GString) config = g_string_new (NULL);
-  const char *base = g_getenv ("HANDOFF_TEST_TMPDIR");
+static void stop_process (HandoffTestLivekit *self,
+                          gboolean            hard);
 
-  handoff_test_watchdog_arm ();
-  self->dir = g_build_filename (base ? base : g_get_tmp_dir (), "handoff-lk-XXXXXX", NULL);
-  if (g_mkdtemp (self->dir) == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "mkdtemp failed");
-      return NULL;
-    }
-  self->config_path = g_build_filename (self->dir, "livekit.yaml", NULL);
-  self->log_path = g_build_filename (self->dir, "livekit.log", NULL);
+/* Fresh ports each time: a port found free can be taken by another
+ * process before livekit-server binds it. */
+static gboolean
+write_config (HandoffTestLivekit              *self,
+              const HandoffTestLivekitOptions *options,
+              GError                         **error)
+{
+  g_autoptr(GString) config = g_string_new (NULL);
+
   self->port = handoff_test_free_port (FALSE);
-  self->tcp_port = handoff_test_free_port (FALSE);
+  do
+    self->tcp_port = handoff_test_free_port (FALSE);
+  while (self->tcp_port == self->port);
   self->udp_port = handoff_test_free_port (TRUE);
+  g_free (self->ws_url);
+  g_free (self->http_url);
   self->ws_url = g_strdup_printf ("ws://127.0.0.1:%u", self->port);
   self->http_url = g_strdup_printf ("http://127.0.0.1:%u", self->port);
 
@@ -192,11 +191,61 @@ handoff_test_livekit_start (const HandoffTestLivekitOptions *options,
   if (options != NULL && options->extra_yaml != NULL)
     g_string_append (config, options->extra_yaml);
 
-  if (!g_file_set_contents (self->config_path, config->str, config->len, error))
-    return NULL;
-  if (!spawn (self, error))
-    return NULL;
-  return g_steal_pointer (&self);
+  return g_file_set_contents (self->config_path, config->str, config->len, error);
+}
+
+/* The end of the server's log, for an error message: the log itself goes
+ * with the test's temporary folder. */
+static char *
+log_tail (HandoffTestLivekit *self)
+{
+  g_autofree char *text = NULL;
+  gsize len = 0;
+
+  if (!g_file_get_contents (self->log_path, &text, &len, NULL) || len == 0)
+    return g_strdup ("(empty log)");
+  return g_strdup (text + (len > 800 ? len - 800 : 0));
+}
+
+HandoffTestLivekit *
+handoff_test_livekit_start (const HandoffTestLivekitOptions *options,
+                            GError                         **error)
+{
+  g_autoptr(HandoffTestLivekit) self = g_new0 (HandoffTestLivekit, 1);
+  const char *base = g_getenv ("HANDOFF_TEST_TMPDIR");
+
+  handoff_test_watchdog_arm ();
+  self->dir = g_build_filename (base ? base : g_get_tmp_dir (), "handoff-lk-XXXXXX", NULL);
+  if (g_mkdtemp (self->dir) == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "mkdtemp failed");
+      return NULL;
+    }
+  self->config_path = g_build_filename (self->dir, "livekit.yaml", NULL);
+  self->log_path = g_build_filename (self->dir, "livekit.log", NULL);
+
+  for (guint attempt = 1; ; attempt++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autofree char *tail = NULL;
+      gboolean died;
+
+      if (!write_config (self, options, error))
+        return NULL;
+      if (spawn (self, &local_error))
+        return g_steal_pointer (&self);
+      died = self->process != NULL && process_has_died (self->process);
+      tail = log_tail (self);
+      stop_process (self, TRUE);
+      if (!died || attempt == 3)
+        {
+          g_set_error (error, local_error->domain, local_error->code, "%s; its log ends: %s",
+                       local_error->message, tail);
+          return NULL;
+        }
+      g_test_message ("livekit-server exited at start-up (attempt %u), trying other ports; "
+                      "its log ends: %s", attempt, tail);
+    }
 }
 
 HandoffTestLivekit *

@@ -6,6 +6,7 @@
 
 #include <libsoup/soup.h>
 #include <math.h>
+#include <string.h>
 
 #include "handoff-test-audio.h"
 #include "handoff-test-livekit.h"
@@ -63,6 +64,29 @@ test_livekit_restart_keeps_port (void)
   g_assert_cmpuint (handoff_test_livekit_get_port (lk), ==, port);
 }
 
+/* A server that cannot start says why, in the error, after trying other
+ * ports (what a port taken by another process needs). */
+static void
+test_livekit_start_failure_says_why (void)
+{
+  HandoffTestLivekitOptions options = { .extra_yaml = "port: not-a-port\n" };
+  g_autoptr(HandoffTestLivekit) lk = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *binary = g_find_program_in_path ("livekit-server");
+
+  if (binary == NULL && g_getenv ("HANDOFF_REQUIRE_LIVEKIT") == NULL)
+    {
+      g_test_skip ("livekit-server not installed");
+      return;
+    }
+  lk = handoff_test_livekit_start (&options, &error);
+  g_assert_null (lk);
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "its log ends: "));
+  g_assert_nonnull (strstr (error->message, "could not parse config"));
+}
+
 static void
 test_dominant_frequency (void)
 {
@@ -87,5 +111,6 @@ main (int   argc,
   g_test_add_func ("/harness/audio/dominant-frequency", test_dominant_frequency);
   g_test_add_func ("/harness/livekit/accepts-minted-token", test_livekit_accepts_minted_token);
   g_test_add_func ("/harness/livekit/restart-keeps-port", test_livekit_restart_keeps_port);
+  g_test_add_func ("/harness/livekit/start-failure-says-why", test_livekit_start_failure_says_why);
   return g_test_run ();
 }
