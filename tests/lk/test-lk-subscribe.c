@@ -95,6 +95,60 @@ test_auto_subscribe_off (void)
   g_assert_cmpuint (lk_test_client_count_events (b, "track-subscribed:alice"), ==, 1);
 }
 
+/* As the app does for whom it may not hear: alice's new tracks are let go
+ * as soon as they are announced. */
+static void
+let_go_of_alice (LkRoom        *room,
+                 LkParticipant *owner,
+                 LkTrack       *track,
+                 gpointer       user_data)
+{
+  const char *sids[] = { lk_track_get_sid (track), NULL };
+
+  if (g_strcmp0 (lk_participant_get_identity (owner), "alice") == 0 && sids[0] != NULL)
+    lk_room_update_subscription (room, sids, FALSE);
+}
+
+/* What the app chose not to hear is never played: here alice's microphone
+ * published anew (a new sid, as a caller's after a re-join during a hold),
+ * to which the server would subscribe bob by itself. The unsubscribe sent
+ * on the announcement lands first: livekit-server 1.13.5 never offered bob
+ * the new track (session 6), so LkRoom needs no guard of its own. */
+static void
+test_unsubscribed_never_plays (void)
+{
+  g_autoptr(HandoffTestLivekit) lk = handoff_test_livekit_start_or_skip (NULL);
+  g_autoptr(LkTestClient) a = NULL;
+  g_autoptr(LkTestClient) b = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *sids[] = { NULL, NULL };
+  LkTrack *mic;
+
+  if (lk == NULL)
+    return;
+  a = lk_test_client_new_joined ("alice", lk, "refuse");
+  b = lk_test_client_new_joined ("bob", lk, "refuse");
+  mic = lk_test_client_publish_tone (a, 440);
+  sids[0] = lk_track_get_sid (mic);
+  g_assert_true (lk_test_client_wait_hears (b, 440, 45));
+  g_signal_connect (b->room, "track-published", G_CALLBACK (let_go_of_alice), b);
+  g_assert_true (lk_room_update_subscription (b->room, sids, FALSE));
+  g_assert_true (lk_test_wait (lk_test_client_is_silent, b, 10));
+
+  lk_room_unpublish_track_async (a->room, mic, NULL, lk_test_keep_result, &result);
+  g_assert_true (lk_test_wait (lk_test_has_result, &result, 20));
+  g_assert_true (lk_room_unpublish_track_finish (a->room, result, &error));
+  g_assert_no_error (error);
+  lk_test_client_forget (b);
+  lk_test_client_publish_tone (a, 440);
+  lk_test_sleep (3.0);
+  g_test_message ("bob, 3 s after alice's new microphone: 440 Hz power %.3g",
+                  lk_test_client_tone_power (b, 3.0, 440));
+  g_assert_cmpfloat (lk_test_client_tone_power (b, 3.0, 440), <, 1e-6);
+  g_assert_cmpuint (lk_test_client_count_events (b, "track-subscribed:alice"), ==, 1);
+}
+
 /* ---- an explicit subscription across a lost session ---- */
 
 typedef enum {
@@ -377,6 +431,7 @@ main (int   argc,
 {
   lk_test_setup (&argc, &argv);
   g_test_add_func ("/lk/subscribe/auto-subscribe-off", test_auto_subscribe_off);
+  g_test_add_func ("/lk/subscribe/unsubscribed-never-plays", test_unsubscribed_never_plays);
   g_test_add_func ("/lk/subscribe/survives-resume", test_subscription_survives_resume);
   g_test_add_func ("/lk/subscribe/survives-rejoin", test_subscription_survives_rejoin);
   g_test_add_func ("/lk/subscribe/unsubscribe-survives-rejoin", test_unsubscribe_survives_rejoin);
