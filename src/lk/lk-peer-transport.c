@@ -507,6 +507,66 @@ lk_peer_transport_is_publisher (LkPeerTransport *self)
   return self->publisher;
 }
 
+/* webrtcbin 1.22 stops by waiting for its own thread, and that thread can
+ * hang for good inside the SCTP stack bundled with GStreamer (seen in
+ * session 6: blocked on an SCTP lock while closing, after livekit-server
+ * was killed; the room then never re-joined, and never left). So the stop
+ * runs on a thread of its own, and past CLOSE_WAIT_MS we go on without it:
+ * the element, out of our pipeline, is that thread's to keep. */
+#define CLOSE_WAIT_MS 3000
+
+typedef struct {
+  GMutex lock;
+  GCond cond;
+  gboolean done;
+  GstElement *element;
+} Stopper;
+
+static void
+stopper_clear (gpointer data)
+{
+  Stopper *s = data;
+
+  gst_object_unref (s->element);
+  g_mutex_clear (&s->lock);
+  g_cond_clear (&s->cond);
+}
+
+static gpointer
+stop_element (gpointer data)
+{
+  Stopper *s = data;
+
+  gst_element_set_state (s->element, GST_STATE_NULL);
+  g_mutex_lock (&s->lock);
+  s->done = TRUE;
+  g_cond_signal (&s->cond);
+  g_mutex_unlock (&s->lock);
+  g_atomic_rc_box_release_full (s, stopper_clear);
+  return NULL;
+}
+
+static gboolean
+stop_within (GstElement *element,
+             guint       timeout_ms)
+{
+  Stopper *s = g_atomic_rc_box_new0 (Stopper);
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * G_TIME_SPAN_MILLISECOND;
+  gboolean done;
+
+  g_mutex_init (&s->lock);
+  g_cond_init (&s->cond);
+  s->element = gst_object_ref (element);
+  g_thread_unref (g_thread_new ("lk-transport-stop", stop_element, g_atomic_rc_box_acquire (s)));
+  g_mutex_lock (&s->lock);
+  while (!s->done && g_cond_wait_until (&s->cond, &s->lock, deadline))
+    ;
+  done = s->done;
+  g_mutex_unlock (&s->lock);
+  g_atomic_rc_box_release_full (s, stopper_clear);
+  return done;
+}
+
 void
 lk_peer_transport_close (LkPeerTransport *self)
 {
@@ -516,7 +576,9 @@ lk_peer_transport_close (LkPeerTransport *self)
     return;
   self->closed = TRUE;
   g_signal_handlers_disconnect_by_data (self->webrtcbin, self);
-  gst_element_set_state (self->webrtcbin, GST_STATE_NULL);
+  if (!stop_within (self->webrtcbin, CLOSE_WAIT_MS))
+    g_message ("%s: webrtcbin did not stop within %u ms; left behind",
+               self->publisher ? "publisher" : "subscriber", CLOSE_WAIT_MS);
   if (GST_OBJECT_PARENT (self->webrtcbin) == GST_OBJECT (self->bin))
     gst_bin_remove (self->bin, self->webrtcbin);
 }

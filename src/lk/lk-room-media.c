@@ -761,6 +761,10 @@ lk_room_media_stop (LkRoom *self)
     return;
   lk_room_watch_stalls (self, FALSE);
   g_clear_handle_id (&self->bus_watch, g_source_remove);
+  /* The transports first, each stopped within a bounded wait
+   * (lk_peer_transport_close): inside the pipeline, a webrtcbin that never
+   * stops would hang the pipeline's own stop, and our leave with it. */
+  lk_room_media_close_transports (self);
   gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_NULL);
 
   for (guint i = 0; i < self->local_tracks->len; i++)
@@ -768,9 +772,6 @@ lk_room_media_stop (LkRoom *self)
   g_ptr_array_set_size (self->local_tracks, 0);
   lk_room_detach_remote_tracks (self);
   g_hash_table_remove_all (self->mid_attached);
-  g_hash_table_remove_all (self->mid_pads);
-  g_hash_table_remove_all (self->mid_track);
-  lk_room_media_close_transports (self);
   self->mixer = NULL;
   g_clear_object (&self->pipeline);
 }

@@ -438,6 +438,120 @@ test_receive_path_stops (void)
   g_assert_true (lk_test_client_hears_now (b, 440));
 }
 
+/* Holds an element's state lock on a thread of its own: its state changes
+ * block until released, as webrtcbin's did when its thread hung in SCTP. */
+typedef struct {
+  GstElement *element;
+  GMutex lock;
+  GCond cond;
+  gboolean holding;
+  gboolean release;
+  GThread *thread;
+} StateHold;
+
+static gpointer
+hold_state_lock (gpointer data)
+{
+  StateHold *h = data;
+
+  GST_STATE_LOCK (h->element);
+  g_mutex_lock (&h->lock);
+  h->holding = TRUE;
+  g_cond_signal (&h->cond);
+  while (!h->release)
+    g_cond_wait (&h->cond, &h->lock);
+  g_mutex_unlock (&h->lock);
+  GST_STATE_UNLOCK (h->element);
+  return NULL;
+}
+
+static void
+state_hold_start (StateHold  *h,
+                  GstElement *element)
+{
+  memset (h, 0, sizeof *h);
+  h->element = element;
+  g_mutex_init (&h->lock);
+  g_cond_init (&h->cond);
+  h->thread = g_thread_new ("state-hold", hold_state_lock, h);
+  g_mutex_lock (&h->lock);
+  while (!h->holding)
+    g_cond_wait (&h->cond, &h->lock);
+  g_mutex_unlock (&h->lock);
+}
+
+static void
+state_hold_end (StateHold *h)
+{
+  g_mutex_lock (&h->lock);
+  h->release = TRUE;
+  g_cond_signal (&h->cond);
+  g_mutex_unlock (&h->lock);
+  g_thread_join (h->thread);
+  g_mutex_clear (&h->lock);
+  g_cond_clear (&h->cond);
+}
+
+/* A transport that never stops (webrtcbin's own thread hung, session 6)
+ * must not take the room with it: the re-join goes on without it, and the
+ * participant hears again. */
+static void
+test_stuck_transport (void)
+{
+  g_autoptr(HandoffTestLivekit) lk = handoff_test_livekit_start_or_skip (NULL);
+  g_autoptr(LkTestClient) a = NULL;
+  g_autoptr(LkTestClient) b = NULL;
+  g_autoptr(LkParticipant) alice = NULL;
+  g_autoptr(LkTrack) heard = NULL;
+  g_autoptr(GstPad) peer = NULL;
+  g_autoptr(GstElement) subscriber = NULL;
+  StateHold hold = { 0 };
+  guint rejoins = 0;
+  gint64 t0;
+
+  if (lk == NULL)
+    return;
+  a = lk_test_client_new_joined ("alice", lk, "stuck");
+  b = lk_test_client_new_joined ("bob", lk, "stuck");
+  lk_test_client_publish_tone (a, 440);
+  g_assert_true (lk_test_client_wait_hears (b, 440, 45));
+
+  subscriber = gst_bin_get_by_name (GST_BIN (lk_room_get_pipeline (b->room)), "subscriber");
+  g_assert_nonnull (subscriber);
+  state_hold_start (&hold, subscriber);
+
+  /* A dead receive path makes bob re-join (receive-path-stops). */
+  alice = g_list_model_get_item (lk_room_get_remote_participants (b->room), 0);
+  heard = g_list_model_get_item (lk_participant_get_tracks (alice), 0);
+  peer = gst_pad_get_peer (lk_track_get_remote_pad (heard));
+  g_assert_nonnull (peer);
+  g_assert_true (gst_pad_unlink (lk_track_get_remote_pad (heard), peer));
+  t0 = g_get_monotonic_time ();
+  lk_test_sleep (1.0);
+  lk_test_client_forget (b);
+  g_assert_true (lk_test_client_wait_hears (b, 440, 20));
+  g_test_message ("bob hears alice again %.0f ms after the unlink, his old subscriber still stuck",
+                  (g_get_monotonic_time () - t0) / 1000.0);
+  g_object_get (b->room, "n-rejoins", &rejoins, NULL);
+  g_assert_cmpuint (rejoins, ==, 1);
+  g_assert_null (GST_OBJECT_PARENT (subscriber));
+
+  state_hold_end (&hold);
+  lk_test_client_forget (b);
+  lk_test_sleep (2.0);
+  g_assert_true (lk_test_client_hears_now (b, 440));
+
+  /* And bob can still leave when his new subscriber is stuck too. */
+  g_clear_object (&subscriber);
+  subscriber = gst_bin_get_by_name (GST_BIN (lk_room_get_pipeline (b->room)), "subscriber");
+  g_assert_nonnull (subscriber);
+  state_hold_start (&hold, subscriber);
+  t0 = g_get_monotonic_time ();
+  g_clear_pointer (&b, lk_test_client_free);
+  g_test_message ("bob left in %.0f ms", (g_get_monotonic_time () - t0) / 1000.0);
+  state_hold_end (&hold);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -451,5 +565,6 @@ main (int   argc,
   g_test_add_func ("/lk/resubscribe/other-leaves", test_other_leaves);
   g_test_add_func ("/lk/resubscribe/stalled-track", test_stalled_track);
   g_test_add_func ("/lk/resubscribe/receive-path-stops", test_receive_path_stops);
+  g_test_add_func ("/lk/resubscribe/stuck-transport", test_stuck_transport);
   return lk_test_run ();
 }
