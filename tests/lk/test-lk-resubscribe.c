@@ -392,6 +392,34 @@ test_stalled_track (void)
   g_assert_true (lk_test_client_hears_now (b, 440));
 }
 
+/* Unlinks the pad on which @listener hears alice's tone: the receive path
+ * stops, and @listener must re-join once and hear her again. */
+static void
+cut_receive_path_until_heard_again (LkTestClient *listener,
+                                    const char   *context)
+{
+  g_autoptr(LkParticipant) alice = g_list_model_get_item (lk_room_get_remote_participants (listener->room), 0);
+  g_autoptr(LkTrack) heard = g_list_model_get_item (lk_participant_get_tracks (alice), 0);
+  g_autoptr(GstPad) peer = NULL;
+  GstPad *pad = lk_track_get_remote_pad (heard);
+  guint rejoins = 0;
+  gint64 t0;
+
+  g_assert_nonnull (pad);
+  peer = gst_pad_get_peer (pad);
+  g_assert_nonnull (peer);
+  g_assert_true (gst_pad_unlink (pad, peer));
+  t0 = g_get_monotonic_time ();
+  /* What arrives from now on only: the old path is dead. */
+  lk_test_sleep (1.0);
+  lk_test_client_forget (listener);
+  g_assert_true (lk_test_client_wait_hears (listener, 440, 20));
+  g_test_message ("%s hears alice again %.0f ms after the unlink%s", listener->identity,
+                  (g_get_monotonic_time () - t0) / 1000.0, context);
+  g_object_get (listener->room, "n-rejoins", &rejoins, NULL);
+  g_assert_cmpuint (rejoins, ==, 1);
+}
+
 /* A packet that meets an unlinked pad inside webrtcbin stops its whole
  * receive path (the source's task ends on the flow error): bob would be
  * deaf to everyone for the rest of the call. Here the pad of alice's track
@@ -403,12 +431,6 @@ test_receive_path_stops (void)
   g_autoptr(HandoffTestLivekit) lk = handoff_test_livekit_start_or_skip (NULL);
   g_autoptr(LkTestClient) a = NULL;
   g_autoptr(LkTestClient) b = NULL;
-  g_autoptr(LkParticipant) alice = NULL;
-  g_autoptr(LkTrack) heard = NULL;
-  g_autoptr(GstPad) peer = NULL;
-  GstPad *pad;
-  gint64 t0;
-  guint rejoins = 0;
 
   if (lk == NULL)
     return;
@@ -417,22 +439,7 @@ test_receive_path_stops (void)
   lk_test_client_publish_tone (a, 440);
   g_assert_true (lk_test_client_wait_hears (b, 440, 45));
 
-  alice = g_list_model_get_item (lk_room_get_remote_participants (b->room), 0);
-  heard = g_list_model_get_item (lk_participant_get_tracks (alice), 0);
-  pad = lk_track_get_remote_pad (heard);
-  g_assert_nonnull (pad);
-  peer = gst_pad_get_peer (pad);
-  g_assert_nonnull (peer);
-  g_assert_true (gst_pad_unlink (pad, peer));
-  t0 = g_get_monotonic_time ();
-  /* What arrives from now on only: the old path is dead. */
-  lk_test_sleep (1.0);
-  lk_test_client_forget (b);
-  g_assert_true (lk_test_client_wait_hears (b, 440, 20));
-  g_test_message ("bob hears alice again %.0f ms after the unlink",
-                  (g_get_monotonic_time () - t0) / 1000.0);
-  g_object_get (b->room, "n-rejoins", &rejoins, NULL);
-  g_assert_cmpuint (rejoins, ==, 1);
+  cut_receive_path_until_heard_again (b, "");
   lk_test_client_forget (b);
   lk_test_sleep (3.0);
   g_assert_true (lk_test_client_hears_now (b, 440));
@@ -501,12 +508,8 @@ test_stuck_transport (void)
   g_autoptr(HandoffTestLivekit) lk = handoff_test_livekit_start_or_skip (NULL);
   g_autoptr(LkTestClient) a = NULL;
   g_autoptr(LkTestClient) b = NULL;
-  g_autoptr(LkParticipant) alice = NULL;
-  g_autoptr(LkTrack) heard = NULL;
-  g_autoptr(GstPad) peer = NULL;
   g_autoptr(GstElement) subscriber = NULL;
   StateHold hold = { 0 };
-  guint rejoins = 0;
   gint64 t0;
 
   if (lk == NULL)
@@ -521,19 +524,7 @@ test_stuck_transport (void)
   state_hold_start (&hold, subscriber);
 
   /* A dead receive path makes bob re-join (receive-path-stops). */
-  alice = g_list_model_get_item (lk_room_get_remote_participants (b->room), 0);
-  heard = g_list_model_get_item (lk_participant_get_tracks (alice), 0);
-  peer = gst_pad_get_peer (lk_track_get_remote_pad (heard));
-  g_assert_nonnull (peer);
-  g_assert_true (gst_pad_unlink (lk_track_get_remote_pad (heard), peer));
-  t0 = g_get_monotonic_time ();
-  lk_test_sleep (1.0);
-  lk_test_client_forget (b);
-  g_assert_true (lk_test_client_wait_hears (b, 440, 20));
-  g_test_message ("bob hears alice again %.0f ms after the unlink, his old subscriber still stuck",
-                  (g_get_monotonic_time () - t0) / 1000.0);
-  g_object_get (b->room, "n-rejoins", &rejoins, NULL);
-  g_assert_cmpuint (rejoins, ==, 1);
+  cut_receive_path_until_heard_again (b, ", his old subscriber still stuck");
   g_assert_null (GST_OBJECT_PARENT (subscriber));
 
   state_hold_end (&hold);
