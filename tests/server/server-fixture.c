@@ -46,7 +46,7 @@ fixture_livekit_free (void)
   g_clear_pointer (&garbage, g_ptr_array_unref);
 }
 
-static char *
+char *
 sign_in (Fixture    *f,
          const char *username,
          const char *password,
@@ -58,7 +58,8 @@ sign_in (Fixture    *f,
   g_autoptr(JsonNode) reply = http (f, "POST", "/api/v1/sessions", NULL, NULL, body, &status);
 
   g_assert_cmpuint (status, ==, 201);
-  *id_out = g_strdup (member_string (reply, "agent.id"));
+  if (id_out != NULL)
+    *id_out = g_strdup (member_string (reply, "agent.id"));
   return g_strdup (member_string (reply, "token"));
 }
 
@@ -379,19 +380,113 @@ create_call (Fixture *f,
 /* alice available, a new call offered to her (the only available agent),
  * accepted. */
 char *
+active_call_full (Fixture    *f,
+                  const char *agent_token,
+                  char      **caller_token,
+                  char      **agent_lk_token)
+{
+  g_autofree char *status_text = set_available (f, agent_token);
+  char *call_id = create_call (f, caller_token);
+  g_autoptr(JsonNode) reply = call_action (f, call_id, "accept", agent_token, NULL);
+
+  g_assert_cmpstr (member_string (reply, "call.state"), ==, "active");
+  if (agent_lk_token != NULL)
+    *agent_lk_token = g_strdup (member_string (reply, "token"));
+  return call_id;
+}
+
+char *
 active_call (Fixture    *f,
              const char *agent_token,
              char      **caller_token)
 {
-  g_autofree char *status_text = set_available (f, agent_token);
-  char *call_id = create_call (f, caller_token);
-  g_autofree char *path = g_strdup_printf ("/api/v1/calls/%s/accept", call_id);
-  guint status;
-  g_autoptr(JsonNode) reply = http (f, "POST", path, agent_token, NULL, NULL, &status);
+  return active_call_full (f, agent_token, caller_token, NULL);
+}
 
-  g_assert_cmpuint (status, ==, 200);
-  g_assert_cmpstr (member_string (reply, "call.state"), ==, "active");
-  return call_id;
+/* POST <prefix><id>/<action>; with status NULL the answer must be 200. */
+static JsonNode *
+post_action (Fixture    *f,
+             const char *prefix,
+             const char *id,
+             const char *action,
+             const char *token,
+             guint      *status)
+{
+  g_autofree char *path = g_strconcat (prefix, id, "/", action, NULL);
+  guint ok;
+  JsonNode *reply = http (f, "POST", path, token, NULL, NULL, status ? status : &ok);
+
+  if (status == NULL)
+    g_assert_cmpuint (ok, ==, 200);
+  return reply;
+}
+
+JsonNode *
+call_action (Fixture    *f,
+             const char *call_id,
+             const char *action,
+             const char *token,
+             guint      *status)
+{
+  return post_action (f, "/api/v1/calls/", call_id, action, token, status);
+}
+
+JsonNode *
+transfer_action (Fixture    *f,
+                 const char *transfer_id,
+                 const char *action,
+                 const char *token,
+                 guint      *status)
+{
+  return post_action (f, "/api/v1/transfers/", transfer_id, action, token, status);
+}
+
+char *
+accept_call (Fixture    *f,
+             const char *call_id,
+             const char *token)
+{
+  g_autoptr(JsonNode) reply = call_action (f, call_id, "accept", token, NULL);
+
+  return g_strdup (member_string (reply, "token"));
+}
+
+char *
+accept_transfer (Fixture    *f,
+                 const char *transfer_id,
+                 const char *token)
+{
+  g_autoptr(JsonNode) reply = transfer_action (f, transfer_id, "accept", token, NULL);
+
+  return g_strdup (member_string (reply, "token"));
+}
+
+char *
+start_transfer_with (Fixture    *f,
+                     const char *call_id,
+                     const char *from_token,
+                     const char *to_id,
+                     const char *details)
+{
+  g_autofree char *body = g_strdup_printf ("{\"call_id\":\"%s\",\"target_agent_id\":\"%s\",%s}",
+                                           call_id, to_id, details);
+  guint status;
+  g_autoptr(JsonNode) reply = http (f, "POST", "/api/v1/transfers", from_token, NULL, body,
+                                    &status);
+
+  g_assert_cmpuint (status, ==, 201);
+  g_assert_cmpstr (member_string (reply, "transfer.state"), ==, "offered");
+  return g_strdup (member_string (reply, "transfer.id"));
+}
+
+char *
+start_transfer (Fixture    *f,
+                const char *call_id,
+                const char *from_token,
+                const char *to_id)
+{
+  return start_transfer_with (f, call_id, from_token, to_id,
+                              "\"summary\":{\"text\":\"Wants a refund\"}");
 }
 
 typedef struct {

@@ -65,9 +65,36 @@ const char *member_string (JsonNode *node, const char *path);
 gboolean  wait_for   (gboolean (*check) (gpointer), gpointer data, guint timeout_ms);
 void      spin       (guint ms);
 
+/* POST /api/v1/sessions (must answer 201): a new session token of
+ * `username`, and its agent id in *id_out unless id_out is NULL. */
+char     *sign_in     (Fixture *f, const char *username, const char *password, char **id_out);
 /* The caller of a new call, and the active call accepted by alice. */
 char     *create_call (Fixture *f, char **caller_token);
 char     *active_call (Fixture *f, const char *agent_token, char **caller_token);
+/* active_call, also giving the LiveKit token the accept granted the agent
+ * (agent_lk_token may be NULL). */
+char     *active_call_full (Fixture *f, const char *agent_token, char **caller_token,
+                            char **agent_lk_token);
+
+/* POST /api/v1/calls/<id>/<action> or /api/v1/transfers/<id>/<action> as
+ * `token` (no body). With status NULL the answer must be 200; otherwise it is
+ * the caller's to check. */
+JsonNode *call_action     (Fixture *f, const char *call_id, const char *action,
+                           const char *token, guint *status);
+JsonNode *transfer_action (Fixture *f, const char *transfer_id, const char *action,
+                           const char *token, guint *status);
+/* Accepts an offered call or transfer (must answer 200); returns the LiveKit
+ * token it granted. */
+char     *accept_call     (Fixture *f, const char *call_id, const char *token);
+char     *accept_transfer (Fixture *f, const char *transfer_id, const char *token);
+/* POST /api/v1/transfers of `call_id` from the agent of `from_token` to agent
+ * `to_id` (must answer 201, offered); returns the transfer id. `details` are
+ * the JSON members after call_id and target_agent_id (at least "summary");
+ * start_transfer gives a one-line summary. */
+char     *start_transfer_with (Fixture *f, const char *call_id, const char *from_token,
+                               const char *to_id, const char *details);
+char     *start_transfer      (Fixture *f, const char *call_id, const char *from_token,
+                               const char *to_id);
 char     *set_available (Fixture *f, const char *token);
 /* A condition for wait_for or lk_test_wait, @args = { Fixture *, call id }:
  * GET /api/v1/calls/<call id> (as bob) shows the agent away

@@ -28,49 +28,6 @@
 #define B_HZ      660.0
 #define MUSIC_HZ  196.0
 
-static char *
-accept (Fixture    *f,
-        const char *kind,
-        const char *id,
-        const char *token)
-{
-  g_autofree char *path = g_strdup_printf ("/api/v1/%s/%s/accept", kind, id);
-  guint status;
-  g_autoptr(JsonNode) reply = http (f, "POST", path, token, NULL, NULL, &status);
-
-  g_assert_cmpuint (status, ==, 200);
-  return g_strdup (member_string (reply, "token"));
-}
-
-static char *
-start_transfer (Fixture    *f,
-                const char *call_id,
-                const char *from_token,
-                const char *to_id)
-{
-  g_autofree char *body = g_strdup_printf ("{\"call_id\":\"%s\",\"target_agent_id\":\"%s\","
-                                           "\"summary\":{\"text\":\"Wants a refund\"}}",
-                                           call_id, to_id);
-  guint status;
-  g_autoptr(JsonNode) reply = http (f, "POST", "/api/v1/transfers", from_token, NULL, body,
-                                    &status);
-
-  g_assert_cmpuint (status, ==, 201);
-  return g_strdup (member_string (reply, "transfer.id"));
-}
-
-static void
-ready (Fixture    *f,
-       const char *id,
-       const char *token)
-{
-  g_autofree char *path = g_strdup_printf ("/api/v1/transfers/%s/ready", id);
-  guint status;
-  g_autoptr(JsonNode) reply = http (f, "POST", path, token, NULL, NULL, &status);
-
-  g_assert_cmpuint (status, ==, 200);
-}
-
 static LkTestClient *
 join (Fixture    *f,
       const char *identity,
@@ -172,18 +129,6 @@ assert_stops_hearing (LkTestClient *c,
   g_assert_true (not_hearing (&t));
 }
 
-static char *
-call_with_a (Fixture  *f,
-             char    **caller_token,
-             char    **a_token)
-{
-  g_autofree char *status = set_available (f, f->alice);
-  char *call_id = create_call (f, caller_token);
-
-  *a_token = accept (f, "calls", call_id, f->alice);
-  return call_id;
-}
-
 /* A's app is killed while B consults with A: the server completes the
  * transfer to B and gives the caller B's audio, which the SFU had withheld
  * since B said ready. */
@@ -206,7 +151,7 @@ test_a_killed_caller_hears_b (void)
   if (!fixture_start (&f, NULL))
     return;
   events = events_open (&f, f.bob, -1);
-  call_id = call_with_a (&f, &caller_token, &a_token);
+  call_id = active_call_full (&f, f.alice, &caller_token, &a_token);
   caller_identity = g_strconcat ("caller-", call_id, NULL);
   caller = join (&f, caller_identity, caller_token, CALLER_HZ);
   a = join_child (&f, a_token, A_HZ);
@@ -214,11 +159,11 @@ test_a_killed_caller_hears_b (void)
 
   id = start_transfer (&f, call_id, f.alice, f.bob_id);
   assert_stops_hearing (caller, A_HZ);
-  b_token = accept (&f, "transfers", id, f.bob);
+  b_token = accept_transfer (&f, id, f.bob);
   b = join (&f, "agent-bob", b_token, B_HZ);
   /* B is in: until B's ready the caller is subscribed to B like anyone. */
   g_assert_true (lk_test_client_wait_hears (caller, B_HZ, 30));
-  ready (&f, id, f.bob);
+  json_node_unref (transfer_action (&f, id, "ready", f.bob, NULL));
   assert_stops_hearing (caller, B_HZ);
 
   kill_child (a);
@@ -255,7 +200,7 @@ test_b_killed_caller_hears_a (void)
   if (!fixture_start (&f, NULL))
     return;
   events = events_open (&f, f.alice, -1);
-  call_id = call_with_a (&f, &caller_token, &a_token);
+  call_id = active_call_full (&f, f.alice, &caller_token, &a_token);
   caller_identity = g_strconcat ("caller-", call_id, NULL);
   caller = join (&f, caller_identity, caller_token, CALLER_HZ);
   a = join (&f, "agent-alice", a_token, A_HZ);
@@ -263,10 +208,10 @@ test_b_killed_caller_hears_a (void)
 
   id = start_transfer (&f, call_id, f.alice, f.bob_id);
   assert_stops_hearing (caller, A_HZ);
-  b_token = accept (&f, "transfers", id, f.bob);
+  b_token = accept_transfer (&f, id, f.bob);
   b = join_child (&f, b_token, B_HZ);
   g_assert_true (lk_test_client_wait_hears (caller, B_HZ, 30));
-  ready (&f, id, f.bob);
+  json_node_unref (transfer_action (&f, id, "ready", f.bob, NULL));
   assert_stops_hearing (caller, B_HZ);
   assert_stops_hearing (caller, A_HZ);
 
@@ -310,7 +255,7 @@ test_agent_back_with_its_grant (void)
 
   if (!fixture_start (&f, &options))
     return;
-  call_id = call_with_a (&f, &caller_token, &a_token);
+  call_id = active_call_full (&f, f.alice, &caller_token, &a_token);
   args[0] = &f;
   args[1] = call_id;
   caller_identity = g_strconcat ("caller-", call_id, NULL);
@@ -396,7 +341,7 @@ test_hold_keeps_hold_music (void)
 
   if (!fixture_start (&f, NULL))
     return;
-  call_id = call_with_a (&f, &caller_token, &a_token);
+  call_id = active_call_full (&f, f.alice, &caller_token, &a_token);
   caller_identity = g_strconcat ("caller-", call_id, NULL);
   caller = join (&f, caller_identity, caller_token, CALLER_HZ);
   a = join (&f, "agent-alice", a_token, A_HZ);
@@ -465,28 +410,26 @@ test_hold_survives_livekit_restart (void)
   g_autofree char *call_id = NULL;
   g_autofree char *id = NULL;
   g_autofree char *caller_identity = NULL;
-  g_autofree char *path = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) reply = NULL;
   LkTestClient *parties[4] = { NULL, };
   LkTestClient *caller, *a, *b;
   gboolean respawned;
   gint64 back;
-  guint status;
 
   if (!fixture_start (&f, NULL))
     return;
-  call_id = call_with_a (&f, &caller_token, &a_token);
+  call_id = active_call_full (&f, f.alice, &caller_token, &a_token);
   caller_identity = g_strconcat ("caller-", call_id, NULL);
   caller = join (&f, caller_identity, caller_token, CALLER_HZ);
   a = join (&f, "agent-alice", a_token, A_HZ);
   g_assert_true (lk_test_client_wait_hears (caller, A_HZ, 30));
   id = start_transfer (&f, call_id, f.alice, f.bob_id);
   assert_stops_hearing (caller, A_HZ);
-  b_token = accept (&f, "transfers", id, f.bob);
+  b_token = accept_transfer (&f, id, f.bob);
   b = join (&f, "agent-bob", b_token, B_HZ);
   g_assert_true (wait_tone (caller, B_HZ, 30));
-  ready (&f, id, f.bob);
+  json_node_unref (transfer_action (&f, id, "ready", f.bob, NULL));
   g_assert_true (lk_test_wait (held_from_both, caller, 15));
   /* A hears the caller too: B's tone need not be the loudest. */
   g_assert_true (wait_tone (a, B_HZ, 30));
@@ -526,9 +469,7 @@ test_hold_survives_livekit_restart (void)
 
   /* The server's own subscriptions follow the new sids: Connect gives the
    * caller A again (the call is still in its transfer). */
-  path = g_strdup_printf ("/api/v1/transfers/%s/connect", id);
-  reply = http (&f, "POST", path, f.alice, NULL, NULL, &status);
-  g_assert_cmpuint (status, ==, 200);
+  reply = transfer_action (&f, id, "connect", f.alice, NULL);
   g_assert_true (lk_test_client_wait_hears (caller, A_HZ, 15));
 
   lk_test_client_free (b);

@@ -15,18 +15,6 @@
 #define DEPARTURE_MS 45000
 
 static JsonNode *
-transfer_action (Fixture    *f,
-                 const char *id,
-                 const char *action,
-                 const char *token,
-                 guint      *status)
-{
-  g_autofree char *path = g_strdup_printf ("/api/v1/transfers/%s/%s", id, action);
-
-  return http (f, "POST", path, token, NULL, NULL, status);
-}
-
-static JsonNode *
 get (Fixture    *f,
      const char *token,
      const char *prefix,
@@ -38,38 +26,6 @@ get (Fixture    *f,
 
   g_assert_cmpuint (status, ==, 200);
   return r;
-}
-
-static char *
-start_transfer (Fixture    *f,
-                const char *call_id,
-                const char *from_token,
-                const char *to_id)
-{
-  g_autofree char *body = g_strdup_printf ("{\"call_id\":\"%s\",\"target_agent_id\":\"%s\","
-                                           "\"summary\":{\"text\":\"Wants a refund\"}}",
-                                           call_id, to_id);
-  guint status;
-  g_autoptr(JsonNode) reply = http (f, "POST", "/api/v1/transfers", from_token, NULL, body,
-                                    &status);
-
-  g_assert_cmpuint (status, ==, 201);
-  return g_strdup (member_string (reply, "transfer.id"));
-}
-
-/* Accepts a call or a transfer; returns the LiveKit token it gave. */
-static char *
-accept (Fixture    *f,
-        const char *kind,
-        const char *id,
-        const char *token)
-{
-  g_autofree char *path = g_strdup_printf ("/api/v1/%s/%s/accept", kind, id);
-  guint status;
-  g_autoptr(JsonNode) reply = http (f, "POST", path, token, NULL, NULL, &status);
-
-  g_assert_cmpuint (status, ==, 200);
-  return g_strdup (member_string (reply, "token"));
 }
 
 /* The app dies: its signal connection goes away without a LeaveRequest. */
@@ -96,10 +52,8 @@ call_setup (Fixture *f,
             Call    *call)
 {
   g_autofree char *a_token = NULL;
-  g_autofree char *status = set_available (f, f->alice);
 
-  call->call_id = create_call (f, &call->caller_token);
-  a_token = accept (f, "calls", call->call_id, f->alice);
+  call->call_id = active_call_full (f, f->alice, &call->caller_token, &a_token);
   call->caller = signal_join (f, call->caller_token);
   call->a = signal_join (f, a_token);
 }
@@ -214,7 +168,7 @@ test_initiator_left_offered (void)
     g_assert_cmpstr (member_string (k, "offered_to"), ==, f.carol_id);
   }
   {
-    g_autofree char *token = accept (&f, "calls", call.call_id, f.carol);
+    g_autofree char *token = accept_call (&f, call.call_id, f.carol);
     g_autoptr(JsonNode) k = get (&f, f.carol, "/api/v1/calls/", call.call_id);
 
     g_assert_nonnull (token);
@@ -294,7 +248,7 @@ test_initiator_left_consulting (void)
   b = events_open (&f, f.bob, -1);
   call_setup (&f, &call);
   id = start_transfer (&f, call.call_id, f.alice, f.bob_id);
-  b_token = accept (&f, "transfers", id, f.bob);
+  b_token = accept_transfer (&f, id, f.bob);
   b_conn = signal_join (&f, b_token);
   {
     g_autoptr(JsonNode) r = transfer_action (&f, id, "ready", f.bob, &status);
@@ -355,7 +309,7 @@ test_target_left_consulting (void)
   a = events_open (&f, f.alice, -1);
   call_setup (&f, &call);
   id = start_transfer (&f, call.call_id, f.alice, f.bob_id);
-  b_token = accept (&f, "transfers", id, f.bob);
+  b_token = accept_transfer (&f, id, f.bob);
   {
     SoupWebsocketConnection *b_conn = signal_join (&f, b_token);
     g_autoptr(JsonNode) r = transfer_action (&f, id, "ready", f.bob, &status);
@@ -460,17 +414,6 @@ test_agent_left_active_call (void)
   fixture_stop (&f);
 }
 
-static JsonNode *
-rejoin (Fixture    *f,
-        const char *call_id,
-        const char *token,
-        guint      *status)
-{
-  g_autofree char *path = g_strdup_printf ("/api/v1/calls/%s/rejoin", call_id);
-
-  return http (f, "POST", path, token, NULL, NULL, status);
-}
-
 /* alice's app vanishes from an active call. For [timeouts]
  * agent_rejoin_grace the call stays hers (active, nobody else offered it,
  * GET says when the grace ends); her rejoin ends the grace and the call is
@@ -511,7 +454,7 @@ test_agent_away_grace (void)
   }
   g_assert_null (events_wait (b, "call_offered", &cb, 1000));
   {
-    g_autoptr(JsonNode) r = rejoin (&f, call.call_id, f.alice, &status);
+    g_autoptr(JsonNode) r = call_action (&f, call.call_id, "rejoin", f.alice, &status);
 
     g_assert_cmpuint (status, ==, 200);
     g_assert_null (member_string (r, "call.agent_away_until"));
@@ -549,7 +492,7 @@ test_agent_away_grace (void)
   g_assert_cmpstr (member_string (event, "data.call.id"), ==, call.call_id);
   {
     g_autoptr(JsonNode) k = get (&f, f.bob, "/api/v1/calls/", call.call_id);
-    g_autoptr(JsonNode) r = rejoin (&f, call.call_id, f.alice, &status);
+    g_autoptr(JsonNode) r = call_action (&f, call.call_id, "rejoin", f.alice, &status);
 
     g_assert_cmpstr (member_string (k, "state"), ==, "waiting");
     g_assert_null (member_string (k, "agent_away_until"));
@@ -582,7 +525,7 @@ test_expected_departures (void)
 
   /* B joins, A cancels: the server removes B from the room. */
   first = start_transfer (&f, call.call_id, f.alice, f.bob_id);
-  b_token = accept (&f, "transfers", first, f.bob);
+  b_token = accept_transfer (&f, first, f.bob);
   b_conn = signal_join (&f, b_token);
   spin (500);
   seen = accepted_webhooks (&f);
@@ -607,10 +550,10 @@ test_expected_departures (void)
   /* A completes: the server removes A; the call stays bob's. */
   second = start_transfer (&f, call.call_id, f.alice, f.bob_id);
   g_free (b_token);
-  b_token = accept (&f, "transfers", second, f.bob);
+  b_token = accept_transfer (&f, second, f.bob);
   b_conn = signal_join (&f, b_token);
-  json_node_unref (transfer_action (&f, second, "ready", f.bob, &status));
-  json_node_unref (transfer_action (&f, second, "connect", f.alice, &status));
+  json_node_unref (transfer_action (&f, second, "ready", f.bob, NULL));
+  json_node_unref (transfer_action (&f, second, "connect", f.alice, NULL));
   spin (300);
   seen = accepted_webhooks (&f);
   {
@@ -653,7 +596,7 @@ test_rejoin_is_not_leaving (void)
     g_autofree char *status = set_available (&f, f.alice);
     call.call_id = create_call (&f, &call.caller_token);
   }
-  a_token = accept (&f, "calls", call.call_id, f.alice);
+  a_token = accept_call (&f, call.call_id, f.alice);
   call.caller = signal_join (&f, call.caller_token);
   call.a = signal_join (&f, a_token);
   spin (500);

@@ -129,23 +129,6 @@ stop_server (Running *r,
   return stop_server_full (r, hard, FALSE);
 }
 
-static char *
-sign_in (Fixture    *f,
-         const char *username,
-         const char *password,
-         char      **id_out)
-{
-  g_autofree char *body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\"}", username,
-                                           password);
-  guint status;
-  g_autoptr(JsonNode) r = http (f, "POST", "/api/v1/sessions", NULL, NULL, body, &status);
-
-  g_assert_cmpuint (status, ==, 201);
-  if (id_out != NULL)
-    *id_out = g_strdup (member_string (r, "agent.id"));
-  return g_strdup (member_string (r, "token"));
-}
-
 typedef struct {
   GPtrArray *confirmed;     /* call ids answered 201 */
   guint answered;
@@ -201,14 +184,8 @@ test_kill9_under_load (void)
   alice = sign_in (&f, "alice", ALICE_PASSWORD, &alice_id);
   bob = sign_in (&f, "bob", BOB_PASSWORD, &bob_id);
   call_id = active_call (&f, alice, NULL);
-  {
-    g_autofree char *body = g_strdup_printf ("{\"call_id\":\"%s\",\"target_agent_id\":\"%s\","
-                                             "\"summary\":{\"text\":\"in flight at the crash\"}}",
-                                             call_id, bob_id);
-    g_autoptr(JsonNode) r = http (&f, "POST", "/api/v1/transfers", alice, NULL, body, &status);
-    g_assert_cmpuint (status, ==, 201);
-    transfer_id = g_strdup (member_string (r, "transfer.id"));
-  }
+  transfer_id = start_transfer_with (&f, call_id, alice, bob_id,
+                                     "\"summary\":{\"text\":\"in flight at the crash\"}");
 
   /* bob takes calls: the first of the load is offered to him (3 s timer). */
   g_free (set_available (&f, bob));

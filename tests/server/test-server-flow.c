@@ -19,38 +19,12 @@ have_node (void)
   return node != NULL;
 }
 
-static JsonNode *
-transfer_action (Fixture    *f,
-                 const char *id,
-                 const char *action,
-                 const char *token,
-                 guint      *status)
-{
-  g_autofree char *path = g_strdup_printf ("/api/v1/transfers/%s/%s", id, action);
-
-  return http (f, "POST", path, token, NULL, NULL, status);
-}
-
-static char *
-start_transfer (Fixture    *f,
-                const char *call_id,
-                const char *from_token,
-                const char *to_id)
-{
-  g_autofree char *body = g_strdup_printf (
-    "{\"call_id\":\"%s\",\"target_agent_id\":\"%s\","
-    "\"summary\":{\"text\":\"Caller disputes a double charge\",\"customer\":\"Carla\","
-    "\"key_facts\":[\"charged twice on 3 Nov\"]},"
-    "\"transcript\":[{\"speaker\":\"caller\",\"text\":\"I was charged twice\"}],"
-    "\"notes\":\"prefers email\",\"urgent\":true}", call_id, to_id);
-  guint status;
-  g_autoptr(JsonNode) reply = http (f, "POST", "/api/v1/transfers", from_token, NULL, body,
-                                    &status);
-
-  g_assert_cmpuint (status, ==, 201);
-  g_assert_cmpstr (member_string (reply, "transfer.state"), ==, "offered");
-  return g_strdup (member_string (reply, "transfer.id"));
-}
+/* A transfer with every optional field, as the app sends them. */
+#define FULL_DETAILS                                                                         \
+  "\"summary\":{\"text\":\"Caller disputes a double charge\",\"customer\":\"Carla\","            \
+  "\"key_facts\":[\"charged twice on 3 Nov\"]},"                                                \
+  "\"transcript\":[{\"speaker\":\"caller\",\"text\":\"I was charged twice\"}],"                \
+  "\"notes\":\"prefers email\",\"urgent\":true"
 
 /* How many rooms of that name livekit-server has (ListRooms needs roomList,
  * which the server never grants anyone: the test signs its own token). */
@@ -245,7 +219,7 @@ test_transfer_complete (void)
       }
   }
   call_id = active_call (&f, f.alice, NULL);
-  id = start_transfer (&f, call_id, f.alice, f.bob_id);
+  id = start_transfer_with (&f, call_id, f.alice, f.bob_id, FULL_DETAILS);
 
   event = events_wait (b, "transfer_offered", &cb, 5000);
   g_assert_nonnull (event);
@@ -364,7 +338,7 @@ test_transfer_decline_and_timeout (void)
     return;
   a = events_open (&f, f.alice, -1);
   call_id = active_call (&f, f.alice, NULL);
-  first = start_transfer (&f, call_id, f.alice, f.bob_id);
+  first = start_transfer_with (&f, call_id, f.alice, f.bob_id, FULL_DETAILS);
   {
     /* A second transfer while one is live: 409. */
     g_autofree char *body = g_strdup_printf ("{\"call_id\":\"%s\",\"target_agent_id\":\"%s\","
@@ -389,7 +363,7 @@ test_transfer_decline_and_timeout (void)
   event = events_wait (a, "transfer_declined", &ca, 5000);
   g_assert_nonnull (event);
 
-  second = start_transfer (&f, call_id, f.alice, f.carol_id);
+  second = start_transfer_with (&f, call_id, f.alice, f.carol_id, FULL_DETAILS);
   event = events_wait (a, "transfer_ended", &ca, 6000);
   g_assert_nonnull (event);
   g_assert_cmpstr (member_string (event, "data.transfer.id"), ==, second);
@@ -442,7 +416,7 @@ test_events_resume (void)
     return;
   b = events_open (&f, f.bob, -1);
   call_id = active_call (&f, f.alice, NULL);
-  g_ptr_array_add (missed, start_transfer (&f, call_id, f.alice, f.bob_id));
+  g_ptr_array_add (missed, start_transfer_with (&f, call_id, f.alice, f.bob_id, FULL_DETAILS));
   last = event_seq (events_wait (b, "transfer_offered", &cb, 5000));
   events_close (b);
 
@@ -452,7 +426,7 @@ test_events_resume (void)
                                              &status);
     g_assert_cmpuint (status, ==, 200);
   }
-  g_ptr_array_add (missed, start_transfer (&f, call_id, f.alice, f.bob_id));
+  g_ptr_array_add (missed, start_transfer_with (&f, call_id, f.alice, f.bob_id, FULL_DETAILS));
   g_free (set_available (&f, f.carol));
 
   b = events_open (&f, f.bob, last);
@@ -509,7 +483,7 @@ test_webhook_caller_hangs_up (void)
   b = events_open (&f, f.bob, -1);
   call_id = active_call (&f, f.alice, &caller_token);
   caller = signal_join (&f, caller_token);
-  id = start_transfer (&f, call_id, f.alice, f.bob_id);
+  id = start_transfer_with (&f, call_id, f.alice, f.bob_id, FULL_DETAILS);
   g_assert_nonnull (events_wait (b, "transfer_offered", &cb, 5000));
   {
     g_autoptr(JsonNode) r = transfer_action (&f, id, "accept", f.bob, &status);

@@ -54,20 +54,6 @@ wait_heard (HandoffTestPeer *peer,
   g_error ("%s never heard %s at %.0f Hz", handoff_test_peer_get_identity (peer), from, hz);
 }
 
-static JsonNode *
-action (Fixture    *f,
-        const char *transfer,
-        const char *name,
-        const char *token)
-{
-  g_autofree char *path = g_strdup_printf ("/api/v1/transfers/%s/%s", transfer, name);
-  guint status;
-  JsonNode *r = http (f, "POST", path, token, NULL, NULL, &status);
-
-  g_assert_cmpuint (status, ==, 200);
-  return r;
-}
-
 static void
 test_hold_and_merge (void)
 {
@@ -84,7 +70,6 @@ test_hold_and_merge (void)
   const char *tone_b[] = { "--tone", "660", "--report-ms", "250", NULL };
   const char *listen[] = { "--report-ms", "250", NULL };
   gint64 t0;
-  guint status;
 
   if (!handoff_test_peer_available_or_skip (HANDOFF_TEST_PEER_BROWSER))
     return;
@@ -105,26 +90,20 @@ test_hold_and_merge (void)
   wait_heard (caller, "agent-alice", 440, 20000);
 
   /* Initiate: the server puts the caller on hold at the SFU. */
-  {
-    g_autofree char *body = g_strdup_printf ("{\"call_id\":\"%s\",\"target_agent_id\":\"%s\","
-                                             "\"summary\":{\"text\":\"hold test\"}}", call_id,
-                                             f.bob_id);
-    g_autoptr(JsonNode) r = http (&f, "POST", "/api/v1/transfers", f.alice, NULL, body, &status);
-    g_assert_cmpuint (status, ==, 201);
-    transfer = g_strdup (member_string (r, "transfer.id"));
-  }
+  transfer = start_transfer_with (&f, call_id, f.alice, f.bob_id,
+                                  "\"summary\":{\"text\":\"hold test\"}");
   json_object_unref (wait_event (caller, "unsubscribed", "agent-alice", 10000));
 
   /* B accepts and joins; B's own app would set "agents only" before
    * publishing. This peer cannot, so the caller briefly gets B's track, and
    * `ready` must take it away. */
-  json_node_unref (action (&f, transfer, "accept", f.bob));
+  json_node_unref (transfer_action (&f, transfer, "accept", f.bob, NULL));
   b = handoff_test_peer_spawn (HANDOFF_TEST_PEER_BROWSER, handoff_test_livekit_get_ws_url (f.lk),
                                room, "agent-bob", tone_b, &error);
   g_assert_no_error (error);
   json_object_unref (wait_event (a, "subscribed", "agent-bob", 60000));
   json_object_unref (wait_event (caller, "subscribed", "agent-bob", 30000));
-  json_node_unref (action (&f, transfer, "ready", f.bob));
+  json_node_unref (transfer_action (&f, transfer, "ready", f.bob, NULL));
   json_object_unref (wait_event (caller, "unsubscribed", "agent-bob", 10000));
   /* The consult: A hears B. */
   wait_heard (a, "agent-bob", 660, 20000);
@@ -132,17 +111,17 @@ test_hold_and_merge (void)
   /* Connect: the caller hears A again at once (not on LiveKit's 3 s tick),
    * and B as soon as B's app says its grant is open. */
   t0 = g_get_monotonic_time ();
-  json_node_unref (action (&f, transfer, "connect", f.alice));
+  json_node_unref (transfer_action (&f, transfer, "connect", f.alice, NULL));
   json_object_unref (wait_event (caller, "subscribed", "agent-alice", 10000));
   g_test_message ("caller re-subscribed to A %.0f ms after connect",
                   (g_get_monotonic_time () - t0) / 1000.0);
-  json_node_unref (action (&f, transfer, "ready", f.bob));
+  json_node_unref (transfer_action (&f, transfer, "ready", f.bob, NULL));
   json_object_unref (wait_event (caller, "subscribed", "agent-bob", 10000));
   wait_heard (caller, "agent-alice", 440, 20000);
   wait_heard (caller, "agent-bob", 660, 20000);
 
   /* Complete: the server removes A; the caller stays with B. */
-  json_node_unref (action (&f, transfer, "complete", f.alice));
+  json_node_unref (transfer_action (&f, transfer, "complete", f.alice, NULL));
   json_object_unref (wait_event (caller, "participant-left", NULL, 10000));
   wait_heard (caller, "agent-bob", 660, 10000);
 

@@ -9,38 +9,6 @@
 
 #include "server-fixture.h"
 
-static JsonNode *
-transfer_action (Fixture    *f,
-                 const char *id,
-                 const char *action,
-                 const char *token)
-{
-  g_autofree char *path = g_strdup_printf ("/api/v1/transfers/%s/%s", id, action);
-  guint status;
-  JsonNode *reply = http (f, "POST", path, token, NULL, NULL, &status);
-
-  g_assert_cmpuint (status, ==, 200);
-  return reply;
-}
-
-static char *
-start_transfer (Fixture    *f,
-                const char *call_id,
-                const char *from_token,
-                const char *to_id)
-{
-  g_autofree char *body = g_strdup_printf (
-    "{\"call_id\":\"%s\",\"target_agent_id\":\"%s\","
-    "\"summary\":{\"text\":\"Caller disputes a double charge\"},\"transcript\":[]}",
-    call_id, to_id);
-  guint status;
-  g_autoptr(JsonNode) reply = http (f, "POST", "/api/v1/transfers", from_token, NULL, body,
-                                    &status);
-
-  g_assert_cmpuint (status, ==, 201);
-  return g_strdup (member_string (reply, "transfer.id"));
-}
-
 static JsonObject *
 directory_entry (JsonNode   *agents,
                  const char *id)
@@ -138,16 +106,16 @@ test_on_call_through_a_transfer (void)
   g_assert_false (listed_on_call (&f, f.carol, f.bob_id, "available"));
 
   /* He accepts: both on a call (consult, then three-way). */
-  json_node_unref (transfer_action (&f, transfer_id, "accept", f.bob));
+  json_node_unref (transfer_action (&f, transfer_id, "accept", f.bob, NULL));
   g_assert_true (next_status_of (carol, &cursor, f.bob_id, "available"));
   g_assert_true (listed_on_call (&f, f.carol, f.bob_id, "available"));
-  json_node_unref (transfer_action (&f, transfer_id, "ready", f.bob));
-  json_node_unref (transfer_action (&f, transfer_id, "connect", f.alice));
+  json_node_unref (transfer_action (&f, transfer_id, "ready", f.bob, NULL));
+  json_node_unref (transfer_action (&f, transfer_id, "connect", f.alice, NULL));
   assert_no_status_of (carol, cursor, f.alice_id, 200);
   g_assert_true (listed_on_call (&f, f.carol, f.alice_id, "available"));
 
   /* Alice leaves: she is free, the call is Bob's. */
-  json_node_unref (transfer_action (&f, transfer_id, "complete", f.alice));
+  json_node_unref (transfer_action (&f, transfer_id, "complete", f.alice, NULL));
   g_assert_false (next_status_of (carol, &cursor, f.alice_id, "available"));
   g_assert_false (listed_on_call (&f, f.carol, f.alice_id, "available"));
   g_assert_true (listed_on_call (&f, f.carol, f.bob_id, "available"));
@@ -182,7 +150,7 @@ test_declined_transfer_never_on_call (void)
   bob_status = set_available (&f, f.bob);
   carol = events_open (&f, f.carol, -1);
   transfer_id = start_transfer (&f, call_id, f.alice, f.bob_id);
-  json_node_unref (transfer_action (&f, transfer_id, "decline", f.bob));
+  json_node_unref (transfer_action (&f, transfer_id, "decline", f.bob, NULL));
   assert_no_status_of (carol, cursor, f.bob_id, 300);
   assert_no_status_of (carol, cursor, f.alice_id, 0);
   g_assert_false (listed_on_call (&f, f.carol, f.bob_id, "available"));

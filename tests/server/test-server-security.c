@@ -63,20 +63,6 @@ substitute (const char  *text,
   return g_string_free (g_steal_pointer (&s), FALSE);
 }
 
-static char *
-sign_in_again (Fixture    *f,
-               const char *username,
-               const char *password)
-{
-  g_autofree char *body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\"}", username,
-                                           password);
-  guint status;
-  g_autoptr(JsonNode) r = http (f, "POST", "/api/v1/sessions", NULL, NULL, body, &status);
-
-  g_assert_cmpuint (status, ==, 201);
-  return g_strdup (member_string (r, "token"));
-}
-
 static void
 test_authorization_matrix (void)
 {
@@ -96,25 +82,17 @@ test_authorization_matrix (void)
   {
     /* bob's call: the caller of call_id must not see it */
     g_autofree char *s = set_available (&f, f.bob);
-    g_autofree char *path = NULL;
+
     other_call = create_call (&f, &other_caller);
-    path = g_strdup_printf ("/api/v1/calls/%s/accept", other_call);
-    g_autoptr(JsonNode) r = http (&f, "POST", path, f.bob, NULL, NULL, &status);
-    g_assert_cmpuint (status, ==, 200);
+    json_node_unref (call_action (&f, other_call, "accept", f.bob, NULL));
   }
   {
     g_autofree char *path = g_strdup_printf ("/api/v1/calls/%s", call_id);
     g_autoptr(JsonNode) r = http (&f, "GET", path, f.alice, NULL, NULL, &status);
     caller_id = g_strdup (member_string (r, "caller_id"));
   }
-  {
-    g_autofree char *body = g_strdup_printf ("{\"call_id\":\"%s\",\"target_agent_id\":\"%s\","
-                                             "\"summary\":{\"text\":\"needs tech\"}}", call_id,
-                                             f.bob_id);
-    g_autoptr(JsonNode) r = http (&f, "POST", "/api/v1/transfers", f.alice, NULL, body, &status);
-    g_assert_cmpuint (status, ==, 201);
-    transfer_id = g_strdup (member_string (r, "transfer.id"));
-  }
+  transfer_id = start_transfer_with (&f, call_id, f.alice, f.bob_id,
+                                     "\"summary\":{\"text\":\"needs tech\"}");
 
   actors[ANON] = NULL;
   actors[CALLER] = caller_token;
@@ -130,9 +108,9 @@ test_authorization_matrix (void)
        * throwaway one. */
       if (g_str_has_prefix (matrix[row].path, "/api/v1/sessions"))
         {
-          actors[OWNER] = tmp (sign_in_again (&f, "alice", ALICE_PASSWORD));
-          actors[TARGET] = tmp (sign_in_again (&f, "bob", BOB_PASSWORD));
-          actors[OTHER] = tmp (sign_in_again (&f, "carol", CAROL_PASSWORD));
+          actors[OWNER] = tmp (sign_in (&f, "alice", ALICE_PASSWORD, NULL));
+          actors[TARGET] = tmp (sign_in (&f, "bob", BOB_PASSWORD, NULL));
+          actors[OTHER] = tmp (sign_in (&f, "carol", CAROL_PASSWORD, NULL));
         }
       else
         {

@@ -68,27 +68,13 @@ agents_status (Fixture    *f,
   return status;
 }
 
-static char *
-sign_in (Fixture    *f,
-         const char *username,
-         const char *password)
-{
-  g_autofree char *body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\"}", username,
-                                           password);
-  guint status;
-  g_autoptr(JsonNode) r = http (f, "POST", "/api/v1/sessions", NULL, NULL, body, &status);
-
-  g_assert_cmpuint (status, ==, 201);
-  return g_strdup (member_string (r, "token"));
-}
-
 /* Bob (a fresh session each time) changes presence: every agent's stream
  * gets an agent_status event. */
 static void
 bob_says (Fixture    *f,
           const char *status_value)
 {
-  g_autofree char *bob = sign_in (f, "bob", BOB_PASSWORD);
+  g_autofree char *bob = sign_in (f, "bob", BOB_PASSWORD, NULL);
   g_autofree char *body = g_strdup_printf ("{\"status\":\"%s\"}", status_value);
   guint status;
   g_autoptr(JsonNode) r = http (f, "PUT", "/api/v1/agents/me/status", bob, NULL, body, &status);
@@ -129,8 +115,8 @@ test_refresh_outlives_ttl (void)
 
   if (!fixture_start (&f, &options))
     return;
-  first = sign_in (&f, "alice", ALICE_PASSWORD);
-  carol = sign_in (&f, "carol", CAROL_PASSWORD);
+  first = sign_in (&f, "alice", ALICE_PASSWORD, NULL);
+  carol = sign_in (&f, "carol", CAROL_PASSWORD, NULL);
   mine = events_open (&f, first, -1);
   carols = events_open (&f, carol, -1);
 
@@ -195,7 +181,7 @@ test_sign_out_closes_stream (void)
 
   if (!fixture_start (&f, &options))
     return;
-  first = sign_in (&f, "alice", ALICE_PASSWORD);
+  first = sign_in (&f, "alice", ALICE_PASSWORD, NULL);
   mine = events_open (&f, first, -1);
   second = refresh (&f, first, 201);
   bob_says (&f, "away");

@@ -64,17 +64,6 @@ actor (Fixture    *f,
   return f->alice;
 }
 
-static JsonNode *
-act (Fixture    *f,
-     const char *transfer,
-     const char *action,
-     guint      *status)
-{
-  g_autofree char *path = g_strdup_printf ("/api/v1/transfers/%s/%s", transfer, action);
-
-  return http (f, "POST", path, actor (f, action), NULL, NULL, status);
-}
-
 static void
 test_every_action_from_every_state (void)
 {
@@ -88,26 +77,16 @@ test_every_action_from_every_state (void)
       {
         g_autofree char *caller_token = NULL;
         g_autofree char *call_id = active_call (&f, f.alice, &caller_token);
-        g_autofree char *body = g_strdup_printf ("{\"call_id\":\"%s\",\"target_agent_id\":\"%s\","
-                                                 "\"summary\":{\"text\":\"t\"}}", call_id,
-                                                 f.bob_id);
-        g_autofree char *transfer = NULL;
-        g_autofree char *end = g_strdup_printf ("/api/v1/calls/%s/end", call_id);
-        g_autoptr(JsonNode) created = http (&f, "POST", "/api/v1/transfers", f.alice, NULL, body,
-                                            &status);
+        g_autofree char *transfer = start_transfer_with (&f, call_id, f.alice, f.bob_id,
+                                                         "\"summary\":{\"text\":\"t\"}");
         g_autoptr(JsonNode) r = NULL;
-        g_autoptr(JsonNode) ended = NULL;
         const char *want = expected (starts[s].state, actions[a]);
 
-        g_assert_cmpuint (status, ==, 201);
-        transfer = g_strdup (member_string (created, "transfer.id"));
         for (guint p = 0; starts[s].path[p] != NULL; p++)
-          {
-            g_autoptr(JsonNode) step = act (&f, transfer, starts[s].path[p], &status);
-            g_assert_cmpuint (status, ==, 200);
-          }
+          json_node_unref (transfer_action (&f, transfer, starts[s].path[p],
+                                            actor (&f, starts[s].path[p]), NULL));
 
-        r = act (&f, transfer, actions[a], &status);
+        r = transfer_action (&f, transfer, actions[a], actor (&f, actions[a]), &status);
         g_test_message ("%s --%s--> %u %s", starts[s].state, actions[a], status,
                         member_string (r, want ? "transfer.state" : "state"));
         if (want != NULL)
@@ -123,8 +102,7 @@ test_every_action_from_every_state (void)
           }
         checked++;
         /* The caller hangs up; alice is free for the next call. */
-        ended = http (&f, "POST", end, caller_token, NULL, NULL, &status);
-        g_assert_cmpuint (status, ==, 200);
+        json_node_unref (call_action (&f, call_id, "end", caller_token, NULL));
       }
   g_assert_cmpuint (checked, ==, 42);
   fixture_stop (&f);
