@@ -134,7 +134,8 @@ handoff_lk_media_absence_clear (HandoffLkMedia *self)
 }
 
 /* The speaker meter shows what we hear, and that includes this music:
- * its level, measured on its way into the mixer (S16, the mixer's format). */
+ * its level, measured on its way into the mixer (S16: LK_TRACK_TAP_CAPS, to
+ * which the room pins its playback sources). */
 static GstPadProbeReturn
 measure_music (GstPad          *pad,
                GstPadProbeInfo *info,
@@ -153,22 +154,11 @@ measure_music (GstPad          *pad,
 static void
 stop_local_music (HandoffLkMedia *self)
 {
-  GstElement *music = g_steal_pointer (&self->local_music);
-  g_autoptr(GstPad) pad = g_steal_pointer (&self->local_music_pad);
-  g_autoptr(GstObject) mixer = pad ? gst_pad_get_parent (pad) : NULL;
-  GstObject *bin = gst_object_get_parent (GST_OBJECT (music));
+  g_autoptr(GstElement) music = g_steal_pointer (&self->local_music);
 
-  /* The mixer's pad first (an aggregator pad holding a buffer would park
-   * the source's streaming thread), as LkTrack detaches a remote track. */
-  if (mixer != NULL)
-    gst_element_release_request_pad (GST_ELEMENT (mixer), pad);
-  gst_element_set_state (music, GST_STATE_NULL);
-  if (bin != NULL)
-    {
-      gst_bin_remove (GST_BIN (bin), music);
-      gst_object_unref (bin);
-    }
-  gst_object_unref (music);
+  /* FALSE when the room's media went first (it took the music along). */
+  if (self->room != NULL)
+    lk_room_remove_playback_source (self->room, music);
   if (self->local_music_meter != NULL)
     {
       g_mutex_lock (&self->meters_lock);
@@ -183,8 +173,6 @@ handoff_lk_media_set_local_music (HandoffCallMedia *media,
                                   gboolean          on)
 {
   HandoffLkMedia *self = HANDOFF_LK_MEDIA (media);
-  GstPipeline *pipeline;
-  g_autoptr(GstElement) mixer = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GstPad) src = NULL;
 
@@ -199,11 +187,9 @@ handoff_lk_media_set_local_music (HandoffCallMedia *media,
     }
   if (self->local_music != NULL)
     return;
-  /* The room's own mixer: what we play there is heard exactly like the
+  /* Into the room's own mix: what we play there is heard exactly like the
    * call (same sink, same clock), and goes when the room goes. */
-  pipeline = self->room ? lk_room_get_pipeline (self->room) : NULL;
-  mixer = pipeline ? gst_bin_get_by_name (GST_BIN (pipeline), "lk-mixer") : NULL;
-  if (mixer == NULL)
+  if (self->room == NULL || lk_room_get_pipeline (self->room) == NULL)
     {
       g_message ("No local hold music: the room has no audio output yet");
       return;
@@ -215,16 +201,14 @@ handoff_lk_media_set_local_music (HandoffCallMedia *media,
       return;
     }
   gst_object_ref_sink (self->local_music);
-  gst_bin_add (GST_BIN (pipeline), self->local_music);
-  self->local_music_pad = gst_element_request_pad_simple (mixer, "sink_%u");
-  src = gst_element_get_static_pad (self->local_music, "src");
-  if (self->local_music_pad == NULL || gst_pad_link (src, self->local_music_pad) != GST_PAD_LINK_OK
-      || !gst_element_sync_state_with_parent (self->local_music))
+  if (!lk_room_add_playback_source (self->room, self->local_music, &error))
     {
-      g_warning ("Local hold music: cannot play into the room's mixer");
+      g_warning ("Local hold music: %s", error->message);
       stop_local_music (self);
       return;
     }
+  /* The room pins a playback source to the mixer's format (S16). */
+  src = gst_element_get_static_pad (self->local_music, "src");
   self->local_music_meter = g_rc_box_new0 (TapMeter);
   gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER, measure_music,
                      g_rc_box_acquire (self->local_music_meter), (GDestroyNotify) g_rc_box_release);

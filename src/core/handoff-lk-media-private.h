@@ -50,8 +50,7 @@ struct _HandoffLkMedia
   GPtrArray    *heard;           /* -absence.c: HeardTrack, the speaker meters by owner */
   GHashTable   *stalled;         /* identities whose audio stopped */
   guint         stall_watch_id;
-  GstElement   *local_music;     /* our own hold music in the room's mixer, or NULL */
-  GstPad       *local_music_pad;
+  GstElement   *local_music;     /* our own hold music, a playback source of the room, or NULL */
   TapMeter     *local_music_meter;  /* in speaker_meters while it plays */
 };
 

@@ -770,6 +770,7 @@ lk_room_media_stop (LkRoom *self)
   for (guint i = 0; i < self->local_tracks->len; i++)
     lk_track_detach (g_ptr_array_index (self->local_tracks, i));
   g_ptr_array_set_size (self->local_tracks, 0);
+  g_ptr_array_set_size (self->playback_sources, 0);
   lk_room_detach_remote_tracks (self);
   g_hash_table_remove_all (self->mid_attached);
   self->mixer = NULL;

@@ -80,6 +80,7 @@ struct _LkRoom {
   GHashTable *mid_track;       /* mid → track sid, from the last subscriber offer */
   GHashTable *mid_pads;        /* mid → GstPad (latest webrtcbin pad for the mid) */
   GHashTable *mid_attached;    /* mid → LkTrack playing from that mid */
+  GPtrArray *playback_sources; /* LkPlaybackSource: the app's audio in our mixer */
   guint n_audio_mlines_sent;
 
   /* publishing */
@@ -191,6 +192,11 @@ void      lk_room_prune_participants     (LkRoom                          *self,
 void      lk_room_forget_away            (LkRoom *self);
 void      lk_room_apply_speakers         (LkRoom                         *self,
                                           const Livekit__SpeakersChanged *changed);
+
+/* lk-room-playback.c: one of lk_room_add_playback_source's sources; freeing
+ * it takes it out of the mixer and the pipeline. */
+typedef struct _LkPlaybackSource LkPlaybackSource;
+void      lk_playback_source_free        (LkPlaybackSource *input);
 
 /* lk-room-media.c */
 gboolean  lk_room_media_start            (LkRoom  *self,

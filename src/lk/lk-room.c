@@ -446,6 +446,7 @@ lk_room_finalize (GObject *object)
   g_hash_table_unref (self->mid_pads);
   g_hash_table_unref (self->mid_attached);
   g_ptr_array_unref (self->local_tracks);
+  g_ptr_array_unref (self->playback_sources);
   g_ptr_array_unref (self->remote_channels);
   lk_text_stream_reader_free (self->reader);
   g_clear_pointer (&self->permissions, g_bytes_unref);
@@ -575,6 +576,7 @@ lk_room_init (LkRoom *self)
   self->mid_pads = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, gst_object_unref);
   self->mid_attached = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->local_tracks = g_ptr_array_new_with_free_func (g_object_unref);
+  self->playback_sources = g_ptr_array_new_with_free_func ((GDestroyNotify) lk_playback_source_free);
   self->remote_channels = g_ptr_array_new_with_free_func (g_object_unref);
   self->reader = lk_text_stream_reader_new ();
   self->jitter_latency_ms = 50;

@@ -105,6 +105,23 @@ GstElement        *lk_room_get_audio_sink          (LkRoom *self);
 /* The room's pipeline (for debugging: DOT dumps, clock). */
 GstPipeline       *lk_room_get_pipeline            (LkRoom *self);
 
+/* Plays @source into the room's mix beside the remote tracks: heard at the
+ * audio sink, published to nobody (e.g. hold music for ourselves). @source:
+ * an element or bin with one always src pad giving raw audio that can be
+ * negotiated to LK_TRACK_TAP_CAPS (end a bin with audioconvert !
+ * audioresample), not in any bin yet; a live source, as the mix is live.
+ * The room adds it to its pipeline and keeps a reference (a floating one is
+ * taken) until lk_room_remove_playback_source or until the room's media
+ * stop (disconnected); a re-join keeps it playing. Only while connecting or
+ * connected (the room has its pipeline then); LK_ERROR_MEDIA otherwise. */
+gboolean           lk_room_add_playback_source     (LkRoom      *self,
+                                                    GstElement  *source,
+                                                    GError     **error);
+/* Stops @source and takes it out of the mix and the pipeline. FALSE when it
+ * was not playing (never added, or gone with the room's media). */
+gboolean           lk_room_remove_playback_source  (LkRoom     *self,
+                                                    GstElement *source);
+
 /* Publishes an Opus 48 kHz audio track. @source: any element or bin with one
  * always src pad giving raw audio; NULL means HANDOFF_AUDIO_SRC (gst-launch
  * description) else autoaudiosrc. Several tracks may be published (e.g.

@@ -353,6 +353,60 @@ test_two_tracks_and_taps (void)
   lk_test_tap_clear (&remote_tap);
 }
 
+/* Audio the app plays for itself (a caller's own hold music) goes into the
+ * room's mix through lk_room_add_playback_source: heard at the room's sink
+ * beside the remote voice, published to nobody, and gone once removed. */
+static void
+test_playback_source (void)
+{
+  g_autoptr(HandoffTestLivekit) lk = handoff_test_livekit_start_or_skip (NULL);
+  g_autoptr(LkTestClient) a = NULL;
+  g_autoptr(LkTestClient) b = NULL;
+  g_autoptr(LkRoom) unconnected = lk_room_new ();
+  g_autoptr(GError) error = NULL;
+  GstElement *music;
+
+  if (lk == NULL)
+    return;
+  /* No pipeline yet: nothing to play into. */
+  music = gst_parse_bin_from_description ("audiotestsrc is-live=true freq=330 volume=0.5", TRUE, &error);
+  g_assert_no_error (error);
+  gst_object_ref_sink (music);
+  g_assert_false (lk_room_add_playback_source (unconnected, music, &error));
+  g_assert_error (error, LK_ERROR, LK_ERROR_MEDIA);
+  g_clear_error (&error);
+  g_assert_false (lk_room_remove_playback_source (unconnected, music));
+
+  a = lk_test_client_new_joined ("alice", lk, "playback");
+  b = lk_test_client_new_joined ("bob", lk, "playback");
+  lk_test_client_publish_tone (b, 660);
+  g_assert_true (lk_test_client_wait_hears (a, 660, 45));
+
+  /* Louder than bob's tone (0.4), so it is what alice hears most. */
+  g_assert_true (lk_room_add_playback_source (a->room, music, &error));
+  g_assert_no_error (error);
+  g_assert_true (lk_test_client_wait_hears (a, 330, 10));
+  lk_test_sleep (1.0);
+  g_assert_true (lk_test_client_hears_now (a, 330));
+  /* Bob's voice still plays beside it. */
+  g_assert_cmpfloat (lk_test_client_tone_power (a, 1.0, 660), >, 1e-3);
+  /* Published to nobody: bob hears silence (alice publishes nothing). */
+  g_assert_cmpfloat (lk_test_client_tone_power (b, 1.0, 330), <, 1e-5);
+  g_assert_true (lk_test_client_is_silent (b));
+
+  g_assert_true (lk_room_remove_playback_source (a->room, music));
+  g_assert_null (gst_object_get_parent (GST_OBJECT (music)));
+  g_assert_false (lk_room_remove_playback_source (a->room, music));
+  g_assert_true (lk_test_client_wait_hears (a, 660, 10));
+  lk_test_sleep (1.0);
+  g_assert_true (lk_test_client_hears_now (a, 660));
+  g_assert_cmpfloat (lk_test_client_tone_power (a, 1.0, 330), <, 1e-5);
+
+  lk_test_client_free (g_steal_pointer (&a));
+  lk_test_client_free (g_steal_pointer (&b));
+  gst_object_unref (music);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -364,5 +418,6 @@ main (int   argc,
   g_test_add_func ("/lk/room/data-and-text", test_data_and_text);
   g_test_add_func ("/lk/room/permissions", test_permissions);
   g_test_add_func ("/lk/room/two-tracks-and-taps", test_two_tracks_and_taps);
+  g_test_add_func ("/lk/room/playback-source", test_playback_source);
   return lk_test_run ();
 }
