@@ -592,11 +592,7 @@ test_rejoin_is_not_leaving (void)
 
   if (!fixture_start (&f, NULL))
     return;
-  {
-    g_autofree char *status = set_available (&f, f.alice);
-    call.call_id = create_call (&f, &call.caller_token);
-  }
-  a_token = accept_call (&f, call.call_id, f.alice);
+  call.call_id = active_call_full (&f, f.alice, &call.caller_token, &a_token);
   call.caller = signal_join (&f, call.caller_token);
   call.a = signal_join (&f, a_token);
   spin (500);

@@ -19,12 +19,13 @@ have_node (void)
   return node != NULL;
 }
 
-/* A transfer with every optional field, as the app sends them. */
-#define FULL_DETAILS                                                                         \
-  "\"summary\":{\"text\":\"Caller disputes a double charge\",\"customer\":\"Carla\","            \
-  "\"key_facts\":[\"charged twice on 3 Nov\"]},"                                                \
-  "\"transcript\":[{\"speaker\":\"caller\",\"text\":\"I was charged twice\"}],"                \
-  "\"notes\":\"prefers email\",\"urgent\":true"
+/* The details of every transfer here: each optional field, as the app
+ * sends them. */
+static const char full_details[] =
+  "\"summary\":{\"text\":\"Caller disputes a double charge\",\"customer\":\"Carla\","
+  "\"key_facts\":[\"charged twice on 3 Nov\"]},"
+  "\"transcript\":[{\"speaker\":\"caller\",\"text\":\"I was charged twice\"}],"
+  "\"notes\":\"prefers email\",\"urgent\":true";
 
 /* How many rooms of that name livekit-server has (ListRooms needs roomList,
  * which the server never grants anyone: the test signs its own token). */
@@ -219,7 +220,7 @@ test_transfer_complete (void)
       }
   }
   call_id = active_call (&f, f.alice, NULL);
-  id = start_transfer_with (&f, call_id, f.alice, f.bob_id, FULL_DETAILS);
+  id = start_transfer_with (&f, call_id, f.alice, f.bob_id, full_details);
 
   event = events_wait (b, "transfer_offered", &cb, 5000);
   g_assert_nonnull (event);
@@ -338,7 +339,7 @@ test_transfer_decline_and_timeout (void)
     return;
   a = events_open (&f, f.alice, -1);
   call_id = active_call (&f, f.alice, NULL);
-  first = start_transfer_with (&f, call_id, f.alice, f.bob_id, FULL_DETAILS);
+  first = start_transfer_with (&f, call_id, f.alice, f.bob_id, full_details);
   {
     /* A second transfer while one is live: 409. */
     g_autofree char *body = g_strdup_printf ("{\"call_id\":\"%s\",\"target_agent_id\":\"%s\","
@@ -363,7 +364,7 @@ test_transfer_decline_and_timeout (void)
   event = events_wait (a, "transfer_declined", &ca, 5000);
   g_assert_nonnull (event);
 
-  second = start_transfer_with (&f, call_id, f.alice, f.carol_id, FULL_DETAILS);
+  second = start_transfer_with (&f, call_id, f.alice, f.carol_id, full_details);
   event = events_wait (a, "transfer_ended", &ca, 6000);
   g_assert_nonnull (event);
   g_assert_cmpstr (member_string (event, "data.transfer.id"), ==, second);
@@ -416,7 +417,7 @@ test_events_resume (void)
     return;
   b = events_open (&f, f.bob, -1);
   call_id = active_call (&f, f.alice, NULL);
-  g_ptr_array_add (missed, start_transfer_with (&f, call_id, f.alice, f.bob_id, FULL_DETAILS));
+  g_ptr_array_add (missed, start_transfer_with (&f, call_id, f.alice, f.bob_id, full_details));
   last = event_seq (events_wait (b, "transfer_offered", &cb, 5000));
   events_close (b);
 
@@ -426,7 +427,7 @@ test_events_resume (void)
                                              &status);
     g_assert_cmpuint (status, ==, 200);
   }
-  g_ptr_array_add (missed, start_transfer_with (&f, call_id, f.alice, f.bob_id, FULL_DETAILS));
+  g_ptr_array_add (missed, start_transfer_with (&f, call_id, f.alice, f.bob_id, full_details));
   g_free (set_available (&f, f.carol));
 
   b = events_open (&f, f.bob, last);
@@ -483,7 +484,7 @@ test_webhook_caller_hangs_up (void)
   b = events_open (&f, f.bob, -1);
   call_id = active_call (&f, f.alice, &caller_token);
   caller = signal_join (&f, caller_token);
-  id = start_transfer_with (&f, call_id, f.alice, f.bob_id, FULL_DETAILS);
+  id = start_transfer_with (&f, call_id, f.alice, f.bob_id, full_details);
   g_assert_nonnull (events_wait (b, "transfer_offered", &cb, 5000));
   {
     g_autoptr(JsonNode) r = transfer_action (&f, id, "accept", f.bob, &status);
