@@ -13,8 +13,8 @@
  *
  * The local hold music fills the wait with something better than
  * silence: the music an agent's app publishes is gone with that app, so
- * the caller's app plays the built-in tune itself, into the room's mixer
- * (the same speaker as the call).
+ * the caller's app plays the built-in tune itself, into the room's own mix
+ * (lk_room_add_playback_source: the same speaker as the call).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
