@@ -310,16 +310,13 @@ stop_process (HandoffTestLivekit *self,
       gint64 waited = g_get_monotonic_time () - start;
 
       /* livekit-server 1.13.5 sometimes hangs in a graceful shutdown asked for
-       * right after start-up; a second signal makes it force the exit. Not
-       * sooner than 5 s: under load (a sanitized run) its leave to the
-       * participants took over 2 s, and a test of that leave then saw a
-       * plain close instead. */
-      if (!hard && !forced && waited > 5 * G_USEC_PER_SEC)
+       * right after start-up; a second signal makes it force the exit. */
+      if (!hard && !forced && waited > 2 * G_USEC_PER_SEC)
         {
           g_subprocess_send_signal (self->process, SIGTERM);
           forced = TRUE;
         }
-      if (!hard && waited > 12 * G_USEC_PER_SEC)
+      if (!hard && waited > 8 * G_USEC_PER_SEC)
         {
           g_subprocess_force_exit (self->process);
           hard = TRUE;
