@@ -22,6 +22,9 @@ typedef struct {
 HandoffTestLivekit *handoff_test_livekit_start      (const HandoffTestLivekitOptions *options,
                                                      GError                         **error);
 void                handoff_test_livekit_stop       (HandoffTestLivekit *self);
+/* A graceful stop that gives the server time to send its leave to every
+ * participant (what a test of that leave needs), forced after 10 s. */
+void                handoff_test_livekit_shut_down  (HandoffTestLivekit *self);
 gboolean            handoff_test_livekit_restart    (HandoffTestLivekit *self,
                                                      GError            **error);
 void                handoff_test_livekit_kill       (HandoffTestLivekit *self);

@@ -203,7 +203,7 @@ check_server_gone (ServerEnd how)
   if (how == SERVER_KILLED)
     handoff_test_livekit_kill (lk);
   else
-    handoff_test_livekit_stop (lk);
+    handoff_test_livekit_shut_down (lk);
   gone = g_get_monotonic_time ();
   g_assert_true (lk_test_wait (lk_test_client_is_disconnected, a, 60));
   g_assert_nonnull (a->disconnect_error);
