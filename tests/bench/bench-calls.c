@@ -32,6 +32,8 @@ static gboolean skip_latency;
 static gboolean skip_resources;
 static gboolean cross;
 static char *kinds_arg;
+static int rx_jitter_latency;
+static int net_jitter_ms;
 
 #define BURST_PERIOD_MS 700.0
 
@@ -94,6 +96,25 @@ spawn (HandoffTestLivekit  *lk,
   return peer;
 }
 
+/* What the receiver's jitterbuffers saw (a Handoff receiver tells). */
+static void
+print_rx_stats (HandoffTestPeer *rx)
+{
+  GPtrArray *events = handoff_test_peer_get_events (rx);
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      JsonObject *ev = g_ptr_array_index (events, i);
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (ev, "event", ""), "rx-stats") == 0)
+        printf ("    receiver: %.0f packets played, %.0f too late, %.0f lost (jitterbuffer %.0f ms)\n",
+                json_object_get_double_member_with_default (ev, "pushed", 0),
+                json_object_get_double_member_with_default (ev, "late", 0),
+                json_object_get_double_member_with_default (ev, "lost", 0),
+                json_object_get_double_member_with_default (ev, "jitter_latency_ms", 0));
+    }
+}
+
 /* One call; appends its latencies (ms) to @pooled and returns its median, or
  * NAN when the call failed. */
 static double
@@ -109,7 +130,7 @@ latency_call (HandoffTestLivekit  *lk,
   g_autofree char *room = g_strdup_printf ("lat-%s-%s-%d", kind_name (tx_kind), kind_name (rx_kind), call);
   g_autofree char *bursts = g_strdup_printf ("%d", n_bursts);
   g_autofree char *warmup = g_strdup_printf ("%d", warmup_ms);
-  const char *rx_args[] = { "--report-ms", "600000", NULL };
+  g_autoptr(GPtrArray) rx_args = g_ptr_array_new_with_free_func (g_free);
   const char *tx_args[] = { "--bursts", bursts, "--warmup-ms", warmup, "--report-ms", "600000", NULL };
   g_autoptr(HandoffTestPeer) rx = NULL;
   g_autoptr(HandoffTestPeer) tx = NULL;
@@ -125,7 +146,17 @@ latency_call (HandoffTestLivekit  *lk,
   double previous = NAN;
   double median;
 
-  rx = spawn (lk, rx_kind, room, "rx", rx_args);
+  g_ptr_array_add (rx_args, g_strdup ("--report-ms"));
+  g_ptr_array_add (rx_args, g_strdup ("600000"));
+  if (rx_kind == HANDOFF_TEST_PEER_HANDOFF)
+    {
+      if (rx_jitter_latency > 0)
+        g_ptr_array_add (rx_args, g_strdup_printf ("--jitter-latency=%d", rx_jitter_latency));
+      if (net_jitter_ms > 0)
+        g_ptr_array_add (rx_args, g_strdup_printf ("--net-jitter-ms=%d", net_jitter_ms));
+    }
+  g_ptr_array_add (rx_args, NULL);
+  rx = spawn (lk, rx_kind, room, "rx", (const char * const *) rx_args->pdata);
   if (rx == NULL || (joined_rx = wait_event (rx, "joined", NULL, 60000)) == NULL)
     return NAN;
   tx = spawn (lk, tx_kind, room, "tx", tx_args);
@@ -204,6 +235,7 @@ latency_call (HandoffTestLivekit  *lk,
           latencies->len ? g_array_index (latencies, double, latencies->len - 1) : NAN);
   if (missed > 0 || (int) sends->len < n_bursts)
     printf ("    (%u bursts not heard, %u of %d sent)\n", missed, sends->len, n_bursts);
+  print_rx_stats (rx);
   fflush (stdout);
   return latencies->len > 0 ? median : NAN;
 }
@@ -363,6 +395,8 @@ main (int   argc,
     { "skip-resources", 0, 0, G_OPTION_ARG_NONE, &skip_resources, "Only latency", NULL },
     { "cross", 0, 0, G_OPTION_ARG_NONE, &cross, "Also handoff→browser and browser→handoff", NULL },
     { "kinds", 0, 0, G_OPTION_ARG_STRING, &kinds_arg, "handoff,browser (default both)", "LIST" },
+    { "jitter-latency", 0, 0, G_OPTION_ARG_INT, &rx_jitter_latency, "A Handoff receiver's jitterbuffer latency", "MS" },
+    { "net-jitter-ms", 0, 0, G_OPTION_ARG_INT, &net_jitter_ms, "A Handoff receiver's packets delayed by up to (5 %% of them)", "MS" },
     { NULL }
   };
 

@@ -45,6 +45,9 @@ typedef struct {
   double low_hz;
   double high_hz;
   double seconds;
+  int jitter_latency;
+  double net_jitter_ms;
+  double net_jitter_share;
 } Options;
 
 typedef struct {
@@ -409,6 +412,132 @@ on_disconnected (LkRoom             *room,
     stop (self, error != NULL ? 1 : 0);
 }
 
+/* ---- a jittery network, for the benchmark ------------------------------ */
+
+/* Loopback has no jitter. With --net-jitter-ms, the subscriber's ICE source
+ * sleeps a random 0..J ms before a share of the packets it receives: that
+ * packet and the ones queued behind it reach the jitterbuffer late, as
+ * after a Wi-Fi or a congested link's hiccup. */
+static gboolean
+is_in_subscriber (GstElement *element)
+{
+  g_autoptr(GstObject) parent = gst_object_get_parent (GST_OBJECT (element));
+
+  while (parent != NULL)
+    {
+      GstObject *up;
+
+      if (g_strcmp0 (GST_OBJECT_NAME (parent), "subscriber") == 0)
+        return TRUE;
+      up = gst_object_get_parent (parent);
+      gst_object_unref (parent);
+      parent = up;
+    }
+  return FALSE;
+}
+
+/* Only received media: the publisher's ICE source carries RTCP alone. */
+static GstPadProbeReturn
+delay_packet (GstPad          *pad,
+              GstPadProbeInfo *info,
+              gpointer         user_data)
+{
+  Peer *self = user_data;
+  GstElement *nicesrc = GST_PAD_PARENT (pad);
+  gint side = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (nicesrc), "peer-side"));
+
+  if (side == 0)
+    {
+      side = is_in_subscriber (nicesrc) ? 1 : 2;
+      g_object_set_data (G_OBJECT (nicesrc), "peer-side", GINT_TO_POINTER (side));
+    }
+  if (side == 1 && g_random_double () < self->opt.net_jitter_share)
+    g_usleep ((gulong) (g_random_double () * self->opt.net_jitter_ms * 1000));
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+on_deep_element_added (GstBin     *bin,
+                       GstBin     *sub_bin,
+                       GstElement *element,
+                       Peer       *self)
+{
+  GstElementFactory *factory = gst_element_get_factory (element);
+  g_autoptr(GstPad) src = NULL;
+
+  if (factory == NULL || g_strcmp0 (GST_OBJECT_NAME (factory), "nicesrc") != 0)
+    return;
+  /* Seen before its webrtcbin is in place: which side it is on is found
+   * at its first packet. */
+  src = gst_element_get_static_pad (element, "src");
+  gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+                     delay_packet, self, NULL);
+}
+
+/* Every ICE source, the ones there already and those of a re-join. */
+static void
+make_network_jittery (Peer *self)
+{
+  GstPipeline *pipeline = lk_room_get_pipeline (self->room);
+  g_autoptr(GstIterator) it = NULL;
+  GValue item = G_VALUE_INIT;
+
+  if (self->opt.net_jitter_ms <= 0 || pipeline == NULL)
+    return;
+  g_signal_connect (pipeline, "deep-element-added", G_CALLBACK (on_deep_element_added), self);
+  it = gst_bin_iterate_recurse (GST_BIN (pipeline));
+  while (gst_iterator_next (it, &item) == GST_ITERATOR_OK)
+    {
+      on_deep_element_added (NULL, NULL, g_value_get_object (&item), self);
+      g_value_reset (&item);
+    }
+  g_value_unset (&item);
+}
+
+/* The room's jitterbuffers, summed: what came too late, what never came. */
+static void
+emit_rx_stats (Peer *self)
+{
+  GstPipeline *pipeline = lk_room_get_pipeline (self->room);
+  g_autoptr(JsonBuilder) b = NULL;
+  g_autoptr(GstIterator) it = NULL;
+  GValue item = G_VALUE_INIT;
+  guint64 late = 0, lost = 0, pushed = 0;
+  guint latency = 0;
+
+  if (pipeline == NULL)
+    return;
+  it = gst_bin_iterate_recurse (GST_BIN (pipeline));
+  while (gst_iterator_next (it, &item) == GST_ITERATOR_OK)
+    {
+      GstElement *e = g_value_get_object (&item);
+      GstElementFactory *f = gst_element_get_factory (e);
+
+      if (f != NULL && g_strcmp0 (GST_OBJECT_NAME (f), "rtpjitterbuffer") == 0)
+        {
+          g_autoptr(GstStructure) stats = NULL;
+          guint64 v;
+
+          g_object_get (e, "stats", &stats, NULL);
+          if (gst_structure_get_uint64 (stats, "num-late", &v))
+            late += v;
+          if (gst_structure_get_uint64 (stats, "num-lost", &v))
+            lost += v;
+          if (gst_structure_get_uint64 (stats, "num-pushed", &v))
+            pushed += v;
+        }
+      g_value_reset (&item);
+    }
+  g_value_unset (&item);
+  g_object_get (self->room, "jitter-latency", &latency, NULL);
+  b = begin_event ("rx-stats");
+  add_double (b, "late", late);
+  add_double (b, "lost", lost);
+  add_double (b, "pushed", pushed);
+  add_double (b, "jitter_latency_ms", latency);
+  emit_builder (b);
+}
+
 /* ---- sending ------------------------------------------------------------ */
 
 /* Feeds 10 ms slots on an absolute schedule. A burst starts on a slot
@@ -571,6 +700,7 @@ on_connected (GObject      *source,
   json_builder_end_array (b);
   emit_builder (b);
   update_from (self);
+  make_network_jittery (self);
 
   if (self->opt.tone > 0 || self->opt.bursts > 0)
     lk_room_publish_audio_async (self->room, "microphone", LK_TRACK_SOURCE_MICROPHONE,
@@ -610,6 +740,7 @@ stop (Peer *self,
     return;
   self->stopping = TRUE;
   self->status = status;
+  emit_rx_stats (self);
   g_atomic_int_set (&self->running, 0);
   g_clear_pointer (&self->burst_thread, g_thread_join);
   if (lk_room_get_connection_state (self->room) == LK_CONNECTION_STATE_DISCONNECTED)
@@ -673,12 +804,15 @@ main (int   argc,
     { "low-hz", 0, 0, G_OPTION_ARG_DOUBLE, &o->low_hz, "Lowest frequency reported", "HZ" },
     { "high-hz", 0, 0, G_OPTION_ARG_DOUBLE, &o->high_hz, "Highest frequency reported", "HZ" },
     { "seconds", 0, 0, G_OPTION_ARG_DOUBLE, &o->seconds, "Leave after this long", "S" },
+    { "jitter-latency", 0, 0, G_OPTION_ARG_INT, &o->jitter_latency, "The room's jitterbuffer latency (default: the room's)", "MS" },
+    { "net-jitter-ms", 0, 0, G_OPTION_ARG_DOUBLE, &o->net_jitter_ms, "Delay received packets by up to", "MS" },
+    { "net-jitter-share", 0, 0, G_OPTION_ARG_DOUBLE, &o->net_jitter_share, "Share of received packets delayed (default 0.05)", "P" },
     { NULL }
   };
 
   *o = (Options) { .amplitude = 0.5, .burst_hz = 1000, .burst_ms = 100, .burst_period_ms = 700,
                    .warmup_ms = 5000, .report_ms = 500, .onset_threshold = 0.1, .rearm_ms = 200,
-                   .low_hz = 100, .high_hz = 4000 };
+                   .low_hz = 100, .high_hz = 4000, .net_jitter_share = 0.05 };
   gst_init (&argc, &argv);
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -702,6 +836,8 @@ main (int   argc,
   self.cancellable = g_cancellable_new ();
   self.room = lk_room_new ();
   lk_room_set_audio_sink (self.room, make_sink (&self));
+  if (o->jitter_latency > 0)
+    g_object_set (self.room, "jitter-latency", (guint) o->jitter_latency, NULL);
   g_signal_connect (self.room, "track-subscribed", G_CALLBACK (on_track_subscribed), &self);
   g_signal_connect (self.room, "track-unsubscribed", G_CALLBACK (on_track_unsubscribed), &self);
   g_signal_connect (self.room, "participant-connected", G_CALLBACK (on_participant_connected), &self);
