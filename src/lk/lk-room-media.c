@@ -597,6 +597,7 @@ lk_room_media_start (LkRoom  *self,
   self->pipeline = GST_PIPELINE (gst_object_ref_sink (gst_pipeline_new ("lk-room")));
   g_signal_connect (self->pipeline, "deep-element-added", G_CALLBACK (on_element_added), NULL);
   lk_room_watch_stalls (self, TRUE);
+  lk_room_watch_jitter (self, TRUE);
 
   /* Live silence keeps the mixer (and the sink) running with no remote
    * track at all; remote tracks mix in as they come. */
@@ -760,6 +761,7 @@ lk_room_media_stop (LkRoom *self)
   if (self->pipeline == NULL)
     return;
   lk_room_watch_stalls (self, FALSE);
+  lk_room_watch_jitter (self, FALSE);
   g_clear_handle_id (&self->bus_watch, g_source_remove);
   /* The transports first, each stopped within a bounded wait
    * (lk_peer_transport_close): inside the pipeline, a webrtcbin that never

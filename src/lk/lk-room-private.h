@@ -15,6 +15,8 @@
 
 G_BEGIN_DECLS
 
+#define LK_ROOM_JITTER_TICKS 10
+
 typedef struct {
   LkRoom *room;
   GTask *task;
@@ -66,7 +68,11 @@ struct _LkRoom {
   gint64 swap_until_us;        /* until then a known identity's new session is the same participant */
 
   /* media */
-  guint jitter_latency_ms;
+  guint jitter_latency_ms;     /* now; raised with the network's jitter (lk-room-jitter.c) */
+  guint jitter_latency_max_ms;
+  guint jitter_watch_id;
+  guint jitter_ticks[LK_ROOM_JITTER_TICKS]; /* [i]: the largest step back of received
+                                * audio i s ago (µs, 0: none) */
   GstElement *audio_sink;      /* set by the app, or made at connect */
   GstPipeline *pipeline;
   guint bus_watch;
@@ -119,6 +125,12 @@ gboolean  lk_room_send_subscription      (LkRoom                       *self,
 /* lk-room-remote.c: the stalled-track watch (started with the media). */
 void      lk_room_watch_stalls           (LkRoom                       *self,
                                           gboolean                      on);
+/* lk-room-jitter.c: the jitterbuffer's latency follows the network's jitter
+ * (watch started with the media); _set applies a latency at once. */
+void      lk_room_watch_jitter           (LkRoom                       *self,
+                                          gboolean                      on);
+void      lk_room_set_jitter_latency     (LkRoom                       *self,
+                                          guint                         ms);
 /* The server's offer no longer carries @sid: if we let it go because it
  * stalled, take it again now. */
 void      lk_room_stall_track_dropped    (LkRoom                       *self,

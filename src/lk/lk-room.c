@@ -18,6 +18,7 @@ enum {
   PROP_LOCAL_PARTICIPANT,
   PROP_AUDIO_SINK,
   PROP_JITTER_LATENCY,
+  PROP_JITTER_LATENCY_MAX,
   PROP_AUTO_SUBSCRIBE,
   PROP_N_SIGNAL_CONNECTS,
   PROP_N_ICE_RESTARTS,
@@ -30,6 +31,9 @@ enum {
 };
 
 static GParamSpec *props[N_PROPS];
+
+#define JITTER_LATENCY_DEFAULT_MS 20
+#define JITTER_LATENCY_MAX_DEFAULT_MS 200
 
 enum {
   SIGNAL_PARTICIPANT_CONNECTED,
@@ -355,6 +359,9 @@ lk_room_get_property (GObject    *object,
     case PROP_JITTER_LATENCY:
       g_value_set_uint (value, self->jitter_latency_ms);
       break;
+    case PROP_JITTER_LATENCY_MAX:
+      g_value_set_uint (value, self->jitter_latency_max_ms);
+      break;
     case PROP_AUTO_SUBSCRIBE:
       g_value_set_boolean (value, self->auto_subscribe);
       break;
@@ -399,7 +406,10 @@ lk_room_set_property (GObject      *object,
       lk_room_set_audio_sink (self, g_value_get_object (value));
       break;
     case PROP_JITTER_LATENCY:
-      self->jitter_latency_ms = g_value_get_uint (value);
+      lk_room_set_jitter_latency (self, g_value_get_uint (value));
+      break;
+    case PROP_JITTER_LATENCY_MAX:
+      self->jitter_latency_max_ms = g_value_get_uint (value);
       break;
     case PROP_AUTO_SUBSCRIBE:
       lk_room_set_auto_subscribe (self, g_value_get_boolean (value));
@@ -486,12 +496,16 @@ lk_room_class_init (LkRoomClass *klass)
   props[PROP_AUDIO_SINK] =
     g_param_spec_object ("audio-sink", NULL, NULL, GST_TYPE_ELEMENT,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  /* Jitterbuffer latency of received audio, in ms. 50 ms: on loopback/LAN
-   * jitter stays far below it, mouth-to-ear drops from ~250 ms (webrtcbin's
-   * 200 ms default) to ~100 ms (facts §10), and Opus PLC hides the rare
-   * late packet. Raise it for lossy WAN links. */
+  /* Jitterbuffer latency of received audio, in ms: where a call starts,
+   * raised by the room when the network needs more (lk-room-jitter.c), up
+   * to jitter-latency-max (equal to jitter-latency: never). 20 ms: every
+   * ms here is a ms of mouth-to-ear delay (at 50 ms Handoff took 120 ms on
+   * loopback, twice a browser's 60; at 20 ms, 91). */
   props[PROP_JITTER_LATENCY] =
-    g_param_spec_uint ("jitter-latency", NULL, NULL, 0, 2000, 50,
+    g_param_spec_uint ("jitter-latency", NULL, NULL, 0, 2000, JITTER_LATENCY_DEFAULT_MS,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  props[PROP_JITTER_LATENCY_MAX] =
+    g_param_spec_uint ("jitter-latency-max", NULL, NULL, 0, 2000, JITTER_LATENCY_MAX_DEFAULT_MS,
                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   props[PROP_AUTO_SUBSCRIBE] =
     g_param_spec_boolean ("auto-subscribe", NULL, NULL, TRUE,
@@ -579,7 +593,8 @@ lk_room_init (LkRoom *self)
   self->playback_sources = g_ptr_array_new_with_free_func ((GDestroyNotify) lk_playback_source_free);
   self->remote_channels = g_ptr_array_new_with_free_func (g_object_unref);
   self->reader = lk_text_stream_reader_new ();
-  self->jitter_latency_ms = 50;
+  self->jitter_latency_ms = JITTER_LATENCY_DEFAULT_MS;
+  self->jitter_latency_max_ms = JITTER_LATENCY_MAX_DEFAULT_MS;
   self->auto_subscribe = TRUE;
   self->app_unsubscribed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->held_subscriptions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);

@@ -30,7 +30,9 @@
  *  - disconnected (LkDisconnectReason reason, const GError *error or NULL)
  *
  * Properties: connection-state, local-participant, audio-sink,
- * jitter-latency (ms, default 50), auto-subscribe (default TRUE); read-only
+ * jitter-latency (ms, default 20; raised by the room when the network's
+ * jitter breaks the audio, up to jitter-latency-max, default 200),
+ * auto-subscribe (default TRUE); read-only
  * counters (for tests): n-signal-connects, n-ice-restarts (ours),
  * n-remote-ice-restarts (the server's, of our subscriber), n-rejoins,
  * n-token-refreshes, n-stall-resubscribes (tracks taken again because they

@@ -47,6 +47,9 @@ struct _LkTrack {
   /* remote */
   gint fec_hold_us;        /* atomic: what the decoder holds back */
   guint rx_ms;             /* atomic: monotonic ms (truncated) of the last packet in */
+  GstClockTime expected_pts; /* at the mixer's input, as the mixer counts (streaming thread) */
+  GstClockTime timeline_start;
+  gint max_backstep_us;    /* atomic: the largest timeline step back since the last read */
   GstPad *remote_pad;
   GstElement *mixer;
   GstPad *mixer_pad;

@@ -251,6 +251,58 @@ stamp_packet (GstPad          *pad,
   return GST_PAD_PROBE_OK;
 }
 
+/* The mixer lays a track's buffers end to end while their timestamps stay
+ * within its alignment threshold (40 ms) of that; past it, it goes by the
+ * timestamps again and drops what is behind. A step back of half that is
+ * counted already. Steps forward are not: a sender's silence (DTX) makes
+ * them too. */
+#define BACKSTEP (20 * GST_MSECOND)
+#define TIMELINE_SETTLING (3 * GST_SECOND)
+
+static GstPadProbeReturn
+watch_timeline (GstPad          *pad,
+                GstPadProbeInfo *info,
+                gpointer         user_data)
+{
+  LkTrack *self = user_data;
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+  GstClockTime pts = GST_BUFFER_PTS (buf), duration = GST_BUFFER_DURATION (buf);
+
+  if (!GST_CLOCK_TIME_IS_VALID (pts) || !GST_CLOCK_TIME_IS_VALID (duration))
+    {
+      self->expected_pts = GST_CLOCK_TIME_NONE;
+      return GST_PAD_PROBE_OK;
+    }
+  if (!GST_CLOCK_TIME_IS_VALID (self->timeline_start))
+    self->timeline_start = pts;
+  if (!GST_CLOCK_TIME_IS_VALID (self->expected_pts) || pts > self->expected_pts)
+    self->expected_pts = pts;
+  else if (pts + BACKSTEP < self->expected_pts)
+    {
+      /* Not in the first seconds: the jitterbuffer is still finding its
+       * timeline, whatever the network. */
+      if (pts > self->timeline_start + TIMELINE_SETTLING)
+        {
+          gint step_us = (gint) MIN ((self->expected_pts - pts) / GST_USECOND, (GstClockTime) G_MAXINT);
+          gint seen;
+
+          do
+            seen = g_atomic_int_get (&self->max_backstep_us);
+          while (step_us > seen && !g_atomic_int_compare_and_exchange (&self->max_backstep_us, seen, step_us));
+        }
+      self->expected_pts = pts;
+    }
+  self->expected_pts += duration;
+  return GST_PAD_PROBE_OK;
+}
+
+guint
+lk_track_take_max_backstep_us (LkTrack *self)
+{
+  g_return_val_if_fail (LK_IS_TRACK (self), 0);
+  return (guint) g_atomic_int_exchange (&self->max_backstep_us, 0);
+}
+
 guint
 lk_track_get_ms_since_packet (LkTrack *self)
 {
@@ -296,6 +348,9 @@ lk_track_attach_remote (LkTrack     *self,
   self->mixer_pad = gst_element_request_pad_simple (mixer, "sink_%u");
   queue_src = gst_element_get_static_pad (queue, "src");
   gst_pad_link (queue_src, self->mixer_pad);
+  self->expected_pts = GST_CLOCK_TIME_NONE;
+  self->timeline_start = GST_CLOCK_TIME_NONE;
+  gst_pad_add_probe (queue_src, GST_PAD_PROBE_TYPE_BUFFER, watch_timeline, self, NULL);
   lk_track_link_pending_taps (self);
   for (guint i = self->elements->len; i > 0; i--)
     gst_element_sync_state_with_parent (g_ptr_array_index (self->elements, i - 1));

@@ -24,6 +24,7 @@
 
 #include "lk-room.h"
 #include "handoff-test-audio.h"
+#include "handoff-test-jitter.h"
 
 #define RATE          48000
 #define SLOT_SAMPLES  480     /* 10 ms, what a microphone hands over at a time */
@@ -412,88 +413,6 @@ on_disconnected (LkRoom             *room,
     stop (self, error != NULL ? 1 : 0);
 }
 
-/* ---- a jittery network, for the benchmark ------------------------------ */
-
-/* Loopback has no jitter. With --net-jitter-ms, the subscriber's ICE source
- * sleeps a random 0..J ms before a share of the packets it receives: that
- * packet and the ones queued behind it reach the jitterbuffer late, as
- * after a Wi-Fi or a congested link's hiccup. */
-static gboolean
-is_in_subscriber (GstElement *element)
-{
-  g_autoptr(GstObject) parent = gst_object_get_parent (GST_OBJECT (element));
-
-  while (parent != NULL)
-    {
-      GstObject *up;
-
-      if (g_strcmp0 (GST_OBJECT_NAME (parent), "subscriber") == 0)
-        return TRUE;
-      up = gst_object_get_parent (parent);
-      gst_object_unref (parent);
-      parent = up;
-    }
-  return FALSE;
-}
-
-/* Only received media: the publisher's ICE source carries RTCP alone. */
-static GstPadProbeReturn
-delay_packet (GstPad          *pad,
-              GstPadProbeInfo *info,
-              gpointer         user_data)
-{
-  Peer *self = user_data;
-  GstElement *nicesrc = GST_PAD_PARENT (pad);
-  gint side = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (nicesrc), "peer-side"));
-
-  if (side == 0)
-    {
-      side = is_in_subscriber (nicesrc) ? 1 : 2;
-      g_object_set_data (G_OBJECT (nicesrc), "peer-side", GINT_TO_POINTER (side));
-    }
-  if (side == 1 && g_random_double () < self->opt.net_jitter_share)
-    g_usleep ((gulong) (g_random_double () * self->opt.net_jitter_ms * 1000));
-  return GST_PAD_PROBE_OK;
-}
-
-static void
-on_deep_element_added (GstBin     *bin,
-                       GstBin     *sub_bin,
-                       GstElement *element,
-                       Peer       *self)
-{
-  GstElementFactory *factory = gst_element_get_factory (element);
-  g_autoptr(GstPad) src = NULL;
-
-  if (factory == NULL || g_strcmp0 (GST_OBJECT_NAME (factory), "nicesrc") != 0)
-    return;
-  /* Seen before its webrtcbin is in place: which side it is on is found
-   * at its first packet. */
-  src = gst_element_get_static_pad (element, "src");
-  gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
-                     delay_packet, self, NULL);
-}
-
-/* Every ICE source, the ones there already and those of a re-join. */
-static void
-make_network_jittery (Peer *self)
-{
-  GstPipeline *pipeline = lk_room_get_pipeline (self->room);
-  g_autoptr(GstIterator) it = NULL;
-  GValue item = G_VALUE_INIT;
-
-  if (self->opt.net_jitter_ms <= 0 || pipeline == NULL)
-    return;
-  g_signal_connect (pipeline, "deep-element-added", G_CALLBACK (on_deep_element_added), self);
-  it = gst_bin_iterate_recurse (GST_BIN (pipeline));
-  while (gst_iterator_next (it, &item) == GST_ITERATOR_OK)
-    {
-      on_deep_element_added (NULL, NULL, g_value_get_object (&item), self);
-      g_value_reset (&item);
-    }
-  g_value_unset (&item);
-}
-
 /* The room's jitterbuffers, summed: what came too late, what never came. */
 static void
 emit_rx_stats (Peer *self)
@@ -700,7 +619,9 @@ on_connected (GObject      *source,
   json_builder_end_array (b);
   emit_builder (b);
   update_from (self);
-  make_network_jittery (self);
+  if (self->opt.net_jitter_ms > 0)
+    handoff_test_jitter_received (lk_room_get_pipeline (self->room), self->opt.net_jitter_ms,
+                                  self->opt.net_jitter_share);
 
   if (self->opt.tone > 0 || self->opt.bursts > 0)
     lk_room_publish_audio_async (self->room, "microphone", LK_TRACK_SOURCE_MICROPHONE,

@@ -8,9 +8,11 @@
 
 #include <gst/app/gstappsink.h>
 #include <gst/gst.h>
+#include <math.h>
 #include <signal.h>
 #include <unistd.h>
 
+#include "handoff-test-jitter.h"
 #include "lk-test-client.h"
 
 #define RATE 48000
@@ -240,12 +242,163 @@ test_mouth_to_ear (void)
   g_mutex_clear (&o.lock);
 }
 
+/* ---- a jittery network ---- */
+
+/* Clicks in a steady tone, counted where the room's sink gets its audio:
+ * per 10 ms block, the tone's amplitude and phase against one continuous
+ * oscillator. Audio the mixer dropped moves the phase; a gap drops the
+ * amplitude. */
+#define BLOCK 480
+
+typedef struct {
+  GMutex lock;
+  double omega;
+  guint64 n;            /* samples seen */
+  double i, q;          /* this block's sums */
+  double last_phase, last_amplitude;
+  gboolean have_last;
+  guint clicks;
+} Clicks;
+
+static double
+wrap_angle (double a)
+{
+  while (a > G_PI)
+    a -= 2 * G_PI;
+  while (a < -G_PI)
+    a += 2 * G_PI;
+  return a;
+}
+
+static void
+end_block (Clicks *c)
+{
+  double amplitude = 2 * sqrt (c->i * c->i + c->q * c->q) / BLOCK;
+  double phase = atan2 (c->q, c->i);
+
+  if (c->have_last && c->last_amplitude > 0.01 &&
+      (amplitude < 0.3 * c->last_amplitude || fabs (wrap_angle (phase - c->last_phase)) > 0.5))
+    c->clicks++;
+  c->last_phase = phase;
+  c->last_amplitude = amplitude;
+  c->have_last = TRUE;
+  c->i = c->q = 0;
+}
+
+static GstPadProbeReturn
+listen_for_clicks (GstPad          *pad,
+                   GstPadProbeInfo *info,
+                   gpointer         user_data)
+{
+  Clicks *c = user_data;
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+  GstMapInfo map;
+
+  if (!gst_buffer_map (buf, &map, GST_MAP_READ))
+    return GST_PAD_PROBE_OK;
+  g_mutex_lock (&c->lock);
+  for (gsize k = 0; k < map.size / sizeof (float); k++, c->n++)
+    {
+      double x = ((const float *) map.data)[k];
+      double angle = c->omega * (double) (c->n % RATE);
+
+      c->i += x * cos (angle);
+      c->q += x * sin (angle);
+      if ((c->n + 1) % BLOCK == 0)
+        end_block (c);
+    }
+  g_mutex_unlock (&c->lock);
+  gst_buffer_unmap (buf, &map);
+  return GST_PAD_PROBE_OK;
+}
+
+static guint
+clicks_take (Clicks *c)
+{
+  guint n;
+
+  g_mutex_lock (&c->lock);
+  n = c->clicks;
+  c->clicks = 0;
+  g_mutex_unlock (&c->lock);
+  return n;
+}
+
+static guint
+jitter_latency (LkTestClient *c)
+{
+  guint ms = 0;
+
+  g_object_get (c->room, "jitter-latency", &ms, NULL);
+  return ms;
+}
+
+/* Bob's network delays 5 % of his packets by up to 50 ms. His room starts
+ * at its low latency, hears Alice's tone break up, raises the latency, and
+ * then hears it whole again. */
+static void
+test_jitter (void)
+{
+  g_autoptr(HandoffTestLivekit) lk = handoff_test_livekit_start_or_skip (NULL);
+  g_autoptr(LkTestClient) a = NULL;
+  g_autoptr(LkTestClient) b = NULL;
+  g_autoptr(GstElement) capture = NULL;
+  g_autoptr(GstPad) capture_pad = NULL;
+  Clicks clicks = { .omega = 2 * G_PI * 440 / RATE };
+  guint clean, during, after, start_ms, ms;
+  gint64 deadline, settled_at;
+
+  if (lk == NULL)
+    return;
+  g_mutex_init (&clicks.lock);
+  a = lk_test_client_new_joined_full ("alice", TRUE, lk, "jitter");
+  b = lk_test_client_new_joined_full ("bob", TRUE, lk, "jitter");
+  capture = gst_bin_get_by_name (GST_BIN (lk_room_get_pipeline (b->room)), "capture");
+  capture_pad = gst_element_get_static_pad (capture, "sink");
+  gst_pad_add_probe (capture_pad, GST_PAD_PROBE_TYPE_BUFFER, listen_for_clicks, &clicks, NULL);
+  lk_test_client_publish_tone (a, 440);
+  g_assert_true (lk_test_client_wait_hears (b, 440, 45));
+  lk_test_sleep (2);
+  clicks_take (&clicks);
+  lk_test_sleep (5);
+  clean = clicks_take (&clicks);
+  start_ms = jitter_latency (b);
+
+  handoff_test_jitter_received (lk_room_get_pipeline (b->room), 50, 0.05);
+  /* Raised, then left alone for 15 s. */
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  settled_at = 0;
+  ms = start_ms;
+  while (g_get_monotonic_time () < deadline)
+    {
+      lk_test_sleep (1);
+      if (jitter_latency (b) != ms)
+        {
+          ms = jitter_latency (b);
+          settled_at = g_get_monotonic_time ();
+        }
+      else if (settled_at != 0 && g_get_monotonic_time () - settled_at > 15 * G_USEC_PER_SEC)
+        break;
+    }
+  during = clicks_take (&clicks);
+  lk_test_sleep (20);
+  after = clicks_take (&clicks);
+  g_test_message ("clicks in 5 s before the jitter: %u; while the room adapted: %u (latency %u → %u ms); "
+                  "in the next 20 s: %u", clean, during, start_ms, ms, after);
+  g_assert_cmpuint (ms, >, start_ms);
+  g_assert_cmpuint (after, <=, 2);
+  /* The probe is bob's pipeline's until it stops. */
+  g_clear_pointer (&b, lk_test_client_free);
+  g_mutex_clear (&clicks.lock);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   lk_test_setup (&argc, &argv);
   g_test_add_func ("/lk/latency/configured", test_configured);
+  g_test_add_func ("/lk/latency/jitter-raises-it", test_jitter);
   g_test_add_func ("/lk/latency/mouth-to-ear-after-stall", test_mouth_to_ear);
   return lk_test_run ();
 }

@@ -1,0 +1,101 @@
+/* lk-room-jitter.c: LkRoom's jitterbuffer latency, raised when the network's
+ * jitter breaks the audio
+ *
+ * Received audio is played jitter-latency ms after its time, plus a fixed
+ * part (the decoder's FEC packet, the mixer, the sink). Every ms of it is
+ * a ms of mouth-to-ear delay, so a call starts low. When packets come later
+ * than that, webrtcbin's jitterbuffer (slave mode) moves its timeline later
+ * for them and then slowly back; once the audio is 20–40 ms ahead of where
+ * the mixer laid it, the mixer drops what overlaps and the listener hears a
+ * click (bench-calls --net-jitter-ms 40, 26 s calls: 4–12 dropped buffers
+ * at 20 ms, 0–3 at 50). LkTrack sees the timeline step back at the mixer's
+ * input; when that happens in two seconds out of ten, the room raises the
+ * latency by the largest step plus some headroom. It is not lowered again
+ * during the call: each change is itself a short gap, and a network that
+ * was jittery tends to be so again. One stall (of this process, or of the
+ * network) is not jitter: steps back within one second raise nothing.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "lk-room"
+
+#include <string.h>
+
+#include "lk-room-private.h"
+#include "lk-track-private.h"
+
+#define TICK_MS 1000
+#define LATE_TICKS_TO_RAISE 2
+#define MIN_STEP_MS 20
+#define HEADROOM_MS 10
+
+static gboolean
+watch_jitter (gpointer user_data)
+{
+  LkRoom *self = user_data;
+  guint backstep_us = 0, late_ticks = 0, largest_us = 0, wanted;
+  GHashTableIter iter;
+  gpointer track;
+
+  g_hash_table_iter_init (&iter, self->mid_attached);
+  while (g_hash_table_iter_next (&iter, NULL, &track))
+    {
+      guint step_us = lk_track_take_max_backstep_us (track);
+      backstep_us = MAX (backstep_us, step_us);
+    }
+  memmove (self->jitter_ticks + 1, self->jitter_ticks, sizeof self->jitter_ticks - sizeof self->jitter_ticks[0]);
+  self->jitter_ticks[0] = backstep_us;
+
+  for (guint i = 0; i < LK_ROOM_JITTER_TICKS; i++)
+    if (self->jitter_ticks[i] > 0)
+      {
+        late_ticks++;
+        largest_us = MAX (largest_us, self->jitter_ticks[i]);
+      }
+  if (late_ticks < LATE_TICKS_TO_RAISE || self->jitter_latency_ms >= self->jitter_latency_max_ms)
+    return G_SOURCE_CONTINUE;
+  /* The timeline went back as far as the latest packets had been late
+   * beyond the latency: that much more. */
+  wanted = self->jitter_latency_ms + MAX ((largest_us / 1000 + 9) / 10 * 10 + HEADROOM_MS, MIN_STEP_MS);
+  wanted = MIN (wanted, self->jitter_latency_max_ms);
+  g_message ("received audio stepped back by up to %u ms in %u of the last %d s (packets later than "
+             "the jitterbuffer waits): its latency %u ms, now %u ms",
+             largest_us / 1000, late_ticks, LK_ROOM_JITTER_TICKS, self->jitter_latency_ms, wanted);
+  memset (self->jitter_ticks, 0, sizeof self->jitter_ticks);
+  lk_room_set_jitter_latency (self, wanted);
+  return G_SOURCE_CONTINUE;
+}
+
+void
+lk_room_watch_jitter (LkRoom   *self,
+                      gboolean  on)
+{
+  g_clear_handle_id (&self->jitter_watch_id, g_source_remove);
+  memset (self->jitter_ticks, 0, sizeof self->jitter_ticks);
+  if (on)
+    self->jitter_watch_id = g_timeout_add (TICK_MS, watch_jitter, self);
+}
+
+void
+lk_room_set_jitter_latency (LkRoom *self,
+                            guint   ms)
+{
+  if (self->jitter_latency_ms == ms)
+    return;
+  self->jitter_latency_ms = ms;
+  if (self->pipeline != NULL)
+    {
+      /* The mixer first: it then waits for the later audio instead of
+       * mixing without it until the pipeline's latency is recomputed. */
+      g_object_set (self->mixer, "min-upstream-latency",
+                    (guint64) (ms * GST_MSECOND + LK_TRACK_DECODER_HOLD), NULL);
+      for (guint i = 0; i < 2; i++)
+        {
+          LkPeerTransport *t = i == 0 ? self->subscriber : self->publisher;
+          if (t != NULL)
+            g_object_set (lk_peer_transport_get_webrtcbin (t), "latency", ms, NULL);
+        }
+      gst_bin_recalculate_latency (GST_BIN (self->pipeline));
+    }
+  g_object_notify (G_OBJECT (self), "jitter-latency");
+}
