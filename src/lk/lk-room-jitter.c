@@ -10,7 +10,8 @@
  * click (bench-calls --net-jitter-ms 40, 26 s calls: 4–12 dropped buffers
  * at 20 ms, 0–3 at 50). LkTrack sees the timeline step back at the mixer's
  * input; when that happens in two seconds out of ten, the room raises the
- * latency by the largest step plus some headroom. It is not lowered again
+ * latency by the largest step (forward: how much later than the latency
+ * the packets came) plus some headroom. It is not lowered again
  * during the call: each change is itself a short gap, and a network that
  * was jittery tends to be so again. One stall (of this process, or of the
  * network) is not jitter: steps back within one second raise nothing.
@@ -33,35 +34,41 @@ static gboolean
 watch_jitter (gpointer user_data)
 {
   LkRoom *self = user_data;
-  guint backstep_us = 0, late_ticks = 0, largest_us = 0, wanted;
+  guint back_us = 0, forward_us = 0, late_ticks = 0, largest_us = 0, wanted;
   GHashTableIter iter;
   gpointer track;
 
   g_hash_table_iter_init (&iter, self->mid_attached);
   while (g_hash_table_iter_next (&iter, NULL, &track))
     {
-      guint step_us = lk_track_take_max_backstep_us (track);
-      backstep_us = MAX (backstep_us, step_us);
+      guint back, forward;
+
+      lk_track_take_timeline_steps (track, &back, &forward);
+      back_us = MAX (back_us, back);
+      forward_us = MAX (forward_us, forward);
     }
-  memmove (self->jitter_ticks + 1, self->jitter_ticks, sizeof self->jitter_ticks - sizeof self->jitter_ticks[0]);
-  self->jitter_ticks[0] = backstep_us;
+  memmove (self->jitter_back + 1, self->jitter_back, sizeof self->jitter_back - sizeof self->jitter_back[0]);
+  memmove (self->jitter_forward + 1, self->jitter_forward, sizeof self->jitter_forward - sizeof self->jitter_forward[0]);
+  self->jitter_back[0] = back_us;
+  self->jitter_forward[0] = forward_us;
 
   for (guint i = 0; i < LK_ROOM_JITTER_TICKS; i++)
-    if (self->jitter_ticks[i] > 0)
-      {
+    {
+      if (self->jitter_back[i] > 0)
         late_ticks++;
-        largest_us = MAX (largest_us, self->jitter_ticks[i]);
-      }
+      largest_us = MAX (largest_us, MAX (self->jitter_back[i], self->jitter_forward[i]));
+    }
   if (late_ticks < LATE_TICKS_TO_RAISE || self->jitter_latency_ms >= self->jitter_latency_max_ms)
     return G_SOURCE_CONTINUE;
-  /* The timeline went back as far as the latest packets had been late
-   * beyond the latency: that much more. */
+  /* The steps forward say how much later than the latency packets came
+   * (the jitterbuffer re-timed them by that much): that much more. */
   wanted = self->jitter_latency_ms + MAX ((largest_us / 1000 + 9) / 10 * 10 + HEADROOM_MS, MIN_STEP_MS);
   wanted = MIN (wanted, self->jitter_latency_max_ms);
-  g_message ("received audio stepped back by up to %u ms in %u of the last %d s (packets later than "
+  g_message ("received audio was re-timed by up to %u ms in %u of the last %d s (packets later than "
              "the jitterbuffer waits): its latency %u ms, now %u ms",
              largest_us / 1000, late_ticks, LK_ROOM_JITTER_TICKS, self->jitter_latency_ms, wanted);
-  memset (self->jitter_ticks, 0, sizeof self->jitter_ticks);
+  memset (self->jitter_back, 0, sizeof self->jitter_back);
+  memset (self->jitter_forward, 0, sizeof self->jitter_forward);
   lk_room_set_jitter_latency (self, wanted);
   return G_SOURCE_CONTINUE;
 }
@@ -71,7 +78,8 @@ lk_room_watch_jitter (LkRoom   *self,
                       gboolean  on)
 {
   g_clear_handle_id (&self->jitter_watch_id, g_source_remove);
-  memset (self->jitter_ticks, 0, sizeof self->jitter_ticks);
+  memset (self->jitter_back, 0, sizeof self->jitter_back);
+  memset (self->jitter_forward, 0, sizeof self->jitter_forward);
   if (on)
     self->jitter_watch_id = g_timeout_add (TICK_MS, watch_jitter, self);
 }

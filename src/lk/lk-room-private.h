@@ -71,8 +71,8 @@ struct _LkRoom {
   guint jitter_latency_ms;     /* now; raised with the network's jitter (lk-room-jitter.c) */
   guint jitter_latency_max_ms;
   guint jitter_watch_id;
-  guint jitter_ticks[LK_ROOM_JITTER_TICKS]; /* [i]: the largest step back of received
-                                * audio i s ago (µs, 0: none) */
+  guint jitter_back[LK_ROOM_JITTER_TICKS];    /* [i]: the largest steps of received audio's */
+  guint jitter_forward[LK_ROOM_JITTER_TICKS]; /* timeline i s ago (µs, 0: none) */
   GstElement *audio_sink;      /* set by the app, or made at connect */
   GstPipeline *pipeline;
   guint bus_watch;

@@ -50,6 +50,7 @@ struct _LkTrack {
   GstClockTime expected_pts; /* at the mixer's input, as the mixer counts (streaming thread) */
   GstClockTime timeline_start;
   gint max_backstep_us;    /* atomic: the largest timeline step back since the last read */
+  gint max_forward_us;     /* atomic: the largest step forward (< 200 ms), likewise */
   GstPad *remote_pad;
   GstElement *mixer;
   GstPad *mixer_pad;

@@ -74,13 +74,15 @@ gboolean  lk_track_attach_remote     (LkTrack     *self,
 GstPad   *lk_track_get_remote_pad    (LkTrack *self);
 /* Since the last packet of a remote track (or its attaching). */
 guint     lk_track_get_ms_since_packet (LkTrack *self);
-/* The largest step back (µs; 0: none) of the track's timeline at the
- * mixer's input since the last call (resets): ≥ 20 ms behind its buffers
- * laid end to end, after its first seconds. webrtcbin's jitterbuffer makes
- * one after packets came later than its latency (it moved its timeline
- * that much later for them, then back); the mixer drops the audio that
- * overlaps: a click. */
-guint     lk_track_take_max_backstep_us (LkTrack *self);
+/* The largest steps (µs; 0: none) of the track's timeline at the mixer's
+ * input since the last call (resets), against its buffers laid end to end,
+ * after its first seconds: back (≥ 20 ms), forward (< 200 ms). webrtcbin's
+ * jitterbuffer steps forward for a packet that came later than its latency
+ * (by how much later), then back: the mixer drops the audio that overlaps,
+ * a click. */
+void      lk_track_take_timeline_steps (LkTrack *self,
+                                        guint   *back_us,
+                                        guint   *forward_us);
 /* A webrtcbin source pad with no track on it drops what it receives (an
  * unlinked pad would be an error for the jitterbuffer); webrtcbin may use
  * the same pad again for another track, so the drop is undone on attach. */

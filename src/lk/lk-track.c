@@ -258,6 +258,21 @@ stamp_packet (GstPad          *pad,
  * them too. */
 #define BACKSTEP (20 * GST_MSECOND)
 #define TIMELINE_SETTLING (3 * GST_SECOND)
+/* A step forward longer than that is a pause of the sender (DTX), not a
+ * packet the jitterbuffer re-timed. */
+#define LONGEST_RETIMING (200 * GST_MSECOND)
+
+static void
+keep_largest (gint         *atomic_us,
+              GstClockTime  step)
+{
+  gint step_us = (gint) MIN (step / GST_USECOND, (GstClockTime) G_MAXINT);
+  gint seen;
+
+  do
+    seen = g_atomic_int_get (atomic_us);
+  while (step_us > seen && !g_atomic_int_compare_and_exchange (atomic_us, seen, step_us));
+}
 
 static GstPadProbeReturn
 watch_timeline (GstPad          *pad,
@@ -267,6 +282,7 @@ watch_timeline (GstPad          *pad,
   LkTrack *self = user_data;
   GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
   GstClockTime pts = GST_BUFFER_PTS (buf), duration = GST_BUFFER_DURATION (buf);
+  gboolean settled;
 
   if (!GST_CLOCK_TIME_IS_VALID (pts) || !GST_CLOCK_TIME_IS_VALID (duration))
     {
@@ -275,32 +291,33 @@ watch_timeline (GstPad          *pad,
     }
   if (!GST_CLOCK_TIME_IS_VALID (self->timeline_start))
     self->timeline_start = pts;
+  settled = pts > self->timeline_start + TIMELINE_SETTLING;
   if (!GST_CLOCK_TIME_IS_VALID (self->expected_pts) || pts > self->expected_pts)
-    self->expected_pts = pts;
+    {
+      if (settled && GST_CLOCK_TIME_IS_VALID (self->expected_pts) && pts - self->expected_pts < LONGEST_RETIMING)
+        keep_largest (&self->max_forward_us, pts - self->expected_pts);
+      self->expected_pts = pts;
+    }
   else if (pts + BACKSTEP < self->expected_pts)
     {
       /* Not in the first seconds: the jitterbuffer is still finding its
        * timeline, whatever the network. */
-      if (pts > self->timeline_start + TIMELINE_SETTLING)
-        {
-          gint step_us = (gint) MIN ((self->expected_pts - pts) / GST_USECOND, (GstClockTime) G_MAXINT);
-          gint seen;
-
-          do
-            seen = g_atomic_int_get (&self->max_backstep_us);
-          while (step_us > seen && !g_atomic_int_compare_and_exchange (&self->max_backstep_us, seen, step_us));
-        }
+      if (settled)
+        keep_largest (&self->max_backstep_us, self->expected_pts - pts);
       self->expected_pts = pts;
     }
   self->expected_pts += duration;
   return GST_PAD_PROBE_OK;
 }
 
-guint
-lk_track_take_max_backstep_us (LkTrack *self)
+void
+lk_track_take_timeline_steps (LkTrack *self,
+                              guint   *back_us,
+                              guint   *forward_us)
 {
-  g_return_val_if_fail (LK_IS_TRACK (self), 0);
-  return (guint) g_atomic_int_exchange (&self->max_backstep_us, 0);
+  g_return_if_fail (LK_IS_TRACK (self));
+  *back_us = (guint) g_atomic_int_exchange (&self->max_backstep_us, 0);
+  *forward_us = (guint) g_atomic_int_exchange (&self->max_forward_us, 0);
 }
 
 guint
