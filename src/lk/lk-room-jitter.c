@@ -64,9 +64,9 @@ watch_jitter (gpointer user_data)
    * (the jitterbuffer re-timed them by that much): that much more. */
   wanted = self->jitter_latency_ms + MAX ((largest_us / 1000 + 9) / 10 * 10 + HEADROOM_MS, MIN_STEP_MS);
   wanted = MIN (wanted, self->jitter_latency_max_ms);
-  g_message ("received audio was re-timed by up to %u ms in %u of the last %d s (packets later than "
-             "the jitterbuffer waits): its latency %u ms, now %u ms",
-             largest_us / 1000, late_ticks, LK_ROOM_JITTER_TICKS, self->jitter_latency_ms, wanted);
+  g_message ("[%s] received audio was re-timed by up to %u ms in %u of the last %d s (packets later "
+             "than the jitterbuffer waits): its latency %u ms, now %u ms",
+             self->local ? lk_participant_get_identity (self->local) : "?", largest_us / 1000, late_ticks, LK_ROOM_JITTER_TICKS, self->jitter_latency_ms, wanted);
   memset (self->jitter_back, 0, sizeof self->jitter_back);
   memset (self->jitter_forward, 0, sizeof self->jitter_forward);
   lk_room_set_jitter_latency (self, wanted);

@@ -33,6 +33,7 @@ static gboolean skip_resources;
 static gboolean cross;
 static char *kinds_arg;
 static int rx_jitter_latency;
+static int rx_jitter_latency_max;
 static int net_jitter_ms;
 
 #define BURST_PERIOD_MS 700.0
@@ -152,6 +153,8 @@ latency_call (HandoffTestLivekit  *lk,
     {
       if (rx_jitter_latency > 0)
         g_ptr_array_add (rx_args, g_strdup_printf ("--jitter-latency=%d", rx_jitter_latency));
+      if (rx_jitter_latency_max > 0)
+        g_ptr_array_add (rx_args, g_strdup_printf ("--jitter-latency-max=%d", rx_jitter_latency_max));
       if (net_jitter_ms > 0)
         g_ptr_array_add (rx_args, g_strdup_printf ("--net-jitter-ms=%d", net_jitter_ms));
     }
@@ -396,6 +399,7 @@ main (int   argc,
     { "cross", 0, 0, G_OPTION_ARG_NONE, &cross, "Also handoff→browser and browser→handoff", NULL },
     { "kinds", 0, 0, G_OPTION_ARG_STRING, &kinds_arg, "handoff,browser (default both)", "LIST" },
     { "jitter-latency", 0, 0, G_OPTION_ARG_INT, &rx_jitter_latency, "A Handoff receiver's jitterbuffer latency", "MS" },
+    { "jitter-latency-max", 0, 0, G_OPTION_ARG_INT, &rx_jitter_latency_max, "How far its room may raise it", "MS" },
     { "net-jitter-ms", 0, 0, G_OPTION_ARG_INT, &net_jitter_ms, "A Handoff receiver's packets delayed by up to (5 %% of them)", "MS" },
     { NULL }
   };

@@ -47,6 +47,7 @@ typedef struct {
   double high_hz;
   double seconds;
   int jitter_latency;
+  int jitter_latency_max;
   double net_jitter_ms;
   double net_jitter_share;
 } Options;
@@ -725,6 +726,7 @@ main (int   argc,
     { "low-hz", 0, 0, G_OPTION_ARG_DOUBLE, &o->low_hz, "Lowest frequency reported", "HZ" },
     { "high-hz", 0, 0, G_OPTION_ARG_DOUBLE, &o->high_hz, "Highest frequency reported", "HZ" },
     { "seconds", 0, 0, G_OPTION_ARG_DOUBLE, &o->seconds, "Leave after this long", "S" },
+    { "jitter-latency-max", 0, 0, G_OPTION_ARG_INT, &o->jitter_latency_max, "Let the room raise it up to (default: the room's)", "MS" },
     { "jitter-latency", 0, 0, G_OPTION_ARG_INT, &o->jitter_latency, "The room's jitterbuffer latency (default: the room's)", "MS" },
     { "net-jitter-ms", 0, 0, G_OPTION_ARG_DOUBLE, &o->net_jitter_ms, "Delay received packets by up to", "MS" },
     { "net-jitter-share", 0, 0, G_OPTION_ARG_DOUBLE, &o->net_jitter_share, "Share of received packets delayed (default 0.05)", "P" },
@@ -759,6 +761,8 @@ main (int   argc,
   lk_room_set_audio_sink (self.room, make_sink (&self));
   if (o->jitter_latency > 0)
     g_object_set (self.room, "jitter-latency", (guint) o->jitter_latency, NULL);
+  if (o->jitter_latency_max > 0)
+    g_object_set (self.room, "jitter-latency-max", (guint) o->jitter_latency_max, NULL);
   g_signal_connect (self.room, "track-subscribed", G_CALLBACK (on_track_subscribed), &self);
   g_signal_connect (self.room, "track-unsubscribed", G_CALLBACK (on_track_unsubscribed), &self);
   g_signal_connect (self.room, "participant-connected", G_CALLBACK (on_participant_connected), &self);

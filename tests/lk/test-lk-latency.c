@@ -354,6 +354,7 @@ test_jitter (void)
   g_mutex_init (&clicks.lock);
   a = lk_test_client_new_joined_full ("alice", TRUE, lk, "jitter");
   b = lk_test_client_new_joined_full ("bob", TRUE, lk, "jitter");
+  g_object_set (b->room, "jitter-latency", 20, "jitter-latency-max", 200, NULL);
   capture = gst_bin_get_by_name (GST_BIN (lk_room_get_pipeline (b->room)), "capture");
   capture_pad = gst_element_get_static_pad (capture, "sink");
   gst_pad_add_probe (capture_pad, GST_PAD_PROBE_TYPE_BUFFER, listen_for_clicks, &clicks, NULL);
