@@ -15,15 +15,28 @@
  * The caller's room connection is the same object throughout (it never
  * reconnects).
  *
+ * The caller's privacy is checked from the moment B joins, not only once
+ * things settle: B's ear keeps everything it hears from the accept until
+ * A's Connect, and no 20 ms window of it may hold the caller's tone; nor may
+ * B's room ever have attached a track of the caller before Connect. B joins
+ * with auto-subscribe, so livekit-server subscribes it to the caller at the
+ * join and again when it turns active; what keeps the caller out is B's
+ * unsubscribe going out before B answers the server's offer (HandoffLkMedia
+ * on the announcement and on the consult audience, LkRoom again for each
+ * offer that brings the track back). Sent 300 ms late, the caller's track is
+ * attached in every run and heard in 6-15 windows.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
 #include <gst/app/gstappsink.h>
 #include <gst/gst.h>
+#include <math.h>
 
 #include "e2e-party-kit.h"
 #include "handoff-test-audio.h"
+#include "lk-room.h"
 
 #define RATE 48000
 
@@ -32,6 +45,8 @@ typedef struct {
   GMutex          lock;
   GArray         *heard;
   HandoffLkMedia *media;   /* for its speaker meter */
+  gboolean        keeping;
+  GArray         *diary;   /* everything heard while keeping */
 } Ear;
 
 static GstFlowReturn
@@ -47,6 +62,8 @@ on_sample (GstAppSink *sink,
     return GST_FLOW_OK;
   g_mutex_lock (&ear->lock);
   g_array_append_vals (ear->heard, map.data, map.size / sizeof (float));
+  if (ear->keeping)
+    g_array_append_vals (ear->diary, map.data, map.size / sizeof (float));
   if (ear->heard->len > RATE * 2)
     g_array_remove_range (ear->heard, 0, ear->heard->len - RATE * 2);
   g_mutex_unlock (&ear->lock);
@@ -122,6 +139,76 @@ report (Ear *ear)
                   ear->media ? handoff_lk_media_get_speaker_level (ear->media) : 0);
 }
 
+/* Hann-windowed tone power of one short window: without the window, 550 Hz
+ * leaks into a 20 ms window's 440 Hz bin (50 Hz bins) at ~2 %. */
+static double
+window_power (const float *samples,
+              gsize        n,
+              double       freq)
+{
+  g_autofree float *w = g_new (float, n);
+
+  for (gsize i = 0; i < n; i++)
+    w[i] = samples[i] * (0.5 - 0.5 * cos (2 * G_PI * i / (n - 1)));
+  return handoff_test_tone_power (w, n, RATE, freq);
+}
+
+#define WINDOW (RATE / 50)   /* 20 ms */
+/* A 0.3 tone gives ~5e-3 through the Hann window. Under ASan, B's audio of
+ * A alone showed steady 440 Hz near 5e-5 and glitches up to 6e-4 with no
+ * caller track attached, so "heard" is 1e-3 (20 % of the caller's tone); the
+ * exact evidence is the attach count below. */
+#define WINDOW_HEARD 1e-3
+
+/* Counts the 20 ms windows (10 ms apart) of @ear's diary in which @freq is
+ * heard; the loudest window's power in @max. With @splatter, a window
+ * counts only if @freq stands well above @splatter: a gap or a click in
+ * A's 550 Hz tone (seen under ASan) spreads power evenly to 440 and 660 Hz
+ * (equally far from 550; B never hears 660, its own tone), a caller's
+ * tone does not. */
+static guint
+diary_windows_with (Ear    *ear,
+                    double  freq,
+                    double  splatter,
+                    double *max)
+{
+  guint n = 0;
+
+  *max = 0;
+  g_mutex_lock (&ear->lock);
+  for (guint at = 0; at + WINDOW <= ear->diary->len; at += WINDOW / 2)
+    {
+      const float *w = (const float *) ear->diary->data + at;
+      double p = window_power (w, WINDOW, freq);
+      double s = splatter > 0 ? window_power (w, WINDOW, splatter) : 0;
+
+      *max = MAX (*max, p);
+      if (p > WINDOW_HEARD && p > 4 * s)
+        {
+          if (n++ < 10)
+            g_test_message ("  %.0f Hz at %.2f s: %.2g (%.0f Hz: %.2g)", freq, at / (double) RATE, p,
+                            splatter, s);
+        }
+    }
+  g_mutex_unlock (&ear->lock);
+  return n;
+}
+
+typedef struct {
+  const char *caller_identity;
+  guint       caller_tracks;   /* attached in B's room */
+} Subscriptions;
+
+static void
+on_b_track_subscribed (gpointer       room,
+                       LkParticipant *p,
+                       LkTrack       *track,
+                       Subscriptions *subs)
+{
+  if (g_strcmp0 (lk_participant_get_identity (p), subs->caller_identity) == 0)
+    subs->caller_tracks++;
+}
+
 #define HEARS(ear, ...) \
   ({ static const double _w[] = { __VA_ARGS__ }; _w; })
 
@@ -151,6 +238,10 @@ test_warm_transfer_audio (void)
   HandoffAgentInfo *bob_info = NULL;
   gpointer caller_room;
   E2eKitResult r = { 0 };
+  Subscriptions b_subs = { 0 };
+  gulong b_subs_id;
+  guint leaked, heard_a;
+  double max_caller, max_a;
   static const double none[] = { 0 };
   static const double music[] = { 196, 0 };
 
@@ -198,6 +289,12 @@ test_warm_transfer_audio (void)
     handoff_transfer_session_set_peer (b->transfer, handoff_agent_info_get_name (from),
                                        handoff_agent_info_get_identity (from));
   }
+  b_subs.caller_identity = lk_participant_get_identity (lk_room_get_local_participant (caller_room));
+  b_subs_id = g_signal_connect (handoff_lk_media_get_room (b_media), "track-subscribed",
+                                G_CALLBACK (on_b_track_subscribed), &b_subs);
+  g_mutex_lock (&b_ear.lock);
+  b_ear.keeping = TRUE;
+  g_mutex_unlock (&b_ear.lock);
   r = (E2eKitResult) { 0 };
   handoff_transfer_session_accept_async (b->transfer, HANDOFF_CALL_MEDIA (b_media), NULL, e2e_kit_on_action, &r);
   e2e_kit_finish (&r, 30);
@@ -211,6 +308,19 @@ test_warm_transfer_audio (void)
   handoff_transfer_session_ready_async (b->transfer, NULL, e2e_kit_on_action, &r);
   e2e_kit_finish (&r, 20);
   E2E_WAIT_FOR (handoff_transfer_session_get_peer_ready (transfer), 20);
+  /* Everything B heard from its join until now: A, never the caller. */
+  g_mutex_lock (&b_ear.lock);
+  b_ear.keeping = FALSE;
+  g_mutex_unlock (&b_ear.lock);
+  g_signal_handler_disconnect (handoff_lk_media_get_room (b_media), b_subs_id);
+  leaked = diary_windows_with (&b_ear, 440, 660, &max_caller);
+  heard_a = diary_windows_with (&b_ear, 550, 0, &max_a);
+  g_test_message ("B from join to Connect: %.2f s; caller in %u windows (max %.2g), A in %u (max %.2g); "
+                  "caller tracks attached %u", b_ear.diary->len / (double) RATE, leaked, max_caller,
+                  heard_a, max_a, b_subs.caller_tracks);
+  g_assert_cmpuint (b_subs.caller_tracks, ==, 0);
+  g_assert_cmpuint (leaked, ==, 0);
+  g_assert_cmpuint (heard_a, >, 50);
   r = (E2eKitResult) { 0 };
   handoff_transfer_session_connect_async (transfer, NULL, e2e_kit_on_action, &r);
   e2e_kit_finish (&r, 20);
@@ -246,6 +356,7 @@ main (int   argc,
     {
       g_mutex_init (&e->lock);
       e->heard = g_array_new (FALSE, FALSE, sizeof (float));
+      e->diary = g_array_new (FALSE, FALSE, sizeof (float));
     }
   g_test_add_func ("/e2e/warm-transfer-audio", test_warm_transfer_audio);
   return g_test_run ();
