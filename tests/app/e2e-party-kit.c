@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "e2e-party-kit.h"
+#include "handoff-test-warnings.h"
 
 static void (*report_func) (void);
 
@@ -15,6 +16,7 @@ e2e_kit_init (int    *argc,
 {
   gst_init (argc, argv);
   g_test_init (argc, argv, NULL);
+  handoff_test_tolerate_known_warnings ();
   g_setenv ("HANDOFF_SECRETS", "memory", TRUE);
   report_func = report;
 }
@@ -122,6 +124,9 @@ e2e_kit_media (GstElement *microphone,
 {
   HandoffLkMedia *media = handoff_lk_media_new ();
 
+  /* Its webrtcbin runs in this test case (GLib forgets the handler at the
+   * start of each). */
+  handoff_test_tolerate_known_warnings ();
   handoff_lk_media_set_devices (media, microphone, speaker);
   handoff_lk_media_enable_speaker_meter (media);
   return media;

@@ -17,7 +17,8 @@
 
 G_BEGIN_DECLS
 
-/* gst_init, g_test_init, an in-memory keyring. @report (may be NULL) tells
+/* gst_init, g_test_init, an in-memory keyring, webrtcbin's known harmless
+ * warning not fatal (handoff-test-warnings.h). @report (may be NULL) tells
  * what the test sees when a wait times out. */
 void e2e_kit_init      (int    *argc,
                         char ***argv,

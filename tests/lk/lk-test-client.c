@@ -8,49 +8,16 @@
 #include <string.h>
 
 #include "handoff-test-audio.h"
+#include "handoff-test-warnings.h"
 #include "lk-test-client.h"
 
 #define RATE 48000
 #define KEEP_SECONDS 4
 
-/* webrtcbin 1.22 warns "code should not be reached" in
- * jitter_buffer_set_retransmission when a new jitterbuffer's SSRC maps to no
- * transceiver yet (seen under load with several tracks); it is harmless
- * there and must not abort the test. Everything else stays fatal. */
-static gboolean
-fatal_unless_known (const char     *log_domain,
-                    GLogLevelFlags  log_level,
-                    const char     *message,
-                    gpointer        user_data)
-{
-  return !(message != NULL && strstr (message, "jitter_buffer_set_retransmission") != NULL);
-}
-
-static GLogFunc default_log_handler;
-
-/* GLib's test log handler reports a fatal message as "Bail out!" before the
- * fatal handler above is asked, so the known warning is told apart here too;
- * and GLib forgets the fatal handler at the start of every test case, so
- * lk_test_client_new installs it again. */
-static void
-log_unless_known (const char     *log_domain,
-                  GLogLevelFlags  log_level,
-                  const char     *message,
-                  gpointer        user_data)
-{
-  if (!fatal_unless_known (log_domain, log_level, message, NULL))
-    {
-      g_test_message ("known webrtcbin warning: %s", message);
-      return;
-    }
-  default_log_handler (log_domain, log_level, message, user_data);
-}
-
 void
 lk_test_init (void)
 {
-  g_test_log_set_fatal_handler (fatal_unless_known, NULL);
-  default_log_handler = g_log_set_default_handler (log_unless_known, NULL);
+  handoff_test_tolerate_known_warnings ();
   if (g_getenv ("LK_TEST_DEBUG") == NULL)
     g_log_set_debug_enabled (FALSE);
 }
@@ -316,7 +283,8 @@ lk_test_client_new_full (const char *identity,
   g_autoptr(GstElement) appsink = NULL;
   g_autofree char *desc = NULL;
 
-  g_test_log_set_fatal_handler (fatal_unless_known, NULL);
+  /* GLib forgets the fatal handler at the start of every test case. */
+  handoff_test_tolerate_known_warnings ();
   g_mutex_init (&c->lock);
   c->identity = g_strdup (identity);
   c->heard = g_array_new (FALSE, FALSE, sizeof (float));
