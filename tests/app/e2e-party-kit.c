@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "e2e-party-kit.h"
+#include "handoff-test-watchdog.h"
 #include "handoff-test-warnings.h"
 
 static void (*report_func) (void);
@@ -26,6 +27,9 @@ e2e_kit_timed_out (const char *what)
 {
   if (report_func != NULL)
     report_func ();
+  /* Where a stuck party's threads are (as tests/e2e's E2E_GDB does). */
+  if (g_getenv ("E2E_GDB") != NULL)
+    handoff_test_print_thread_stacks ();
   g_error ("timed out waiting for: %s", what);
 }
 

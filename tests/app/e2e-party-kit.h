@@ -19,7 +19,8 @@ G_BEGIN_DECLS
 
 /* gst_init, g_test_init, an in-memory keyring, webrtcbin's known harmless
  * warning not fatal (handoff-test-warnings.h). @report (may be NULL) tells
- * what the test sees when a wait times out. */
+ * what the test sees when a wait times out; with E2E_GDB set, every
+ * thread's stack follows. */
 void e2e_kit_init      (int    *argc,
                         char ***argv,
                         void  (*report) (void));

@@ -17,8 +17,8 @@ typedef struct {
   guint fire_after_s;
 } Watchdog;
 
-static void
-print_thread_stacks (void)
+void
+handoff_test_print_thread_stacks (void)
 {
   g_autofree char *pid = g_strdup_printf ("%d", (int) getpid ());
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_INHERIT);
@@ -72,7 +72,7 @@ watch (gpointer data)
   g_printerr ("\nwatchdog: still running after %u s (meson stops it at %u s), in %s; "
               "the stack of every thread follows\n",
               dog->fire_after_s, dog->timeout_s, g_test_get_path ());
-  print_thread_stacks ();
+  handoff_test_print_thread_stacks ();
   abort ();
   return NULL;
 }

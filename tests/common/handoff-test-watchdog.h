@@ -15,4 +15,7 @@ G_BEGIN_DECLS
  * unexplained. Safe to call more than once. */
 void handoff_test_watchdog_arm (void);
 
+/* Every thread's stack (gdb, attached to this process) on stderr. */
+void handoff_test_print_thread_stacks (void);
+
 G_END_DECLS
