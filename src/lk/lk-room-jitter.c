@@ -66,7 +66,8 @@ watch_jitter (gpointer user_data)
   wanted = MIN (wanted, self->jitter_latency_max_ms);
   g_message ("[%s] received audio was re-timed by up to %u ms in %u of the last %d s (packets later "
              "than the jitterbuffer waits): its latency %u ms, now %u ms",
-             self->local ? lk_participant_get_identity (self->local) : "?", largest_us / 1000, late_ticks, LK_ROOM_JITTER_TICKS, self->jitter_latency_ms, wanted);
+             self->local ? lk_participant_get_identity (self->local) : "?", largest_us / 1000,
+             late_ticks, LK_ROOM_JITTER_TICKS, self->jitter_latency_ms, wanted);
   memset (self->jitter_back, 0, sizeof self->jitter_back);
   memset (self->jitter_forward, 0, sizeof self->jitter_forward);
   lk_room_set_jitter_latency (self, wanted);

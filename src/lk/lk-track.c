@@ -254,8 +254,8 @@ stamp_packet (GstPad          *pad,
 /* The mixer lays a track's buffers end to end while their timestamps stay
  * within its alignment threshold (40 ms) of that; past it, it goes by the
  * timestamps again and drops what is behind. A step back of half that is
- * counted already. Steps forward are not: a sender's silence (DTX) makes
- * them too. */
+ * counted already. Steps forward only size a raise (lk-room-jitter.c): a
+ * sender's silence (DTX) makes them too. */
 #define BACKSTEP (20 * GST_MSECOND)
 #define TIMELINE_SETTLING (3 * GST_SECOND)
 /* A step forward longer than that is a pause of the sender (DTX), not a
