@@ -596,6 +596,7 @@ lk_room_media_start (LkRoom  *self,
                           g_ptr_array_new_with_free_func (g_object_unref), (GDestroyNotify) g_ptr_array_unref);
   self->pipeline = GST_PIPELINE (gst_object_ref_sink (gst_pipeline_new ("lk-room")));
   g_signal_connect (self->pipeline, "deep-element-added", G_CALLBACK (on_element_added), NULL);
+  lk_room_manage_latency (self);
   lk_room_watch_stalls (self, TRUE);
   lk_room_watch_jitter (self, TRUE);
 

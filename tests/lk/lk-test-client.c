@@ -456,6 +456,26 @@ lk_test_client_tone_power (LkTestClient *c,
   return handoff_test_tone_power (s, n, RATE, frequency);
 }
 
+GArray *
+lk_test_client_tone_power_windows (LkTestClient *c,
+                                   double        seconds,
+                                   double        window_s,
+                                   double        frequency)
+{
+  gsize n, window = (gsize) (window_s * RATE);
+  g_autofree float *s = last_samples (c, seconds, &n);
+  GArray *powers = g_array_new (FALSE, FALSE, sizeof (double));
+
+  g_return_val_if_fail (window > 0, powers);
+  for (gsize start = 0; start + window <= n; start += window)
+    {
+      double p = handoff_test_tone_power (s + start, window, RATE, frequency);
+
+      g_array_append_val (powers, p);
+    }
+  return powers;
+}
+
 typedef struct {
   LkTestClient *c;
   double frequency;

@@ -86,6 +86,12 @@ double        lk_test_client_dominant (LkTestClient *c,
 double        lk_test_client_tone_power (LkTestClient *c,
                                          double        seconds,
                                          double        frequency);
+/* The power of @frequency in each @window_s window of the last @seconds,
+ * oldest first (a click spoils one window, not the whole span). */
+GArray       *lk_test_client_tone_power_windows (LkTestClient *c,
+                                                 double        seconds,
+                                                 double        window_s,
+                                                 double        frequency);
 /* Waits until the client hears @frequency (±2 %) as the dominant tone. */
 gboolean      lk_test_client_wait_hears (LkTestClient *c,
                                          double        frequency,

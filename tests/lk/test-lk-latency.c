@@ -388,6 +388,13 @@ test_jitter (void)
   g_test_message ("clicks in 5 s before the jitter: %u; while the room adapted: %u (latency %u → %u ms); "
                   "in the next 20 s: %u", clean, during, start_ms, ms, after);
   g_assert_cmpuint (ms, >, start_ms);
+  /* The jitter goes on: under load it can grow past the first raise and
+   * be met by another during those 20 s. */
+  if (jitter_latency (b) != ms)
+    {
+      g_test_message ("raised again meanwhile: %u ms", jitter_latency (b));
+      ms = jitter_latency (b);
+    }
   /* The raise reached the playout, and the tone plays on through it. */
   playout = sink_latency (b);
   g_test_message ("playout latency now %.1f ms", playout / 1e6);
