@@ -1,13 +1,13 @@
-/* lk-room-latency.c: the pipeline's latency goes to the sinks that play,
- * never into a webrtcbin
+/* lk-room-latency.c: the pipeline's latency goes to every sink, but not
+ * into a webrtcbin that is stuck changing state
  *
  * GStreamer hands a recomputed latency to every sink of the pipeline,
- * taking each one's state lock. The sinks inside webrtcbin send packets
- * (sync=false) and have no use for it, and a webrtcbin whose stop hangs
+ * taking each one's state lock. A webrtcbin whose stop hangs
  * (lk-peer-transport.c: its thread stuck in SCTP) holds that lock for
  * good: the main loop, recomputing the latency for a track that came or
  * went, would hang with it. So the room answers do-latency itself, as
- * GstBin does, but skips the webrtcbins.
+ * GstBin does, and passes over a webrtcbin whose state lock is taken; the
+ * others get the latency as GStreamer would give it to them.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -38,13 +38,21 @@ send_to_sinks (GstBin   *bin,
         {
           GstElement *sink = g_value_get_object (&item);
 
-          if (GST_IS_BIN (sink))
+          if (!is_webrtcbin (sink))
             {
-              if (!is_webrtcbin (sink))
+              if (GST_IS_BIN (sink))
                 send_to_sinks (GST_BIN (sink), latency);
+              else
+                gst_element_send_event (sink, gst_event_ref (latency));
+            }
+          else if (GST_STATE_TRYLOCK (sink))
+            {
+              gst_element_send_event (sink, gst_event_ref (latency));
+              GST_STATE_UNLOCK (sink);
             }
           else
-            gst_element_send_event (sink, gst_event_ref (latency));
+            g_message ("%s is busy changing state (a stop that hangs?): the new latency is not sent to it",
+                       GST_OBJECT_NAME (sink));
           g_value_reset (&item);
           break;
         }

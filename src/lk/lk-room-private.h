@@ -131,8 +131,8 @@ void      lk_room_watch_jitter           (LkRoom                       *self,
                                           gboolean                      on);
 void      lk_room_set_jitter_latency     (LkRoom                       *self,
                                           guint                         ms);
-/* lk-room-latency.c: the pipeline's latency reaches the playing sinks
- * only, never a webrtcbin (whose stop may hang holding its state lock). */
+/* lk-room-latency.c: the pipeline's latency reaches every sink, but not
+ * a webrtcbin stuck changing state (whose stop hangs holding its lock). */
 void      lk_room_manage_latency         (LkRoom                       *self);
 /* The server's offer no longer carries @sid: if we let it go because it
  * stalled, take it again now. */

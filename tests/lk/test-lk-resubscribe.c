@@ -8,6 +8,7 @@
 
 #include <gst/gst.h>
 
+#include "handoff-test-watchdog.h"
 #include "lk-test-client.h"
 #include "lk-track-private.h"
 
@@ -361,8 +362,12 @@ test_other_leaves (void)
             }
         }
       if (first_bad != NULL)
-        g_error ("round %u, after alice left: bob hears the caller in %u, %u, %u, %u of 10 windows "
-                 "(seconds 1-4); %s", round, heard[0], heard[1], heard[2], heard[3], first_bad);
+        {
+          /* Whether a streaming thread is stuck, or all wait for packets. */
+          handoff_test_print_thread_stacks ();
+          g_error ("round %u, after alice left: bob hears the caller in %u, %u, %u, %u of 10 windows "
+                   "(seconds 1-4); %s", round, heard[0], heard[1], heard[2], heard[3], first_bad);
+        }
       g_test_message ("round %u: after alice left bob hears the caller in %u, %u, %u, %u of 10 windows",
                       round, heard[0], heard[1], heard[2], heard[3]);
     }
