@@ -104,7 +104,9 @@ struct _LkRoom {
   guint stall_watch_id;
   GHashTable *stall_resubscribing; /* track sid → when we let it go, to take it again */
   GHashTable *stall_last;      /* track sid → when we last did so */
+  GHashTable *stall_rtp_seen;  /* silent track sid → its packets at rtpbin then */
   guint n_stall_resubscribes;
+  guint n_stall_rejoins;
   gint64 stall_grace_until_us;
   guint n_signal_connects;
   guint n_ice_restarts;

@@ -267,14 +267,20 @@ lk_room_remote_log_unlinked (GstObject *failed)
 /* ---- tracks that stop giving us audio ---- */
 
 /* A track we should be hearing (on a line, not muted, not let go by the
- * app) that has given us no packet for STALL_MS is let go and taken again:
- * the server then sends it on a new line, through a new decoder, and the
- * listener hears again within a second or two instead of never. Seen under
- * load (e2e, ~1 run in 10): a party went deaf for good to a participant the
- * server kept forwarding, when a third party left; where its packets
- * stopped is not known yet (docs/notes/lk.md, session 5). Our senders send
- * steadily (no DTX) and mute is signalled, so a silent unmuted track is
- * not normal; a browser's DTX still sends a packet every 400 ms. */
+ * app) that has given us no packet for STALL_MS is looked at once more,
+ * half a second later:
+ * - if its packets still reach webrtcbin's RTP session, they are lost
+ *   inside webrtcbin on their way to us. Seen under load at a transfer's
+ *   completion (e2e, the caller deaf to B after A left: livekit forwarded,
+ *   the caller's RTCP reported B's packets, none reached our pad), and
+ *   taking the track again on a new line did not help. Only new transports
+ *   do: the room joins again as a new session, as when its receive path
+ *   stops (lk-room-media.c).
+ * - if they do not, the server stopped forwarding: the track is let go and
+ *   taken again, and the server sends it on a new line.
+ * Our senders send steadily (no DTX) and mute is signalled, so a silent
+ * unmuted track is not normal; a browser's DTX still sends a packet every
+ * 400 ms. */
 #define STALL_MS 3000
 /* Not more often than this per track: a publisher whose app died stays
  * silent until the server notices (~20 s). */
@@ -282,6 +288,8 @@ lk_room_remote_log_unlinked (GstObject *failed)
 /* If the server's offer does not drop the track within this, take it
  * again anyway. */
 #define STALL_RETAKE_US (2 * G_USEC_PER_SEC)
+/* Packets that reached rtpbin in that half second: still coming. */
+#define STALL_RTP_STILL_COMING 10
 /* After a (re)connection media may need a moment (an ICE restart). */
 #define STALL_GRACE_US (6 * G_USEC_PER_SEC)
 
@@ -289,6 +297,49 @@ static gint64 *
 time_dup (gint64 t)
 {
   return g_memdup2 (&t, sizeof t);
+}
+
+/* Packets of @track's SSRC that reached the subscriber's RTP session
+ * (decrypted, before the jitterbuffer), or -1 if it cannot be told. */
+static gint64
+packets_at_rtpbin (LkRoom  *self,
+                   LkTrack *track)
+{
+  g_autoptr(GstElement) rtpbin = NULL;
+  g_autoptr(GObject) session = NULL;
+  GValueArray *sources = NULL;
+  guint session_id, ssrc;
+  gint64 received = -1;
+
+  if (self->subscriber == NULL || !lk_track_get_remote_ssrc (track, &session_id, &ssrc))
+    return -1;
+  rtpbin = gst_bin_get_by_name (GST_BIN (lk_peer_transport_get_webrtcbin (self->subscriber)), "rtpbin");
+  if (rtpbin == NULL)
+    return -1;
+  g_signal_emit_by_name (rtpbin, "get-internal-session", session_id, &session);
+  if (session == NULL)
+    return -1;
+  g_object_get (session, "sources", &sources, NULL);
+  /* RTPSession hands its sources out as a GValueArray, nothing newer. */
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  for (guint i = 0; sources != NULL && i < sources->n_values; i++)
+    {
+      GObject *source = g_value_get_object (g_value_array_get_nth (sources, i));
+      GstStructure *stats = NULL;
+      guint source_ssrc;
+      guint64 packets;
+
+      g_object_get (source, "ssrc", &source_ssrc, NULL);
+      if (source_ssrc != ssrc)
+        continue;
+      g_object_get (source, "stats", &stats, NULL);
+      if (stats != NULL && gst_structure_get_uint64 (stats, "packets-received", &packets))
+        received = (gint64) packets;
+      g_clear_pointer (&stats, gst_structure_free);
+    }
+  g_clear_pointer (&sources, g_value_array_free);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  return received;
 }
 
 static void
@@ -343,6 +394,7 @@ watch_stalls (gpointer user_data)
       LkTrack *track = value;
       const char *sid = lk_track_get_sid (track);
       gint64 *last = sid != NULL ? g_hash_table_lookup (self->stall_last, sid) : NULL;
+      gint64 *seen, received;
       guint silent_ms;
 
       if (sid == NULL || lk_track_get_muted (track) ||
@@ -352,7 +404,28 @@ watch_stalls (gpointer user_data)
         continue;
       silent_ms = lk_track_get_ms_since_packet (track);
       if (silent_ms < STALL_MS)
-        continue;
+        {
+          g_hash_table_remove (self->stall_rtp_seen, sid);
+          continue;
+        }
+      received = packets_at_rtpbin (self, track);
+      seen = g_hash_table_lookup (self->stall_rtp_seen, sid);
+      if (seen == NULL)
+        {
+          g_hash_table_insert (self->stall_rtp_seen, g_strdup (sid), g_memdup2 (&received, sizeof received));
+          continue;  /* judged at the next tick */
+        }
+      if (received >= 0 && *seen >= 0 && received - *seen >= STALL_RTP_STILL_COMING)
+        {
+          g_autofree char *why = g_strdup_printf ("the packets of track %s reach webrtcbin (%" G_GINT64_FORMAT
+                                                  " in 0.5 s) but not us, for %.1f s", sid,
+                                                  received - *seen, silent_ms / 1000.0);
+          g_hash_table_remove_all (self->stall_rtp_seen);
+          self->n_stall_rejoins++;
+          lk_room_start_rejoin (self, LK_DISCONNECT_REASON_MEDIA_FAILURE, why);
+          return G_SOURCE_CONTINUE;
+        }
+      g_hash_table_remove (self->stall_rtp_seen, sid);
       g_message ("[%s] no audio from track %s for %.1f s although it is not muted: "
                  "taking it again", self->local ? lk_participant_get_identity (self->local) : "?", sid,
                  silent_ms / 1000.0);
@@ -383,6 +456,7 @@ lk_room_watch_stalls (LkRoom   *self,
 {
   g_clear_handle_id (&self->stall_watch_id, g_source_remove);
   g_hash_table_remove_all (self->stall_resubscribing);
+  g_hash_table_remove_all (self->stall_rtp_seen);
   if (on)
     {
       self->stall_grace_until_us = g_get_monotonic_time () + STALL_GRACE_US;

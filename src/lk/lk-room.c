@@ -27,6 +27,7 @@ enum {
   PROP_N_REJOINS,
   PROP_N_TOKEN_REFRESHES,
   PROP_N_STALL_RESUBSCRIBES,
+  PROP_N_STALL_REJOINS,
   N_PROPS
 };
 
@@ -387,6 +388,9 @@ lk_room_get_property (GObject    *object,
     case PROP_N_STALL_RESUBSCRIBES:
       g_value_set_uint (value, self->n_stall_resubscribes);
       break;
+    case PROP_N_STALL_REJOINS:
+      g_value_set_uint (value, self->n_stall_rejoins);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -464,6 +468,7 @@ lk_room_finalize (GObject *object)
   g_hash_table_unref (self->held_subscriptions);
   g_hash_table_unref (self->stall_resubscribing);
   g_hash_table_unref (self->stall_last);
+  g_hash_table_unref (self->stall_rtp_seen);
   g_hash_table_unref (self->away);
   g_free (self->url);
   if (self->token != NULL)
@@ -539,6 +544,10 @@ lk_room_class_init (LkRoomClass *klass)
   props[PROP_N_STALL_RESUBSCRIBES] =
     g_param_spec_uint ("n-stall-resubscribes", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* Joins again because a track's packets got lost inside webrtcbin. */
+  props[PROP_N_STALL_REJOINS] =
+    g_param_spec_uint ("n-stall-rejoins", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
 
   signals[SIGNAL_PARTICIPANT_CONNECTED] =
@@ -603,6 +612,7 @@ lk_room_init (LkRoom *self)
   self->held_subscriptions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->stall_resubscribing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->stall_last = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->stall_rtp_seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->away = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_queue_init (&self->publish_queue);
   g_queue_init (&self->pending_sends);

@@ -72,6 +72,11 @@ gboolean  lk_track_attach_remote     (LkTrack     *self,
                                       GstElement  *mixer,
                                       GError     **error);
 GstPad   *lk_track_get_remote_pad    (LkTrack *self);
+/* The RTP session and SSRC that feed the remote pad now (webrtcbin points
+ * its pad at rtpbin's recv_rtp_src_<session>_<ssrc>_<pt>). */
+gboolean  lk_track_get_remote_ssrc   (LkTrack *self,
+                                      guint   *session,
+                                      guint   *ssrc);
 /* Since the last packet of a remote track (or its attaching). */
 guint     lk_track_get_ms_since_packet (LkTrack *self);
 /* The largest steps (µs; 0: none) of the track's timeline at the mixer's

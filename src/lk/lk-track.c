@@ -10,6 +10,7 @@
 #define G_LOG_DOMAIN "lk-track"
 
 #include <gst/audio/audio.h>
+#include <stdio.h>
 
 #include "lk-error.h"
 #include "lk-track-impl.h"
@@ -397,6 +398,22 @@ lk_track_get_remote_pad (LkTrack *self)
 {
   g_return_val_if_fail (LK_IS_TRACK (self), NULL);
   return self->remote_pad;
+}
+
+gboolean
+lk_track_get_remote_ssrc (LkTrack *self,
+                          guint   *session,
+                          guint   *ssrc)
+{
+  g_autoptr(GstPad) target = NULL;
+  guint pt;
+
+  g_return_val_if_fail (LK_IS_TRACK (self), FALSE);
+  if (self->remote_pad == NULL || !GST_IS_GHOST_PAD (self->remote_pad))
+    return FALSE;
+  target = gst_ghost_pad_get_target (GST_GHOST_PAD (self->remote_pad));
+  return target != NULL &&
+         sscanf (GST_PAD_NAME (target), "recv_rtp_src_%u_%u_%u", session, ssrc, &pt) == 3;
 }
 
 static GstPadProbeReturn

@@ -382,13 +382,57 @@ swallow (GstPad          *pad,
   return GST_PAD_PROBE_DROP;
 }
 
+static guint
+rtp_ssrc (GstBuffer *buffer)
+{
+  guint8 header[12];
+
+  if (gst_buffer_extract (buffer, 0, header, sizeof header) < sizeof header)
+    return 0;
+  return GST_READ_UINT32_BE (header + 8);
+}
+
+static gboolean
+drop_ssrc_in_list (GstBuffer **buffer,
+                   guint       idx,
+                   gpointer    user_data)
+{
+  if (rtp_ssrc (*buffer) == GPOINTER_TO_UINT (user_data))
+    gst_clear_buffer (buffer);
+  return TRUE;
+}
+
+/* Before rtpbin: to bob's webrtcbin the packets no longer come. */
+static GstPadProbeReturn
+drop_ssrc (GstPad          *pad,
+           GstPadProbeInfo *info,
+           gpointer         user_data)
+{
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST)
+    {
+      GstBufferList *list = gst_buffer_list_make_writable (GST_PAD_PROBE_INFO_BUFFER_LIST (info));
+
+      GST_PAD_PROBE_INFO_DATA (info) = list;
+      gst_buffer_list_foreach (list, drop_ssrc_in_list, user_data);
+      return GST_PAD_PROBE_OK;
+    }
+  return rtp_ssrc (GST_PAD_PROBE_INFO_BUFFER (info)) == GPOINTER_TO_UINT (user_data) ? GST_PAD_PROBE_DROP
+                                                                                    : GST_PAD_PROBE_OK;
+}
+
+typedef enum {
+  STALL_BEFORE_WEBRTCBIN,  /* as when the server stops forwarding */
+  STALL_INSIDE_WEBRTCBIN,  /* rtpbin has them, our pad does not */
+} StallPlace;
+
 /* Bob's copy of alice's track stops giving him packets although alice goes
- * on sending and the server forwarding (simulated here: a probe swallows
- * them where webrtcbin hands them over). His room notices within seconds
- * and takes the track again, on a new line: he hears alice again. Without
- * that he would stay deaf (the e2e deafness of session 5). */
+ * on sending. Where they stop decides the remedy: not reaching his
+ * webrtcbin (the server stopped forwarding: the track is taken again, on a
+ * new line), or lost inside it (e2e, the caller deaf to B at completion:
+ * he joins again, with new transports). Either way he hears alice again
+ * within seconds, instead of never. */
 static void
-test_stalled_track (void)
+stall_and_recover (StallPlace place)
 {
   g_autoptr(HandoffTestLivekit) lk = handoff_test_livekit_start_or_skip (NULL);
   g_autoptr(LkTestClient) a = NULL;
@@ -397,7 +441,7 @@ test_stalled_track (void)
   g_autoptr(LkTrack) heard = NULL;
   GstPad *pad;
   gint64 t0;
-  guint retakes = 0;
+  guint retakes = 0, rejoins = 0, session, ssrc;
 
   if (lk == NULL)
     return;
@@ -407,26 +451,62 @@ test_stalled_track (void)
   g_assert_true (lk_test_client_wait_hears (b, 440, 45));
   /* Hearing a steady tone: nothing was taken again. */
   lk_test_sleep (4.0);
-  g_object_get (b->room, "n-stall-resubscribes", &retakes, NULL);
+  g_object_get (b->room, "n-stall-resubscribes", &retakes, "n-stall-rejoins", &rejoins, NULL);
   g_assert_cmpuint (retakes, ==, 0);
+  g_assert_cmpuint (rejoins, ==, 0);
 
   alice = g_list_model_get_item (lk_room_get_remote_participants (b->room), 0);
   heard = g_list_model_get_item (lk_participant_get_tracks (alice), 0);
   pad = lk_track_get_remote_pad (heard);
   g_assert_nonnull (pad);
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST, swallow, NULL, NULL);
+  g_assert_true (lk_track_get_remote_ssrc (heard, &session, &ssrc));
+  if (place == STALL_INSIDE_WEBRTCBIN)
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST, swallow, NULL, NULL);
+  else
+    {
+      g_autoptr(GstElement) subscriber = gst_bin_get_by_name (GST_BIN (lk_room_get_pipeline (b->room)),
+                                                              "subscriber");
+      g_autoptr(GstElement) rtpbin = gst_bin_get_by_name (GST_BIN (subscriber), "rtpbin");
+      g_autofree char *name = g_strdup_printf ("recv_rtp_sink_%u", session);
+      g_autoptr(GstPad) rtp_in = gst_element_get_static_pad (rtpbin, name);
+
+      g_assert_nonnull (rtp_in);
+      gst_pad_add_probe (rtp_in, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST, drop_ssrc,
+                         GUINT_TO_POINTER (ssrc), NULL);
+    }
   wait_silent (b);
   t0 = g_get_monotonic_time ();
   g_assert_true (lk_test_client_wait_hears (b, 440, 15));
   g_test_message ("bob hears alice again %.0f ms after he stopped hearing her",
                   (g_get_monotonic_time () - t0) / 1000.0);
-  g_object_get (b->room, "n-stall-resubscribes", &retakes, NULL);
-  g_assert_cmpuint (retakes, ==, 1);
-  g_assert_true (lk_track_get_remote_pad (heard) != pad);
+  g_object_get (b->room, "n-stall-resubscribes", &retakes, "n-stall-rejoins", &rejoins, NULL);
+  if (place == STALL_INSIDE_WEBRTCBIN)
+    {
+      g_assert_cmpuint (rejoins, ==, 1);
+      g_assert_true (lk_test_client_saw_reconnected (b));
+    }
+  else
+    {
+      g_assert_cmpuint (retakes, ==, 1);
+      g_assert_cmpuint (rejoins, ==, 0);
+      g_assert_true (lk_track_get_remote_pad (heard) != pad);
+    }
   /* And stays with her. */
   lk_test_client_forget (b);
   lk_test_sleep (3.0);
   g_assert_true (lk_test_client_hears_now (b, 440));
+}
+
+static void
+test_stalled_track (void)
+{
+  stall_and_recover (STALL_BEFORE_WEBRTCBIN);
+}
+
+static void
+test_lost_inside_webrtcbin (void)
+{
+  stall_and_recover (STALL_INSIDE_WEBRTCBIN);
 }
 
 /* Unlinks the pad on which @listener hears alice's tone: the receive path
@@ -637,6 +717,7 @@ main (int   argc,
   g_test_add_func ("/lk/resubscribe/same-identity-again", test_same_identity_again);
   g_test_add_func ("/lk/resubscribe/other-leaves", test_other_leaves);
   g_test_add_func ("/lk/resubscribe/stalled-track", test_stalled_track);
+  g_test_add_func ("/lk/resubscribe/lost-inside-webrtcbin", test_lost_inside_webrtcbin);
   g_test_add_func ("/lk/resubscribe/receive-path-stops", test_receive_path_stops);
   g_test_add_func ("/lk/resubscribe/stuck-transport", test_stuck_transport);
   return lk_test_run ();
