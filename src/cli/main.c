@@ -70,6 +70,9 @@ int
 main (int   argc,
       char *argv[])
 {
+  /* stdout carries JSON only: GLib would write debug and info messages
+   * (G_MESSAGES_DEBUG) there, between the lines a script parses. */
+  g_log_writer_default_set_use_stderr (TRUE);
   if (argc < 2)
     {
       print_usage (stderr);
