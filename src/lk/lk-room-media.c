@@ -447,6 +447,7 @@ lk_room_media_handle_offer (LkRoom                            *self,
       g_ptr_array_add (unwanted, NULL);
       lk_room_update_subscription (self, (const char * const *) unwanted->pdata, FALSE);
     }
+  lk_room_note_offered_tracks (self);
   lk_room_media_attach_pending (self);
   for (guint i = 0; i < dropped->len; i++)
     lk_room_stall_track_dropped (self, g_ptr_array_index (dropped, i));

@@ -105,6 +105,7 @@ struct _LkRoom {
   GHashTable *stall_resubscribing; /* track sid → when we let it go, to take it again */
   GHashTable *stall_last;      /* track sid → when we last did so */
   GHashTable *stall_rtp_seen;  /* silent track sid → its packets at rtpbin then */
+  GHashTable *offered_since;   /* track sid on a line of the offers → since when */
   guint n_stall_resubscribes;
   guint n_stall_rejoins;
   gint64 stall_grace_until_us;
@@ -140,6 +141,9 @@ void      lk_room_manage_latency         (LkRoom                       *self);
  * stalled, take it again now. */
 void      lk_room_stall_track_dropped    (LkRoom                       *self,
                                           const char                   *sid);
+/* The subscriber offer's lines (mid_track) are known: notes since when
+ * each track has been on one, for the stall watch. */
+void      lk_room_note_offered_tracks    (LkRoom                       *self);
 /* Subscriptions asked for while the signal was away, and the app's
  * unsubscribes again, once it is back (resume or re-join). */
 void      lk_room_send_held_subscriptions (LkRoom                     *self);

@@ -469,6 +469,7 @@ lk_room_finalize (GObject *object)
   g_hash_table_unref (self->stall_resubscribing);
   g_hash_table_unref (self->stall_last);
   g_hash_table_unref (self->stall_rtp_seen);
+  g_hash_table_unref (self->offered_since);
   g_hash_table_unref (self->away);
   g_free (self->url);
   if (self->token != NULL)
@@ -613,6 +614,7 @@ lk_room_init (LkRoom *self)
   self->stall_resubscribing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->stall_last = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->stall_rtp_seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->offered_since = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->away = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_queue_init (&self->publish_queue);
   g_queue_init (&self->pending_sends);
