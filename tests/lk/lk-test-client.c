@@ -20,6 +20,8 @@ lk_test_init (void)
   handoff_test_tolerate_known_warnings ();
   if (g_getenv ("LK_TEST_DEBUG") == NULL)
     g_log_set_debug_enabled (FALSE);
+  /* stdout is TAP: the room's debug lines (G_MESSAGES_DEBUG) go to stderr. */
+  g_log_writer_default_set_use_stderr (TRUE);
 }
 
 void
