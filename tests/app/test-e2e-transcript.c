@@ -214,14 +214,17 @@ test_live_transcript (void)
     g_assert_cmpfloat (handoff_lk_media_get_mic_level (agent_media), <, 0.001);
   }
   /* The first sentence is the one the warm-up fix is for: it must be there.
-   * The other two vary from run to run (live buffer timing; the digits are
-   * hard for the small model), so only their lines are counted. */
-  E2E_WAIT_FOR (recall (agent_session, "Carol", "cancel order") == 1.0, 90);
+   * Its "order" is the word no other sentence has: under a sanitizer the
+   * small model took "cancel my" for "console" or "the so" (3 runs, the
+   * line there each time). The other two vary from run to run (live
+   * buffer timing; the digits are hard for the small model), so only their
+   * lines are counted. */
+  E2E_WAIT_FOR (recall (agent_session, "Carol", "order") == 1.0, 90);
   E2E_WAIT_FOR (count_lines (agent_session, "Carol") >= 2, 60);
   /* Lines were shown as partials first and replaced in place by finals. */
   E2E_WAIT_FOR (partials_now_final (agent_session, &watch) >= 1, 30);
   /* The caller's captions show its own words. */
-  E2E_WAIT_FOR (recall (caller_session, "Carol", "cancel order") == 1.0, 30);
+  E2E_WAIT_FOR (recall (caller_session, "Carol", "order") == 1.0, 30);
 
   /* A answers: A's own transcript labels it with A's name, and the caller's
    * captions show it too. */
