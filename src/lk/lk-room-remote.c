@@ -282,13 +282,12 @@ lk_room_remote_log_unlinked (GstObject *failed)
  * unmuted track is not normal; a browser's DTX still sends a packet every
  * 400 ms. */
 #define STALL_MS 3000
+/* Not more often than this per track: a publisher whose app died stays
+ * silent until the server notices (~20 s). */
+#define STALL_RETRY_US (10 * G_USEC_PER_SEC)
 /* If the server's offer does not drop the track within this, take it
  * again anyway. */
 #define STALL_RETAKE_US (2 * G_USEC_PER_SEC)
-/* A second remedy for the same track this soon after the first: taking
- * it again did not help (e2e under ASan: after A left, the caller's new
- * line for B never got its pad either), so new transports. */
-#define STALL_ESCALATE_US (30 * G_USEC_PER_SEC)
 /* Packets that reached rtpbin in that half second: still coming. */
 #define STALL_RTP_STILL_COMING 10
 /* Packets per second of an SSRC no pad carries: media for a line whose
@@ -400,15 +399,6 @@ unclaimed_media_coming (LkRoom *self)
 }
 
 static void
-stall_rejoin (LkRoom     *self,
-              const char *why)
-{
-  g_hash_table_remove_all (self->stall_rtp_seen);
-  self->n_stall_rejoins++;
-  lk_room_start_rejoin (self, LK_DISCONNECT_REASON_MEDIA_FAILURE, why);
-}
-
-static void
 take_again (LkRoom    *self,
             GPtrArray *sids)
 {
@@ -466,7 +456,8 @@ watch_stalls (gpointer user_data)
 
       if (sid == NULL || lk_track_get_muted (track) ||
           g_hash_table_contains (self->app_unsubscribed, sid) ||
-          g_hash_table_contains (self->stall_resubscribing, sid))
+          g_hash_table_contains (self->stall_resubscribing, sid) ||
+          (last != NULL && now - *last < STALL_RETRY_US))
         continue;
       silent_ms = lk_track_get_ms_since_packet (track);
       if (silent_ms < STALL_MS)
@@ -486,17 +477,12 @@ watch_stalls (gpointer user_data)
           g_autofree char *why = g_strdup_printf ("the packets of track %s reach webrtcbin (%" G_GINT64_FORMAT
                                                   " in 0.5 s) but not us, for %.1f s", sid,
                                                   received - *seen, silent_ms / 1000.0);
-          stall_rejoin (self, why);
+          g_hash_table_remove_all (self->stall_rtp_seen);
+          self->n_stall_rejoins++;
+          lk_room_start_rejoin (self, LK_DISCONNECT_REASON_MEDIA_FAILURE, why);
           return G_SOURCE_CONTINUE;
         }
       g_hash_table_remove (self->stall_rtp_seen, sid);
-      if (last != NULL && now - *last < STALL_ESCALATE_US)
-        {
-          g_autofree char *why = g_strdup_printf ("track %s went silent again %.1f s after it was taken again",
-                                                  sid, (now - *last) / 1e6);
-          stall_rejoin (self, why);
-          return G_SOURCE_CONTINUE;
-        }
       g_message ("[%s] no audio from track %s for %.1f s although it is not muted: "
                  "taking it again", self->local ? lk_participant_get_identity (self->local) : "?", sid,
                  silent_ms / 1000.0);
@@ -525,19 +511,13 @@ watch_stalls (gpointer user_data)
 
       if (track == NULL || attached == track || since == NULL || now - *since < STALL_MS * 1000 ||
           lk_track_get_muted (track) || g_hash_table_contains (self->app_unsubscribed, sid) ||
-          g_hash_table_contains (self->stall_resubscribing, sid))
+          g_hash_table_contains (self->stall_resubscribing, sid) ||
+          (last != NULL && now - *last < STALL_RETRY_US))
         continue;
       if (unclaimed < 0)
         unclaimed = unclaimed_media_coming (self);
       if (!unclaimed)
         continue;
-      if (last != NULL && now - *last < STALL_ESCALATE_US)
-        {
-          g_autofree char *why = g_strdup_printf ("track %s, taken again %.1f s ago, is on line %s and its "
-                                                  "audio never came", sid, (now - *last) / 1e6, mid);
-          stall_rejoin (self, why);
-          return G_SOURCE_CONTINUE;
-        }
       g_message ("[%s] track %s has been on line %s for %.1f s and its audio never came: "
                  "taking it again", self->local ? lk_participant_get_identity (self->local) : "?", sid, mid,
                  (now - *since) / 1e6);
