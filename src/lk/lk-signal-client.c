@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "lk-error.h"
+#include "lk-main-context.h"
 #include "lk-signal-client.h"
 
 #define DEFAULT_CONNECT_TIMEOUT_MS 10000
@@ -480,7 +481,8 @@ on_caller_cancelled_main (GCancellable *cancellable,
                           GTask        *task)
 {
   /* Runs in the canceller's thread; finish in ours. */
-  g_main_context_invoke (g_task_get_context (task), cancel_pending_connect, g_object_ref (task));
+  lk_main_context_invoke (g_task_get_context (task), G_PRIORITY_DEFAULT, cancel_pending_connect,
+                          g_object_ref (task), NULL);
 }
 
 void

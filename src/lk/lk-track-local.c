@@ -15,6 +15,7 @@
 #include <math.h>
 
 #include "lk-error.h"
+#include "lk-main-context.h"
 #include "lk-track-impl.h"
 
 #define OPUS_PAYLOAD_TYPE 111
@@ -135,7 +136,7 @@ on_held (GstPad          *pad,
 
   /* Our streaming thread is parked here, outside webrtcbin. */
   if (g_atomic_int_get (&h->fired) == 0)
-    g_main_context_invoke (h->context, hold_fire, h);
+    lk_main_context_invoke (h->context, G_PRIORITY_DEFAULT, hold_fire, h, NULL);
   return GST_PAD_PROBE_OK;
 }
 

@@ -20,6 +20,7 @@
 #include "handoff-cloud-transcriber.h"
 #include "handoff-deepgram-transcriber.h"
 #include "handoff-stt-error.h"
+#include "lk-main-context.h"
 
 /* How long the server may take to flush after CloseStream. */
 #define DRAIN_TIMEOUT_S 15
@@ -342,8 +343,8 @@ handoff_deepgram_transcriber_audio (HandoffTranscriber *transcriber,
   chunk->bytes = g_bytes_new (map.data, map.size);
   gst_buffer_unmap (buffer, &map);
   chunk->self = g_object_ref (HANDOFF_DEEPGRAM_TRANSCRIBER (transcriber));
-  g_main_context_invoke_full (handoff_transcriber_get_context (transcriber), G_PRIORITY_DEFAULT,
-                              send_in_main, chunk, audio_chunk_free);
+  lk_main_context_invoke (handoff_transcriber_get_context (transcriber), G_PRIORITY_DEFAULT,
+                          send_in_main, chunk, audio_chunk_free);
 }
 
 static gboolean

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "handoff-openai-transcriber.h"
+#include "lk-main-context.h"
 #include "handoff-stt-error.h"
 #include "handoff-vad.h"
 
@@ -295,8 +296,8 @@ on_utterance (gpointer      user_data,
   handover->utterance->end = end;
   handover->utterance->index = self->next_index++;
   g_atomic_int_inc (&self->unsent);
-  g_main_context_invoke_full (handoff_transcriber_get_context (HANDOFF_TRANSCRIBER (self)),
-                              G_PRIORITY_DEFAULT, queue_in_main, handover, handover_free);
+  lk_main_context_invoke (handoff_transcriber_get_context (HANDOFF_TRANSCRIBER (self)),
+                          G_PRIORITY_DEFAULT, queue_in_main, handover, handover_free);
 }
 
 static void
@@ -336,8 +337,8 @@ handoff_openai_transcriber_drain (HandoffTranscriber *transcriber)
    * flushed utterance is queued through the context like the others, so
    * draining starts after it. */
   handoff_vad_flush (self->vad);
-  g_main_context_invoke_full (handoff_transcriber_get_context (transcriber), G_PRIORITY_DEFAULT,
-                              drain_after_flush, g_object_ref (self), g_object_unref);
+  lk_main_context_invoke (handoff_transcriber_get_context (transcriber), G_PRIORITY_DEFAULT,
+                          drain_after_flush, g_object_ref (self), g_object_unref);
 }
 
 static void

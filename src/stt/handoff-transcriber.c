@@ -9,6 +9,7 @@
 #include "handoff-stt-enums.h"
 #include "handoff-stt-error.h"
 #include "handoff-transcriber.h"
+#include "lk-main-context.h"
 
 GST_DEBUG_CATEGORY_STATIC (handoff_transcriber_debug);
 #define GST_CAT_DEFAULT handoff_transcriber_debug
@@ -197,8 +198,8 @@ handoff_transcriber_emit_segment (HandoffTranscriber *self,
   pending->start = start;
   pending->end = end;
   pending->final = final;
-  g_main_context_invoke_full (PRIV (self)->context, G_PRIORITY_DEFAULT,
-                              emit_in_main, pending, pending_segment_free);
+  lk_main_context_invoke (PRIV (self)->context, G_PRIORITY_DEFAULT,
+                          emit_in_main, pending, pending_segment_free);
 }
 
 /* Local recogniser callbacks: its streaming thread. */
@@ -236,8 +237,8 @@ on_sphinx_done (gpointer      user_data,
 
   if (error)
     g_warning ("%s", error->message);
-  g_main_context_invoke_full (PRIV (self)->context, G_PRIORITY_DEFAULT, local_done_in_main,
-                              g_object_ref (self), g_object_unref);
+  lk_main_context_invoke (PRIV (self)->context, G_PRIORITY_DEFAULT, local_done_in_main,
+                          g_object_ref (self), g_object_unref);
 }
 
 /* With the lock held. */
@@ -364,8 +365,8 @@ load_sphinx_thread (gpointer data)
         }
       g_mutex_unlock (&priv->lock);
       if (finish)
-        g_main_context_invoke_full (priv->context, G_PRIORITY_DEFAULT, finish_in_main,
-                                    g_object_ref (self), g_object_unref);
+        lk_main_context_invoke (priv->context, G_PRIORITY_DEFAULT, finish_in_main,
+                                g_object_ref (self), g_object_unref);
     }
   g_weak_ref_clear (&loader->self);
   g_free (loader->cmninit);
@@ -487,8 +488,8 @@ handle_eos (HandoffTranscriber *self)
     }
   g_mutex_unlock (&priv->lock);
 
-  g_main_context_invoke_full (priv->context, G_PRIORITY_DEFAULT, drain_in_main,
-                              g_object_ref (self), g_object_unref);
+  lk_main_context_invoke (priv->context, G_PRIORITY_DEFAULT, drain_in_main,
+                          g_object_ref (self), g_object_unref);
 }
 
 void

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lk-main-context.h"
 #include "lk-room.h"
 #include "handoff-test-audio.h"
 #include "handoff-test-jitter.h"
@@ -181,7 +182,7 @@ post_event (const char *event,
   te->from = g_strdup (from);
   te->n = n;
   te->t = t;
-  g_main_context_invoke (NULL, emit_timed_event, te);
+  lk_main_context_invoke (NULL, G_PRIORITY_DEFAULT, emit_timed_event, te, NULL);
 }
 
 /* ---- receiving ---------------------------------------------------------- */
