@@ -16,11 +16,13 @@
  * transceiver yet (seen under load with several tracks, and when a party
  * takes a track again on a new line). It only skips setting NACK, which our
  * audio does not use, on that jitterbuffer. */
-/* GStreamer 1.22's rtpsession, on its RTCP thread: a walk of its sources
- * finds the table changed under it and stops there (GLib's critical; the
- * report of that cycle is cut short, nothing else). Seen this session in
- * other-leaves under ASan, also with the test alone as CI runs it; not
- * explained (docs/notes/session8.md). Only on that thread. */
+/* GStreamer 1.22.0's rtpsession, on its RTCP thread: while it walks its
+ * sources to write the reports, asking a source's clock rate drops the
+ * session lock; an RTCP packet arriving meanwhile adds a source, and GLib
+ * stops the walk with a critical (that cycle's report is cut short,
+ * nothing else). A known upstream race, fixed in 1.22.4 by walking a copy
+ * (GStreamer commit 6675ed9a; b9f7ab60 in the 1.22 branch); Debian 12 ships
+ * 1.22.0. Seen in other-leaves under ASan. Only on that thread. */
 static gboolean
 is_rtpsession_walk (const char *message)
 {
