@@ -20,7 +20,7 @@
  * sources to write the reports, asking a source's clock rate drops the
  * session lock; an RTCP packet arriving meanwhile adds a source, and GLib
  * stops the walk with a critical (that cycle's report is cut short,
- * nothing else). A known upstream race, fixed in 1.22.4 by walking a copy
+ * nothing else). A known upstream race, fixed in 1.22.3 by walking a copy
  * (GStreamer commit 6675ed9a; b9f7ab60 in the 1.22 branch); Debian 12 ships
  * 1.22.0. Seen in other-leaves under ASan. Only on that thread. */
 static gboolean
