@@ -233,11 +233,26 @@ strip_red (GstSDPMedia *media)
     }
 }
 
+/* The SSRC a line's media will carry (the first of its a=ssrc lines),
+ * or 0. */
+static guint
+media_ssrc (const GstSDPMedia *media)
+{
+  const char *ssrc = gst_sdp_media_get_attribute_val (media, "ssrc");
+  guint64 value = 0;
+
+  if (ssrc == NULL || !g_ascii_isdigit (ssrc[0]))
+    return 0;
+  value = g_ascii_strtoull (ssrc, NULL, 10);
+  return value <= G_MAXUINT32 ? (guint) value : 0;
+}
+
 /* The server's subscriber offer, adjusted for webrtcbin 1.22; fills
- * mid → track sid for the m-lines that carry a track. */
+ * mid → track sid and mid → SSRC for the m-lines that carry a track. */
 static char *
 munge_subscriber_offer (const char *text,
-                        GHashTable *mid_track)
+                        GHashTable *mid_track,
+                        GHashTable *mid_ssrc)
 {
   GstSDPMessage *sdp = NULL;
   char *out;
@@ -278,6 +293,8 @@ munge_subscriber_offer (const char *text,
           const char *space = strchr (msid, ' ');
           if (space != NULL && space[1] != '\0')
             g_hash_table_replace (mid_track, g_strdup (mid), g_strdup (space + 1));
+          if (media_ssrc (media) != 0)
+            g_hash_table_replace (mid_ssrc, g_strdup (mid), GUINT_TO_POINTER (media_ssrc (media)));
         }
     }
   out = gst_sdp_message_as_text (sdp);
@@ -398,6 +415,7 @@ lk_room_media_handle_offer (LkRoom                            *self,
   if (self->subscriber == NULL || offer->sdp == NULL)
     return;
   g_hash_table_remove_all (self->mid_track);
+  g_hash_table_remove_all (self->mid_ssrc);
   if (g_getenv ("LK_DEBUG_SDP"))
     {
       g_auto(GStrv) lines = g_strsplit (offer->sdp, "\r\n", -1);
@@ -408,7 +426,7 @@ lk_room_media_handle_offer (LkRoom                            *self,
             g_str_has_prefix (lines[i], "a=ssrc"))
           g_debug ("  offered  %s", lines[i]);
     }
-  sdp = munge_subscriber_offer (offer->sdp, self->mid_track);
+  sdp = munge_subscriber_offer (offer->sdp, self->mid_track, self->mid_ssrc);
   for (gsize i = 0; i < offer->n_mid_to_track_id; i++)
     if (g_hash_table_contains (self->mid_track, offer->mid_to_track_id[i]->key))
       g_hash_table_replace (self->mid_track, g_strdup (offer->mid_to_track_id[i]->key),
@@ -754,6 +772,7 @@ lk_room_media_close_transports (LkRoom *self)
   g_clear_object (&self->subscriber);
   g_hash_table_remove_all (self->mid_pads);
   g_hash_table_remove_all (self->mid_track);
+  g_hash_table_remove_all (self->mid_ssrc);
   self->n_audio_mlines_sent = 0;
 }
 

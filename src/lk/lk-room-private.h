@@ -84,6 +84,7 @@ struct _LkRoom {
   GPtrArray *remote_channels;  /* GstWebRTCDataChannel, opened by the server */
   GQueue pending_sends;        /* LkPendingSend, waiting for _reliable to open */
   GHashTable *mid_track;       /* mid → track sid, from the last subscriber offer */
+  GHashTable *mid_ssrc;        /* mid → the SSRC the server announced for it (a=ssrc) */
   GHashTable *mid_pads;        /* mid → GstPad (latest webrtcbin pad for the mid) */
   GHashTable *mid_attached;    /* mid → LkTrack playing from that mid */
   GPtrArray *playback_sources; /* LkPlaybackSource: the app's audio in our mixer */

@@ -293,6 +293,8 @@ lk_room_remote_log_unlinked (GstObject *failed)
 /* Packets per second of an SSRC no pad carries: media for a line whose
  * pad never came (ours send 100, a browser's DTX 2.5). */
 #define STALL_UNCLAIMED_RATE 20
+/* A second remedy for the same track within this: the first did not help. */
+#define STALL_ESCALATE_US (30 * G_USEC_PER_SEC)
 /* After a (re)connection media may need a moment (an ICE restart). */
 #define STALL_GRACE_US (6 * G_USEC_PER_SEC)
 
@@ -376,14 +378,15 @@ add_attached_ssrc (gpointer key,
     g_hash_table_add (user_data, GUINT_TO_POINTER (ssrc));
 }
 
-/* Whether an SSRC is coming in steadily that none of our pads carries:
- * media for a line whose pad never came. (Session 0: webrtcbin bundles
- * every line into one.) */
-static gboolean
-unclaimed_media_coming (LkRoom *self)
+/* The SSRCs coming in steadily that none of our pads carries: media for
+ * a line whose pad never came. (Session 0: webrtcbin bundles every line
+ * into one.) */
+static GHashTable *
+unclaimed_media (LkRoom *self)
 {
   g_autoptr(GPtrArray) sources = remote_sources (self, 0);
   g_autoptr(GHashTable) claimed = g_hash_table_new (NULL, NULL);
+  GHashTable *unclaimed = g_hash_table_new (NULL, NULL);
 
   g_hash_table_foreach (self->mid_attached, add_attached_ssrc, claimed);
   for (guint i = 0; i < sources->len; i++)
@@ -393,9 +396,9 @@ unclaimed_media_coming (LkRoom *self)
 
       if (gst_structure_get_uint (stats, "ssrc", &ssrc) && !g_hash_table_contains (claimed, GUINT_TO_POINTER (ssrc)) &&
           gst_structure_get_uint (stats, "recv-packet-rate", &rate) && rate >= STALL_UNCLAIMED_RATE)
-        return TRUE;
+        g_hash_table_add (unclaimed, GUINT_TO_POINTER (ssrc));
     }
-  return FALSE;
+  return unclaimed;
 }
 
 static void
@@ -424,9 +427,9 @@ watch_stalls (gpointer user_data)
   gint64 now = g_get_monotonic_time ();
   g_autoptr(GPtrArray) stalled = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) retake = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) unclaimed = NULL;
   GHashTableIter iter;
   gpointer key, value;
-  int unclaimed;
 
   if (!lk_room_signal_is_up (self))
     {
@@ -497,8 +500,12 @@ watch_stalls (gpointer user_data)
    * media does (seen in CI, ~1 test program in 40: the answer sent, no
    * pad-added for the line, while another room of the process got its pad
    * for the same track). Not while its publisher may still be connecting:
-   * only when an SSRC none of our pads carries is coming in. */
-  unclaimed = -1;
+   * only when the SSRC the offer gave the line (or, if it gave none, any
+   * SSRC) is coming in without a pad of ours. Taken again first; if that
+   * line's pad does not come either (e2e under ASan: the caller after A
+   * left), webrtcbin is past helping: a re-join, new transports. The
+   * line's own SSRC decides: when a publisher's app dies, the listeners'
+   * line for it stays empty while other media still arrives. */
   g_hash_table_iter_init (&iter, self->mid_track);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
@@ -508,19 +515,31 @@ watch_stalls (gpointer user_data)
       g_autofree char *line = g_strdup_printf ("%s\t%s", mid, sid);
       gint64 *since = g_hash_table_lookup (self->offered_since, line);
       gint64 *last = g_hash_table_lookup (self->stall_last, sid);
+      guint line_ssrc = GPOINTER_TO_UINT (g_hash_table_lookup (self->mid_ssrc, mid));
 
       if (track == NULL || attached == track || since == NULL || now - *since < STALL_MS * 1000 ||
           lk_track_get_muted (track) || g_hash_table_contains (self->app_unsubscribed, sid) ||
           g_hash_table_contains (self->stall_resubscribing, sid) ||
           (last != NULL && now - *last < STALL_RETRY_US))
         continue;
-      if (unclaimed < 0)
-        unclaimed = unclaimed_media_coming (self);
-      if (!unclaimed)
+      if (unclaimed == NULL)
+        unclaimed = unclaimed_media (self);
+      if (line_ssrc != 0 ? !g_hash_table_contains (unclaimed, GUINT_TO_POINTER (line_ssrc))
+                         : g_hash_table_size (unclaimed) == 0)
         continue;
-      g_message ("[%s] track %s has been on line %s for %.1f s and its audio never came: "
+      if (line_ssrc != 0 && last != NULL && now - *last < STALL_ESCALATE_US)
+        {
+          g_autofree char *why = g_strdup_printf ("the media of track %s (SSRC %u) reaches webrtcbin on line %s "
+                                                  "but its pad never came, %.1f s after taking it again",
+                                                  sid, line_ssrc, mid, (now - *last) / 1e6);
+          g_hash_table_insert (self->stall_last, g_strdup (sid), time_dup (now));
+          self->n_stall_rejoins++;
+          lk_room_start_rejoin (self, LK_DISCONNECT_REASON_MEDIA_FAILURE, why);
+          return G_SOURCE_CONTINUE;
+        }
+      g_message ("[%s] track %s has been on line %s for %.1f s and its audio (SSRC %u) never came: "
                  "taking it again", self->local ? lk_participant_get_identity (self->local) : "?", sid, mid,
-                 (now - *since) / 1e6);
+                 (now - *since) / 1e6, line_ssrc);
       g_ptr_array_add (stalled, g_strdup (sid));
     }
   for (guint i = 0; i < stalled->len; i++)

@@ -457,6 +457,7 @@ lk_room_finalize (GObject *object)
   g_clear_object (&self->remotes);
   g_hash_table_unref (self->by_identity);
   g_hash_table_unref (self->mid_track);
+  g_hash_table_unref (self->mid_ssrc);
   g_hash_table_unref (self->mid_pads);
   g_hash_table_unref (self->mid_attached);
   g_ptr_array_unref (self->local_tracks);
@@ -600,6 +601,7 @@ lk_room_init (LkRoom *self)
   self->remotes = g_list_store_new (LK_TYPE_PARTICIPANT);
   self->by_identity = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->mid_track = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->mid_ssrc = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->mid_pads = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, gst_object_unref);
   self->mid_attached = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->local_tracks = g_ptr_array_new_with_free_func (g_object_unref);

@@ -18,6 +18,11 @@ e2e_kit_init (int    *argc,
   gst_init (argc, argv);
   g_test_init (argc, argv, NULL);
   handoff_test_tolerate_known_warnings ();
+  /* g_test_init() turns every domain's debug lines on (libsoup's frames
+   * were most of a log): only G_MESSAGES_DEBUG's, and on stderr, since
+   * stdout is TAP. */
+  g_log_set_debug_enabled (FALSE);
+  g_log_writer_default_set_use_stderr (TRUE);
   g_setenv ("HANDOFF_SECRETS", "memory", TRUE);
   report_func = report;
 }
