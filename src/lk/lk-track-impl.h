@@ -69,5 +69,9 @@ void        lk_track_remove_elements   (LkTrack *self,
 void        lk_track_unlink_webrtc_pad (LkTrack *self);
 /* Links the taps added before the tee existed. */
 void        lk_track_link_pending_taps (LkTrack *self);
+/* A new source pad of the track's tee, linked to @sink, with the stream
+ * kept out of the tee meanwhile. */
+GstPad     *lk_track_link_tee_branch   (LkTrack *self,
+                                        GstPad  *sink);
 
 G_END_DECLS

@@ -242,9 +242,9 @@ link_sender (LkTrack     *self,
    * task then stops for good). */
   for (guint i = self->elements->len; i > self->n_source_elements; i--)
     gst_element_sync_state_with_parent (g_ptr_array_index (self->elements, i - 1));
-  self->tee_sender_pad = gst_element_request_pad_simple (self->tee, "src_%u");
   queue_sink = gst_element_get_static_pad (queue, "sink");
-  if (gst_pad_link (self->tee_sender_pad, queue_sink) != GST_PAD_LINK_OK)
+  self->tee_sender_pad = lk_track_link_tee_branch (self, queue_sink);
+  if (self->tee_sender_pad == NULL)
     {
       g_set_error (error, LK_ERROR, LK_ERROR_MEDIA, "cannot link the encoder");
       return FALSE;

@@ -83,6 +83,39 @@ lk_track_unlink_webrtc_pad (LkTrack *self)
   g_clear_object (&self->webrtc_pad);
 }
 
+/* The tee gives a new pad the stream's sticky events, then adds it to its
+ * pads; its input stores a SEGMENT only after handing it to the pads it
+ * has. A SEGMENT in between reaches every pad but the new one, whose
+ * first buffer is then "data flow before segment event" (GStreamer's
+ * warning; once in 20 sanitized test-e2e-transfer runs, a tap added as
+ * the microphone started). The tee's input stream lock keeps the stream
+ * out while the pad is made and linked. Every branch of ours starts with
+ * a leaky queue, so the lock is not held long; if it is not free within
+ * 200 ms anyway, the pad is made without it rather than stall the main
+ * loop. */
+GstPad *
+lk_track_link_tee_branch (LkTrack *self,
+                          GstPad  *sink)
+{
+  g_autoptr(GstPad) input = gst_element_get_static_pad (self->tee, "sink");
+  gboolean locked = FALSE;
+  GstPad *pad;
+
+  for (guint i = 0; i < 200 && !(locked = GST_PAD_STREAM_TRYLOCK (input)); i++)
+    g_usleep (1000);
+  if (!locked)
+    g_debug ("the tee of track %s is busy: its new pad may miss the segment", self->sid);
+  pad = gst_element_request_pad_simple (self->tee, "src_%u");
+  if (pad != NULL && gst_pad_link (pad, sink) != GST_PAD_LINK_OK)
+    {
+      gst_element_release_request_pad (self->tee, pad);
+      g_clear_object (&pad);
+    }
+  if (locked)
+    GST_PAD_STREAM_UNLOCK (input);
+  return pad;
+}
+
 /* A tap joins a running pipeline without disturbing it:
  * - its own bin handles the branch's asynchronous state change (a sink
  *   prerolling), so the room's pipeline never "loses" its PLAYING state —
@@ -113,8 +146,7 @@ link_tap (LkTrack    *self,
   gst_element_add_pad (tap->holder, sink);
   gst_bin_add (self->bin, tap->holder);
   gst_element_sync_state_with_parent (tap->holder);
-  tap->tee_pad = gst_element_request_pad_simple (self->tee, "src_%u");
-  gst_pad_link (tap->tee_pad, sink);
+  tap->tee_pad = lk_track_link_tee_branch (self, sink);
   g_ptr_array_add (self->taps, tap);
 }
 
@@ -122,16 +154,16 @@ static void
 unlink_tap (LkTrack *self,
             Tap     *tap)
 {
-  GstPad *peer = gst_pad_get_peer (tap->tee_pad);
+  GstPad *peer = tap->tee_pad != NULL ? gst_pad_get_peer (tap->tee_pad) : NULL;
 
   if (peer != NULL)
     {
       gst_pad_unlink (tap->tee_pad, peer);
       gst_object_unref (peer);
     }
-  if (self->tee != NULL)
+  if (self->tee != NULL && tap->tee_pad != NULL)
     gst_element_release_request_pad (self->tee, tap->tee_pad);
-  gst_object_unref (tap->tee_pad);
+  g_clear_object (&tap->tee_pad);
   gst_element_set_state (tap->holder, GST_STATE_NULL);
   /* The branch goes back to the caller as it came: out of any bin. */
   gst_bin_remove (GST_BIN (tap->holder), tap->branch);
