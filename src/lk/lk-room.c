@@ -33,8 +33,8 @@ enum {
 
 static GParamSpec *props[N_PROPS];
 
-#define JITTER_LATENCY_DEFAULT_MS 50
-#define JITTER_LATENCY_MAX_DEFAULT_MS 50
+#define JITTER_LATENCY_DEFAULT_MS 20
+#define JITTER_LATENCY_MAX_DEFAULT_MS 200
 
 enum {
   SIGNAL_PARTICIPANT_CONNECTED,
@@ -505,12 +505,12 @@ lk_room_class_init (LkRoomClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /* Jitterbuffer latency of received audio, in ms: where a call starts;
    * the room raises it when the network needs more (lk-room-jitter.c), up
-   * to jitter-latency-max (equal to jitter-latency: never). Defaults 50 and
-   * 50, the behaviour of session 6: 20 and 200 halve the distance to a
-   * browser (mouth to ear on loopback 120 -> 91 ms, the browser's 60) and
-   * pass the lk tests, but the session that wrote them saw one e2e party
-   * deaf at a transfer's completion and one ASan stuck-transport hang it
-   * could not clear of them in time (docs/notes/session7.md). */
+   * to jitter-latency-max (equal to jitter-latency: never). Defaults 20 and
+   * 200: mouth to ear on loopback 91 ms instead of 120 at 50 (a browser's
+   * 60), and a jittery network raises it. Session 7 held them back for an
+   * ASan hang (fixed: lk-room-latency.c) and an e2e party deaf at a
+   * transfer's completion (now recovered: lk-room-remote.c); session 9
+   * passed test-e2e plain and sanitized with them (docs/notes/session9.md). */
   props[PROP_JITTER_LATENCY] =
     g_param_spec_uint ("jitter-latency", NULL, NULL, 0, 2000, JITTER_LATENCY_DEFAULT_MS,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);

@@ -30,8 +30,8 @@
  *  - disconnected (LkDisconnectReason reason, const GError *error or NULL)
  *
  * Properties: connection-state, local-participant, audio-sink,
- * jitter-latency (ms, default 50; raised by the room when the network's
- * jitter breaks the audio, up to jitter-latency-max, default 50: never),
+ * jitter-latency (ms, default 20; raised by the room when the network's
+ * jitter breaks the audio, up to jitter-latency-max, default 200),
  * auto-subscribe (default TRUE); read-only
  * counters (for tests): n-signal-connects, n-ice-restarts (ours),
  * n-remote-ice-restarts (the server's, of our subscriber), n-rejoins,
