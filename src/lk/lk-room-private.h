@@ -131,6 +131,11 @@ void      lk_room_watch_stalls           (LkRoom                       *self,
                                           gboolean                      on);
 /* lk-room-jitter.c: the jitterbuffer's latency follows the network's jitter
  * (watch started with the media); _set applies a latency at once. */
+/* Whether the seconds in which received audio was re-timed (@back_us,
+ * newest first, 0: not) look like a jittery network rather than one
+ * stall. */
+gboolean  lk_room_jitter_recurs          (const guint                  *back_us,
+                                          guint                         n_ticks);
 void      lk_room_watch_jitter           (LkRoom                       *self,
                                           gboolean                      on);
 void      lk_room_set_jitter_latency     (LkRoom                       *self,

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "handoff-test-jitter.h"
+#include "lk-room-private.h"
 #include "lk-test-client.h"
 
 #define RATE 48000
@@ -410,11 +411,32 @@ test_jitter (void)
   g_mutex_clear (&clicks.lock);
 }
 
+/* The rule that tells a jittery network from one stall, on the seconds'
+ * largest steps back (newest first). */
+static void
+test_one_stall_is_not_jitter (void)
+{
+  const guint quiet[LK_ROOM_JITTER_TICKS] = { 0 };
+  const guint one_second[LK_ROOM_JITTER_TICKS] = { 0, 0, 199000, 0 };
+  const guint straddling[LK_ROOM_JITTER_TICKS] = { 0, 0, 150000, 199000, 0 };
+  const guint two_stalls[LK_ROOM_JITTER_TICKS] = { 0, 40000, 0, 0, 0, 30000, 0 };
+  const guint three_in_a_row[LK_ROOM_JITTER_TICKS] = { 20000, 35000, 12000 };
+  const guint at_the_edges[LK_ROOM_JITTER_TICKS] = { 5000, 0, 0, 0, 0, 0, 0, 0, 0, 5000 };
+
+  g_assert_false (lk_room_jitter_recurs (quiet, LK_ROOM_JITTER_TICKS));
+  g_assert_false (lk_room_jitter_recurs (one_second, LK_ROOM_JITTER_TICKS));
+  g_assert_false (lk_room_jitter_recurs (straddling, LK_ROOM_JITTER_TICKS));
+  g_assert_true (lk_room_jitter_recurs (two_stalls, LK_ROOM_JITTER_TICKS));
+  g_assert_true (lk_room_jitter_recurs (three_in_a_row, LK_ROOM_JITTER_TICKS));
+  g_assert_true (lk_room_jitter_recurs (at_the_edges, LK_ROOM_JITTER_TICKS));
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   lk_test_setup (&argc, &argv);
+  g_test_add_func ("/lk/latency/one-stall-is-not-jitter", test_one_stall_is_not_jitter);
   g_test_add_func ("/lk/latency/configured", test_configured);
   g_test_add_func ("/lk/latency/jitter-raises-it", test_jitter);
   g_test_add_func ("/lk/latency/mouth-to-ear-after-stall", test_mouth_to_ear);
