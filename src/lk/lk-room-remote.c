@@ -500,12 +500,13 @@ watch_stalls (gpointer user_data)
    * media does (seen in CI, ~1 test program in 40: the answer sent, no
    * pad-added for the line, while another room of the process got its pad
    * for the same track). Not while its publisher may still be connecting:
-   * only when the SSRC the offer gave the line (or, if it gave none, any
-   * SSRC) is coming in without a pad of ours. Taken again first; if that
-   * line's pad does not come either (e2e under ASan: the caller after A
-   * left), webrtcbin is past helping: a re-join, new transports. The
-   * line's own SSRC decides: when a publisher's app dies, the listeners'
-   * line for it stays empty while other media still arrives. */
+   * only when an SSRC that none of our pads carries is coming in: taken
+   * again. If that does not help either (e2e under ASan: the caller after
+   * A left, its retaken line's pad never came), webrtcbin is past helping:
+   * a re-join, new transports — but only when it is the line's own SSRC
+   * (the offer's a=ssrc) that comes in without its pad. When a publisher's
+   * app dies, its listeners' retaken line stays empty while other media
+   * still arrives; a re-join there met the server's leave (session 8). */
   g_hash_table_iter_init (&iter, self->mid_track);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
@@ -516,7 +517,11 @@ watch_stalls (gpointer user_data)
       gint64 *since = g_hash_table_lookup (self->offered_since, line);
       gint64 *last = g_hash_table_lookup (self->stall_last, sid);
       guint line_ssrc = GPOINTER_TO_UINT (g_hash_table_lookup (self->mid_ssrc, mid));
+      gboolean own_ssrc_coming;
 
+      if (track == NULL && since != NULL && now - *since >= STALL_MS * 1000)
+        g_debug ("[%s] line %s carries track %s, which no participant we know has",
+                 self->local ? lk_participant_get_identity (self->local) : "?", mid, sid);
       if (track == NULL || attached == track || since == NULL || now - *since < STALL_MS * 1000 ||
           lk_track_get_muted (track) || g_hash_table_contains (self->app_unsubscribed, sid) ||
           g_hash_table_contains (self->stall_resubscribing, sid) ||
@@ -524,10 +529,14 @@ watch_stalls (gpointer user_data)
         continue;
       if (unclaimed == NULL)
         unclaimed = unclaimed_media (self);
-      if (line_ssrc != 0 ? !g_hash_table_contains (unclaimed, GUINT_TO_POINTER (line_ssrc))
-                         : g_hash_table_size (unclaimed) == 0)
+      own_ssrc_coming = line_ssrc != 0 && g_hash_table_contains (unclaimed, GUINT_TO_POINTER (line_ssrc));
+      g_debug ("[%s] track %s on line %s (SSRC %u) has no pad after %.1f s; %u unclaimed SSRC(s) "
+               "coming, its own %s", self->local ? lk_participant_get_identity (self->local) : "?", sid, mid,
+               line_ssrc, (now - *since) / 1e6, g_hash_table_size (unclaimed),
+               own_ssrc_coming ? "among them" : "not");
+      if (g_hash_table_size (unclaimed) == 0)
         continue;
-      if (line_ssrc != 0 && last != NULL && now - *last < STALL_ESCALATE_US)
+      if (own_ssrc_coming && last != NULL && now - *last < STALL_ESCALATE_US)
         {
           g_autofree char *why = g_strdup_printf ("the media of track %s (SSRC %u) reaches webrtcbin on line %s "
                                                   "but its pad never came, %.1f s after taking it again",

@@ -100,6 +100,7 @@ typedef struct {
   LkTrackHeldFunc func;
   gpointer data;
   gint fired;
+  gboolean detached;  /* the track let go of it: it fires no more */
   guint timeout_id;
   GMainContext *context;
 } Hold;
@@ -110,7 +111,7 @@ hold_fire (gpointer user_data)
   Hold *h = user_data;
   g_autoptr(LkTrack) self = g_weak_ref_get (&h->track);
 
-  if (g_atomic_int_add (&h->fired, 1) != 0)
+  if (h->detached || g_atomic_int_add (&h->fired, 1) != 0)
     return G_SOURCE_REMOVE;
   g_clear_handle_id (&h->timeout_id, g_source_remove);
   if (self != NULL)
@@ -118,13 +119,28 @@ hold_fire (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* The track's data, the probe and a queued call each own a reference: a
+ * call queued from the streaming thread may come after the track let go
+ * of its hold (a new hold, or the track finalized). */
 static void
-hold_destroy (Hold *h)
+hold_clear (Hold *h)
 {
-  g_clear_handle_id (&h->timeout_id, g_source_remove);
   g_weak_ref_clear (&h->track);
   g_main_context_unref (h->context);
-  g_free (h);
+}
+
+static void
+hold_release (gpointer h)
+{
+  g_atomic_rc_box_release_full (h, (GDestroyNotify) hold_clear);
+}
+
+static void
+hold_detach (Hold *h)
+{
+  h->detached = TRUE;
+  g_clear_handle_id (&h->timeout_id, g_source_remove);
+  hold_release (h);
 }
 
 static GstPadProbeReturn
@@ -136,7 +152,7 @@ on_held (GstPad          *pad,
 
   /* Our streaming thread is parked here, outside webrtcbin. */
   if (g_atomic_int_get (&h->fired) == 0)
-    lk_main_context_invoke (h->context, G_PRIORITY_DEFAULT, hold_fire, h, NULL);
+    lk_main_context_invoke (h->context, G_PRIORITY_DEFAULT, hold_fire, g_atomic_rc_box_acquire (h), hold_release);
   return GST_PAD_PROBE_OK;
 }
 
@@ -149,12 +165,12 @@ lk_track_hold (LkTrack         *self,
 
   g_return_if_fail (LK_IS_TRACK (self) && self->local);
 
-  h = g_new0 (Hold, 1);
+  h = g_atomic_rc_box_new0 (Hold);
   g_weak_ref_init (&h->track, self);
   h->func = func;
   h->data = user_data;
   h->context = g_main_context_ref_thread_default ();
-  g_object_set_data_full (G_OBJECT (self), "lk-hold", h, (GDestroyNotify) hold_destroy);
+  g_object_set_data_full (G_OBJECT (self), "lk-hold", h, (GDestroyNotify) hold_detach);
   if (self->pay_src == NULL || self->gate_probe != 0)
     {
       /* Not sending (yet): nothing can be inside webrtcbin. */
@@ -162,7 +178,7 @@ lk_track_hold (LkTrack         *self,
       return;
     }
   self->gate_probe = gst_pad_add_probe (self->pay_src, GST_PAD_PROBE_TYPE_BLOCK_DOWNSTREAM,
-                                        on_held, h, NULL);
+                                        on_held, g_atomic_rc_box_acquire (h), hold_release);
   /* No data flowing at all: nothing to wait for. */
   h->timeout_id = g_timeout_add (500, hold_fire, h);
 }
