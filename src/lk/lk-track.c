@@ -90,7 +90,7 @@ lk_track_unlink_webrtc_pad (LkTrack *self)
  * warning; once in 20 sanitized test-e2e-transfer runs, a tap added as
  * the microphone started). The tee's input stream lock keeps the stream
  * out while the pad is made and linked. Every branch of ours starts with
- * a leaky queue, so the lock is not held long; if it is not free within
+ * a queue, so the lock is not held long; if it is not free within
  * 200 ms anyway, the pad is made without it rather than stall the main
  * loop. */
 GstPad *
