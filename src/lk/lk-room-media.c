@@ -291,10 +291,11 @@ munge_subscriber_offer (const char *text,
           gst_sdp_media_get_attribute_val (media, "recvonly") == NULL)
         {
           const char *space = strchr (msid, ' ');
+          guint ssrc = media_ssrc (media);
           if (space != NULL && space[1] != '\0')
             g_hash_table_replace (mid_track, g_strdup (mid), g_strdup (space + 1));
-          if (media_ssrc (media) != 0)
-            g_hash_table_replace (mid_ssrc, g_strdup (mid), GUINT_TO_POINTER (media_ssrc (media)));
+          if (ssrc != 0)
+            g_hash_table_replace (mid_ssrc, g_strdup (mid), GUINT_TO_POINTER (ssrc));
         }
     }
   out = gst_sdp_message_as_text (sdp);

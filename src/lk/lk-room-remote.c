@@ -401,6 +401,16 @@ unclaimed_media (LkRoom *self)
   return unclaimed;
 }
 
+/* New transports: what reaches webrtcbin does not reach us. */
+static void
+stall_rejoin (LkRoom     *self,
+              const char *why)
+{
+  g_hash_table_remove_all (self->stall_rtp_seen);
+  self->n_stall_rejoins++;
+  lk_room_start_rejoin (self, LK_DISCONNECT_REASON_MEDIA_FAILURE, why);
+}
+
 static void
 take_again (LkRoom    *self,
             GPtrArray *sids)
@@ -480,9 +490,7 @@ watch_stalls (gpointer user_data)
           g_autofree char *why = g_strdup_printf ("the packets of track %s reach webrtcbin (%" G_GINT64_FORMAT
                                                   " in 0.5 s) but not us, for %.1f s", sid,
                                                   received - *seen, silent_ms / 1000.0);
-          g_hash_table_remove_all (self->stall_rtp_seen);
-          self->n_stall_rejoins++;
-          lk_room_start_rejoin (self, LK_DISCONNECT_REASON_MEDIA_FAILURE, why);
+          stall_rejoin (self, why);
           return G_SOURCE_CONTINUE;
         }
       g_hash_table_remove (self->stall_rtp_seen, sid);
@@ -542,8 +550,7 @@ watch_stalls (gpointer user_data)
                                                   "but its pad never came, %.1f s after taking it again",
                                                   sid, line_ssrc, mid, (now - *last) / 1e6);
           g_hash_table_insert (self->stall_last, g_strdup (sid), time_dup (now));
-          self->n_stall_rejoins++;
-          lk_room_start_rejoin (self, LK_DISCONNECT_REASON_MEDIA_FAILURE, why);
+          stall_rejoin (self, why);
           return G_SOURCE_CONTINUE;
         }
       g_message ("[%s] track %s has been on line %s for %.1f s and its audio (SSRC %u) never came: "
