@@ -1,6 +1,6 @@
 /* lk-room-media.c: LkRoom's pipeline — two webrtcbins (publisher and
  * subscriber), the mixer that plays every remote track, local tracks, data
- * channels, and the SDP adjustments webrtcbin 1.22 needs (livekit-facts §10)
+ * channels (the SDP adjustments are in lk-room-sdp.c)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -8,8 +8,6 @@
 
 #include <gst/audio/audio.h>
 #include <gst/base/gstbasesrc.h>
-#include <gst/sdp/sdp.h>
-#include <string.h>
 
 #include "lk-participant-private.h"
 #include "lk-room-private.h"
@@ -199,110 +197,6 @@ on_data_channel (GstElement           *webrtcbin,
   lk_room_invoke (self, on_remote_channel_main, g_object_ref (channel), g_object_unref);
 }
 
-/* ---- SDP ---- */
-
-static void
-strip_red (GstSDPMedia *media)
-{
-  g_autoptr(GPtrArray) red = g_ptr_array_new_with_free_func (g_free);
-
-  for (guint i = 0; i < gst_sdp_media_attributes_len (media); i++)
-    {
-      const GstSDPAttribute *a = gst_sdp_media_get_attribute (media, i);
-      const char *space;
-
-      if (g_strcmp0 (a->key, "rtpmap") == 0 && a->value != NULL &&
-          (space = strchr (a->value, ' ')) != NULL && g_ascii_strncasecmp (space + 1, "red/", 4) == 0)
-        g_ptr_array_add (red, g_strndup (a->value, space - a->value));
-    }
-  for (guint r = 0; r < red->len; r++)
-    {
-      const char *pt = g_ptr_array_index (red, r);
-      g_autofree char *prefix = g_strdup_printf ("%s ", pt);
-
-      for (guint i = gst_sdp_media_formats_len (media); i > 0; i--)
-        if (g_strcmp0 (gst_sdp_media_get_format (media, i - 1), pt) == 0)
-          gst_sdp_media_remove_format (media, i - 1);
-      for (guint i = gst_sdp_media_attributes_len (media); i > 0; i--)
-        {
-          const GstSDPAttribute *a = gst_sdp_media_get_attribute (media, i - 1);
-          if ((g_strcmp0 (a->key, "rtpmap") == 0 || g_strcmp0 (a->key, "fmtp") == 0 ||
-               g_strcmp0 (a->key, "rtcp-fb") == 0) && a->value != NULL && g_str_has_prefix (a->value, prefix))
-            gst_sdp_media_remove_attribute (media, i - 1);
-        }
-    }
-}
-
-/* The SSRC a line's media will carry (the first of its a=ssrc lines),
- * or 0. */
-static guint
-media_ssrc (const GstSDPMedia *media)
-{
-  const char *ssrc = gst_sdp_media_get_attribute_val (media, "ssrc");
-  guint64 value = 0;
-
-  if (ssrc == NULL || !g_ascii_isdigit (ssrc[0]))
-    return 0;
-  value = g_ascii_strtoull (ssrc, NULL, 10);
-  return value <= G_MAXUINT32 ? (guint) value : 0;
-}
-
-/* The server's subscriber offer, adjusted for webrtcbin 1.22; fills
- * mid → track sid and mid → SSRC for the m-lines that carry a track. */
-static char *
-munge_subscriber_offer (const char *text,
-                        GHashTable *mid_track,
-                        GHashTable *mid_ssrc)
-{
-  GstSDPMessage *sdp = NULL;
-  char *out;
-
-  if (gst_sdp_message_new_from_text (text, &sdp) != GST_SDP_OK)
-    {
-      if (sdp != NULL)
-        gst_sdp_message_free (sdp);
-      return g_strdup (text);
-    }
-  for (guint i = 0; i < gst_sdp_message_medias_len (sdp); i++)
-    {
-      GstSDPMedia *media = (GstSDPMedia *) gst_sdp_message_get_media (sdp, i);
-      const char *kind = gst_sdp_media_get_media (media);
-      const char *mid = gst_sdp_media_get_attribute_val (media, "mid");
-      const char *msid = gst_sdp_media_get_attribute_val (media, "msid");
-
-      if (g_strcmp0 (kind, "audio") != 0 && g_strcmp0 (kind, "video") != 0)
-        continue;
-      if (msid == NULL)
-        {
-          /* webrtcbin cannot re-activate a line it first answered inactive;
-           * offered as sendonly it stays usable for a later track. */
-          for (guint k = 0; k < gst_sdp_media_attributes_len (media); k++)
-            if (g_strcmp0 (gst_sdp_media_get_attribute (media, k)->key, "recvonly") == 0)
-              {
-                GstSDPAttribute attr;
-                gst_sdp_attribute_set (&attr, "sendonly", NULL);
-                gst_sdp_media_replace_attribute (media, k, &attr);
-              }
-        }
-      if (g_strcmp0 (kind, "audio") == 0)
-        strip_red (media);
-      if (mid != NULL && msid != NULL && gst_sdp_media_get_port (media) != 0 &&
-          gst_sdp_media_get_attribute_val (media, "inactive") == NULL &&
-          gst_sdp_media_get_attribute_val (media, "recvonly") == NULL)
-        {
-          const char *space = strchr (msid, ' ');
-          guint ssrc = media_ssrc (media);
-          if (space != NULL && space[1] != '\0')
-            g_hash_table_replace (mid_track, g_strdup (mid), g_strdup (space + 1));
-          if (ssrc != 0)
-            g_hash_table_replace (mid_ssrc, g_strdup (mid), GUINT_TO_POINTER (ssrc));
-        }
-    }
-  out = gst_sdp_message_as_text (sdp);
-  gst_sdp_message_free (sdp);
-  return out;
-}
-
 /* ---- transports ---- */
 
 static void
@@ -427,7 +321,7 @@ lk_room_media_handle_offer (LkRoom                            *self,
             g_str_has_prefix (lines[i], "a=ssrc"))
           g_debug ("  offered  %s", lines[i]);
     }
-  sdp = munge_subscriber_offer (offer->sdp, self->mid_track, self->mid_ssrc);
+  sdp = lk_room_munge_subscriber_offer (offer->sdp, self->mid_track, self->mid_ssrc);
   for (gsize i = 0; i < offer->n_mid_to_track_id; i++)
     if (g_hash_table_contains (self->mid_track, offer->mid_to_track_id[i]->key))
       g_hash_table_replace (self->mid_track, g_strdup (offer->mid_to_track_id[i]->key),

@@ -286,6 +286,12 @@ void      lk_room_rename_permission_track (LkRoom     *self,
                                            const char *new_sid);
 
 /* lk-room-publish.c */
+/* The server's subscriber offer, adjusted for webrtcbin 1.22 (RED dropped,
+ * track-less recvonly lines offered sendonly so they stay usable); fills
+ * mid → track sid and mid → SSRC for the m-lines that carry a track. */
+char     *lk_room_munge_subscriber_offer (const char *text,
+                                          GHashTable *mid_track,
+                                          GHashTable *mid_ssrc);
 char     *lk_room_munge_publisher_offer  (LkRoom     *self,
                                           const char *text);
 void      lk_room_publish_op_finish      (LkRoom      *self,

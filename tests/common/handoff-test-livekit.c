@@ -381,7 +381,7 @@ handoff_test_livekit_twirp (HandoffTestLivekit *self,
 {
   g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 10, NULL);
   g_autofree char *url = g_strdup_printf ("%s/twirp/livekit.RoomService/%s", self->http_url, method);
-  g_autofree char *grant = g_strdup_printf ("{\"roomAdmin\": true, \"room\": \"%s\"}", room);
+  g_autofree char *grant = g_strdup_printf ("{\"roomAdmin\": true, \"roomCreate\": true, \"room\": \"%s\"}", room);
   g_autofree char *token = handoff_test_mint_token ("handoff-test-admin", room, 600, grant);
   g_autofree char *bearer = g_strdup_printf ("Bearer %s", token);
   g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);

@@ -31,7 +31,8 @@ void                handoff_test_livekit_kill       (HandoffTestLivekit *self);
 /* After _stop or _kill: the same server again, on the same ports. */
 gboolean            handoff_test_livekit_respawn    (HandoffTestLivekit *self,
                                                      GError            **error);
-/* A RoomService call (JSON body) with a roomAdmin token for @room. */
+/* A RoomService call (JSON body) with a roomAdmin token for @room (and
+ * roomCreate, which DeleteRoom needs). */
 gboolean            handoff_test_livekit_twirp      (HandoffTestLivekit *self,
                                                      const char         *room,
                                                      const char         *method,

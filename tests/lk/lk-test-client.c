@@ -222,6 +222,14 @@ on_track_unsubscribed (LkRoom *room, LkParticipant *p, LkTrack *t, LkTestClient 
 }
 
 static void
+on_track_muted (LkRoom *room, LkParticipant *p, LkTrack *t, LkTestClient *c)
+{
+  g_autofree char *what = g_strdup_printf ("%s=%s", lk_participant_get_identity (p),
+                                           lk_track_get_muted (t) ? "muted" : "unmuted");
+  add_event (c, "track-muted", what);
+}
+
+static void
 on_data (LkRoom *room, const char *identity, const char *topic, GBytes *payload, LkTestClient *c)
 {
   gsize len;
@@ -315,6 +323,7 @@ lk_test_client_new_full (const char *identity,
   g_signal_connect (c->room, "track-unsubscribed", G_CALLBACK (on_track_unsubscribed), c);
   g_signal_connect (c->room, "data-received", G_CALLBACK (on_data), c);
   g_signal_connect (c->room, "text-received", G_CALLBACK (on_text), c);
+  g_signal_connect (c->room, "track-muted", G_CALLBACK (on_track_muted), c);
   g_signal_connect (c->room, "disconnected", G_CALLBACK (on_disconnected), c);
   g_signal_connect (c->room, "reconnecting", G_CALLBACK (on_reconnecting), c);
   g_signal_connect (c->room, "reconnected", G_CALLBACK (on_reconnected), c);

@@ -41,6 +41,21 @@ test_two_clients_hear_each_other (void)
   g_assert_true (lk_test_client_has_event (b, "track-subscribed:alice"));
 }
 
+typedef struct {
+  LkParticipant *participant;
+  const char *skills;
+  const char *desk;
+} AttributesSeen;
+
+static gboolean
+attributes_seen (gpointer data)
+{
+  AttributesSeen *want = data;
+
+  return g_strcmp0 (lk_participant_get_attribute (want->participant, "skills"), want->skills) == 0 &&
+         g_strcmp0 (lk_participant_get_attribute (want->participant, "desk"), want->desk) == 0;
+}
+
 static void
 test_participant_events (void)
 {
@@ -48,6 +63,10 @@ test_participant_events (void)
   g_autoptr(LkTestClient) a = NULL;
   g_autoptr(LkTestClient) b = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) attributes = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  AttributesSeen seen;
+  gint64 left;
   LkParticipant *bob;
 
   if (lk == NULL)
@@ -65,16 +84,94 @@ test_participant_events (void)
   g_assert_no_error (error);
   g_assert_true (lk_test_client_wait_event (a, "participant-updated:bob={\"role\":\"agent\"}", 10));
 
+  /* Attributes reach the others; an empty value deletes its key, and the
+   * keys left out stay as they were. */
+  attributes = g_hash_table_new (g_str_hash, g_str_equal);
+  g_hash_table_insert (attributes, "skills", "billing");
+  g_hash_table_insert (attributes, "desk", "7");
+  g_assert_true (lk_room_set_attributes (b->room, attributes, &error));
+  g_assert_no_error (error);
+  seen = (AttributesSeen) { bob, "billing", "7" };
+  g_assert_true (lk_test_wait (attributes_seen, &seen, 10));
+  g_hash_table_remove_all (attributes);
+  g_hash_table_insert (attributes, "desk", "");
+  g_assert_true (lk_room_set_attributes (b->room, attributes, &error));
+  g_assert_no_error (error);
+  seen = (AttributesSeen) { bob, "billing", NULL };
+  g_assert_true (lk_test_wait (attributes_seen, &seen, 10));
+  g_assert_cmpstr (lk_participant_get_metadata (bob), ==, "{\"role\":\"agent\"}");
+  g_assert_cmpstr (lk_participant_get_attribute (lk_room_get_local_participant (b->room), "skills"), ==, "billing");
+
   /* Speaking: the server hears bob's tone through the audio-level extension. */
   lk_test_client_publish_tone (b, 550);
   g_assert_true (lk_test_client_wait_event (a, "speaking:bob", 15));
   g_assert_true (lk_test_client_wait_hears (a, 550, 45));
 
-  lk_test_client_free (g_steal_pointer (&b));
+  /* A clean leave reaches the others at once, not after the server's
+   * departure timeout (~20 s for a vanished client). */
+  left = g_get_monotonic_time ();
+  lk_room_disconnect_async (b->room, NULL, lk_test_keep_result, &result);
+  g_assert_true (lk_test_wait (lk_test_has_result, &result, 10));
+  g_assert_true (lk_room_disconnect_finish (b->room, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (b->reason, ==, LK_DISCONNECT_REASON_CLIENT_INITIATED);
   g_assert_true (lk_test_client_wait_event (a, "participant-disconnected:bob", 15));
+  g_assert_cmpint (g_get_monotonic_time () - left, <, 3 * G_USEC_PER_SEC);
   g_assert_true (lk_test_client_has_event (a, "track-unsubscribed:bob"));
+  lk_test_client_free (g_steal_pointer (&b));
   g_assert_null (lk_room_lookup_participant (a->room, "alice-not-here"));
   g_assert_cmpuint (g_list_model_get_n_items (lk_room_get_remote_participants (a->room)), ==, 0);
+}
+
+static gboolean
+bob_gone (gpointer data)
+{
+  return lk_room_lookup_participant (((LkTestClient *) data)->room, "bob") == NULL;
+}
+
+static gboolean
+client_disconnected (gpointer data)
+{
+  return ((LkTestClient *) data)->disconnected;
+}
+
+/* The server ends a live session three ways; each reaches the app as a
+ * disconnect with the server's reason, and none is taken for a network
+ * fault to recover from. */
+static void
+test_server_ends_session (void)
+{
+  g_autoptr(HandoffTestLivekit) lk = handoff_test_livekit_start_or_skip (NULL);
+  g_autoptr(LkTestClient) a = NULL;
+  g_autoptr(LkTestClient) b = NULL;
+  g_autoptr(LkTestClient) b_again = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (lk == NULL)
+    return;
+  a = lk_test_client_new_joined ("alice", lk, "ended");
+  b = lk_test_client_new_joined ("bob", lk, "ended");
+  g_assert_true (lk_test_client_wait_event (a, "participant-connected:bob", 20));
+
+  /* The same identity joins from elsewhere: the first session is the one to go. */
+  b_again = lk_test_client_new_joined ("bob", lk, "ended");
+  g_assert_true (lk_test_wait (client_disconnected, b, 15));
+  g_assert_cmpint (b->reason, ==, LK_DISCONNECT_REASON_DUPLICATE_IDENTITY);
+  g_assert_false (b_again->disconnected);
+
+  g_assert_true (handoff_test_livekit_twirp (lk, "ended", "RemoveParticipant",
+                                             "{\"room\": \"ended\", \"identity\": \"bob\"}", &error));
+  g_assert_no_error (error);
+  g_assert_true (lk_test_wait (client_disconnected, b_again, 15));
+  g_assert_cmpint (b_again->reason, ==, LK_DISCONNECT_REASON_PARTICIPANT_REMOVED);
+  g_assert_true (lk_test_wait (bob_gone, a, 15));
+
+  g_assert_true (handoff_test_livekit_twirp (lk, "ended", "DeleteRoom", "{\"room\": \"ended\"}", &error));
+  g_assert_no_error (error);
+  g_assert_true (lk_test_wait (client_disconnected, a, 15));
+  g_assert_cmpint (a->reason, ==, LK_DISCONNECT_REASON_ROOM_DELETED);
+  g_assert_cmpuint (a->reconnecting + b->reconnecting + b_again->reconnecting, ==, 0);
+  g_assert_cmpint (lk_room_get_connection_state (a->room), ==, LK_CONNECTION_STATE_DISCONNECTED);
 }
 
 typedef struct {
@@ -236,12 +333,14 @@ test_permissions (void)
   /* An explicit subscription request is accepted too. */
   g_assert_true (lk_room_update_subscription (b->room, sids, TRUE));
 
-  /* Mute: bob hears silence. */
+  /* Mute: bob hears silence, and his copy of the track says why. */
   g_assert_true (lk_track_set_muted (track, TRUE, &error));
   g_assert_no_error (error);
   g_assert_true (lk_test_wait (lk_test_client_is_silent, b, 20));
+  g_assert_true (lk_test_client_wait_event (b, "track-muted:alice=muted", 10));
   g_assert_true (lk_track_set_muted (track, FALSE, &error));
   g_assert_true (lk_test_client_wait_hears (b, 440, 10));
+  g_assert_true (lk_test_client_wait_event (b, "track-muted:alice=unmuted", 10));
 
   /* carol's own unsubscribe sticks when alice grants to all again (the
    * room re-subscribes on grants only for tracks the app did not drop);
@@ -415,6 +514,7 @@ main (int   argc,
   lk_test_setup (&argc, &argv);
   g_test_add_func ("/lk/room/two-clients-hear-each-other", test_two_clients_hear_each_other);
   g_test_add_func ("/lk/room/participant-events", test_participant_events);
+  g_test_add_func ("/lk/room/server-ends-session", test_server_ends_session);
   g_test_add_func ("/lk/room/data-and-text", test_data_and_text);
   g_test_add_func ("/lk/room/permissions", test_permissions);
   g_test_add_func ("/lk/room/two-tracks-and-taps", test_two_tracks_and_taps);
