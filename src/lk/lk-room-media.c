@@ -445,17 +445,21 @@ on_element_added (GstBin     *bin,
     g_object_set (element, "buffer-time", (gint64) 100000, "latency-time", (gint64) 10000, NULL);
 }
 
+/* A full reference, dropped once the pipeline holds its own. */
 static GstElement *
 make_sink (LkRoom  *self,
            GError **error)
 {
   const char *desc = g_getenv ("HANDOFF_AUDIO_SINK");
+  GstElement *sink;
 
   if (self->audio_sink != NULL)
     return gst_object_ref (self->audio_sink);
   if (desc != NULL && *desc != '\0')
-    return gst_parse_bin_from_description (desc, TRUE, error);
-  return gst_element_factory_make ("autoaudiosink", NULL);
+    sink = gst_parse_bin_from_description (desc, TRUE, error);
+  else
+    sink = gst_element_factory_make ("autoaudiosink", NULL);
+  return sink != NULL ? gst_object_ref_sink (sink) : NULL;
 }
 
 void
@@ -487,7 +491,8 @@ lk_room_media_start (LkRoom  *self,
     "webrtcbin", "opusenc", "opusdec", "rtpopuspay", "rtpopusdepay", "audiomixer",
     "audiotestsrc", "audioconvert", "audioresample", "nicesrc", "dtlssrtpenc", "sctpenc",
   };
-  GstElement *silence, *silence_caps, *out_caps, *convert, *resample, *sink;
+  GstElement *silence, *silence_caps, *out_caps, *convert, *resample;
+  g_autoptr(GstElement) sink = NULL;
   g_autoptr(GstCaps) caps = gst_caps_from_string (LK_TRACK_TAP_CAPS);
   GstBus *bus;
 

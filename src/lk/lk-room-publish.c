@@ -147,14 +147,18 @@ on_publish_timeout (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* A full reference, as the app's own source is held once taken. */
 static GstElement *
 make_source (GError **error)
 {
   const char *desc = g_getenv ("HANDOFF_AUDIO_SRC");
+  GstElement *source;
 
   if (desc != NULL && *desc != '\0')
-    return gst_parse_bin_from_description (desc, TRUE, error);
-  return gst_element_factory_make ("autoaudiosrc", NULL);
+    source = gst_parse_bin_from_description (desc, TRUE, error);
+  else
+    source = gst_element_factory_make ("autoaudiosrc", NULL);
+  return source != NULL ? gst_object_ref_sink (source) : NULL;
 }
 
 static void
@@ -189,6 +193,7 @@ start_next_publish (LkRoom *self)
   g_autofree char *cid = NULL;
   LkPublishOp *op;
   GstElement *source;
+  gboolean built;
 
   /* During a re-join the queue waits for the new session. */
   if (self->publishing != NULL || g_queue_is_empty (&self->publish_queue) || self->rejoining)
@@ -219,11 +224,12 @@ start_next_publish (LkRoom *self)
   op->track = lk_track_new_local (g_object_get_data (G_OBJECT (op->task), "lk-name"),
                                   GPOINTER_TO_INT (g_object_get_data (G_OBJECT (op->task), "lk-source")),
                                   lk_participant_get_identity (self->local), cid);
-  if (!lk_track_build_local (op->track, GST_BIN (self->pipeline), source,
-                             lk_peer_transport_get_webrtcbin (self->publisher), &error))
+  built = lk_track_build_local (op->track, GST_BIN (self->pipeline), source,
+                                lk_peer_transport_get_webrtcbin (self->publisher), &error);
+  /* The pipeline and the track hold their own references once built. */
+  gst_object_unref (source);
+  if (!built)
     {
-      if (GST_OBJECT_PARENT (source) == NULL)
-        gst_object_unref (source);
       lk_room_publish_op_finish (self, op, g_steal_pointer (&error));
       return;
     }

@@ -121,6 +121,9 @@ gboolean      lk_test_client_is_disconnected (gpointer c);
 /* A guint property of the room ("n-rejoins", "n-signal-connects", ...). */
 guint         lk_test_client_room_uint (LkTestClient *c,
                                         const char   *property);
+/* Leaves, drops the room, and asserts that the room, its local tracks, its
+ * pipeline and every element in it are finalized within 10 s. */
+void          lk_test_client_leave_and_check_freed (LkTestClient *c);
 void          lk_test_client_free   (LkTestClient *c);
 
 /* What a tap on a track receives (LK_TRACK_TAP_CAPS: S16LE mono 48 kHz). */

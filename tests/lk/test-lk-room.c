@@ -39,6 +39,8 @@ test_two_clients_hear_each_other (void)
   g_assert_cmpfloat (p_own, <, p_other / 100);
   g_assert_true (lk_test_client_has_event (a, "track-subscribed:bob"));
   g_assert_true (lk_test_client_has_event (b, "track-subscribed:alice"));
+
+  lk_test_client_leave_and_check_freed (a);
 }
 
 typedef struct {
@@ -446,6 +448,9 @@ test_two_tracks_and_taps (void)
   g_assert_true (lk_test_wait (lk_test_client_is_silent, c, 20));
   g_assert_true (lk_test_client_wait_hears (b, 440, 5));
 
+  /* Nothing of the taps, the unpublished track or the remote track stays. */
+  lk_test_client_leave_and_check_freed (a);
+  lk_test_client_leave_and_check_freed (b);
   lk_test_client_free (g_steal_pointer (&a));
   lk_test_client_free (g_steal_pointer (&b));
   lk_test_tap_clear (&local_tap);
@@ -501,9 +506,14 @@ test_playback_source (void)
   g_assert_true (lk_test_client_hears_now (a, 660));
   g_assert_cmpfloat (lk_test_client_tone_power (a, 1.0, 330), <, 1e-5);
 
+  /* Played again and left in at the leave: the room lets go of it too
+   * (the room's reference is the last one then). */
+  g_assert_true (lk_room_add_playback_source (a->room, music, &error));
+  g_assert_no_error (error);
+  gst_object_unref (music);
+  lk_test_client_leave_and_check_freed (a);
   lk_test_client_free (g_steal_pointer (&a));
   lk_test_client_free (g_steal_pointer (&b));
-  gst_object_unref (music);
 }
 
 int
