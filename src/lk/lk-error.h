@@ -14,7 +14,8 @@ G_BEGIN_DECLS
  * LkError:
  * @LK_ERROR_FAILED: anything not covered below
  * @LK_ERROR_UNAUTHORIZED: the token was refused (bad signature, expired, no roomJoin)
- * @LK_ERROR_ROOM_FULL: the room or server is at a limit (HTTP 503 or join refused)
+ * @LK_ERROR_ROOM_FULL: the server says it is at a limit (HTTP 503); livekit-server
+ *   1.13 answers a room at its participant limit with a 500 (LK_ERROR_FAILED)
  * @LK_ERROR_ROOM_NOT_FOUND: the room does not exist and auto-create is off
  * @LK_ERROR_SERVER_UNREACHABLE: no answer from the server within the timeout
  * @LK_ERROR_PROTOCOL: the server sent something we cannot parse or did not expect

@@ -362,9 +362,17 @@ on_validated (GObject      *source,
                                "the room or server is full: %s", reason);
       break;
     case SOUP_STATUS_OK:
-      g_task_return_new_error (task, LK_ERROR, LK_ERROR_PROTOCOL,
-                               "the server accepted the request but refused the WebSocket "
-                               "upgrade (HTTP %u)", soup_message_get_status (data->msg));
+      /* livekit-server starts the session before it upgrades: a failure
+       * there (a room at its participant limit is one) is a 500 whose
+       * reason libsoup does not hand over, and the token checks out. */
+      if (SOUP_STATUS_IS_SERVER_ERROR (soup_message_get_status (data->msg)))
+        g_task_return_new_error (task, LK_ERROR, LK_ERROR_FAILED,
+                                 "the server could not start the session (HTTP %u; a full room "
+                                 "is answered so)", soup_message_get_status (data->msg));
+      else
+        g_task_return_new_error (task, LK_ERROR, LK_ERROR_PROTOCOL,
+                                 "the server accepted the request but refused the WebSocket "
+                                 "upgrade (HTTP %u)", soup_message_get_status (data->msg));
       break;
     default:
       g_task_return_new_error (task, LK_ERROR, LK_ERROR_FAILED,

@@ -65,6 +65,29 @@ test_refused_tokens (void)
   expect_join_error (lk, "not-a-jwt", LK_ERROR_UNAUTHORIZED, NULL);
 }
 
+/* A room made for one. livekit-server 1.13.5 refuses the second join with
+ * HTTP 500 on the WebSocket (its reason in a body libsoup does not hand
+ * over) while the token validates: a clear failure naming the status, not
+ * a protocol error, and the first participant is not disturbed. */
+static void
+test_room_full (void)
+{
+  g_autoptr(HandoffTestLivekit) lk = handoff_test_livekit_start_or_skip (NULL);
+  g_autoptr(LkTestClient) first = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *second = NULL;
+
+  if (lk == NULL)
+    return;
+  g_assert_true (handoff_test_livekit_twirp (lk, "for-one", "CreateRoom",
+                                             "{\"name\": \"for-one\", \"max_participants\": 1}", &error));
+  g_assert_no_error (error);
+  first = lk_test_client_new_joined ("alice", lk, "for-one");
+  second = handoff_test_mint_token ("bob", "for-one", 600, NULL);
+  expect_join_error (lk, second, LK_ERROR_FAILED, "could not start the session (HTTP 500");
+  g_assert_false (first->disconnected);
+}
+
 static void
 test_nothing_listening (void)
 {
@@ -280,6 +303,7 @@ main (int   argc,
   lk_test_setup (&argc, &argv);
   g_test_add_func ("/lk/signal/build-url", test_build_url);
   g_test_add_func ("/lk/signal/refused-tokens", test_refused_tokens);
+  g_test_add_func ("/lk/signal/room-full", test_room_full);
   g_test_add_func ("/lk/signal/nothing-listening", test_nothing_listening);
   g_test_add_func ("/lk/signal/garbage-frames", test_garbage_frames);
   g_test_add_func ("/lk/signal/keepalive-timeout", test_keepalive_timeout);
