@@ -15,6 +15,7 @@
 #include "handoff-core-error.h"
 #include "handoff-test-server.h"
 #include "handoff-transfer-session.h"
+#include "lk-test-proxy.h"
 
 typedef struct {
   HandoffTestLivekit *livekit;
@@ -102,11 +103,11 @@ on_presence (GObject *source, GAsyncResult *res, gpointer data)
 }
 
 static HandoffAccount *
-sign_in (Fixture    *f,
-         const char *user,
-         const char *password)
+sign_in_at (const char *url,
+            const char *user,
+            const char *password)
 {
-  g_autoptr(HandoffServerClient) client = handoff_server_client_new (handoff_test_server_get_url (f->server));
+  g_autoptr(HandoffServerClient) client = handoff_server_client_new (url);
   g_autoptr(HandoffSecretStore) secrets = handoff_secret_store_new ();
   HandoffAccount *account = handoff_account_new (client, secrets);
   Result r = { 0 };
@@ -116,6 +117,14 @@ sign_in (Fixture    *f,
   g_assert_no_error (r.error);
   WAIT_FOR (handoff_account_get_state (account) == HANDOFF_ACCOUNT_ONLINE);
   return account;
+}
+
+static HandoffAccount *
+sign_in (Fixture    *f,
+         const char *user,
+         const char *password)
+{
+  return sign_in_at (handoff_test_server_get_url (f->server), user, password);
 }
 
 static void
@@ -522,6 +531,71 @@ test_session_refresh (Fixture       *f,
   g_signal_handlers_disconnect_by_data (alice, &left_online);
 }
 
+static void
+log_agent_status (HandoffAccount *account,
+                  const char     *type,
+                  JsonObject     *data,
+                  GPtrArray      *log)
+{
+  JsonObject *agent = data;
+
+  if (!g_str_equal (type, "agent_status"))
+    return;
+  if (json_object_has_member (data, "agent") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (data, "agent")))
+    agent = json_object_get_object_member (data, "agent");
+  g_ptr_array_add (log, g_strdup_printf ("%s=%s", json_object_get_string_member_with_default (agent, "username", "?"),
+                                         json_object_get_string_member_with_default (agent, "status", "?")));
+}
+
+/* Alice's event stream drops (a dead middlebox) while Bob changes his
+ * presence twice. When it is back she gets both changes, in order and once
+ * each, from where she left off (?since=): the directory refresh alone
+ * would give her only the last. */
+static void
+test_events_resume (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GUri) server_uri = NULL;
+  g_autoptr(LkTestProxy) proxy = NULL;
+  g_autoptr(HandoffAccount) alice = NULL;
+  g_autoptr(HandoffAccount) bob = NULL;
+  g_autoptr(GPtrArray) log = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *via_proxy = NULL;
+  gint64 seq_before;
+
+  if (f->livekit == NULL)
+    return;
+  server_uri = g_uri_parse (handoff_test_server_get_url (f->server), G_URI_FLAGS_NONE, NULL);
+  proxy = lk_test_proxy_new (g_uri_get_port (server_uri));
+  lk_test_proxy_start (proxy);
+  via_proxy = g_strdup_printf ("http://127.0.0.1:%u", lk_test_proxy_get_port (proxy));
+  alice = sign_in_at (via_proxy, "alice", HANDOFF_TEST_ALICE_PASSWORD);
+  bob = sign_in (f, "bob", HANDOFF_TEST_BOB_PASSWORD);
+  set_presence (bob, "away");
+  WAIT_FOR (lookup_user (alice, "bob") != NULL &&
+            g_strcmp0 (handoff_agent_info_get_presence (lookup_user (alice, "bob")), "away") == 0);
+
+  lk_test_proxy_kill (proxy);
+  WAIT_FOR (handoff_account_get_state (alice) == HANDOFF_ACCOUNT_RECONNECTING);
+  seq_before = handoff_account_get_last_seq (alice);
+  g_signal_connect (alice, "event", G_CALLBACK (log_agent_status), log);
+  set_presence (bob, "available");
+  set_presence (bob, "wrap_up");
+  set_presence (bob, "away");
+  lk_test_proxy_start (proxy);
+
+  WAIT_FOR (handoff_account_get_state (alice) == HANDOFF_ACCOUNT_ONLINE && log->len >= 3);
+  /* Anything more would come within a moment. */
+  for (gint64 end = g_get_monotonic_time () + G_USEC_PER_SEC / 2; g_get_monotonic_time () < end;)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (log->len, ==, 3);
+  g_assert_cmpstr (g_ptr_array_index (log, 0), ==, "bob=available");
+  g_assert_cmpstr (g_ptr_array_index (log, 1), ==, "bob=wrap_up");
+  g_assert_cmpstr (g_ptr_array_index (log, 2), ==, "bob=away");
+  g_assert_cmpint (handoff_account_get_last_seq (alice), >, seq_before);
+  g_signal_handlers_disconnect_by_data (alice, log);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -535,6 +609,8 @@ main (int   argc,
               test_transfer_completed, fixture_tear_down);
   g_test_add ("/core-server/transfer-declined", Fixture, NULL, fixture_set_up,
               test_transfer_declined, fixture_tear_down);
+  g_test_add ("/core-server/events-resume", Fixture, NULL, fixture_set_up,
+              test_events_resume, fixture_tear_down);
   g_test_add ("/core-server/session-refresh", Fixture, "[timeouts]\nsession_ttl=6\n",
               fixture_set_up, test_session_refresh, fixture_tear_down);
   return g_test_run ();
