@@ -596,6 +596,156 @@ test_events_resume (Fixture       *f,
   g_signal_handlers_disconnect_by_data (alice, log);
 }
 
+static void
+on_restored (GObject *source, GAsyncResult *res, gpointer data)
+{
+  Result *r = data;
+  r->ok = handoff_account_restore_finish (HANDOFF_ACCOUNT (source), res, &r->error);
+  r->done = TRUE;
+}
+
+static guint
+status_with_token (Fixture    *f,
+                   const char *token)
+{
+  g_autoptr(HandoffServerClient) probe = handoff_server_client_new (handoff_test_server_get_url (f->server));
+  Result r = { 0 };
+  guint status;
+
+  handoff_server_client_set_token (probe, token);
+  handoff_server_client_request_async (probe, "GET", "/api/v1/agents", NULL, NULL, on_request, &r);
+  WAIT_FOR (r.done);
+  status = r.error == NULL ? 200 : g_error_matches (r.error, HANDOFF_API_ERROR, HANDOFF_API_ERROR_UNAUTHORIZED) ? 401 : 0;
+  g_clear_error (&r.error);
+  return status;
+}
+
+/* The app started again finds the session in the keyring and is signed
+ * in without a password; Sign Out ends the session on the server too (its
+ * token is refused from then on) and forgets it in the keyring. */
+static void
+test_session_kept_and_signed_out (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autoptr(HandoffSecretStore) keyring = handoff_secret_store_new ();
+  g_autoptr(HandoffServerClient) first_client = NULL;
+  g_autoptr(HandoffServerClient) later_client = NULL;
+  g_autoptr(HandoffAccount) first = NULL;
+  g_autoptr(HandoffAccount) later = NULL;
+  g_autofree char *token = NULL;
+  Result r = { 0 };
+
+  if (f->livekit == NULL)
+    return;
+  first_client = handoff_server_client_new (handoff_test_server_get_url (f->server));
+  first = handoff_account_new (first_client, keyring);
+  handoff_account_sign_in_async (first, "alice", HANDOFF_TEST_ALICE_PASSWORD, NULL, on_signed_in, &r);
+  WAIT_FOR (r.done);
+  g_assert_no_error (r.error);
+  token = g_strdup (handoff_server_client_get_token (first_client));
+  /* The first run of the app ends without signing out. */
+  g_clear_object (&first);
+
+  later_client = handoff_server_client_new (handoff_test_server_get_url (f->server));
+  later = handoff_account_new (later_client, keyring);
+  r = (Result) { 0 };
+  handoff_account_restore_async (later, "alice", NULL, on_restored, &r);
+  WAIT_FOR (r.done);
+  g_assert_no_error (r.error);
+  g_assert_true (r.ok);
+  WAIT_FOR (handoff_account_get_state (later) == HANDOFF_ACCOUNT_ONLINE);
+  g_assert_cmpstr (handoff_account_get_identity (later), ==, "agent-alice");
+  g_assert_cmpstr (handoff_account_get_display_name (later), ==, "Alice Example");
+  g_assert_cmpuint (status_with_token (f, token), ==, 200);
+
+  /* The session keeper may have renewed the token meanwhile. */
+  g_free (token);
+  token = g_strdup (handoff_server_client_get_token (later_client));
+  handoff_account_sign_out (later);
+  g_assert_cmpint (handoff_account_get_state (later), ==, HANDOFF_ACCOUNT_SIGNED_OUT);
+  WAIT_FOR (status_with_token (f, token) == 401);
+
+  /* Nothing left to restore. */
+  r = (Result) { 0 };
+  handoff_account_restore_async (later, "alice", NULL, on_restored, &r);
+  WAIT_FOR (r.done);
+  g_assert_false (r.ok);
+  g_assert_error (r.error, HANDOFF_API_ERROR, HANDOFF_API_ERROR_UNAUTHORIZED);
+  g_clear_error (&r.error);
+  g_assert_cmpint (handoff_account_get_state (later), ==, HANDOFF_ACCOUNT_SIGNED_OUT);
+}
+
+/* A self-signed certificate nobody trusts (made for this test). */
+static const char untrusted_pem[] =
+  "-----BEGIN CERTIFICATE-----\n"
+  "MIIBmjCCAT+gAwIBAgIUboJqUlLtPYfCDDSYkaENn/DigV4wCgYIKoZIzj0EAwIw\n"
+  "ITEfMB0GA1UEAwwWaGFuZG9mZi10ZXN0LXVudHJ1c3RlZDAgFw0yNjEyMDcwMDUy\n"
+  "NTdaGA8yMTI2MTExMzAwNTI1N1owITEfMB0GA1UEAwwWaGFuZG9mZi10ZXN0LXVu\n"
+  "dHJ1c3RlZDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABKWYVCvCXze2tZR7yJ97\n"
+  "m7GqoajGeVLDCdklaVw0MRfDyyECQBQyWlPTmlyeQTG211UT+eelonFJfcI6Fnd0\n"
+  "BKKjUzBRMB0GA1UdDgQWBBRjTa5h9PN0VDGXuJQ0ReYK7dOTwzAfBgNVHSMEGDAW\n"
+  "gBRjTa5h9PN0VDGXuJQ0ReYK7dOTwzAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49\n"
+  "BAMCA0kAMEYCIQDNcB8Kmcr0NdQx/FxOuZmC7h0Fh4D8Vqe+TcEWbW4MVwIhAKic\n"
+  "m1iDfopNUOFy0eTXmm1pbH8C85IeYUjnaK8ytoil\n"
+  "-----END CERTIFICATE-----\n"
+  "-----BEGIN PRIVATE KEY-----\n"
+  "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg7hY4yKAyQVNZI2Al\n"
+  "neoU4gelOqKm5+JiWM3d/nFscIahRANCAASlmFQrwl83trWUe8ife5uxqqGoxnlS\n"
+  "wwnZJWlcNDEXw8shAkAUMlpT05pcnkExttdVE/nnpaJxSX3COhZ3dASi\n"
+  "-----END PRIVATE KEY-----\n"
+;
+
+static void
+on_tls_client (GSocketService    *service,
+               GSocketConnection *connection,
+               GObject           *source,
+               GTlsCertificate   *certificate)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GIOStream) tls = g_tls_server_connection_new (G_IO_STREAM (connection), certificate, &error);
+
+  g_assert_no_error (error);
+  /* The client gives up on the certificate; how the handshake ends here
+   * does not matter. */
+  g_tls_connection_handshake_async (G_TLS_CONNECTION (tls), G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+}
+
+/* A server whose certificate is not trusted: the sign-in says so plainly,
+ * and no password is sent. */
+static void
+test_untrusted_certificate (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTlsCertificate) certificate = g_tls_certificate_new_from_pem (untrusted_pem, -1, &error);
+  g_autoptr(GSocketService) service = g_socket_service_new ();
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(HandoffServerClient) client = NULL;
+  g_autoptr(HandoffSecretStore) secrets = handoff_secret_store_new ();
+  g_autoptr(HandoffAccount) account = NULL;
+  g_autofree char *url = NULL;
+  Result r = { 0 };
+
+  g_assert_no_error (error);
+  g_assert_true (g_socket_listener_add_address (G_SOCKET_LISTENER (service), any_port, G_SOCKET_TYPE_STREAM,
+                                                G_SOCKET_PROTOCOL_TCP, NULL, &bound, &error));
+  g_assert_no_error (error);
+  g_signal_connect (service, "incoming", G_CALLBACK (on_tls_client), certificate);
+  url = g_strdup_printf ("https://127.0.0.1:%u", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+
+  client = handoff_server_client_new (url);
+  account = handoff_account_new (client, secrets);
+  handoff_account_sign_in_async (account, "alice", HANDOFF_TEST_ALICE_PASSWORD, NULL, on_signed_in, &r);
+  WAIT_FOR (r.done);
+  g_assert_error (r.error, HANDOFF_API_ERROR, HANDOFF_API_ERROR_TLS);
+  g_test_message ("%s", r.error->message);
+  g_assert_true (g_str_has_prefix (r.error->message, "The server's certificate is not trusted"));
+  g_assert_cmpint (handoff_account_get_state (account), ==, HANDOFF_ACCOUNT_SIGNED_OUT);
+  g_clear_error (&r.error);
+  g_socket_service_stop (service);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -611,6 +761,9 @@ main (int   argc,
               test_transfer_declined, fixture_tear_down);
   g_test_add ("/core-server/events-resume", Fixture, NULL, fixture_set_up,
               test_events_resume, fixture_tear_down);
+  g_test_add ("/core-server/session-kept-and-signed-out", Fixture, NULL, fixture_set_up,
+              test_session_kept_and_signed_out, fixture_tear_down);
+  g_test_add_func ("/core-server/untrusted-certificate", test_untrusted_certificate);
   g_test_add ("/core-server/session-refresh", Fixture, "[timeouts]\nsession_ttl=6\n",
               fixture_set_up, test_session_refresh, fixture_tear_down);
   return g_test_run ();
