@@ -10,7 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "handoff-history-view.h"
-#include "handoff-segment.h"
+#include "handoff-history.h"
 #include "handoff-transcript-view.h"
 #include "handoff-ui-util.h"
 
@@ -24,7 +24,7 @@ struct _HandoffHistoryView
   GtkStack              *stack;
   GtkDropDown           *outcome_dropdown;
   GtkDropDown           *range_dropdown;
-  GtkCheckButton        *mine_check;
+  GtkDropDown           *agent_dropdown;
   GtkLabel              *count_label;
   GtkListBox            *list;
   GtkLabel              *detail_title;
@@ -33,8 +33,12 @@ struct _HandoffHistoryView
   HandoffTranscriptView *detail_transcript;
 
   HandoffAccount        *account;
+  HandoffHistory        *history;
   GCancellable          *cancellable;
-  GListStore            *detail_segments;
+  /* agent_dropdown's items after "All agents": their agent ids */
+  GPtrArray             *agent_ids;
+  GtkStringList         *agent_names;
+  gboolean               filling_agents;
 };
 
 G_DEFINE_FINAL_TYPE (HandoffHistoryView, handoff_history_view, GTK_TYPE_WIDGET)
@@ -60,61 +64,35 @@ agent_name (HandoffHistoryView *self,
   return a ? handoff_agent_info_get_name (a) : (id ? id : "?");
 }
 
-static const char *
-summary_text (JsonObject *t)
-{
-  JsonNode *n = json_object_get_member (t, "summary");
-
-  if (n && JSON_NODE_HOLDS_OBJECT (n))
-    return handoff_json_get_string (json_node_get_object (n), "text", "");
-  return "";
-}
-
 static void
-show_detail (HandoffHistoryView *self,
-             JsonObject         *t)
+show_detail (HandoffHistoryView    *self,
+             HandoffTransferRecord *record)
 {
   g_autofree char *title = NULL;
-  g_autofree char *when = handoff_format_time (handoff_json_get_string (t, "created_at", NULL));
+  g_autofree char *when = handoff_format_time (handoff_transfer_record_get_created_at (record));
   GString *timings = g_string_new (when);
-  JsonNode *tn = json_object_get_member (t, "transcript");
-  const char *keys[][2] = {
-    { "time_to_accept_ms", N_("accepted after") },
-    { "consult_ms", N_("consulted for") },
-    { "total_ms", N_("took") },
+  struct { gint64 ms; const char *label; } steps[] = {
+    { handoff_transfer_record_get_time_to_accept_ms (record), N_("accepted after") },
+    { handoff_transfer_record_get_consult_ms (record), N_("consulted for") },
+    { handoff_transfer_record_get_total_ms (record), N_("took") },
   };
 
-  title = g_strdup_printf (_("%s → %s: %s"), agent_name (self, handoff_json_get_string (t, "from_agent_id", NULL)),
-                           agent_name (self, handoff_json_get_string (t, "to_agent_id", NULL)),
-                           outcome_label (handoff_json_get_string (t, "outcome", NULL)));
+  title = g_strdup_printf (_("%s → %s: %s"), agent_name (self, handoff_transfer_record_get_from_agent_id (record)),
+                           agent_name (self, handoff_transfer_record_get_to_agent_id (record)),
+                           outcome_label (handoff_transfer_record_get_outcome (record)));
   gtk_label_set_text (self->detail_title, title);
-  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
-    {
-      gint64 ms = handoff_json_get_int (t, keys[i][0], -1);
-      if (ms >= 0)
-        {
-          g_autofree char *d = handoff_format_duration ((guint) (ms / 1000));
-          g_string_append_printf (timings, " · %s %s", _(keys[i][1]), d);
-        }
-    }
-  if (handoff_json_get_int (t, "rating", 0) > 0)
-    g_string_append_printf (timings, " · %s %d/5", _("rated"), (int) handoff_json_get_int (t, "rating", 0));
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    if (steps[i].ms >= 0)
+      {
+        g_autofree char *d = handoff_format_duration ((guint) (steps[i].ms / 1000));
+        g_string_append_printf (timings, " · %s %s", _(steps[i].label), d);
+      }
+  if (handoff_transfer_record_get_rating (record) > 0)
+    g_string_append_printf (timings, " · %s %u/5", _("rated"), handoff_transfer_record_get_rating (record));
   gtk_label_set_text (self->detail_timings, timings->str);
   g_string_free (timings, TRUE);
-  gtk_label_set_text (self->detail_summary, summary_text (t));
-
-  g_list_store_remove_all (self->detail_segments);
-  for (guint i = 0; tn && JSON_NODE_HOLDS_ARRAY (tn) && i < json_array_get_length (json_node_get_array (tn)); i++)
-    {
-      JsonNode *e = json_array_get_element (json_node_get_array (tn), i);
-      g_autoptr(HandoffSegment) seg = NULL;
-      g_autofree char *seg_id = g_strdup_printf ("line-%u", i);
-
-      if (!JSON_NODE_HOLDS_OBJECT (e))
-        continue;
-      seg = handoff_segment_new (handoff_json_get_string (json_node_get_object (e), "speaker", "?"), NULL, seg_id, handoff_json_get_string (json_node_get_object (e), "text", ""), i, i, TRUE);
-      g_list_store_append (self->detail_segments, seg);
-    }
+  gtk_label_set_text (self->detail_summary, handoff_transfer_record_get_summary (record));
+  handoff_transcript_view_set_model (self->detail_transcript, handoff_transfer_record_get_transcript (record));
   gtk_stack_set_visible_child_name (self->stack, "detail");
 }
 
@@ -122,10 +100,11 @@ static void
 on_row_activated (HandoffHistoryView *self,
                   GtkListBoxRow      *row)
 {
-  JsonObject *t = g_object_get_data (G_OBJECT (row), "transfer");
+  g_autoptr(HandoffTransferRecord) record =
+    g_list_model_get_item (G_LIST_MODEL (self->history), gtk_list_box_row_get_index (row));
 
-  if (t)
-    show_detail (self, t);
+  if (record != NULL)
+    show_detail (self, record);
 }
 
 static void
@@ -135,87 +114,137 @@ on_back_clicked (HandoffHistoryView *self)
 }
 
 static void
-on_history (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+on_details_clicked (GtkButton          *button,
+                    HandoffHistoryView *self)
+{
+  show_detail (self, g_object_get_data (G_OBJECT (button), "record"));
+}
+
+static GtkWidget *
+create_row (gpointer item,
+            gpointer user_data)
+{
+  HandoffHistoryView *self = user_data;
+  HandoffTransferRecord *record = item;
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *title = NULL;
+  g_autofree char *when = NULL;
+  g_autofree char *subtitle = NULL;
+  g_autofree char *details_label = NULL;
+  GtkWidget *details;
+
+  title = g_strdup_printf ("%s → %s", agent_name (self, handoff_transfer_record_get_from_agent_id (record)),
+                           agent_name (self, handoff_transfer_record_get_to_agent_id (record)));
+  when = handoff_format_time (handoff_transfer_record_get_created_at (record));
+  subtitle = g_strdup_printf ("%s · %s%s", when, outcome_label (handoff_transfer_record_get_outcome (record)),
+                              handoff_transfer_record_get_urgent (record) ? _(" · urgent") : "");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  /* A row's activation is not an accessible action in GTK 4.8: the
+   * button is how a screen reader (or the keyboard) opens the detail. */
+  details = gtk_button_new_from_icon_name ("go-next-symbolic");
+  gtk_widget_add_css_class (details, "flat");
+  gtk_widget_set_valign (details, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (details, _("Details"));
+  details_label = g_strdup_printf (_("Details of %s"), title);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (details), GTK_ACCESSIBLE_PROPERTY_LABEL, details_label, -1);
+  g_object_set_data_full (G_OBJECT (details), "record", g_object_ref (record), g_object_unref);
+  g_signal_connect (details, "clicked", G_CALLBACK (on_details_clicked), self);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), details);
+  return row;
+}
+
+static void
+on_refreshed (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
   g_autoptr(HandoffHistoryView) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  JsonArray *arr = NULL;
-  GtkWidget *child;
   g_autofree char *count = NULL;
+  guint shown;
 
-  root = handoff_server_client_request_finish (HANDOFF_SERVER_CLIENT (source), result, &error);
-  if (root == NULL)
+  if (!handoff_history_refresh_finish (HANDOFF_HISTORY (source), result, &error))
     {
-      if (error && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         gtk_label_set_text (self->count_label, error->message);
       return;
     }
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
-    gtk_list_box_remove (self->list, child);
-  if (JSON_NODE_HOLDS_OBJECT (root) && json_object_has_member (json_node_get_object (root), "transfers"))
-    arr = json_object_get_array_member (json_node_get_object (root), "transfers");
-  for (guint i = 0; arr && i < json_array_get_length (arr); i++)
-    {
-      JsonObject *t = JSON_NODE_HOLDS_OBJECT (json_array_get_element (arr, i))
-                      ? json_array_get_object_element (arr, i) : NULL;
-      GtkWidget *row;
-      g_autofree char *title = NULL;
-      g_autofree char *when = NULL;
-      g_autofree char *subtitle = NULL;
-
-      if (t == NULL)
-        continue;
-      row = adw_action_row_new ();
-      title = g_strdup_printf ("%s → %s", agent_name (self, handoff_json_get_string (t, "from_agent_id", NULL)),
-                               agent_name (self, handoff_json_get_string (t, "to_agent_id", NULL)));
-      when = handoff_format_time (handoff_json_get_string (t, "created_at", NULL));
-      subtitle = g_strdup_printf ("%s · %s%s", when, outcome_label (handoff_json_get_string (t, "outcome", NULL)),
-                                  json_object_get_boolean_member_with_default (t, "urgent", FALSE) ? _(" · urgent") : "");
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
-      g_object_set_data_full (G_OBJECT (row), "transfer", json_object_ref (t), (GDestroyNotify) json_object_unref);
-      gtk_list_box_append (self->list, row);
-    }
-  count = g_strdup_printf (ngettext ("%u transfer", "%u transfers", arr ? json_array_get_length (arr) : 0),
-                           arr ? json_array_get_length (arr) : 0);
+  shown = g_list_model_get_n_items (G_LIST_MODEL (self->history));
+  if (handoff_history_get_total (self->history) > shown)
+    /* Translators: the newest %u of %u transfers are listed */
+    count = g_strdup_printf (_("Newest %u of %u transfers"), shown, handoff_history_get_total (self->history));
+  else
+    count = g_strdup_printf (ngettext ("%u transfer", "%u transfers", shown), shown);
   gtk_label_set_text (self->count_label, count);
+}
+
+static const char *
+selected_agent_id (HandoffHistoryView *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->agent_dropdown);
+
+  if (selected == 0 || selected == GTK_INVALID_LIST_POSITION || selected - 1 >= self->agent_ids->len)
+    return NULL;
+  return g_ptr_array_index (self->agent_ids, selected - 1);
 }
 
 void
 handoff_history_view_refresh (HandoffHistoryView *self)
 {
-  GString *path;
-  guint o, r;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GDateTime) since = NULL;
-  g_autofree char *since_s = NULL;
-  g_autofree char *since_esc = NULL;
+  guint o, r;
 
   g_return_if_fail (HANDOFF_IS_HISTORY_VIEW (self));
-  if (self->account == NULL || handoff_account_get_state (self->account) == HANDOFF_ACCOUNT_SIGNED_OUT)
+  if (self->history == NULL || self->filling_agents ||
+      handoff_account_get_state (self->account) == HANDOFF_ACCOUNT_SIGNED_OUT)
     return;
   o = gtk_drop_down_get_selected (self->outcome_dropdown);
   r = MIN (gtk_drop_down_get_selected (self->range_dropdown), G_N_ELEMENTS (range_days) - 1);
   since = g_date_time_add_days (now, -range_days[r]);
-  since_s = g_date_time_format_iso8601 (since);
-  since_esc = g_uri_escape_string (since_s, NULL, FALSE);
-  path = g_string_new ("/api/v1/transfers?limit=200");
-  g_string_append_printf (path, "&since=%s", since_esc);
-  if (o < G_N_ELEMENTS (outcomes) && outcomes[o])
-    g_string_append_printf (path, "&outcome=%s", outcomes[o]);
-  if (gtk_check_button_get_active (self->mine_check) && handoff_account_get_agent_id (self->account))
-    g_string_append_printf (path, "&agent=%s", handoff_account_get_agent_id (self->account));
+  handoff_history_set_outcome (self->history, o < G_N_ELEMENTS (outcomes) ? outcomes[o] : NULL);
+  handoff_history_set_agent_id (self->history, selected_agent_id (self));
+  handoff_history_set_range (self->history, since, NULL);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
-  handoff_server_client_request_async (handoff_account_get_client (self->account), "GET", path->str, NULL,
-                                       self->cancellable, on_history, g_object_ref (self));
-  g_string_free (path, TRUE);
+  handoff_history_refresh_async (self->history, self->cancellable, on_refreshed, g_object_ref (self));
+}
+
+/* "All agents", me, then the directory by name; the choice survives a
+ * directory change. */
+static void
+fill_agents (HandoffHistoryView *self)
+{
+  GListModel *directory = handoff_account_get_directory (self->account);
+  g_autofree char *keep = g_strdup (selected_agent_id (self));
+  const char *me = handoff_account_get_agent_id (self->account);
+  guint select = 0;
+
+  self->filling_agents = TRUE;
+  g_ptr_array_set_size (self->agent_ids, 0);
+  gtk_string_list_splice (self->agent_names, 0, g_list_model_get_n_items (G_LIST_MODEL (self->agent_names)), NULL);
+  gtk_string_list_append (self->agent_names, _("All agents"));
+  if (me != NULL)
+    {
+      g_ptr_array_add (self->agent_ids, g_strdup (me));
+      gtk_string_list_append (self->agent_names, _("Mine"));
+    }
+  for (guint i = 0; i < g_list_model_get_n_items (directory); i++)
+    {
+      g_autoptr(HandoffAgentInfo) agent = g_list_model_get_item (directory, i);
+      if (g_strcmp0 (handoff_agent_info_get_id (agent), me) == 0)
+        continue;
+      g_ptr_array_add (self->agent_ids, g_strdup (handoff_agent_info_get_id (agent)));
+      gtk_string_list_append (self->agent_names, handoff_agent_info_get_name (agent));
+    }
+  for (guint i = 0; keep != NULL && i < self->agent_ids->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (self->agent_ids, i), keep) == 0)
+      select = i + 1;
+  gtk_drop_down_set_selected (self->agent_dropdown, select);
+  self->filling_agents = FALSE;
 }
 
 void
@@ -223,7 +252,22 @@ handoff_history_view_set_account (HandoffHistoryView *self,
                                   HandoffAccount     *account)
 {
   g_return_if_fail (HANDOFF_IS_HISTORY_VIEW (self));
+  if (self->account == account)
+    return;
+  if (self->account != NULL)
+    g_signal_handlers_disconnect_by_data (handoff_account_get_directory (self->account), self);
   g_set_object (&self->account, account);
+  g_clear_object (&self->history);
+  if (account == NULL)
+    {
+      gtk_list_box_bind_model (self->list, NULL, NULL, NULL, NULL);
+      return;
+    }
+  self->history = handoff_history_new (handoff_account_get_client (account));
+  gtk_list_box_bind_model (self->list, G_LIST_MODEL (self->history), create_row, self, NULL);
+  g_signal_connect_swapped (handoff_account_get_directory (account), "items-changed",
+                            G_CALLBACK (fill_agents), self);
+  fill_agents (self);
 }
 
 static void
@@ -233,8 +277,8 @@ handoff_history_view_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->account);
-  g_clear_object (&self->detail_segments);
+  handoff_history_view_set_account (self, NULL);
+  g_clear_pointer (&self->agent_ids, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), HANDOFF_TYPE_HISTORY_VIEW);
   G_OBJECT_CLASS (handoff_history_view_parent_class)->dispose (object);
 }
@@ -253,7 +297,7 @@ handoff_history_view_class_init (HandoffHistoryViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HandoffHistoryView, stack);
   gtk_widget_class_bind_template_child (widget_class, HandoffHistoryView, outcome_dropdown);
   gtk_widget_class_bind_template_child (widget_class, HandoffHistoryView, range_dropdown);
-  gtk_widget_class_bind_template_child (widget_class, HandoffHistoryView, mine_check);
+  gtk_widget_class_bind_template_child (widget_class, HandoffHistoryView, agent_dropdown);
   gtk_widget_class_bind_template_child (widget_class, HandoffHistoryView, count_label);
   gtk_widget_class_bind_template_child (widget_class, HandoffHistoryView, list);
   gtk_widget_class_bind_template_child (widget_class, HandoffHistoryView, detail_title);
@@ -269,9 +313,11 @@ static void
 handoff_history_view_init (HandoffHistoryView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->detail_segments = g_list_store_new (HANDOFF_TYPE_SEGMENT);
-  handoff_transcript_view_set_model (self->detail_transcript, G_LIST_MODEL (self->detail_segments));
+  self->agent_ids = g_ptr_array_new_with_free_func (g_free);
+  self->agent_names = gtk_string_list_new (NULL);
+  gtk_drop_down_set_model (self->agent_dropdown, G_LIST_MODEL (self->agent_names));
+  g_object_unref (self->agent_names);   /* the drop-down holds it */
   g_signal_connect_swapped (self->outcome_dropdown, "notify::selected", G_CALLBACK (handoff_history_view_refresh), self);
   g_signal_connect_swapped (self->range_dropdown, "notify::selected", G_CALLBACK (handoff_history_view_refresh), self);
-  g_signal_connect_swapped (self->mine_check, "toggled", G_CALLBACK (handoff_history_view_refresh), self);
+  g_signal_connect_swapped (self->agent_dropdown, "notify::selected", G_CALLBACK (handoff_history_view_refresh), self);
 }

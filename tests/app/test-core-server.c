@@ -13,6 +13,7 @@
 
 #include "handoff-account.h"
 #include "handoff-core-error.h"
+#include "handoff-history.h"
 #include "handoff-test-server.h"
 #include "handoff-transfer-session.h"
 #include "lk-test-proxy.h"
@@ -675,6 +676,107 @@ test_session_kept_and_signed_out (Fixture       *f,
   g_assert_cmpint (handoff_account_get_state (later), ==, HANDOFF_ACCOUNT_SIGNED_OUT);
 }
 
+static void
+on_history (GObject *source, GAsyncResult *res, gpointer data)
+{
+  Result *r = data;
+  r->ok = handoff_history_refresh_finish (HANDOFF_HISTORY (source), res, &r->error);
+  r->done = TRUE;
+}
+
+static guint
+history_count (HandoffHistory *history)
+{
+  Result r = { 0 };
+
+  handoff_history_refresh_async (history, NULL, on_history, &r);
+  WAIT_FOR (r.done);
+  g_assert_no_error (r.error);
+  g_assert_cmpuint (handoff_history_get_total (history), ==, g_list_model_get_n_items (G_LIST_MODEL (history)));
+  return g_list_model_get_n_items (G_LIST_MODEL (history));
+}
+
+/* A completed and a declined transfer, then the history the agent reads:
+ * newest first, each record as the server kept it, and every filter
+ * (outcome, agent, dates) narrowing it on the server. */
+static void
+test_history_filters (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(HandoffAccount) alice = NULL;
+  g_autoptr(HandoffHistory) history = NULL;
+  g_autoptr(HandoffTransferRecord) newest = NULL;
+  g_autoptr(HandoffTransferRecord) oldest = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autoptr(GDateTime) hour_ago = NULL;
+  g_autoptr(GDateTime) tomorrow = NULL;
+  HandoffAgentInfo *bob_info;
+  Result first = { 0 }, second = { 0 };
+
+  if (f->livekit == NULL)
+    return;
+  run_transfer (f, FALSE);
+  run_transfer (f, TRUE);
+  alice = sign_in (f, "alice", HANDOFF_TEST_ALICE_PASSWORD);
+  WAIT_FOR (lookup_user (alice, "bob") != NULL);
+  bob_info = lookup_user (alice, "bob");
+  history = handoff_history_new (handoff_account_get_client (alice));
+
+  g_assert_cmpuint (history_count (history), ==, 2);
+  newest = g_list_model_get_item (G_LIST_MODEL (history), 0);
+  oldest = g_list_model_get_item (G_LIST_MODEL (history), 1);
+  g_assert_cmpstr (handoff_transfer_record_get_outcome (newest), ==, "declined");
+  g_assert_cmpstr (handoff_transfer_record_get_outcome (oldest), ==, "completed");
+  g_assert_cmpstr (handoff_transfer_record_get_from_agent_id (oldest), ==, handoff_account_get_agent_id (alice));
+  g_assert_cmpstr (handoff_transfer_record_get_to_agent_id (oldest), ==, handoff_agent_info_get_id (bob_info));
+  g_assert_true (handoff_transfer_record_get_urgent (oldest));
+  g_assert_cmpstr (handoff_transfer_record_get_summary (oldest), ==,
+                   "Carol was charged twice for ORD-4411; wants the second charge refunded.");
+  g_assert_cmpint (handoff_transfer_record_get_time_to_accept_ms (oldest), >=, 0);
+  g_assert_cmpint (handoff_transfer_record_get_consult_ms (oldest), >=, 0);
+  g_assert_cmpint (handoff_transfer_record_get_total_ms (oldest), >=,
+                   handoff_transfer_record_get_consult_ms (oldest));
+  g_assert_cmpuint (handoff_transfer_record_get_rating (oldest), ==, 5);
+  g_assert_nonnull (handoff_transfer_record_get_created_at (oldest));
+  g_assert_cmpint (handoff_transfer_record_get_consult_ms (newest), ==, -1);
+  g_assert_cmpuint (handoff_transfer_record_get_rating (newest), ==, 0);
+
+  handoff_history_set_outcome (history, "completed");
+  g_assert_cmpuint (history_count (history), ==, 1);
+  handoff_history_set_outcome (history, "no_answer");
+  g_assert_cmpuint (history_count (history), ==, 0);
+  handoff_history_set_outcome (history, NULL);
+
+  /* An agent's transfers are those made and those received. */
+  handoff_history_set_agent_id (history, handoff_agent_info_get_id (bob_info));
+  g_assert_cmpuint (history_count (history), ==, 2);
+  handoff_history_set_agent_id (history, "agent-nobody-knows");
+  g_assert_cmpuint (history_count (history), ==, 0);
+  handoff_history_set_agent_id (history, NULL);
+
+  now = g_date_time_new_now_utc ();
+  hour_ago = g_date_time_add_hours (now, -1);
+  tomorrow = g_date_time_add_days (now, 1);
+  handoff_history_set_range (history, hour_ago, tomorrow);
+  g_assert_cmpuint (history_count (history), ==, 2);
+  handoff_history_set_range (history, tomorrow, NULL);
+  g_assert_cmpuint (history_count (history), ==, 0);
+  handoff_history_set_range (history, NULL, hour_ago);
+  g_assert_cmpuint (history_count (history), ==, 0);
+
+  /* A refresh overtaken by the next one does not land. */
+  handoff_history_set_range (history, NULL, NULL);
+  handoff_history_refresh_async (history, NULL, on_history, &first);
+  handoff_history_set_outcome (history, "declined");
+  handoff_history_refresh_async (history, NULL, on_history, &second);
+  WAIT_FOR (first.done && second.done);
+  g_assert_error (first.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&first.error);
+  g_assert_no_error (second.error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (history)), ==, 1);
+  handoff_account_sign_out (alice);
+}
+
 /* A self-signed certificate nobody trusts (made for this test). */
 static const char untrusted_pem[] =
   "-----BEGIN CERTIFICATE-----\n"
@@ -764,6 +866,8 @@ main (int   argc,
   g_test_add ("/core-server/session-kept-and-signed-out", Fixture, NULL, fixture_set_up,
               test_session_kept_and_signed_out, fixture_tear_down);
   g_test_add_func ("/core-server/untrusted-certificate", test_untrusted_certificate);
+  g_test_add ("/core-server/history-filters", Fixture, NULL, fixture_set_up,
+              test_history_filters, fixture_tear_down);
   g_test_add ("/core-server/session-refresh", Fixture, "[timeouts]\nsession_ttl=6\n",
               fixture_set_up, test_session_refresh, fixture_tear_down);
   return g_test_run ();
