@@ -5,6 +5,8 @@ Bob reads the offer and accepts; Bob marks Ready; Alice connects (three-way)
 and leaves; Bob owns the call and rates the summary. Each party has its own
 test tone as microphone (caller 440 Hz, Alice 550 Hz, Bob 660 Hz).
 """
+import csv
+import os
 import sys
 
 import handoff_ui as ui
@@ -138,5 +140,23 @@ def test(stack):
     ui.wait_for(a, contains="1 transfer · 100% completed", role="label", timeout=20)
     ui.shot("a-analytics", a_win)
 
+    # Export as CSV through the file chooser, as a person would save it.
+    exported = os.path.join(ui.ARTIFACTS, "exported-transfers.csv")
+    if os.path.exists(exported):
+        os.unlink(exported)
+    ui.click(a, "Export CSV…")
+    dialog = [c for c in a.children if c.name == "Export Transfers"]
+    assert dialog, "no file chooser: " + repr([(c.roleName, c.name) for c in a.children])
+    name_entry = ui.wait_for(dialog[0], name="Name:", role="text")
+    name_entry.text = exported
+    ui.shot("a-export-csv", "Export Transfers")
+    ui.click(dialog[0], "_Save Save")
+    ui.wait_for(a, name="Export saved", role="label", timeout=15)
+    with open(exported, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    ui.log(f"exported: {rows}")
+    assert len(rows) == 1, rows
+    assert rows[0]["outcome"] == "completed" and rows[0]["urgent"] == "true", rows
+    assert rows[0]["rating"] == "5" and "ORD-4411" in rows[0]["summary"], rows
 
 sys.exit(ui.run(test))
