@@ -206,6 +206,24 @@ def set_text(app, label, text, timeout=15):
     return node
 
 
+def save_through_chooser(app, title, path, saved_toast, timeout=15):
+    """Types @path into the Save dialog @title (GTK's own file chooser: no portal runs
+    under the test session), clicks Save and waits for the app's toast."""
+    if os.path.exists(path):
+        os.unlink(path)
+    deadline = time.time() + timeout
+    dialog = []
+    while not dialog and time.time() < deadline:
+        dialog = [c for c in app.children if c.name == title]
+        time.sleep(0.3)
+    if not dialog:
+        raise AssertionError(f"no dialog {title!r}; toplevels: {[(c.roleName, c.name) for c in app.children]}")
+    wait_for(dialog[0], name="Name:", role="text").text = path
+    shot(title.lower().replace(" ", "-"), title)
+    click(dialog[0], "_Save Save")
+    wait_for(app, name=saved_toast, role="label", timeout=timeout)
+
+
 def value_of(app, name, timeout=15):
     """The current value of a range-like control (level bar), as a screen reader reads it
     through the AT-SPI Value interface."""

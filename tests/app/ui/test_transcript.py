@@ -147,6 +147,18 @@ def test(stack):
     ui.shot("caller-captions", "Call Support")
     ui.log(f"Alice's transcript: {transcript_lines(alice)} (a partial was {partial!r})")
 
+    # Alice keeps the transcript: Export writes what she reads, speaker by speaker.
+    exported = os.path.join(ui.ARTIFACTS, "exported-transcript.txt")
+    ui.click(alice, "Export Transcript")
+    ui.save_through_chooser(alice, "Export Transcript", exported, "Transcript saved")
+    with open(exported, encoding="utf-8") as f:
+        saved = f.read().splitlines()
+    ui.log(f"exported transcript: {saved}")
+    carol_lines = " ".join(l.lower() for l in saved if l.startswith("Carol Jones: "))
+    alice_lines = " ".join(l.lower() for l in saved if l.startswith("Alice Example: "))
+    if sum(w in carol_lines for w in said) < 3 or sum(w in alice_lines for w in answer) < 2:
+        raise AssertionError(f"the exported transcript lacks the call's words: {saved}")
+
     ui.click(caller, "Hang Up")
     ui.wait_for(alice, name="No Call", role="label", timeout=30)
 

@@ -142,16 +142,8 @@ def test(stack):
 
     # Export as CSV through the file chooser, as a person would save it.
     exported = os.path.join(ui.ARTIFACTS, "exported-transfers.csv")
-    if os.path.exists(exported):
-        os.unlink(exported)
     ui.click(a, "Export CSV…")
-    dialog = [c for c in a.children if c.name == "Export Transfers"]
-    assert dialog, "no file chooser: " + repr([(c.roleName, c.name) for c in a.children])
-    name_entry = ui.wait_for(dialog[0], name="Name:", role="text")
-    name_entry.text = exported
-    ui.shot("a-export-csv", "Export Transfers")
-    ui.click(dialog[0], "_Save Save")
-    ui.wait_for(a, name="Export saved", role="label", timeout=15)
+    ui.save_through_chooser(a, "Export Transfers", exported, "Export saved")
     with open(exported, encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     ui.log(f"exported: {rows}")
