@@ -68,14 +68,21 @@ handoff_transfer_session_update_text (HandoffTransferSession *self)
              : g_strdup (_("The call is yours"));
       break;
     case HANDOFF_TRANSFER_ENDED:
+      /* Each side in its own words: B declined, A was declined. */
       if (g_strcmp0 (self->outcome, "declined") == 0)
-        text = g_strdup_printf (_("%s declined the transfer"), peer);
+        text = self->role == HANDOFF_TRANSFER_ROLE_INITIATOR
+               ? g_strdup_printf (_("%s declined the transfer"), peer)
+               : g_strdup (_("You declined the transfer"));
       else if (g_strcmp0 (self->outcome, "no_answer") == 0)
-        text = g_strdup_printf (_("%s did not answer"), peer);
+        text = self->role == HANDOFF_TRANSFER_ROLE_INITIATOR
+               ? g_strdup_printf (_("%s did not answer"), peer)
+               : g_strdup_printf (_("The transfer from %s was not answered in time"), peer);
       else if (g_strcmp0 (self->outcome, "caller_abandoned") == 0)
         text = g_strdup (_("The caller hung up"));
       else if (g_strcmp0 (self->outcome, "cancelled") == 0)
-        text = g_strdup (_("Transfer cancelled"));
+        text = self->role == HANDOFF_TRANSFER_ROLE_INITIATOR
+               ? g_strdup (_("Transfer cancelled"))
+               : g_strdup_printf (_("%s cancelled the transfer"), peer);
       else
         text = g_strdup_printf (_("Transfer failed (%s)"), self->outcome ? self->outcome : "?");
       break;
@@ -104,6 +111,9 @@ handoff_transfer_session_enter_state (HandoffTransferSession *self,
   if (self->state == HANDOFF_TRANSFER_COMPLETED || self->state == HANDOFF_TRANSFER_ENDED)
     return;
   self->state = state;
+  /* Before anyone hears of the new state: a handler reads the text (the
+   * window's toast at the end of a transfer). */
+  handoff_transfer_session_update_text (self);
   handoff_transfer_session_apply_media (self);
 
   if (self->call != NULL)
@@ -144,7 +154,6 @@ handoff_transfer_session_enter_state (HandoffTransferSession *self,
     g_object_set_data (G_OBJECT (self->call), HANDOFF_ACTIVE_TRANSFER_KEY, NULL);
 
   handoff_transfer_session_notify (self, PROP_STATE);
-  handoff_transfer_session_update_text (self);
 }
 
 void

@@ -132,29 +132,50 @@ test_target_caller_abandoned (void)
   g_assert_cmpstr (handoff_transfer_session_get_status_text (t), ==, "The caller hung up");
 }
 
+/* What a handler of notify::state reads (the window toasts it). */
+static void
+keep_text_at_state (HandoffTransferSession *t,
+                    GParamSpec             *pspec,
+                    char                  **text)
+{
+  g_free (*text);
+  *text = g_strdup (handoff_transfer_session_get_status_text (t));
+}
+
 static void
 test_target_timeout_words (void)
 {
-  /* Event type, its data, the outcome the agent sees. */
-  const char *outcomes[][3] = {
-    { "transfer_declined", "{\"transfer\":{\"id\":\"t3\",\"state\":\"declined\"}}", "declined" },
-    { "transfer_ended", "{\"transfer\":{\"id\":\"t3\",\"state\":\"no_answer\"}}", "no_answer" },
-    { "transfer_ended", "{\"transfer\":{\"id\":\"t3\",\"outcome\":\"caller_abandoned\"}}", "caller_abandoned" },
-    { "transfer_cancelled", "{\"transfer\":{\"id\":\"t3\"}}", "cancelled" },
-    { "transfer_ended", "{\"transfer\":{\"id\":\"t3\",\"state\":\"failed\",\"failure_reason\":\"livekit\"}}", "failed:livekit" },
+  /* Event type, its data, the outcome the agent sees, and B's own words. */
+  const char *outcomes[][4] = {
+    { "transfer_declined", "{\"transfer\":{\"id\":\"t3\",\"state\":\"declined\"}}", "declined",
+      "You declined the transfer" },
+    { "transfer_ended", "{\"transfer\":{\"id\":\"t3\",\"state\":\"no_answer\"}}", "no_answer",
+      "The transfer from Alice Agent was not answered in time" },
+    { "transfer_ended", "{\"transfer\":{\"id\":\"t3\",\"outcome\":\"caller_abandoned\"}}", "caller_abandoned",
+      "The caller hung up" },
+    { "transfer_cancelled", "{\"transfer\":{\"id\":\"t3\"}}", "cancelled", "Alice Agent cancelled the transfer" },
+    { "transfer_ended", "{\"transfer\":{\"id\":\"t3\",\"state\":\"failed\",\"failure_reason\":\"livekit\"}}",
+      "failed:livekit", "Transfer failed (failed:livekit)" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (outcomes); i++)
     {
       g_autoptr(HandoffServerClient) client = handoff_server_client_new ("http://127.0.0.1:9");
-      g_autoptr(JsonObject) offer = parse_object ("{\"id\":\"t3\",\"from_agent_id\":\"alice\"}");
+      g_autoptr(JsonObject) offer = parse_object ("{\"id\":\"t3\",\"from_agent_id\":\"alice\","
+                                                  "\"from\":{\"display_name\":\"Alice Agent\"}}");
       g_autoptr(JsonObject) ev = parse_object (outcomes[i][1]);
       g_autoptr(HandoffTransferSession) t = handoff_transfer_session_new_incoming (client, offer);
+      g_autofree char *text_at_state = NULL;
 
+      g_signal_connect (t, "notify::state", G_CALLBACK (keep_text_at_state), &text_at_state);
       g_assert_true (handoff_transfer_session_handle_event (t, outcomes[i][0], ev));
       g_assert_cmpint (handoff_transfer_session_get_state (t), ==, HANDOFF_TRANSFER_ENDED);
       g_assert_cmpstr (handoff_transfer_session_get_outcome (t), ==, outcomes[i][2]);
       g_assert_false (handoff_transfer_session_is_active (t));
+      g_assert_cmpstr (handoff_transfer_session_get_status_text (t), ==, outcomes[i][3]);
+      /* Already the new words when the state changes, not the offer's. */
+      g_assert_cmpstr (text_at_state, ==, outcomes[i][3]);
+      g_signal_handlers_disconnect_by_data (t, &text_at_state);
     }
 }
 

@@ -63,5 +63,13 @@ def test(stack):
     ui.wait_for(bob, name="Three-way call", role="label", timeout=30)
     ui.shot("a-three-way-after-refusal", WIN)
 
+    # Cancel in the three-way: Alice keeps the caller, and Bob is let go.
+    ui.click(alice, "Cancel Transfer")
+    ui.wait_for(alice, name="Transfer cancelled — you are back with the caller", role="label", timeout=30)
+    ui.wait_for(alice, name="Talking to Carol Jones", role="label", timeout=30)
+    ui.wait_for(bob, name="Alice Example cancelled the transfer", role="label", timeout=30)
+    ui.wait_for(bob, contains="You are available", role="label", timeout=30)
+    ui.shot("a-cancelled-in-three-way", WIN)
+
 
 sys.exit(ui.run(test))

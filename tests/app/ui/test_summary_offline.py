@@ -80,13 +80,31 @@ def test(stack):
         raise AssertionError(f"the offline summary lacks the caller's reason: {text!r}")
     ui.shot("a-dialog-offline-summary", "Transfer Call")
 
-    # The transfer still works, with that summary.
+    # The transfer still works, with that summary. Bob declines it first:
+    # Alice is told so, and is back with the caller.
     ui.click(alice, "Choose Bob Example")
     ui.click(alice, "Send")
     ui.wait_for(alice, name="Waiting for Bob Example to accept", role="label", timeout=30)
     ui.wait_for(bob, name="Alice Example wants to transfer Carol Jones to you", role="label", timeout=30)
     ui.wait_for(bob, contains="ORD-4411", role="label")
     ui.shot("b-offer-with-offline-summary", "Handoff — Bob Example")
+    ui.click(bob, "Decline Transfer")
+    # The toast says what happened, in each one's own words.
+    ui.wait_for(alice, name="Bob Example declined the transfer — you are back with the caller",
+                role="label", timeout=30)
+    ui.wait_for(alice, name="Talking to Carol Jones", role="label", timeout=30)
+    ui.shot("a-declined", WIN)
+    ui.wait_for(bob, name="You declined the transfer", role="label", timeout=15)
+    ui.wait_for(bob, name="No Call", role="label", timeout=15)
+    ui.shot("b-after-decline", "Handoff — Bob Example")
+
+    # Sent again, accepted.
+    ui.click(alice, "Transfer…")
+    ui.wait_for(alice, name="Who should take over?", role="label")
+    ui.wait_for(alice, contains="could not write the summary", role="label", timeout=30)
+    ui.click(alice, "Choose Bob Example")
+    ui.click(alice, "Send")
+    ui.wait_for(bob, name="Alice Example wants to transfer Carol Jones to you", role="label", timeout=30)
     ui.click(bob, "Accept Transfer")
     ui.wait_for(alice, name="Consulting privately with Bob Example", role="label", timeout=30)
     ui.shot("a-consulting", WIN)
