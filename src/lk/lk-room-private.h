@@ -110,6 +110,8 @@ struct _LkRoom {
   guint n_stall_resubscribes;
   guint n_stall_rejoins;
   gint64 stall_grace_until_us;
+  gint64 publisher_down_since_us; /* answered, ICE not up since; 0 when up */
+  guint n_publisher_rejoins;
   guint n_signal_connects;
   guint n_ice_restarts;
   guint n_offers_resent;
@@ -150,6 +152,10 @@ void      lk_room_stall_track_dropped    (LkRoom                       *self,
 /* The subscriber offer's lines (mid_track) are known: notes since when
  * each track has been on one, for the stall watch. */
 void      lk_room_note_offered_tracks    (LkRoom                       *self);
+/* From the stall watch's tick: re-joins when the publisher's ICE failed or
+ * has not come up 8 s after its answer (lk-room-publisher-watch.c). */
+void      lk_room_watch_publisher_ice    (LkRoom                       *self,
+                                          gint64                        now);
 /* Subscriptions asked for while the signal was away, and the app's
  * unsubscribes again, once it is back (resume or re-join). */
 void      lk_room_send_held_subscriptions (LkRoom                     *self);

@@ -441,6 +441,7 @@ watch_stalls (gpointer user_data)
   GHashTableIter iter;
   gpointer key, value;
 
+  lk_room_watch_publisher_ice (self, now);
   if (!lk_room_signal_is_up (self))
     {
       self->stall_grace_until_us = now + STALL_GRACE_US;

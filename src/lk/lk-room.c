@@ -28,6 +28,7 @@ enum {
   PROP_N_TOKEN_REFRESHES,
   PROP_N_STALL_RESUBSCRIBES,
   PROP_N_STALL_REJOINS,
+  PROP_N_PUBLISHER_REJOINS,
   N_PROPS
 };
 
@@ -391,6 +392,9 @@ lk_room_get_property (GObject    *object,
     case PROP_N_STALL_REJOINS:
       g_value_set_uint (value, self->n_stall_rejoins);
       break;
+    case PROP_N_PUBLISHER_REJOINS:
+      g_value_set_uint (value, self->n_publisher_rejoins);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -549,6 +553,10 @@ lk_room_class_init (LkRoomClass *klass)
   /* Joins again because a track's packets got lost inside webrtcbin. */
   props[PROP_N_STALL_REJOINS] =
     g_param_spec_uint ("n-stall-rejoins", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* Joins again because the publisher's ICE failed or never came up. */
+  props[PROP_N_PUBLISHER_REJOINS] =
+    g_param_spec_uint ("n-publisher-rejoins", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
 

@@ -344,6 +344,62 @@ test_refresh_token (void)
   wait_both_hear (a, b, 10);
 }
 
+/* No candidate at all for the publisher: libnice's relay-only mode with no
+ * relay to use. webrtcbin then leaves its ICE at "new" for good. */
+static void
+force_relay_on_publisher (LkRoom *room)
+{
+  g_autoptr(GstElement) publisher = gst_bin_get_by_name (GST_BIN (lk_room_get_pipeline (room)), "publisher");
+  g_autoptr(GObject) ice = NULL;
+  g_autoptr(GObject) agent = NULL;
+
+  g_assert_nonnull (publisher);
+  g_object_get (publisher, "ice-agent", &ice, NULL);
+  g_object_get (ice, "agent", &agent, NULL);
+  g_object_set (agent, "force-relay", TRUE, NULL);
+}
+
+/* The publisher's ICE never comes up. An ICE restart cannot help
+ * (webrtcbin 1.22 does not gather again), nor can the resume livekit-server
+ * asks for after ~15 s: without the watch, nobody ever hears alice. The
+ * room joins again with new transports after 8 s, and she is heard. */
+static void
+test_publisher_ice_never_up (void)
+{
+  g_autoptr(HandoffTestLivekit) lk = handoff_test_livekit_start_or_skip (NULL);
+  g_autoptr(LkTestClient) a = NULL;
+  g_autoptr(LkTestClient) b = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  gint64 joined;
+
+  if (lk == NULL)
+    return;
+  a = lk_test_client_new ("alice");
+  token = handoff_test_mint_token ("alice", "no-ice", 600, NULL);
+  /* The pipeline exists as soon as the connect starts; candidates are
+   * gathered only once the join is answered. */
+  lk_room_connect_async (a->room, handoff_test_livekit_get_ws_url (lk), token, NULL, lk_test_keep_result, &result);
+  force_relay_on_publisher (a->room);
+  g_assert_true (lk_test_wait (lk_test_has_result, &result, 30));
+  g_assert_true (lk_room_connect_finish (a->room, result, &error));
+  g_assert_no_error (error);
+  joined = g_get_monotonic_time ();
+
+  b = lk_test_client_new_joined ("bob", lk, "no-ice");
+  lk_test_client_publish_tone (a, 440);
+  lk_test_client_publish_tone (b, 660);
+  g_assert_true (lk_test_client_wait_hears (b, 440, 30));
+  g_test_message ("bob hears alice %.1f s after her join",
+                  (g_get_monotonic_time () - joined) / (double) G_USEC_PER_SEC);
+  g_assert_cmpint (g_get_monotonic_time () - joined, <, 15 * G_USEC_PER_SEC);
+  g_assert_cmpuint (lk_test_client_room_uint (a, "n-publisher-rejoins"), ==, 1);
+  g_assert_true (lk_test_client_wait_hears (a, 660, 10));
+  check_still_hearing (a, b, 3);
+  g_assert_false (a->disconnected);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -353,6 +409,7 @@ main (int   argc,
   g_test_add_func ("/lk/reconnect/server-restarted", test_server_restarted);
   g_test_add_func ("/lk/reconnect/removed-while-away", test_removed_while_away);
   g_test_add_func ("/lk/reconnect/refresh-token", test_refresh_token);
+  g_test_add_func ("/lk/reconnect/publisher-ice-never-up", test_publisher_ice_never_up);
   g_test_add_func ("/lk/reconnect/server-killed-for-good", test_server_killed_for_good);
   g_test_add_func ("/lk/reconnect/server-shut-down-for-good", test_server_shut_down_for_good);
   return lk_test_run ();
