@@ -50,6 +50,9 @@ struct _HandoffAssistant
 
 G_DEFINE_FINAL_TYPE (HandoffAssistant, handoff_assistant, G_TYPE_OBJECT)
 
+static void on_client_changed (HandoffChatClient *client,
+                               HandoffAssistant  *self);
+
 typedef struct {
   char    *question;
   gboolean quick;
@@ -125,6 +128,8 @@ handoff_assistant_dispose (GObject *object)
 {
   HandoffAssistant *self = HANDOFF_ASSISTANT (object);
 
+  if (self->client != NULL)
+    g_signal_handlers_disconnect_by_func (self->client, on_client_changed, self);
   g_clear_object (&self->client);
   g_clear_object (&self->model);
 
@@ -182,6 +187,18 @@ handoff_assistant_new (HandoffChatClient *client)
   return self;
 }
 
+/* A new key, endpoint or model (Preferences, at run time): what failed
+ * before may work now, and the agent should see that before asking. */
+static void
+on_client_changed (HandoffChatClient *client,
+                   HandoffAssistant  *self)
+{
+  g_clear_pointer (&self->failure, g_free);
+  self->failed_us = 0;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_OFFLINE_REASON]);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_ONLINE]);
+}
+
 void
 handoff_assistant_set_client (HandoffAssistant  *self,
                               HandoffChatClient *client)
@@ -192,8 +209,13 @@ handoff_assistant_set_client (HandoffAssistant  *self,
   g_return_if_fail (client == NULL || HANDOFF_IS_CHAT_CLIENT (client));
 
   was_online = handoff_assistant_get_online (self);
+  if (self->client != NULL)
+    g_signal_handlers_disconnect_by_func (self->client, on_client_changed, self);
   g_set_object (&self->client, client);
+  if (client != NULL)
+    g_signal_connect_object (client, "changed", G_CALLBACK (on_client_changed), self, 0);
   g_clear_pointer (&self->failure, g_free);
+  self->failed_us = 0;
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_OFFLINE_REASON]);
   if (was_online != handoff_assistant_get_online (self))
     g_object_notify_by_pspec (G_OBJECT (self), props[PROP_ONLINE]);

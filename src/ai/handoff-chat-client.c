@@ -31,6 +31,13 @@ enum {
 
 static GParamSpec *props[N_PROPS];
 
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 struct _HandoffChatClient
 {
   GObject      parent_instance;
@@ -44,9 +51,15 @@ struct _HandoffChatClient
   guint        max_retry_delay_ms;
   double       temperature;
   guint        max_tokens;
+
+  /* handoff_chat_client_follow_secret_store(): where the key comes from */
+  HandoffSecretStore *store;
+  GCancellable       *key_lookup;
 };
 
 G_DEFINE_FINAL_TYPE (HandoffChatClient, handoff_chat_client, G_TYPE_OBJECT)
+
+static void reload_key (HandoffChatClient *self);
 
 static void
 handoff_chat_client_get_property (GObject    *object,
@@ -98,6 +111,10 @@ handoff_chat_client_finalize (GObject *object)
 {
   HandoffChatClient *self = HANDOFF_CHAT_CLIENT (object);
 
+  if (self->key_lookup != NULL)
+    g_cancellable_cancel (self->key_lookup);
+  g_clear_object (&self->key_lookup);
+  g_clear_object (&self->store);
   g_clear_object (&self->session);
   g_free (self->base_url);
   g_free (self->model);
@@ -128,6 +145,16 @@ handoff_chat_client_class_init (HandoffChatClientClass *klass)
     g_param_spec_string ("api-key", NULL, NULL, NULL,
                          G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
+
+  /**
+   * HandoffChatClient::changed:
+   *
+   * The endpoint, the model or the key changed: what was true of the last
+   * request (online, offline, refused) may no longer be.
+   */
+  signals[CHANGED] =
+    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 }
 
 static void
@@ -190,6 +217,14 @@ handoff_chat_client_set_base_url (HandoffChatClient *self,
   g_free (self->base_url);
   self->base_url = g_steal_pointer (&trimmed);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_BASE_URL]);
+  if (self->store != NULL)
+    {
+      /* Keys belong to an endpoint: the old one must not go to the new
+       * address, even for the moment the lookup takes. */
+      handoff_chat_client_set_api_key (self, NULL);
+      reload_key (self);
+    }
+  g_signal_emit (self, signals[CHANGED], 0);
 }
 
 const char *
@@ -210,18 +245,31 @@ handoff_chat_client_set_model (HandoffChatClient *self,
   g_free (self->model);
   self->model = g_strdup (model ? model : "");
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_MODEL]);
+  g_signal_emit (self, signals[CHANGED], 0);
 }
 
 void
 handoff_chat_client_set_api_key (HandoffChatClient *self,
                                  const char        *api_key)
 {
+  g_autofree char *key = NULL;
+
   g_return_if_fail (HANDOFF_IS_CHAT_CLIENT (self));
 
+  key = api_key != NULL ? g_strstrip (g_strdup (api_key)) : NULL;
+  if (key != NULL && *key == '\0')
+    g_clear_pointer (&key, g_free);
+  if (g_strcmp0 (key, self->api_key) == 0)
+    {
+      if (key != NULL)
+        memset (key, 0, strlen (key));
+      return;
+    }
   if (self->api_key != NULL)
     memset (self->api_key, 0, strlen (self->api_key));
   g_free (self->api_key);
-  self->api_key = (api_key != NULL && *api_key != '\0') ? g_strstrip (g_strdup (api_key)) : NULL;
+  self->api_key = g_steal_pointer (&key);
+  g_signal_emit (self, signals[CHANGED], 0);
 }
 
 gboolean
@@ -443,4 +491,71 @@ handoff_chat_client_load_key_finish (HandoffChatClient *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+on_followed_key (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  HandoffChatClient *self = HANDOFF_CHAT_CLIENT (source);
+  g_autoptr(GError) error = NULL;
+
+  if (handoff_chat_client_load_key_finish (self, result, &error))
+    return;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (error != NULL)
+    g_warning ("Could not read the AI key from the keyring: %s", error->message);
+  /* None saved for this endpoint (or it was just removed). */
+  handoff_chat_client_set_api_key (self, NULL);
+}
+
+static void
+reload_key (HandoffChatClient *self)
+{
+  g_assert (self->store != NULL);
+
+  /* Only the newest lookup may set the key: an older one was for an
+   * endpoint we no longer use. */
+  if (self->key_lookup != NULL)
+    g_cancellable_cancel (self->key_lookup);
+  g_clear_object (&self->key_lookup);
+  self->key_lookup = g_cancellable_new ();
+  handoff_chat_client_load_key_async (self, self->store, self->key_lookup, on_followed_key, NULL);
+}
+
+static void
+on_secret_changed (HandoffSecretStore *store,
+                   const char         *kind,
+                   const char         *account,
+                   HandoffChatClient  *self)
+{
+  if (g_strcmp0 (kind, HANDOFF_SECRET_AI_KEY) == 0)
+    reload_key (self);
+}
+
+/**
+ * handoff_chat_client_follow_secret_store:
+ * @store: where Preferences saves the key
+ *
+ * From now on the key is the one saved in @store for the current base URL: it
+ * is looked up now, again whenever a key is saved or cleared there, and again
+ * when the base URL changes (the key is dropped at once then, so a key never
+ * reaches another endpoint). With handoff_chat_client_bind_settings() this is
+ * how the running app takes a new key, endpoint or model without a restart.
+ * The lookups are asynchronous; #HandoffChatClient::changed tells when a key
+ * arrived.
+ */
+void
+handoff_chat_client_follow_secret_store (HandoffChatClient  *self,
+                                         HandoffSecretStore *store)
+{
+  g_return_if_fail (HANDOFF_IS_CHAT_CLIENT (self));
+  g_return_if_fail (HANDOFF_IS_SECRET_STORE (store));
+  g_return_if_fail (self->store == NULL);
+
+  self->store = g_object_ref (store);
+  g_signal_connect_object (store, "changed", G_CALLBACK (on_secret_changed), self, 0);
+  reload_key (self);
 }

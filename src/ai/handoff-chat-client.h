@@ -50,6 +50,9 @@ void               handoff_chat_client_set_max_tokens        (HandoffChatClient 
                                                               guint               max_tokens);
 void               handoff_chat_client_bind_settings         (HandoffChatClient  *self,
                                                               GSettings          *settings);
+/* Keeps the key in step with @store (see the function's comment). */
+void               handoff_chat_client_follow_secret_store   (HandoffChatClient  *self,
+                                                              HandoffSecretStore *store);
 
 /* Reads the key the app saved for this base URL (HANDOFF_SECRET_AI_KEY, account
  * = base URL); finishes TRUE when one was found and set. */

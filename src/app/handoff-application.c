@@ -291,39 +291,18 @@ handoff_application_init (HandoffApplication *self)
   self->settings = g_settings_new (APP_ID);
 }
 
-static void
-on_ai_key (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(HandoffApplication) self = user_data;
-  g_autofree char *key = handoff_secret_store_lookup_finish (HANDOFF_SECRET_STORE (source), result, NULL);
-
-  if (key != NULL)
-    handoff_chat_client_set_api_key (self->chat, key);
-}
-
-void
-handoff_application_reload_ai_key (HandoffApplication *self)
-{
-  g_autofree char *url = NULL;
-
-  g_return_if_fail (HANDOFF_IS_APPLICATION (self));
-  url = g_settings_get_string (self->settings, "ai-base-url");
-  handoff_secret_store_lookup_async (handoff_secret_store_get_default (), HANDOFF_SECRET_AI_KEY, url,
-                                     NULL, on_ai_key, g_object_ref (self));
-}
-
 HandoffChatClient *
 handoff_application_get_chat_client (HandoffApplication *self)
 {
   g_return_val_if_fail (HANDOFF_IS_APPLICATION (self), NULL);
   if (self->chat == NULL)
     {
-      /* Endpoint and model from settings; the key only from the keyring. */
+      /* Endpoint and model from settings; the key only from the keyring,
+       * where Preferences saves it. Both are followed while the app runs, so
+       * a new key or endpoint works without a restart. */
       self->chat = handoff_chat_client_new (NULL, NULL, NULL);
       handoff_chat_client_bind_settings (self->chat, self->settings);
-      handoff_application_reload_ai_key (self);
+      handoff_chat_client_follow_secret_store (self->chat, handoff_secret_store_get_default ());
     }
   return self->chat;
 }

@@ -22,7 +22,5 @@ gboolean            handoff_application_has_server_override (HandoffApplication 
 
 /* One AI client for the app (assistant and summaries). */
 HandoffChatClient  *handoff_application_get_chat_client (HandoffApplication *self);
-/* After the key in the keyring changed. */
-void                handoff_application_reload_ai_key   (HandoffApplication *self);
 
 G_END_DECLS

@@ -26,6 +26,13 @@ struct _HandoffSecretStore
 
 G_DEFINE_FINAL_TYPE (HandoffSecretStore, handoff_secret_store, G_TYPE_OBJECT)
 
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static const SecretSchema *
 handoff_secret_schema (void)
 {
@@ -100,6 +107,7 @@ memory_op (HandoffSecretStore *self,
     {
     case 0:
       g_hash_table_replace (self->memory, g_steal_pointer (&key), g_strdup (op->secret));
+      g_signal_emit (self, signals[CHANGED], 0, op->kind, op->account);
       g_task_return_boolean (task, TRUE);
       break;
     case 1:
@@ -107,6 +115,7 @@ memory_op (HandoffSecretStore *self,
       break;
     case 2:
       g_hash_table_remove (self->memory, key);
+      g_signal_emit (self, signals[CHANGED], 0, op->kind, op->account);
       g_task_return_boolean (task, TRUE);
       break;
     default:
@@ -178,6 +187,7 @@ secret_thread_done (GObject      *object,
     }
   else if (g_task_propagate_boolean (G_TASK (result), &error))
     {
+      g_signal_emit (self, signals[CHANGED], 0, op->kind, op->account);
       g_task_return_boolean (outer, TRUE);
       return;
     }
@@ -236,6 +246,19 @@ static void
 handoff_secret_store_class_init (HandoffSecretStoreClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = handoff_secret_store_finalize;
+
+  /**
+   * HandoffSecretStore::changed:
+   * @kind: e.g. %HANDOFF_SECRET_AI_KEY
+   * @account: the account the secret belongs to
+   *
+   * A secret was saved or cleared through this store, so whoever uses it (the
+   * AI client follows the key saved in Preferences) can look it up again.
+   * Emitted on the main context, before the save or clear finishes.
+   */
+  signals[CHANGED] =
+    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
 }
 
 static void

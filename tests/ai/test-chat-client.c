@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "handoff-ai-error.h"
+#include "handoff-assistant.h"
 #include "handoff-chat-client.h"
 #include "handoff-sse-parser.h"
 #include "handoff-test-chat-server.h"
@@ -479,6 +480,156 @@ test_key_from_store (void)
                    "Bearer sk-from-store");
 }
 
+
+static gboolean
+wait_timeout (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* The key lookups are asynchronous: wait (bounded) until the client has, or
+ * has not, a key. */
+static void
+wait_for_key (HandoffChatClient *client,
+              gboolean           expected)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (3000, wait_timeout, &timed_out);
+
+  while (handoff_chat_client_has_api_key (client) != expected && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (id);
+  g_assert_cmpint (handoff_chat_client_has_api_key (client), ==, expected);
+}
+
+static void
+save_key (HandoffSecretStore *store,
+          const char         *account,
+          const char         *key)
+{
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+
+  handoff_secret_store_save_async (store, HANDOFF_SECRET_AI_KEY, account, key, NULL, on_saved, loop);
+  g_main_loop_run (loop);
+}
+
+static void
+on_cleared (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_assert_true (handoff_secret_store_clear_finish (HANDOFF_SECRET_STORE (source), result, NULL));
+  g_main_loop_quit (user_data);
+}
+
+/* One request through @client; returns what @server saw of it. */
+static HandoffTestChatRequest *
+ask_once (HandoffChatClient     *client,
+          HandoffTestChatServer *server)
+{
+  g_auto(Run) run = { 0 };
+
+  handoff_test_chat_server_push_reply (server, "ok", 2, 1, 1);
+  complete (client, HANDOFF_CHAT_STREAM, NULL, &run);
+  g_assert_no_error (run.error);
+  return handoff_test_chat_server_get_request (server, handoff_test_chat_server_get_n_requests (server) - 1);
+}
+
+static const char *
+request_model (HandoffTestChatRequest *request)
+{
+  g_assert_nonnull (request->body);
+  return json_object_get_string_member (json_node_get_object (request->body), "model");
+}
+
+static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              gpointer    user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+/* What the running app does (handoff-application.c): the client follows the
+ * ai-base-url/ai-model settings and the key Preferences saves in the keyring.
+ * A key saved while the app runs is used by the next request, and the
+ * assistant says it is online without being asked first; a new endpoint drops
+ * the old key at once and takes its own; a new model is used at once.
+ * Without follow_secret_store the saved key never reached the requests. */
+static void
+test_follows_preferences (void)
+{
+  g_autoptr(HandoffTestChatServer) one = handoff_test_chat_server_new ();
+  g_autoptr(HandoffTestChatServer) two = handoff_test_chat_server_new ();
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(HandoffSecretStore) store = NULL;
+  g_autoptr(HandoffChatClient) client = handoff_chat_client_new (NULL, NULL, NULL);
+  g_autoptr(HandoffChatClient) remote = handoff_chat_client_new (NULL, NULL, NULL);
+  g_autoptr(HandoffAssistant) assistant = NULL;
+  g_autofree char *typed_one = g_strconcat (handoff_test_chat_server_get_base_url (one), "/", NULL);
+  const char *url_two = handoff_test_chat_server_get_base_url (two);
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  HandoffTestChatRequest *request;
+  guint online_notifies = 0;
+
+  g_setenv ("HANDOFF_SECRETS", "memory", TRUE);
+  store = handoff_secret_store_new ();
+  g_settings_set_string (settings, "ai-base-url", typed_one);
+  g_settings_set_string (settings, "ai-model", "model-one");
+  handoff_chat_client_bind_settings (client, settings);
+  handoff_chat_client_follow_secret_store (client, store);
+
+  /* Nothing saved yet: a loopback endpoint is asked without a key. */
+  request = ask_once (client, one);
+  g_assert_null (request->authorization);
+  g_assert_cmpstr (request_model (request), ==, "model-one");
+
+  /* Preferences saves the key under the URL as typed. */
+  save_key (store, typed_one, "sk-one");
+  wait_for_key (client, TRUE);
+  g_assert_cmpstr (ask_once (client, one)->authorization, ==, "Bearer sk-one");
+
+  /* A new endpoint and model: the first key never goes there. */
+  g_settings_set_string (settings, "ai-base-url", url_two);
+  g_settings_set_string (settings, "ai-model", "model-two");
+  g_assert_false (handoff_chat_client_has_api_key (client));
+  request = ask_once (client, two);
+  g_assert_null (request->authorization);
+  g_assert_cmpstr (request_model (request), ==, "model-two");
+  save_key (store, url_two, "sk-two");
+  wait_for_key (client, TRUE);
+  g_assert_cmpstr (ask_once (client, two)->authorization, ==, "Bearer sk-two");
+
+  /* Removed from the keyring: no longer sent. */
+  handoff_secret_store_clear_async (store, HANDOFF_SECRET_AI_KEY, url_two, NULL, on_cleared, loop);
+  g_main_loop_run (loop);
+  wait_for_key (client, FALSE);
+  g_assert_null (ask_once (client, two)->authorization);
+
+  /* Back to the first endpoint: its key again. */
+  g_settings_set_string (settings, "ai-base-url", typed_one);
+  wait_for_key (client, TRUE);
+  g_assert_cmpstr (ask_once (client, one)->authorization, ==, "Bearer sk-one");
+  g_assert_cmpuint (handoff_test_chat_server_get_n_requests (one), ==, 3);
+  g_assert_cmpuint (handoff_test_chat_server_get_n_requests (two), ==, 3);
+
+  /* A hosted endpoint needs a key: the assistant is offline until one is
+   * saved, then online at once (the pane shows it) without a question. */
+  handoff_chat_client_set_base_url (remote, "https://llm.example.invalid/v1");
+  handoff_chat_client_follow_secret_store (remote, store);
+  assistant = handoff_assistant_new (remote);
+  g_signal_connect (assistant, "notify::online", G_CALLBACK (count_notify), &online_notifies);
+  wait_for_key (remote, FALSE);
+  g_assert_false (handoff_assistant_get_online (assistant));
+  save_key (store, "https://llm.example.invalid/v1", "sk-hosted");
+  wait_for_key (remote, TRUE);
+  g_assert_true (handoff_assistant_get_online (assistant));
+  g_assert_null (handoff_assistant_get_offline_reason (assistant));
+  g_assert_cmpuint (online_notifies, >, 0);
+}
+
 static void
 test_wire_format (void)
 {
@@ -595,5 +746,6 @@ main (int   argc,
   g_test_add_func ("/ai/chat/configuration", test_configuration_and_settings);
   g_test_add_func ("/ai/chat/wire-format", test_wire_format);
   g_test_add_func ("/ai/chat/key-from-store", test_key_from_store);
+  g_test_add_func ("/ai/chat/follows-preferences", test_follows_preferences);
   return g_test_run ();
 }
