@@ -229,6 +229,29 @@ handoff_assistant_set_redact (HandoffAssistant  *self,
   self->redact = flags;
 }
 
+static void
+on_redact_changed (GSettings        *settings,
+                   const char       *key,
+                   HandoffAssistant *self)
+{
+  handoff_assistant_set_redact (self, g_settings_get_boolean (settings, "redact")
+                                      ? HANDOFF_REDACT_ALL : HANDOFF_REDACT_NONE);
+}
+
+/* Follows the app's "redact" key, as handoff_summarizer_bind_settings() does
+ * (on: cards, CVVs and SSNs; off: nothing). A live transcript model is read
+ * and redacted again at each question, so a change applies to the next one. */
+void
+handoff_assistant_bind_settings (HandoffAssistant *self,
+                                 GSettings        *settings)
+{
+  g_return_if_fail (HANDOFF_IS_ASSISTANT (self));
+  g_return_if_fail (G_IS_SETTINGS (settings));
+
+  g_signal_connect_object (settings, "changed::redact", G_CALLBACK (on_redact_changed), self, 0);
+  on_redact_changed (settings, "redact", self);
+}
+
 void
 handoff_assistant_set_transcript (HandoffAssistant *self,
                                   GPtrArray        *utterances)

@@ -28,6 +28,9 @@ void              handoff_assistant_set_client         (HandoffAssistant       *
                                                         HandoffChatClient      *client);
 void              handoff_assistant_set_redact         (HandoffAssistant       *self,
                                                         HandoffRedactFlags      flags);
+/* Redaction follows the app's "redact" key. */
+void              handoff_assistant_bind_settings      (HandoffAssistant       *self,
+                                                        GSettings              *settings);
 /* (element-type HandoffUtterance) copied and redacted; call again as the transcript grows */
 void              handoff_assistant_set_transcript     (HandoffAssistant       *self,
                                                         GPtrArray              *utterances);

@@ -239,13 +239,17 @@ handoff_assistant_pane_set_call (HandoffAssistantPane *self,
 
 void
 handoff_assistant_pane_set_chat_client (HandoffAssistantPane *self,
-                                        HandoffChatClient    *client)
+                                        HandoffChatClient    *client,
+                                        GSettings            *settings)
 {
   g_return_if_fail (HANDOFF_IS_ASSISTANT_PANE (self));
   g_clear_object (&self->assistant);
   if (client)
     {
       self->assistant = handoff_assistant_new (client);
+      /* The Preferences' redaction switch decides what the LLM gets. */
+      if (settings != NULL)
+        handoff_assistant_bind_settings (self->assistant, settings);
       /* A key saved in Preferences turns the assistant on without a question. */
       g_signal_connect_object (self->assistant, "notify::online", G_CALLBACK (update_online), self,
                                G_CONNECT_SWAPPED);

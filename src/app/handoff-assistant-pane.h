@@ -17,7 +17,8 @@ G_DECLARE_FINAL_TYPE (HandoffAssistantPane, handoff_assistant_pane, HANDOFF, ASS
 void handoff_assistant_pane_set_call     (HandoffAssistantPane *self,
                                           HandoffCallSession   *call);
 void handoff_assistant_pane_set_chat_client (HandoffAssistantPane *self,
-                                             HandoffChatClient    *client);
+                                             HandoffChatClient    *client,
+                                             GSettings            *settings);
 void handoff_assistant_pane_focus        (HandoffAssistantPane *self);
 
 G_END_DECLS

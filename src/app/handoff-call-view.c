@@ -349,10 +349,11 @@ handoff_call_view_focus_assistant (HandoffCallView *self)
 
 void
 handoff_call_view_set_chat_client (HandoffCallView   *self,
-                                   HandoffChatClient *client)
+                                   HandoffChatClient *client,
+                                   GSettings         *settings)
 {
   g_return_if_fail (HANDOFF_IS_CALL_VIEW (self));
-  handoff_assistant_pane_set_chat_client (self->assistant, client);
+  handoff_assistant_pane_set_chat_client (self->assistant, client, settings);
 }
 
 static void

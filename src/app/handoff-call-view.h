@@ -24,6 +24,7 @@ void                handoff_call_view_set_watchdog     (HandoffCallView        *
                                                         guint                   seconds);
 void                handoff_call_view_focus_assistant  (HandoffCallView        *self);
 void                handoff_call_view_set_chat_client  (HandoffCallView        *self,
-                                                        HandoffChatClient      *client);
+                                                        HandoffChatClient      *client,
+                                                        GSettings              *settings);
 
 G_END_DECLS

@@ -317,7 +317,8 @@ HandoffTransferDialog *
 handoff_transfer_dialog_new (GtkWindow          *parent,
                              HandoffAccount     *account,
                              HandoffCallSession *call,
-                             HandoffChatClient  *chat)
+                             HandoffChatClient  *chat,
+                             GSettings          *settings)
 {
   HandoffTransferDialog *self;
   g_autoptr(GPtrArray) utterances = NULL;
@@ -339,6 +340,9 @@ handoff_transfer_dialog_new (GtkWindow          *parent,
    * within the summarizer's deadline, unless the agent started editing. */
   self->cancellable = g_cancellable_new ();
   self->summarizer = handoff_summarizer_new (chat);
+  /* The Preferences' redaction switch decides what the LLM gets. */
+  if (settings != NULL)
+    handoff_summarizer_bind_settings (self->summarizer, settings);
   handoff_summarizer_set_caller (self->summarizer, handoff_call_session_get_caller_name (call));
   utterances = call_utterances (call);
   offline = handoff_summarizer_summarize_offline (self->summarizer, utterances,

@@ -19,7 +19,8 @@ G_DECLARE_FINAL_TYPE (HandoffTransferDialog, handoff_transfer_dialog, HANDOFF, T
 HandoffTransferDialog *handoff_transfer_dialog_new        (GtkWindow             *parent,
                                                            HandoffAccount        *account,
                                                            HandoffCallSession    *call,
-                                                           HandoffChatClient     *chat);
+                                                           HandoffChatClient     *chat,
+                                                           GSettings             *settings);
 /* The structured summary behind the text (NULL if none), for the server. */
 JsonNode              *handoff_transfer_dialog_dup_summary_json (HandoffTransferDialog *self);
 void                   handoff_transfer_dialog_show_error (HandoffTransferDialog *self,

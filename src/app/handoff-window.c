@@ -266,7 +266,8 @@ transfer_activated (GtkWidget  *widget,
       return;
     }
   self->dialog = handoff_transfer_dialog_new (GTK_WINDOW (self), self->account, self->call,
-                                              handoff_application_get_chat_client (self->app));
+                                              handoff_application_get_chat_client (self->app),
+                                              handoff_application_get_settings (self->app));
   g_signal_connect (self->dialog, "send", G_CALLBACK (on_dialog_send), self);
   g_signal_connect (self->dialog, "destroy", G_CALLBACK (on_dialog_destroy), self);
   gtk_window_present (GTK_WINDOW (self->dialog));
@@ -719,7 +720,8 @@ handoff_window_new (HandoffApplication *app)
   handoff_signin_page_setup (self->signin_page, app, self->account);
   handoff_history_view_set_account (self->history_view, self->account);
   handoff_analytics_view_set_account (self->analytics_view, self->account);
-  handoff_call_view_set_chat_client (self->call_view, handoff_application_get_chat_client (app));
+  handoff_call_view_set_chat_client (self->call_view, handoff_application_get_chat_client (app),
+                                     handoff_application_get_settings (app));
   g_signal_connect (self->account, "event", G_CALLBACK (on_account_event), self);
   handoff_window_connect_account (self);
   show_idle (self);

@@ -4,6 +4,8 @@
  */
 #define G_LOG_DOMAIN "test-assistant"
 
+#include "config.h"
+
 #include <string.h>
 
 #include "handoff-ai-error.h"
@@ -251,6 +253,61 @@ test_live_transcript (void)
   g_assert_nonnull (strstr (content (messages, 1, "system"), "lights are off"));
 }
 
+
+/* The Preferences' redaction switch (GSettings "redact", on by default) decides
+ * what the assistant sends: a card number in the live transcript reaches the
+ * endpoint only while redaction is off; a phone number is not something
+ * redaction removes (it is a contact the brief needs) and goes verbatim. The
+ * setting applies to the next question, without a restart. */
+static void
+test_redaction_follows_settings (void)
+{
+  g_autoptr(HandoffTestChatServer) server = handoff_test_chat_server_new ();
+  g_autoptr(HandoffChatClient) client =
+    handoff_chat_client_new (handoff_test_chat_server_get_base_url (server), "m", "k-123456");
+  g_autoptr(HandoffAssistant) assistant = handoff_assistant_new (client);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(HandoffTranscript) transcript = handoff_transcript_new ();
+  g_autoptr(HandoffSegment) said = handoff_segment_new ("caller", "TR_c", "c1",
+                                                        "My card 4539 1488 0343 6467 was charged "
+                                                        "twice, call me on 0161 496 0018.",
+                                                        1000, 4000, TRUE);
+  const char *card = "4539 1488 0343 6467";
+  const char *phone = "0161 496 0018";
+  g_auto(Run) on = { 0 };
+  g_auto(Run) off = { 0 };
+  g_auto(Run) again = { 0 };
+  const char *context;
+
+  g_settings_reset (settings, "redact");
+  handoff_assistant_bind_settings (assistant, settings);
+  handoff_assistant_set_transcript_model (assistant, G_LIST_MODEL (transcript));
+  handoff_transcript_add_segment (transcript, said);
+  handoff_test_chat_server_push_reply (server, "ok", 4, 1, 1);
+
+  ask (assistant, NULL, HANDOFF_ASSISTANT_PROMPT_SUMMARISE, &on);
+  g_assert_no_error (on.error);
+  context = content (sent_messages (server, 0), 1, "system");
+  g_assert_null (strstr (context, card));
+  g_assert_nonnull (strstr (context, "[card ending 6467]"));
+  g_assert_nonnull (strstr (context, phone));
+
+  g_settings_set_boolean (settings, "redact", FALSE);
+  ask (assistant, "Card 4539148803436467 again?", -1, &off);
+  g_assert_no_error (off.error);
+  context = content (sent_messages (server, 1), 1, "system");
+  g_assert_nonnull (strstr (context, card));
+  g_assert_nonnull (strstr (context, phone));
+  g_assert_nonnull (strstr (content (sent_messages (server, 1), 4, "user"), "4539148803436467"));
+
+  g_settings_set_boolean (settings, "redact", TRUE);
+  ask (assistant, NULL, HANDOFF_ASSISTANT_PROMPT_SUMMARISE, &again);
+  g_assert_no_error (again.error);
+  context = content (sent_messages (server, 2), 1, "system");
+  g_assert_null (strstr (context, card));
+  g_settings_reset (settings, "redact");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -261,5 +318,6 @@ main (int   argc,
   g_test_add_func ("/ai/assistant/offline", test_offline);
   g_test_add_func ("/ai/assistant/endpoint-failure", test_endpoint_failure);
   g_test_add_func ("/ai/assistant/live-transcript", test_live_transcript);
+  g_test_add_func ("/ai/assistant/redaction-follows-settings", test_redaction_follows_settings);
   return g_test_run ();
 }
