@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 #include <gst/gst.h>
+#include <string.h>
 
 #include "handoff-preferences-window.h"
 #include "handoff-secret-store.h"
@@ -71,13 +72,35 @@ on_key_saved (GObject      *source,
 }
 
 static void
+on_key_removed (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(HandoffPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                    adw_toast_new (handoff_secret_store_clear_finish (HANDOFF_SECRET_STORE (source),
+                                                                                      result, &error)
+                                                   ? _("Key removed") : error->message));
+}
+
+/* The running app follows the keyring (handoff_chat_client_follow_secret_store),
+ * so the assistant and the summaries use a saved key at once. Applying an
+ * empty row removes the key for this endpoint. */
+static void
 on_key_apply (HandoffPreferencesWindow *self)
 {
-  const char *key = gtk_editable_get_text (GTK_EDITABLE (self->ai_key_row));
+  g_autofree char *key = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->ai_key_row))));
   g_autofree char *url = g_settings_get_string (self->settings, "ai-base-url");
 
-  handoff_secret_store_save_async (handoff_secret_store_get_default (), HANDOFF_SECRET_AI_KEY, url, key,
-                                   NULL, on_key_saved, g_object_ref (self));
+  if (*key == '\0')
+    handoff_secret_store_clear_async (handoff_secret_store_get_default (), HANDOFF_SECRET_AI_KEY, url,
+                                      NULL, on_key_removed, g_object_ref (self));
+  else
+    handoff_secret_store_save_async (handoff_secret_store_get_default (), HANDOFF_SECRET_AI_KEY, url, key,
+                                     NULL, on_key_saved, g_object_ref (self));
+  memset (key, 0, strlen (key));
   gtk_editable_set_text (GTK_EDITABLE (self->ai_key_row), "");
 }
 
