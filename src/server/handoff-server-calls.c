@@ -15,6 +15,20 @@
   "(SELECT due FROM call_departures WHERE call_departures.call_id = calls.id) " \
   "AS agent_away_until"
 
+/* What the agent's caller card shows of each earlier call: who had it last,
+ * and the brief written when it was handed over — the one B accepted when a
+ * transfer completed, else the last one written — with that transfer's
+ * outcome. A call never transferred has no summary (null). */
+#define LAST_TRANSFER_OF_CALL \
+  "FROM transfers WHERE transfers.call_id = calls.id " \
+  "ORDER BY transfers.state = 'completed' DESC, transfers.created_at DESC, transfers.id DESC " \
+  "LIMIT 1"
+#define PREVIOUS_CALL_COLUMNS \
+  "(SELECT display_name FROM agents WHERE agents.id = calls.agent_id) AS agent_name, " \
+  "(SELECT summary " LAST_TRANSFER_OF_CALL ") AS summary, " \
+  "(SELECT CASE WHEN state IN ('offered', 'accepted', 'consulting', 'connected') THEN NULL " \
+  "  ELSE state END " LAST_TRANSFER_OF_CALL ") AS transfer_outcome"
+
 /* Rooms close by themselves if nobody ever joins. */
 #define ROOM_EMPTY_TIMEOUT 300
 
@@ -39,7 +53,8 @@ get_caller (HandoffServer *self,
   if (caller == NULL)
     return NULL;
   calls = handoff_store_query (self->store,
-                               "SELECT " CALL_COLUMNS " FROM calls WHERE caller_id = ? "
+                               "SELECT " CALL_COLUMNS ", " PREVIOUS_CALL_COLUMNS
+                               " FROM calls WHERE caller_id = ? "
                                "ORDER BY created_at DESC LIMIT 50",
                                g_variant_new ("(s)", caller_id), NULL);
   json_object_set_array_member (caller, "previous_calls", calls ? calls : json_array_new ());
@@ -290,8 +305,10 @@ handoff_route_calls_create (HandoffCtx *ctx)
   else
     {
       /* An unknown caller_id is not an error: it may come from another
-       * deployment. The caller gets a fresh one. */
-      data->caller_id = handoff_random_id (8);
+       * deployment. The caller gets a fresh one, which the caller's app keeps
+       * and sends with its next call; it links that caller's calls, so it is
+       * long enough not to be guessed. */
+      data->caller_id = handoff_random_id (16);
       data->new_caller = TRUE;
     }
   g_object_set_data_full (G_OBJECT (ctx->msg), "handoff-create", data,

@@ -318,6 +318,63 @@ test_transfer_complete (void)
     g_assert_nonnull (strstr (text, "handoff_calls_created_total 1\n"));
     g_assert_nonnull (strstr (text, "handoff_event_streams 2\n"));
   }
+  {
+    /* The same caller calls again (their app sends the caller_id it got):
+     * the agent offered the new call sees the first one with the brief B
+     * accepted, who had it last, and how the transfer ended. */
+    g_autofree char *path = g_strdup_printf ("/api/v1/calls/%s", call_id);
+    g_autofree char *end = g_strdup_printf ("/api/v1/calls/%s/end", call_id);
+    g_autofree char *caller_id = NULL;
+    g_autofree char *body = NULL;
+    g_autofree char *history_path = NULL;
+    g_autofree char *s1 = NULL;
+    g_autoptr(JsonNode) first = http (&f, "GET", path, f.bob, NULL, NULL, &status);
+    g_autoptr(JsonNode) ended = http (&f, "POST", end, f.bob, NULL, NULL, &status);
+    g_autoptr(JsonNode) second = NULL;
+    g_autoptr(JsonNode) history = NULL;
+    JsonArray *previous;
+    JsonObject *earlier = NULL;
+
+    g_assert_cmpuint (status, ==, 200);
+    caller_id = g_strdup (member_string (first, "caller_id"));
+    body = g_strdup_printf ("{\"name\":\"Carla Caller\",\"caller_id\":\"%s\"}", caller_id);
+    second = http (&f, "POST", "/api/v1/calls", NULL, NULL, body, &status);
+    g_assert_cmpuint (status, ==, 201);
+    g_assert_cmpstr (member_string (second, "caller_id"), ==, caller_id);
+    s1 = set_available (&f, f.alice);
+    event = events_wait (a, "call_offered", &ca, 5000);
+    g_assert_nonnull (event);
+    previous = json_object_get_array_member (
+      json_object_get_object_member (json_object_get_object_member (json_node_get_object (event),
+                                                                    "data"), "caller"),
+      "previous_calls");
+    for (guint i = 0; i < json_array_get_length (previous); i++)
+      if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (previous, i),
+                                                    "id"), call_id) == 0)
+        earlier = json_array_get_object_element (previous, i);
+    g_assert_nonnull (earlier);
+    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (earlier,
+                                                                                   "summary"),
+                                                    "text"), ==, "Caller disputes a double charge");
+    g_assert_cmpstr (json_object_get_string_member (earlier, "transfer_outcome"), ==, "completed");
+    g_assert_cmpstr (json_object_get_string_member (earlier, "agent_name"), ==, "Bob");
+    g_assert_cmpstr (json_object_get_string_member (earlier, "end_reason"), ==, "agent_ended");
+    /* The new call has no brief yet. */
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (previous, 0),
+                                                    "id"), ==, member_string (second, "call_id"));
+    g_assert_true (json_object_get_null_member (json_array_get_object_element (previous, 0),
+                                                "summary"));
+    /* The same list on the caller's history page. */
+    history_path = g_strdup_printf ("/api/v1/callers/%s/history", caller_id);
+    history = http (&f, "GET", history_path, f.carol, NULL, NULL, &status);
+    g_assert_cmpuint (status, ==, 200);
+    previous = json_object_get_array_member (json_node_get_object (history), "previous_calls");
+    g_assert_cmpuint (json_array_get_length (previous), ==, 2);
+    g_assert_cmpstr (json_object_get_string_member (
+                       json_object_get_object_member (json_array_get_object_element (previous, 1),
+                                                      "summary"), "text"), ==,
+                     "Caller disputes a double charge");
+  }
   events_close (a);
   events_close (b);
   fixture_stop (&f);
