@@ -226,44 +226,85 @@ on_transfer_notify (GObject         *object,
   update_call (self);
 }
 
+/* How an earlier call ended, in words: its transfer's outcome if it was
+ * handed over, else how the call itself ended. */
+static const char *
+previous_outcome (JsonObject *call)
+{
+  const char *outcome = handoff_json_get_string (call, "transfer_outcome", NULL);
+  const char *end = handoff_json_get_string (call, "end_reason", NULL);
+
+  if (g_strcmp0 (outcome, "completed") == 0)
+    return _("Transferred");
+  if (g_strcmp0 (outcome, "declined") == 0)
+    return _("Transfer declined");
+  if (g_strcmp0 (outcome, "no_answer") == 0)
+    return _("Transfer not answered");
+  if (g_strcmp0 (outcome, "cancelled") == 0)
+    return _("Transfer cancelled");
+  if (g_strcmp0 (outcome, "caller_abandoned") == 0)
+    return _("Caller hung up during a transfer");
+  if (g_strcmp0 (outcome, "failed") == 0)
+    return _("Transfer failed");
+  if (g_strcmp0 (end, "agent_ended") == 0)
+    return _("Ended by the agent");
+  if (g_strcmp0 (end, "caller_ended") == 0 || g_strcmp0 (end, "caller_left") == 0)
+    return _("Ended by the caller");
+  if (g_strcmp0 (end, "no_agent") == 0)
+    return _("No agent answered");
+  return _("Not ended yet");
+}
+
+/* "7 Dec 2026, 14:05 · Bob Example · Transferred" in local time. */
+static char *
+previous_title (JsonObject *call)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_iso8601 (handoff_json_get_string (call, "created_at", ""),
+                                                           NULL);
+  g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
+  g_autofree char *when = local ? g_date_time_format (local, "%-d %b %Y, %H:%M") : g_strdup ("");
+  const char *agent = handoff_json_get_string (call, "agent_name", NULL);
+
+  if (agent != NULL)
+    return g_strdup_printf ("%s · %s · %s", when, agent, previous_outcome (call));
+  return g_strdup_printf ("%s · %s", when, previous_outcome (call));
+}
+
+/* The brief written when the call was handed over; else what the caller
+ * said the call was about. */
+static const char *
+previous_subtitle (JsonObject *call)
+{
+  JsonNode *summary = json_object_get_member (call, "summary");
+  const char *text = summary && JSON_NODE_HOLDS_OBJECT (summary)
+                     ? handoff_json_get_string (json_node_get_object (summary), "text", NULL) : NULL;
+  const char *reason = handoff_json_get_string (call, "reason", NULL);
+
+  if (text != NULL && *text != '\0')
+    return text;
+  return reason != NULL && *reason != '\0' ? reason : _("No summary");
+}
+
 static void
 fill_previous_calls (HandoffCallView *self)
 {
-  JsonObject *info = handoff_call_session_get_info (self->call);
-  JsonObject *caller = NULL;
-  JsonArray *calls = NULL;
+  g_autoptr(JsonArray) calls = handoff_call_session_dup_previous_calls (self->call);
   GtkWidget *child;
-  guint n = 0;
+  guint n = json_array_get_length (calls);
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->previous_list))) != NULL)
     gtk_list_box_remove (self->previous_list, child);
-  if (info && json_object_has_member (info, "caller") &&
-      JSON_NODE_HOLDS_OBJECT (json_object_get_member (info, "caller")))
-    caller = json_object_get_object_member (info, "caller");
-  if (caller && json_object_has_member (caller, "previous_calls") &&
-      JSON_NODE_HOLDS_ARRAY (json_object_get_member (caller, "previous_calls")))
-    calls = json_object_get_array_member (caller, "previous_calls");
-  for (guint i = 0; calls && i < json_array_get_length (calls); i++)
+  for (guint i = 0; i < n; i++)
     {
-      JsonObject *c = JSON_NODE_HOLDS_OBJECT (json_array_get_element (calls, i))
-                      ? json_array_get_object_element (calls, i) : NULL;
-      GtkWidget *row;
-      g_autofree char *title = NULL;
+      JsonObject *c = json_array_get_object_element (calls, i);
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *title = previous_title (c);
 
-      if (c == NULL || g_strcmp0 (handoff_json_get_string (c, "id", NULL),
-                                  handoff_call_session_get_call_id (self->call)) == 0)
-        continue;
-      row = adw_action_row_new ();
-      title = g_strdup (handoff_json_get_string (c, "created_at", ""));
-      if (strlen (title) > 16)
-        title[16] = '\0';
-      g_strdelimit (title, "T", ' ');
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
-                                   handoff_json_get_string (c, "summary",
-                                   handoff_json_get_string (c, "reason", _("No summary"))));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), previous_subtitle (c));
+      /* A brief is several sentences: let it wrap instead of ellipsizing. */
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
       gtk_list_box_append (self->previous_list, row);
-      n++;
     }
   gtk_widget_set_visible (GTK_WIDGET (self->previous_expander), n > 0);
   if (n > 0)

@@ -130,6 +130,12 @@ on_placed (GObject      *source,
       gtk_stack_set_visible_child_name (self->stack, "form");
       return;
     }
+  /* The server's id for this caller: sent with the next call, so the agent
+   * sees the earlier ones (and their briefs). It may be new: the server does
+   * not know ids from another deployment. */
+  if (handoff_call_session_get_caller_id (call) != NULL)
+    g_settings_set_string (handoff_application_get_settings (self->app), "caller-id",
+                           handoff_call_session_get_caller_id (call));
   set_call (self, call);
 }
 
@@ -139,6 +145,7 @@ on_call_clicked (HandoffCallerWindow *self)
   g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row))));
   const char *reason = gtk_editable_get_text (GTK_EDITABLE (self->reason_row));
   g_autoptr(HandoffCallMedia) media = NULL;
+  g_autofree char *caller_id = NULL;
 
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
   if (name[0] == '\0')
@@ -156,7 +163,8 @@ on_call_clicked (HandoffCallerWindow *self)
   g_clear_object (&self->client);
   self->client = handoff_server_client_new (handoff_application_get_server_url (self->app));
   media = handoff_media_factory_create (handoff_application_get_settings (self->app));
-  handoff_call_session_place_async (self->client, name, reason, media, self->cancellable,
+  caller_id = g_settings_get_string (handoff_application_get_settings (self->app), "caller-id");
+  handoff_call_session_place_async (self->client, name, reason, caller_id, media, self->cancellable,
                                     on_placed, g_object_ref (self));
 }
 

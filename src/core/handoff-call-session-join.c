@@ -185,6 +185,7 @@ void
 handoff_call_session_place_async (HandoffServerClient *client,
                                   const char          *name,
                                   const char          *reason,
+                                  const char          *caller_id,
                                   HandoffCallMedia    *media,
                                   GCancellable        *cancellable,
                                   GAsyncReadyCallback  callback,
@@ -210,6 +211,8 @@ handoff_call_session_place_async (HandoffServerClient *client,
       }
   }
   body = handoff_json_object_node ("name", 's', name, "reason", 's', reason ? reason : "", NULL);
+  if (caller_id != NULL && *caller_id != '\0')
+    json_object_set_string_member (json_node_get_object (body), "caller_id", caller_id);
   handoff_server_client_request_async (client, "POST", HANDOFF_PATH_CALLS, body, cancellable,
                                        on_place_done, g_steal_pointer (&task));
 }

@@ -436,6 +436,48 @@ handoff_call_session_get_info (HandoffCallSession *self)
   return self->info;
 }
 
+static JsonObject *
+info_caller (HandoffCallSession *self)
+{
+  JsonNode *caller = json_object_get_member (self->info, "caller");
+
+  return caller != NULL && JSON_NODE_HOLDS_OBJECT (caller) ? json_node_get_object (caller) : NULL;
+}
+
+const char *
+handoff_call_session_get_caller_id (HandoffCallSession *self)
+{
+  g_return_val_if_fail (HANDOFF_IS_CALL_SESSION (self), NULL);
+  return handoff_json_get_string (self->info, "caller_id",
+                                  handoff_json_get_string (info_caller (self), "id", NULL));
+}
+
+JsonArray *
+handoff_call_session_dup_previous_calls (HandoffCallSession *self)
+{
+  JsonArray *previous = json_array_new ();
+  JsonObject *caller;
+  JsonNode *calls;
+
+  g_return_val_if_fail (HANDOFF_IS_CALL_SESSION (self), previous);
+
+  caller = info_caller (self);
+  calls = caller != NULL ? json_object_get_member (caller, "previous_calls") : NULL;
+  if (calls == NULL || !JSON_NODE_HOLDS_ARRAY (calls))
+    return previous;
+  /* The server's list includes the call being offered. */
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (calls)); i++)
+    {
+      JsonNode *c = json_array_get_element (json_node_get_array (calls), i);
+
+      if (JSON_NODE_HOLDS_OBJECT (c)
+          && g_strcmp0 (handoff_json_get_string (json_node_get_object (c), "id", NULL),
+                        self->call_id) != 0)
+        json_array_add_element (previous, json_node_copy (c));
+    }
+  return previous;
+}
+
 HandoffCallState
 handoff_call_session_get_state (HandoffCallSession *self)
 {

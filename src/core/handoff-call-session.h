@@ -50,6 +50,12 @@ const char         *handoff_call_session_get_caller_name  (HandoffCallSession  *
 const char         *handoff_call_session_get_reason       (HandoffCallSession  *self);
 /* The server's description of the call (caller, previous calls, ...). */
 JsonObject         *handoff_call_session_get_info         (HandoffCallSession  *self);
+/* The server's id of the caller (links their calls); NULL if not known. */
+const char         *handoff_call_session_get_caller_id    (HandoffCallSession  *self);
+/* (element-type JsonObject) the caller's earlier calls, newest first, each with
+ * created_at, end_reason, agent_name, summary (object or null), transfer_outcome
+ * (openapi.yaml PreviousCall); never this call. Free with json_array_unref. */
+JsonArray          *handoff_call_session_dup_previous_calls (HandoffCallSession *self);
 HandoffCallState    handoff_call_session_get_state        (HandoffCallSession  *self);
 void                handoff_call_session_set_state        (HandoffCallSession  *self,
                                                            HandoffCallState     state);
@@ -91,10 +97,13 @@ void                handoff_call_session_send_status      (HandoffCallSession  *
                                                            const char          *state,
                                                            const char          *agent_name);
 
-/* Caller: POST the public call endpoint, then join. */
+/* Caller: POST the public call endpoint, then join. @caller_id (nullable):
+ * the one an earlier call returned (handoff_call_session_get_caller_id()), so
+ * the agent sees this caller's previous calls. */
 void                handoff_call_session_place_async      (HandoffServerClient *client,
                                                            const char          *name,
                                                            const char          *reason,
+                                                           const char          *caller_id,
                                                            HandoffCallMedia    *media,
                                                            GCancellable        *cancellable,
                                                            GAsyncReadyCallback  callback,

@@ -152,7 +152,8 @@ e2e_kit_place (HandoffTestServer *server,
   g_autoptr(GError) error = NULL;
   HandoffCallSession *call;
 
-  handoff_call_session_place_async (client, name, reason, HANDOFF_CALL_MEDIA (media), NULL, keep_result, &result);
+  handoff_call_session_place_async (client, name, reason, NULL, HANDOFF_CALL_MEDIA (media), NULL,
+                                    keep_result, &result);
   E2E_WAIT_FOR (result != NULL, 30);
   call = handoff_call_session_place_finish (result, &error);
   g_assert_no_error (error);

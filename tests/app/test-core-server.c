@@ -230,22 +230,69 @@ on_event (HandoffAccount *account,
 }
 
 static HandoffCallSession *
-place_call (Fixture *f)
+place_call (Fixture    *f,
+            const char *caller_id)
 {
   g_autoptr(HandoffServerClient) caller = handoff_server_client_new (handoff_test_server_get_url (f->server));
   Result r = { 0 };
 
-  handoff_call_session_place_async (caller, "Carol Jones", "Charged twice for order ORD-4411", NULL,
-                                    NULL, on_placed, &r);
+  handoff_call_session_place_async (caller, "Carol Jones", "Charged twice for order ORD-4411",
+                                    caller_id, NULL, NULL, on_placed, &r);
   WAIT_FOR (r.done);
   g_assert_no_error (r.error);
   g_assert_cmpint (handoff_call_session_get_state (HANDOFF_CALL_SESSION (r.object)), ==, HANDOFF_CALL_WAITING);
   return HANDOFF_CALL_SESSION (r.object);
 }
 
+/* The same caller calls again after the completed transfer, with the
+ * caller_id its app kept (the caller window stores it in GSettings): the agent
+ * offered the new call has the first one in its caller context, with the
+ * brief Alice wrote for Bob, the outcome and who had the call last (the
+ * caller card shows these). */
+static void
+call_again (Fixture            *f,
+            HandoffCallSession *caller,
+            HandoffCallSession *first,
+            Agent              *a,
+            Agent              *b)
+{
+  g_autoptr(HandoffCallSession) again = NULL;
+  g_autoptr(JsonArray) previous = NULL;
+  g_autofree char *caller_id = g_strdup (handoff_call_session_get_caller_id (caller));
+  HandoffCallSession *offered;
+  JsonObject *earlier;
+  JsonNode *summary;
+
+  g_assert_nonnull (caller_id);
+  handoff_call_session_hang_up (caller);
+  g_clear_object (&a->offered);
+  g_clear_object (&b->offered);
+  again = place_call (f, caller_id);
+  g_assert_cmpstr (handoff_call_session_get_caller_id (again), ==, caller_id);
+  /* Both agents are free again; whoever has been available longest gets it. */
+  WAIT_FOR (a->offered != NULL || b->offered != NULL);
+  offered = a->offered != NULL ? a->offered : b->offered;
+  g_assert_cmpstr (handoff_call_session_get_call_id (offered), ==,
+                   handoff_call_session_get_call_id (again));
+  previous = handoff_call_session_dup_previous_calls (offered);
+  g_assert_cmpuint (json_array_get_length (previous), ==, 1);
+  earlier = json_array_get_object_element (previous, 0);
+  g_assert_cmpstr (json_object_get_string_member (earlier, "id"), ==,
+                   handoff_call_session_get_call_id (first));
+  summary = json_object_get_member (earlier, "summary");
+  g_assert_nonnull (summary);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (summary));
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (summary), "text"), ==,
+                   "Carol was charged twice for ORD-4411; wants the second charge refunded.");
+  g_assert_cmpstr (json_object_get_string_member (earlier, "transfer_outcome"), ==, "completed");
+  g_assert_cmpstr (json_object_get_string_member (earlier, "agent_name"), ==, "Bob Example");
+  handoff_call_session_hang_up (again);
+}
+
 static void
 run_transfer (Fixture    *f,
-              gboolean    declined)
+              gboolean    declined,
+              gboolean    again)
 {
   g_autoptr(HandoffAccount) alice = sign_in (f, "alice", HANDOFF_TEST_ALICE_PASSWORD);
   g_autoptr(HandoffAccount) bob = sign_in (f, "bob", HANDOFF_TEST_BOB_PASSWORD);
@@ -262,7 +309,7 @@ run_transfer (Fixture    *f,
   g_signal_connect (bob, "event", G_CALLBACK (on_event), &b);
   /* Only Alice is available: the call goes to her. */
   set_presence (alice, "available");
-  caller = place_call (f);
+  caller = place_call (f, NULL);
   WAIT_FOR (a.offered != NULL);
   g_assert_cmpstr (handoff_call_session_get_caller_name (a.offered), ==, "Carol Jones");
   call = g_object_ref (a.offered);
@@ -377,6 +424,8 @@ run_transfer (Fixture    *f,
   handoff_transfer_session_rate_async (b.incoming, 5, NULL, on_action, &r);
   WAIT_FOR (r.done);
   g_assert_no_error (r.error);
+  if (again)
+    call_again (f, caller, call, &a, &b);
 
 out:
   g_signal_handlers_disconnect_by_data (alice, &a);
@@ -398,7 +447,15 @@ test_transfer_completed (Fixture       *f,
                          gconstpointer  data)
 {
   if (f->livekit != NULL)
-    run_transfer (f, FALSE);
+    run_transfer (f, FALSE, FALSE);
+}
+
+static void
+test_returning_caller (Fixture       *f,
+                       gconstpointer  data)
+{
+  if (f->livekit != NULL)
+    run_transfer (f, FALSE, TRUE);
 }
 
 static void
@@ -406,7 +463,7 @@ test_transfer_declined (Fixture       *f,
                         gconstpointer  data)
 {
   if (f->livekit != NULL)
-    run_transfer (f, TRUE);
+    run_transfer (f, TRUE, FALSE);
 }
 
 /* ---- a session that outlives its lifetime ---- */
@@ -715,8 +772,8 @@ test_history_filters (Fixture       *f,
 
   if (f->livekit == NULL)
     return;
-  run_transfer (f, FALSE);
-  run_transfer (f, TRUE);
+  run_transfer (f, FALSE, FALSE);
+  run_transfer (f, TRUE, FALSE);
   alice = sign_in (f, "alice", HANDOFF_TEST_ALICE_PASSWORD);
   WAIT_FOR (lookup_user (alice, "bob") != NULL);
   bob_info = lookup_user (alice, "bob");
@@ -859,6 +916,8 @@ main (int   argc,
               test_sign_in_directory_presence, fixture_tear_down);
   g_test_add ("/core-server/transfer-completed", Fixture, NULL, fixture_set_up,
               test_transfer_completed, fixture_tear_down);
+  g_test_add ("/core-server/returning-caller", Fixture, NULL, fixture_set_up,
+              test_returning_caller, fixture_tear_down);
   g_test_add ("/core-server/transfer-declined", Fixture, NULL, fixture_set_up,
               test_transfer_declined, fixture_tear_down);
   g_test_add ("/core-server/events-resume", Fixture, NULL, fixture_set_up,

@@ -583,7 +583,7 @@ run_command (char **argv)
   if (g_str_equal (cmd, "place") && arg)
     {
       g_autoptr(HandoffCallMedia) media = new_media ();
-      handoff_call_session_place_async (party.client, arg, "e2e test", media, NULL,
+      handoff_call_session_place_async (party.client, arg, "e2e test", NULL, media, NULL,
                                         on_placed, NULL);
     }
   else if (g_str_equal (cmd, "presence") && arg)

@@ -3,7 +3,8 @@
 Carol calls; Alice accepts; Alice transfers to Bob (urgent) with the summary;
 Bob reads the offer and accepts; Bob marks Ready; Alice connects (three-way)
 and leaves; Bob owns the call and rates the summary. Each party has its own
-test tone as microphone (caller 440 Hz, Alice 550 Hz, Bob 660 Hz).
+test tone as microphone (caller 440 Hz, Alice 550 Hz, Bob 660 Hz). Carol then
+calls again: the agent's caller card shows the first call with its brief.
 """
 import csv
 import os
@@ -80,6 +81,8 @@ def test(stack):
     if not urgent:
         raise AssertionError(f"urgent control: {[(n.roleName, n.name, list(n.actions)) for n in urgent]}")
     urgent[0].doActionNamed(list(urgent[0].actions)[0])
+    brief = ui.wait_for(a, role="text", contains="Summary").text or ""
+    ui.log(f"brief: {brief[:200]!r}")
     ui.shot("a-transfer-dialog", "Transfer Call")
     ui.click(a, "Send")
     ui.wait_for(a, name=f"Waiting for {b_name} to accept", role="label", timeout=30)
@@ -150,5 +153,35 @@ def test(stack):
     assert len(rows) == 1, rows
     assert rows[0]["outcome"] == "completed" and rows[0]["urgent"] == "true", rows
     assert rows[0]["rating"] == "5" and "ORD-4411" in rows[0]["summary"], rows
+
+    # Carol calls again from the same window (it kept the caller id the server gave
+    # it): the agent's caller card lists the first call with the brief A wrote, not
+    # just its reason, who had it and that it was transferred.
+    ui.click(caller, "Hang Up")
+    ui.wait_for(b, name="No Call", role="label", timeout=30)
+    ui.click(caller, "Call Again")
+    ui.click(caller, "Call")
+    taker = None
+    for _ in range(60):
+        taker = next((w for w in (a, b) if ui.find(w, name="Accept Call", role="push button")), None)
+        if taker is not None:
+            break
+        ui.time.sleep(0.5)
+    if taker is None:
+        raise AssertionError("nobody was offered Carol's second call")
+    ui.click(taker, "Accept Call")
+    ui.wait_for(taker, name="Talking to Carol Jones", role="label", timeout=30)
+    ui.wait_for(taker, name="1 previous call", role="label", timeout=20)
+    expander = [n for n in ui.find(taker, role="push button") if "activate" in list(n.actions)
+                and (n.name == "1 previous call" or n.name == "GtkExpander")]
+    if not expander:
+        raise AssertionError("no expander for the previous calls")
+    expander[0].doActionNamed("activate")
+    first_line = next(line for line in brief.splitlines()
+                      if line.strip() and "ORD-4411" not in line)
+    ui.wait_for(taker, contains=first_line.strip()[:40], role="label", timeout=10)
+    ui.wait_for(taker, contains=f"{b_name} · Transferred", role="label", timeout=10)
+    ui.shot("caller-card-previous-call", ALICE_WIN if taker is alice else BOB_WIN)
+
 
 sys.exit(ui.run(test))
