@@ -76,7 +76,11 @@ compute_status_text (HandoffCallSession *self)
             return g_strdup (_("The connection to your agent dropped — please stay on the line"));
           if (self->state == HANDOFF_CALL_TALKING || self->state == HANDOFF_CALL_THREE_WAY)
             return g_strdup_printf (_("Talking to %s"), agent);
-          return g_strdup (_("On hold — we are bringing in a colleague"));
+          /* Only a transfer's hold brings in a colleague; a plain hold
+           * (the agent's Hold button) is the agent stepping away. */
+          if (self->hold_for_transfer)
+            return g_strdup (_("On hold — we are bringing in a colleague"));
+          return g_strdup (_("On hold — your agent will be right back"));
         case HANDOFF_CALL_RECONNECTING: return g_strdup (_("Reconnecting…"));
         case HANDOFF_CALL_ENDED: return g_strdup (_("Call ended"));
         case HANDOFF_CALL_FAILED: return g_strdup (_("The call could not be connected"));
@@ -215,10 +219,12 @@ handoff_call_session_dup_transcript_text (HandoffCallSession *self)
   return g_string_free (s, FALSE);
 }
 
-void
-handoff_call_session_send_status (HandoffCallSession *self,
-                                  const char         *state,
-                                  const char         *agent_name)
+/* {"state": ..., "agent": ..., "for": "transfer"?} to the caller only. */
+static void
+send_status (HandoffCallSession *self,
+             const char         *state,
+             const char         *agent_name,
+             gboolean            for_transfer)
 {
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(GBytes) bytes = NULL;
@@ -226,15 +232,32 @@ handoff_call_session_send_status (HandoffCallSession *self,
   const char *dest[2] = { self->caller_identity, NULL };
   char *text;
 
-  g_return_if_fail (HANDOFF_IS_CALL_SESSION (self));
   if (self->media == NULL)
     return;
   node = handoff_json_object_node ("state", 's', state, "agent", 's', agent_name, NULL);
+  if (for_transfer)
+    json_object_set_string_member (json_node_get_object (node), "for", "transfer");
   text = json_to_string (node, FALSE);
   bytes = g_bytes_new_take (text, strlen (text));
   if (!handoff_call_media_send_data (self->media, HANDOFF_TOPIC_STATUS, bytes,
                                      self->caller_identity ? dest : NULL, &error))
     g_message ("Could not tell the caller: %s", error->message);
+}
+
+void
+handoff_call_session_send_status (HandoffCallSession *self,
+                                  const char         *state,
+                                  const char         *agent_name)
+{
+  g_return_if_fail (HANDOFF_IS_CALL_SESSION (self));
+  send_status (self, state, agent_name, FALSE);
+}
+
+void
+handoff_call_session_send_transfer_hold (HandoffCallSession *self)
+{
+  g_return_if_fail (HANDOFF_IS_CALL_SESSION (self));
+  send_status (self, "on_hold", NULL, TRUE);
 }
 
 /* ---- GObject ---- */

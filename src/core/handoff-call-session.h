@@ -96,6 +96,9 @@ HandoffTranscript  *handoff_call_session_get_transcript_model (HandoffCallSessio
 void                handoff_call_session_send_status      (HandoffCallSession  *self,
                                                            const char          *state,
                                                            const char          *agent_name);
+/* The same for "on_hold" while a transfer brings in a colleague: the
+ * caller is told so (a plain hold says the agent will be right back). */
+void                handoff_call_session_send_transfer_hold (HandoffCallSession *self);
 
 /* Caller: POST the public call endpoint, then join. @caller_id (nullable):
  * the one an earlier call returned (handoff_call_session_get_caller_id()), so

@@ -138,7 +138,7 @@ handoff_transfer_session_enter_state (HandoffTransferSession *self,
       if (self->role == HANDOFF_TRANSFER_ROLE_INITIATOR)
         {
           if (state == HANDOFF_TRANSFER_OFFERED)
-            handoff_call_session_send_status (self->call, "on_hold", NULL);
+            handoff_call_session_send_transfer_hold (self->call);
           else if (state == HANDOFF_TRANSFER_THREE_WAY || state == HANDOFF_TRANSFER_COMPLETED)
             handoff_call_session_send_status (self->call, "talking", self->peer_name);
           else if (state == HANDOFF_TRANSFER_ENDED)

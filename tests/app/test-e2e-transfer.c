@@ -287,6 +287,9 @@ test_warm_transfer_audio (void)
   a->transfer = g_object_ref (transfer);
   E2E_WAIT_FOR (hears (&caller_ear, music, HEARS (, 550, 660, 0)), 20);
   E2E_WAIT_FOR (handoff_call_session_get_state (caller) == HANDOFF_CALL_ON_HOLD, 10);
+  /* This hold brings in a colleague, and the caller's window says so. */
+  E2E_WAIT_FOR (g_strcmp0 (handoff_call_session_get_status_text (caller),
+                           "On hold — we are bringing in a colleague") == 0, 10);
   report (&caller_ear);
 
   /* Consult: B accepts and joins privately. A <-> B; the caller hears only music. */
@@ -360,6 +363,63 @@ test_warm_transfer_audio (void)
   e2e_kit_settle ();
 }
 
+/* A plain hold (the agent's Hold button, Ctrl+H): the caller hears the hold
+ * music and not A, and is told the agent will be right back — no colleague
+ * is coming; off hold, caller and A hear each other again. */
+static void
+test_plain_hold (void)
+{
+  g_autoptr(HandoffTestLivekit) lk = handoff_test_livekit_start_or_skip (NULL);
+  g_autoptr(HandoffTestServer) server = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(E2eKitAgent) a = NULL;
+  g_autoptr(HandoffLkMedia) caller_media = NULL;
+  g_autoptr(HandoffLkMedia) a_media = NULL;
+  g_autoptr(HandoffCallSession) caller = NULL;
+  static const double music[] = { 196, 0 };
+
+  if (lk == NULL)
+    return;
+  server = handoff_test_server_start (lk, &error);
+  g_assert_no_error (error);
+  for (Ear *e = &caller_ear; e; e = e == &caller_ear ? &a_ear : NULL)
+    {
+      g_mutex_lock (&e->lock);
+      g_array_set_size (e->heard, 0);
+      g_mutex_unlock (&e->lock);
+    }
+  a = e2e_kit_agent_new (server, "alice", HANDOFF_TEST_ALICE_PASSWORD, "available");
+  caller_media = party_media (&caller_ear, 440);
+  a_media = party_media (&a_ear, 550);
+  caller = e2e_kit_place (server, "Carol", "charged twice", caller_media);
+  e2e_kit_accept (a, a_media);
+  E2E_WAIT_FOR (hears (&caller_ear, HEARS (, 550, 0), HEARS (, 196, 0)), 20);
+  E2E_WAIT_FOR (g_strcmp0 (handoff_call_session_get_status_text (caller),
+                           "Talking to Alice Example") == 0, 10);
+
+  g_assert_true (handoff_call_session_set_on_hold (a->offered, TRUE, &error));
+  g_assert_no_error (error);
+  E2E_WAIT_FOR (hears (&caller_ear, music, HEARS (, 550, 0)), 20);
+  E2E_WAIT_FOR (handoff_call_session_get_state (caller) == HANDOFF_CALL_ON_HOLD, 10);
+  g_assert_cmpstr (handoff_call_session_get_status_text (caller), ==,
+                   "On hold — your agent will be right back");
+  /* What A hears meanwhile is reported, not asserted (first runs: nothing,
+   * speaker meter 0). */
+  report (&caller_ear); report (&a_ear);
+
+  g_assert_true (handoff_call_session_set_on_hold (a->offered, FALSE, &error));
+  g_assert_no_error (error);
+  E2E_WAIT_FOR (hears (&caller_ear, HEARS (, 550, 0), music), 20);
+  E2E_WAIT_FOR (hears (&a_ear, HEARS (, 440, 0), music), 20);
+  E2E_WAIT_FOR (g_strcmp0 (handoff_call_session_get_status_text (caller),
+                           "Talking to Alice Example") == 0, 10);
+  report (&caller_ear); report (&a_ear);
+
+  handoff_call_session_hang_up (caller);
+  g_clear_pointer (&a, e2e_kit_agent_free);
+  e2e_kit_settle ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -372,5 +432,6 @@ main (int   argc,
       e->diary = g_array_new (FALSE, FALSE, sizeof (float));
     }
   g_test_add_func ("/e2e/warm-transfer-audio", test_warm_transfer_audio);
+  g_test_add_func ("/e2e/plain-hold", test_plain_hold);
   return g_test_run ();
 }
