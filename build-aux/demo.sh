@@ -78,9 +78,31 @@ fi
 # Demo sessions are not written to the keyring.
 common_env=(HANDOFF_SECRETS=memory GSETTINGS_SCHEMA_DIR="$build/data")
 
+# handoff-server offers a call to the agent who has been available longest.
+# So that the steps below hold (Alice takes the call, Bob is the colleague),
+# Bob's window starts only once the server reports Alice available. The
+# check signs in to the API as bob (his window is not open yet, so his
+# presence stays away) and signs that session out again.
+alice_available() {
+  local token
+  token=$(curl -fsS -H 'Content-Type: application/json' \
+            -d '{"username":"bob","password":"bob-demo-password"}' "$server_url/api/v1/sessions" |
+          python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])') || return 1
+  curl -fsS -H "Authorization: Bearer $token" "$server_url/api/v1/agents" |
+    python3 -c 'import json,sys; sys.exit(0 if any(a["username"] == "alice" and a["status"] == "available" for a in json.load(sys.stdin)["agents"]) else 1)'
+  local rc=$?
+  curl -fsS -X DELETE -H "Authorization: Bearer $token" "$server_url/api/v1/sessions" >/dev/null 2>&1 || true
+  return $rc
+}
+
 env "${common_env[@]}" "${alice_env[@]}" "$build/src/app/handoff" --server "$server_url" --sign-in alice \
   >"$demo/alice.log" 2>&1 &
 pids+=($!)
+alice_first=0
+for _ in $(seq 1 60); do
+  if alice_available; then alice_first=1; break; fi
+  sleep 0.5
+done
 env "${common_env[@]}" "${bob_env[@]}" "$build/src/app/handoff" --server "$server_url" --sign-in bob \
   >"$demo/bob.log" 2>&1 &
 pids+=($!)
@@ -88,11 +110,26 @@ env "${common_env[@]}" "${caller_env[@]}" "$build/src/app/handoff" --caller --se
   --name "Carol Jones" --reason "I was charged twice for order ORD-4411" >"$demo/caller.log" 2>&1 &
 pids+=($!)
 
-cat <<TXT
+if [ "$alice_first" = 1 ]; then
+  cat <<TXT
 [demo] three windows are open:
   "Call Support"            the caller (Carol). Press Call.
   "Handoff — Alice Example"  agent A: Accept Call, then Transfer… (Ctrl+T) to Bob
   "Handoff — Bob Example"    agent B: Accept Transfer, Ready; Alice: Connect, Leave Call
+[demo] Alice gets the call: she has been available longest.
 [demo] logs in $demo; Ctrl+C stops everything
 TXT
+else
+  # Alice's window did not report available in time: either agent may be
+  # offered the call, so the steps name neither.
+  cat <<TXT
+[demo] three windows are open:
+  "Call Support"            the caller (Carol). Press Call.
+  "Handoff — Alice Example" and "Handoff — Bob Example": the call is offered to the agent
+                            available longest. That agent (A): Accept Call, then Transfer…
+                            (Ctrl+T) to the other (B). B: Accept Transfer, Ready;
+                            A: Connect, then Leave Call.
+[demo] logs in $demo; Ctrl+C stops everything
+TXT
+fi
 wait -n "${pids[@]}"
