@@ -89,9 +89,12 @@ alice_available() {
             -d '{"username":"bob","password":"bob-demo-password"}' "$server_url/api/v1/sessions" |
           python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])') || return 1
   curl -fsS -H "Authorization: Bearer $token" "$server_url/api/v1/agents" |
-    python3 -c 'import json,sys; sys.exit(0 if any(a["username"] == "alice" and a["status"] == "available" for a in json.load(sys.stdin)["agents"]) else 1)'
+    python3 -c 'import json, sys
+agents = json.load(sys.stdin)["agents"]
+sys.exit(0 if any(a["username"] == "alice" and a["status"] == "available" for a in agents) else 1)'
   local rc=$?
-  curl -fsS -X DELETE -H "Authorization: Bearer $token" "$server_url/api/v1/sessions" >/dev/null 2>&1 || true
+  curl -fsS -X DELETE -H "Authorization: Bearer $token" "$server_url/api/v1/sessions" \
+    >/dev/null 2>&1 || true
   return $rc
 }
 

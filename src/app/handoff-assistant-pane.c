@@ -253,8 +253,8 @@ handoff_assistant_pane_set_chat_client (HandoffAssistantPane *self,
       /* A key saved in Preferences turns the assistant on without a question. */
       g_signal_connect_object (self->assistant, "notify::online", G_CALLBACK (update_online), self,
                                G_CONNECT_SWAPPED);
-      g_signal_connect_object (self->assistant, "notify::offline-reason", G_CALLBACK (update_online),
-                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->assistant, "notify::offline-reason",
+                               G_CALLBACK (update_online), self, G_CONNECT_SWAPPED);
       if (self->call)
         handoff_assistant_set_transcript_model (self->assistant, handoff_call_session_get_transcript (self->call));
     }

@@ -259,8 +259,8 @@ previous_outcome (JsonObject *call)
 static char *
 previous_title (JsonObject *call)
 {
-  g_autoptr(GDateTime) utc = g_date_time_new_from_iso8601 (handoff_json_get_string (call, "created_at", ""),
-                                                           NULL);
+  const char *created = handoff_json_get_string (call, "created_at", "");
+  g_autoptr(GDateTime) utc = g_date_time_new_from_iso8601 (created, NULL);
   g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
   g_autofree char *when = local ? g_date_time_format (local, "%-d %b %Y, %H:%M") : g_strdup ("");
   const char *agent = handoff_json_get_string (call, "agent_name", NULL);
@@ -276,8 +276,9 @@ static const char *
 previous_subtitle (JsonObject *call)
 {
   JsonNode *summary = json_object_get_member (call, "summary");
-  const char *text = summary && JSON_NODE_HOLDS_OBJECT (summary)
-                     ? handoff_json_get_string (json_node_get_object (summary), "text", NULL) : NULL;
+  JsonObject *brief = summary && JSON_NODE_HOLDS_OBJECT (summary)
+                      ? json_node_get_object (summary) : NULL;
+  const char *text = handoff_json_get_string (brief, "text", NULL);
   const char *reason = handoff_json_get_string (call, "reason", NULL);
 
   if (text != NULL && *text != '\0')

@@ -78,11 +78,11 @@ on_key_removed (GObject      *source,
 {
   g_autoptr(HandoffPreferencesWindow) self = user_data;
   g_autoptr(GError) error = NULL;
+  gboolean removed = handoff_secret_store_clear_finish (HANDOFF_SECRET_STORE (source), result,
+                                                        &error);
 
   adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
-                                    adw_toast_new (handoff_secret_store_clear_finish (HANDOFF_SECRET_STORE (source),
-                                                                                      result, &error)
-                                                   ? _("Key removed") : error->message));
+                                    adw_toast_new (removed ? _("Key removed") : error->message));
 }
 
 /* The running app follows the keyring (handoff_chat_client_follow_secret_store),
@@ -91,15 +91,17 @@ on_key_removed (GObject      *source,
 static void
 on_key_apply (HandoffPreferencesWindow *self)
 {
-  g_autofree char *key = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->ai_key_row))));
+  const char *typed = gtk_editable_get_text (GTK_EDITABLE (self->ai_key_row));
+  g_autofree char *key = g_strstrip (g_strdup (typed));
   g_autofree char *url = g_settings_get_string (self->settings, "ai-base-url");
+  HandoffSecretStore *store = handoff_secret_store_get_default ();
 
   if (*key == '\0')
-    handoff_secret_store_clear_async (handoff_secret_store_get_default (), HANDOFF_SECRET_AI_KEY, url,
-                                      NULL, on_key_removed, g_object_ref (self));
+    handoff_secret_store_clear_async (store, HANDOFF_SECRET_AI_KEY, url, NULL, on_key_removed,
+                                      g_object_ref (self));
   else
-    handoff_secret_store_save_async (handoff_secret_store_get_default (), HANDOFF_SECRET_AI_KEY, url, key,
-                                     NULL, on_key_saved, g_object_ref (self));
+    handoff_secret_store_save_async (store, HANDOFF_SECRET_AI_KEY, url, key, NULL, on_key_saved,
+                                     g_object_ref (self));
   memset (key, 0, strlen (key));
   gtk_editable_set_text (GTK_EDITABLE (self->ai_key_row), "");
 }

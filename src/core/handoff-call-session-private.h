@@ -59,7 +59,7 @@ struct _HandoffCallSession
   gboolean             polling;
   gboolean             agent_away;  /* caller: the server keeps the call for its agent */
   gboolean             agent_dropped; /* caller: no audio from any agent in the room */
-  gboolean             hold_for_transfer; /* caller: on hold because a colleague is being brought in */
+  gboolean             hold_for_transfer; /* caller: on hold while a colleague is brought in */
   GHashTable          *stalled;     /* caller: identities whose audio stopped */
   gboolean             local_music; /* caller: hold music played by our own app */
 

@@ -219,8 +219,9 @@ apply_status (HandoffCallSession *self,
       handoff_call_session_notify (self, PROP_AGENT_NAME);
     }
   /* Set before the state, which writes the status text. */
-  self->hold_for_transfer = g_str_equal (state, "on_hold")
-                            && g_strcmp0 (handoff_json_get_string (obj, "for", NULL), "transfer") == 0;
+  self->hold_for_transfer =
+    g_str_equal (state, "on_hold")
+    && g_strcmp0 (handoff_json_get_string (obj, "for", NULL), "transfer") == 0;
   if (g_str_equal (state, "on_hold"))
     handoff_call_session_set_state (self, HANDOFF_CALL_ON_HOLD);
   else if (g_str_equal (state, "talking"))

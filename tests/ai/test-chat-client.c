@@ -511,7 +511,8 @@ save_key (HandoffSecretStore *store,
 {
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
 
-  handoff_secret_store_save_async (store, HANDOFF_SECRET_AI_KEY, account, key, NULL, on_saved, loop);
+  handoff_secret_store_save_async (store, HANDOFF_SECRET_AI_KEY, account, key, NULL, on_saved,
+                                   loop);
   g_main_loop_run (loop);
 }
 
@@ -534,7 +535,8 @@ ask_once (HandoffChatClient     *client,
   handoff_test_chat_server_push_reply (server, "ok", 2, 1, 1);
   complete (client, HANDOFF_CHAT_STREAM, NULL, &run);
   g_assert_no_error (run.error);
-  return handoff_test_chat_server_get_request (server, handoff_test_chat_server_get_n_requests (server) - 1);
+  return handoff_test_chat_server_get_request (server,
+                                               handoff_test_chat_server_get_n_requests (server) - 1);
 }
 
 static const char *

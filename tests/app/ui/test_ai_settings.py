@@ -66,7 +66,7 @@ def wait_request(after, timeout=30):
         if len(Recording.requests) > after:
             return Recording.requests[after]
         time.sleep(0.2)
-    raise AssertionError(f"the AI endpoint was not asked (requests so far: {len(Recording.requests)})")
+    raise AssertionError(f"the AI endpoint was not asked ({len(Recording.requests)} requests)")
 
 
 def summary_request(alice):
@@ -108,7 +108,7 @@ def test(stack):
     if CARD in first["text"] or "[card ending 6467]" not in first["text"]:
         raise AssertionError(f"the card number was not redacted: {first['text'][:600]!r}")
     if PHONE not in first["text"]:
-        raise AssertionError(f"the phone number did not reach the endpoint: {first['text'][:600]!r}")
+        raise AssertionError(f"the phone number was not sent: {first['text'][:600]!r}")
 
     # 2. Preferences, as a person does it: the main menu, the Assistant page.
     menu = [n for n in ui.find(alice, name="Main Menu") if n.actions]

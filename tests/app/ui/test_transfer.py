@@ -163,7 +163,8 @@ def test(stack):
     ui.click(caller, "Call")
     taker = None
     for _ in range(60):
-        taker = next((w for w in (a, b) if ui.find(w, name="Accept Call", role="push button")), None)
+        taker = next((w for w in (a, b)
+                      if ui.find(w, name="Accept Call", role="push button")), None)
         if taker is not None:
             break
         ui.time.sleep(0.5)
