@@ -506,7 +506,7 @@ on_followed_key (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   if (error != NULL)
-    g_warning ("Could not read the AI key from the keyring: %s", error->message);
+    g_message ("Could not read the AI key from the keyring: %s", error->message);
   /* None saved for this endpoint (or it was just removed). */
   handoff_chat_client_set_api_key (self, NULL);
 }
