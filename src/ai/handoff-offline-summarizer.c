@@ -406,6 +406,21 @@ next_agent_text (GPtrArray *sentences,
   return NULL;
 }
 
+/* The first non-empty line of @notes, trimmed, or NULL. */
+static char *
+first_note (const char *notes)
+{
+  g_auto(GStrv) lines = notes != NULL ? g_strsplit (notes, "\n", -1) : NULL;
+
+  for (guint i = 0; lines != NULL && lines[i] != NULL; i++)
+    {
+      g_strstrip (lines[i]);
+      if (lines[i][0] != '\0')
+        return g_strdup (lines[i]);
+    }
+  return NULL;
+}
+
 HandoffSummary *
 handoff_offline_summarize (GPtrArray  *utterances,
                            const char *notes,
@@ -423,8 +438,12 @@ handoff_offline_summarize (GPtrArray  *utterances,
   handoff_summary_set_source (summary, HANDOFF_SUMMARY_SOURCE_OFFLINE);
   if (utterances->len == 0)
     {
-      handoff_summary_set_reason (summary, "No transcript yet.");
-      handoff_summary_set_sentiment (summary, "unknown");
+      /* Nothing said yet: the agent's notes (the app passes the reason the
+       * caller gave when calling) are all there is to go on. No sentiment:
+       * "seems unknown" tells B nothing. */
+      g_autofree char *noted = first_note (notes);
+
+      handoff_summary_set_reason (summary, noted != NULL ? noted : "No transcript yet.");
     }
   else
     {

@@ -138,8 +138,19 @@ test_offline_deterministic_and_notes (void)
   g_assert_true (list_contains (handoff_summary_get_list (a, HANDOFF_SUMMARY_KEY_FACTS),
                                 "Agent note: VIP customer"));
   /* Something valid even with nothing said yet. */
-  g_assert_nonnull (handoff_summary_get_reason (none));
+  g_assert_cmpstr (handoff_summary_get_reason (none), ==, "No transcript yet.");
+  g_assert_null (handoff_summary_get_sentiment (none));
   g_assert_cmpuint (handoff_summary_get_identifiers (none)->len, ==, 0);
+  /* Nothing said yet, but the caller gave a reason when calling: that is
+   * the reason, and B reads no "Caller: seems unknown". */
+  {
+    g_autoptr(HandoffSummary) noted = handoff_offline_summarize (empty, "\n  Charged twice for order ORD-4411 \n", NULL);
+    g_autofree char *text = handoff_summary_render_text (noted);
+
+    g_assert_cmpstr (handoff_summary_get_reason (noted), ==, "Charged twice for order ORD-4411");
+    g_assert_true (g_str_has_prefix (text, "Reason: Charged twice for order ORD-4411\n"));
+    g_assert_null (strstr (text, "Caller:"));
+  }
 }
 
 static void
