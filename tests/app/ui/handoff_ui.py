@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 
 os.environ.setdefault("DOGTAIL_LOGGING", "0")
@@ -204,6 +205,15 @@ def set_text(app, label, text, timeout=15):
     node = wait_for(app, role="text", contains=label, timeout=timeout)
     node.text = text
     return node
+
+
+def settings_home(ai_url):
+    """A keyfile GSettings backend whose AI endpoint is ai_url."""
+    home = tempfile.mkdtemp(prefix="handoff-ui-")
+    os.makedirs(os.path.join(home, "glib-2.0", "settings"))
+    with open(os.path.join(home, "glib-2.0", "settings", "keyfile"), "w") as f:
+        f.write(f"[app/handoff/Handoff]\nai-base-url='{ai_url}'\nai-model='test-model'\n")
+    return home
 
 
 def save_through_chooser(app, title, path, saved_toast, timeout=15):

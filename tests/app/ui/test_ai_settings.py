@@ -16,7 +16,6 @@ import http.server
 import json
 import os
 import sys
-import tempfile
 import threading
 import time
 
@@ -51,14 +50,6 @@ class Recording(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def settings_home(ai_url):
-    home = tempfile.mkdtemp(prefix="handoff-ui-")
-    os.makedirs(os.path.join(home, "glib-2.0", "settings"))
-    with open(os.path.join(home, "glib-2.0", "settings", "keyfile"), "w") as f:
-        f.write(f"[app/handoff/Handoff]\nai-base-url='{ai_url}'\nai-model='test-model'\n")
-    return home
-
-
 def wait_request(after, timeout=30):
     """The first request recorded after the first `after` ones."""
     deadline = time.time() + timeout
@@ -86,7 +77,7 @@ def test(stack):
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recording)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     ai_url = f"http://127.0.0.1:{httpd.server_address[1]}/v1"
-    env = {"GSETTINGS_BACKEND": "keyfile", "XDG_CONFIG_HOME": settings_home(ai_url)}
+    env = {"GSETTINGS_BACKEND": "keyfile", "XDG_CONFIG_HOME": ui.settings_home(ai_url)}
 
     alice = ui.start_app("handoff-alice", ["--server", stack.server_url, "--sign-in", "alice"],
                          dict(env, HANDOFF_PASSWORD=ui.ALICE[1]))

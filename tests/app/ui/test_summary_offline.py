@@ -8,7 +8,6 @@ still goes to Bob with that summary.
 import http.server
 import os
 import sys
-import tempfile
 import threading
 
 import handoff_ui as ui
@@ -34,21 +33,12 @@ class Failing(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def settings_home(ai_url):
-    """A keyfile GSettings backend whose AI endpoint is ai_url."""
-    home = tempfile.mkdtemp(prefix="handoff-ui-")
-    os.makedirs(os.path.join(home, "glib-2.0", "settings"))
-    with open(os.path.join(home, "glib-2.0", "settings", "keyfile"), "w") as f:
-        f.write(f"[app/handoff/Handoff]\nai-base-url='{ai_url}'\nai-model='test-model'\n")
-    return home
-
-
 def test(stack):
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Failing)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     ai_url = f"http://127.0.0.1:{httpd.server_address[1]}/v1"
     ui.log(f"AI endpoint answering 500: {ai_url}")
-    env = {"GSETTINGS_BACKEND": "keyfile", "XDG_CONFIG_HOME": settings_home(ai_url)}
+    env = {"GSETTINGS_BACKEND": "keyfile", "XDG_CONFIG_HOME": ui.settings_home(ai_url)}
 
     alice = ui.start_app("handoff-alice", ["--server", stack.server_url, "--sign-in", "alice"],
                          dict(env, HANDOFF_PASSWORD=ui.ALICE[1]))
