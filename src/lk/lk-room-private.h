@@ -295,6 +295,8 @@ void      lk_room_rename_permission_track (LkRoom     *self,
 /* The server's subscriber offer, adjusted for webrtcbin 1.22 (RED dropped,
  * track-less recvonly lines offered sendonly so they stay usable); fills
  * mid → track sid and mid → SSRC for the m-lines that carry a track. */
+/* NULL for an empty text or one GStreamer cannot parse (lk-room-sdp.c). */
+GstSDPMessage *lk_room_sdp_parse         (const char *text);
 char     *lk_room_munge_subscriber_offer (const char *text,
                                           GHashTable *mid_track,
                                           GHashTable *mid_ssrc);

@@ -22,16 +22,12 @@ char *
 lk_room_munge_publisher_offer (LkRoom     *self,
                                const char *text)
 {
-  GstSDPMessage *sdp = NULL;
+  GstSDPMessage *sdp = lk_room_sdp_parse (text);
   guint k = 0;
   char *out;
 
-  if (gst_sdp_message_new_from_text (text, &sdp) != GST_SDP_OK)
-    {
-      if (sdp != NULL)
-        gst_sdp_message_free (sdp);
-      return g_strdup (text);
-    }
+  if (sdp == NULL)
+    return g_strdup (text != NULL ? text : "");
   for (guint i = 0; i < gst_sdp_message_medias_len (sdp); i++)
     {
       GstSDPMedia *media = (GstSDPMedia *) gst_sdp_message_get_media (sdp, i);

@@ -56,23 +56,33 @@ media_ssrc (const GstSDPMedia *media)
   return value <= G_MAXUINT32 ? (guint) value : 0;
 }
 
+GstSDPMessage *
+lk_room_sdp_parse (const char *text)
+{
+  GstSDPMessage *sdp = NULL;
+
+  /* GStreamer's parser takes almost any text, but not an empty one. */
+  if (text == NULL || text[0] == '\0')
+    return NULL;
+  if (gst_sdp_message_new_from_text (text, &sdp) != GST_SDP_OK)
+    {
+      if (sdp != NULL)
+        gst_sdp_message_free (sdp);
+      return NULL;
+    }
+  return sdp;
+}
+
 char *
 lk_room_munge_subscriber_offer (const char *text,
                                 GHashTable *mid_track,
                                 GHashTable *mid_ssrc)
 {
-  GstSDPMessage *sdp = NULL;
+  GstSDPMessage *sdp = lk_room_sdp_parse (text);
   char *out;
 
-  /* GStreamer's parser takes almost any text, but not an empty one. */
-  if (text == NULL || text[0] == '\0')
-    return g_strdup ("");
-  if (gst_sdp_message_new_from_text (text, &sdp) != GST_SDP_OK)
-    {
-      if (sdp != NULL)
-        gst_sdp_message_free (sdp);
-      return g_strdup (text);
-    }
+  if (sdp == NULL)
+    return g_strdup (text != NULL ? text : "");
   for (guint i = 0; i < gst_sdp_message_medias_len (sdp); i++)
     {
       GstSDPMedia *media = (GstSDPMedia *) gst_sdp_message_get_media (sdp, i);
