@@ -98,7 +98,11 @@ sys.exit(0 if any(a["username"] == "alice" and a["status"] == "available" for a 
   return $rc
 }
 
+# Two workstations on one desktop: an agent workstation is unique per desktop
+# unless started with --new-instance (both are, so a Handoff already open on
+# this desktop does not swallow the demo's Alice).
 env "${common_env[@]}" "${alice_env[@]}" "$build/src/app/handoff" --server "$server_url" --sign-in alice \
+  --new-instance \
   >"$demo/alice.log" 2>&1 &
 pids+=($!)
 alice_first=0
@@ -107,6 +111,7 @@ for _ in $(seq 1 60); do
   sleep 0.5
 done
 env "${common_env[@]}" "${bob_env[@]}" "$build/src/app/handoff" --server "$server_url" --sign-in bob \
+  --new-instance \
   >"$demo/bob.log" 2>&1 &
 pids+=($!)
 env "${common_env[@]}" "${caller_env[@]}" "$build/src/app/handoff" --caller --server "$server_url" \

@@ -1,8 +1,18 @@
 /* handoff-application.c: actions, options, notifications
  *
  * One process shows either the agent workstation or, with --caller, the
- * caller's window. The app is NON_UNIQUE so a demo (and the tests) can run
- * one caller and two agents side by side.
+ * caller's window.
+ *
+ * The agent workstation is unique on a desktop (one agent per desktop, as in
+ * real use): it owns its application ID on the session bus, which is where
+ * GNOME Shell (org.gtk.Notifications) and the notification portal deliver a
+ * notification's "Accept" (org.freedesktop.Application.ActivateAction). A
+ * non-unique process owns no name, so that Accept would reach nobody.
+ *
+ * The caller's window, and a second agent started with --new-instance (the
+ * demo and the tests run two agents side by side), are non-unique. Such an
+ * agent sends its notifications through org.freedesktop.Notifications, whose
+ * ActionInvoked signal comes back to the process that sent them.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -39,12 +49,15 @@ struct _HandoffApplication
 
 G_DEFINE_FINAL_TYPE (HandoffApplication, handoff_application, ADW_TYPE_APPLICATION)
 
+/* The workstation, also when Preferences or a dialog is the active window
+ * (a notification's Accept must not be lost then). */
 static HandoffWindow *
 agent_window (HandoffApplication *self)
 {
-  GtkWindow *win = gtk_application_get_active_window (GTK_APPLICATION (self));
-
-  return HANDOFF_IS_WINDOW (win) ? HANDOFF_WINDOW (win) : NULL;
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (HANDOFF_IS_WINDOW (l->data))
+      return HANDOFF_WINDOW (l->data);
+  return NULL;
 }
 
 static void
@@ -189,6 +202,7 @@ handoff_application_handle_local_options (GApplication *app,
                                           GVariantDict *options)
 {
   HandoffApplication *self = HANDOFF_APPLICATION (app);
+  g_autoptr(GError) error = NULL;
 
   if (g_variant_dict_contains (options, "version"))
     {
@@ -200,6 +214,30 @@ handoff_application_handle_local_options (GApplication *app,
   g_variant_dict_lookup (options, "sign-in", "s", &self->sign_in_user);
   g_variant_dict_lookup (options, "name", "s", &self->caller_name);
   g_variant_dict_lookup (options, "reason", "s", &self->caller_reason);
+
+  if (self->caller_mode || g_variant_dict_contains (options, "new-instance"))
+    {
+      g_application_set_flags (app, g_application_get_flags (app) | G_APPLICATION_NON_UNIQUE);
+      /* The gtk and portal backends would have the desktop call our
+       * application ID's name, which the unique instance owns (or nobody
+       * does): an Accept would land in another agent's window. Only the
+       * freedesktop backend answers the process that sent the notification.
+       * A backend chosen by the user is left alone. */
+      if (!self->caller_mode)
+        g_setenv ("GNOTIFICATION_BACKEND", "freedesktop", FALSE);
+      return -1;
+    }
+
+  /* Register now to tell whoever started us that the options of this run
+   * go nowhere: a workstation is already open, and it is shown instead. */
+  if (!g_application_register (app, NULL, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  if (g_application_get_is_remote (app))
+    g_printerr (_("Handoff is already open on this desktop; its window is shown. "
+                  "Run with --new-instance to open a second agent workstation.\n"));
   return -1;
 }
 
@@ -272,6 +310,8 @@ handoff_application_init (HandoffApplication *self)
     { "sign-in", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Sign in as USER with the password in $HANDOFF_PASSWORD"), N_("USER") },
     { "name", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Caller window: prefill the name"), N_("NAME") },
     { "reason", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Caller window: prefill the reason"), N_("TEXT") },
+    { "new-instance", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Open another agent workstation beside the one already open (a demo or a test on one desktop)"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version"), NULL },
     { NULL }
   };
@@ -312,7 +352,7 @@ handoff_application_new (void)
 {
   return g_object_new (HANDOFF_TYPE_APPLICATION,
                        "application-id", APP_ID,
-                       "flags", G_APPLICATION_NON_UNIQUE,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
                        "resource-base-path", RESOURCE_PREFIX,
                        NULL);
 }

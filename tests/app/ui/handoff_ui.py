@@ -82,7 +82,8 @@ class Stack:
                 self.proc.wait()
 
 
-def start_app(prgname, args, extra_env=None):
+def app_env(prgname, extra_env=None):
+    """The environment of one window process (see start_app)."""
     env = dict(os.environ)
     env.pop("NO_AT_BRIDGE", None)
     env.update({
@@ -100,6 +101,15 @@ def start_app(prgname, args, extra_env=None):
     })
     if extra_env:
         env.update(extra_env)
+    return env
+
+
+def start_app(prgname, args, extra_env=None, unique=False):
+    """Starts one window process. An agent workstation is unique on a desktop; the tests
+    run several, so each is a --new-instance unless the test wants the unique one."""
+    if not unique and "--caller" not in args:
+        args = args + ["--new-instance"]
+    env = app_env(prgname, extra_env)
     logf = open(os.path.join(ARTIFACTS, f"{prgname}.log"), "w")
     proc = subprocess.Popen([os.path.join(BUILD, "src", "app", "handoff")] + args,
                             env=env, stdout=logf, stderr=subprocess.STDOUT)
