@@ -541,6 +541,7 @@ on_transfer_call_fetched (GObject      *source,
   JsonObject *t = member_object (p->data, "transfer");
   JsonObject *call;
   HandoffAgentInfo *from;
+  const char *caller;
 
   root = handoff_server_client_request_finish (HANDOFF_SERVER_CLIENT (source), result, NULL);
   call = root && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
@@ -560,8 +561,12 @@ on_transfer_call_fetched (GObject      *source,
   gtk_stack_set_visible_child_name (self->call_stack, "transfer-offer");
   adw_view_stack_set_visible_child_name (self->view_stack, "call");
 
+  /* Who is being handed over is what B decides on, so the title names the
+   * caller as well as the colleague. */
+  caller = handoff_call_session_get_caller_name (handoff_transfer_session_get_call (transfer));
   title = g_strdup_printf (handoff_transfer_session_get_urgent (transfer)
-                           ? _("Urgent transfer from %s") : _("Transfer from %s"),
+                           ? _("Urgent transfer of %s from %s") : _("Transfer of %s from %s"),
+                           caller && *caller ? caller : _("a caller"),
                            handoff_transfer_session_get_peer_name (transfer));
   n = g_notification_new (title);
   if (handoff_transfer_session_get_summary (transfer) != NULL)
