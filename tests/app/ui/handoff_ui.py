@@ -265,6 +265,21 @@ def wait_value(app, name, test, what, timeout=20):
     raise AssertionError(f"{name} never {what} in {timeout}s; values: {seen[-30:]}")
 
 
+def press_keys(frame, combo):
+    """Presses real keys (XTest through the AT-SPI registry, dogtail.rawinput), e.g.
+    "<Control>t", into the window whose frame is given.
+
+    There is no window manager under Xvfb: GTK gives a window the X input focus when it
+    is presented (the last one started), and when a dialog closes the focus goes back to
+    the root, where keys go to the window under the pointer. So the pointer is put on the
+    frame's right half first (the caller's narrower window, if on top, covers only the
+    left of the screen). Start the window that gets keys last."""
+    from dogtail import rawinput
+    (x, y), (w, h) = frame.position, frame.size
+    rawinput.point(x + int(w * 0.8), y + h // 2)
+    rawinput.keyCombo(combo)
+
+
 def _window_id(title):
     out = subprocess.run(["xwininfo", "-root", "-tree"], capture_output=True, text=True).stdout
     for line in out.splitlines():
