@@ -171,6 +171,15 @@ update_call (HandoffCallView *self)
   self->syncing_hold = FALSE;
 }
 
+/* A revealer keeps its hidden child in the accessibility tree: once the
+ * warning has slid away, a screen reader must not still read it. */
+static void
+on_watchdog_revealed (HandoffCallView *self)
+{
+  if (!gtk_revealer_get_child_revealed (self->watchdog_revealer))
+    set_label_and_name (self->watchdog_label, NULL);
+}
+
 /* RMS of speech sits around 0.05-0.3: a square root spreads it over the bar. */
 static double
 meter_value (double rms)
@@ -537,6 +546,7 @@ handoff_call_view_class_init (HandoffCallViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HandoffCallView, transcript);
   gtk_widget_class_bind_template_child (widget_class, HandoffCallView, assistant);
   gtk_widget_class_bind_template_callback (widget_class, on_hold_toggled);
+  gtk_widget_class_bind_template_callback (widget_class, on_watchdog_revealed);
   gtk_widget_class_bind_template_callback (widget_class, on_ready_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_connect_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_complete_clicked);
