@@ -3,7 +3,9 @@
 Run as a script inside the test's D-Bus session, it owns both names GNOME Shell owns and
 answers the way the Shell does:
 - org.gtk.Notifications (what GLib's "gtk" backend uses when that name has an owner):
-  AddNotification(app_id, id, notification) records it; clicking a button calls
+  AddNotification(app_id, id, notification) records it if APP_ID.desktop is installed
+  (in $XDG_DATA_DIRS/applications, as the Shell looks the app up; else the call fails with
+  the Shell's "could not be found" and nothing is shown); clicking a button calls
   org.freedesktop.Application.ActivateAction(action without "app.", [target], {}) on the bus
   name app_id at the path made from it — so only an application that owns its ID gets it.
 - org.freedesktop.Notifications (GLib's "freedesktop" backend): Notify(...) records it and
@@ -69,9 +71,19 @@ def serve():
         fields["event"] = event
         print(json.dumps(fields), flush=True)
 
+    def installed(app_id):
+        dirs = [os.environ.get("XDG_DATA_HOME") or os.path.expanduser("~/.local/share")]
+        dirs += (os.environ.get("XDG_DATA_DIRS") or "/usr/local/share:/usr/share").split(":")
+        return any(os.path.exists(os.path.join(d, "applications", app_id + ".desktop")) for d in dirs)
+
     def gtk_call(conn, sender, path, iface, method, params, invocation):
         if method == "AddNotification":
             app_id, nid = params.get_child_value(0).get_string(), params.get_child_value(1).get_string()
+            if not installed(app_id):
+                emit("refused", backend="gtk", sender=sender, app_id=app_id, id=nid)
+                invocation.return_dbus_error("org.gtk.Notifications.InvalidApp",
+                                             f'The app by ID "{app_id}" could not be found')
+                return
             note = params.get_child_value(2)
             gtk_notes[(app_id, nid)] = note
             d = note.unpack()
@@ -194,11 +206,15 @@ def serve():
 class Daemon:
     """The test's handle on the daemon process: every event it reports, and its buttons."""
 
-    def __init__(self, log=print):
+    def __init__(self, log=print, data_dirs=()):
+        """data_dirs: more XDG data directories, where applications/*.desktop is looked up."""
         self.log = log
         self.events = []
         self._queue = queue.Queue()
-        self.proc = subprocess.Popen([sys.executable, os.path.abspath(__file__)],
+        env = dict(os.environ)
+        env["XDG_DATA_DIRS"] = ":".join(list(data_dirs) +
+                                        [env.get("XDG_DATA_DIRS") or "/usr/local/share:/usr/share"])
+        self.proc = subprocess.Popen([sys.executable, os.path.abspath(__file__)], env=env,
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         threading.Thread(target=self._read, daemon=True).start()
         self.wait(lambda e: e["event"] == "ready", "the daemon to start", timeout=10)

@@ -2,7 +2,8 @@
 
 A stand-in notification server (notification_daemon.py) owns org.gtk.Notifications and
 org.freedesktop.Notifications in the test's D-Bus session, as the Shell does.
-- Alice is the unique workstation: GLib sends her call offer through org.gtk.Notifications;
+- Alice is the unique workstation: GLib sends her call offer through org.gtk.Notifications
+  (shown because the built .desktop file is installed for the daemon, as the Shell needs);
   the daemon checks it names the caller and clicks Accept the Shell's way
   (org.freedesktop.Application.ActivateAction on the application ID's bus name). Her window
   then says she is talking to the caller. (A NON_UNIQUE app owns no name: the click reached
@@ -12,9 +13,12 @@ org.freedesktop.Notifications in the test's D-Bus session, as the Shell does.
   org.freedesktop.Notifications (its ActionInvoked comes back to his process, not to the
   owner of the application ID); the daemon clicks Accept and Alice and Bob consult.
 """
+import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 
 import handoff_ui as ui
 import notification_daemon
@@ -24,8 +28,19 @@ BOB_WIN = "Handoff — Bob Example"
 REASON = "I was charged twice for order ORD-4411"
 
 
+def desktop_dir():
+    """XDG data directory holding the built .desktop file: the Shell shows org.gtk
+    notifications only from an application it finds installed."""
+    data = tempfile.mkdtemp(prefix="handoff-ui-data-")
+    os.makedirs(os.path.join(data, "applications"))
+    for name in os.listdir(os.path.join(ui.BUILD, "data")):
+        if name.endswith(".desktop"):
+            shutil.copy(os.path.join(ui.BUILD, "data", name), os.path.join(data, "applications"))
+    return data
+
+
 def test(stack):
-    daemon = notification_daemon.Daemon(log=ui.log)
+    daemon = notification_daemon.Daemon(log=ui.log, data_dirs=[desktop_dir()])
     try:
         run(stack, daemon)
     finally:
@@ -38,7 +53,7 @@ def run(stack, daemon):
     ui.wait_for(alice, contains="You are available", role="label")
 
     # One workstation per desktop: a second plain start shows the open one and says why.
-    second = subprocess.run([ui.os.path.join(ui.BUILD, "src", "app", "handoff"),
+    second = subprocess.run([os.path.join(ui.BUILD, "src", "app", "handoff"),
                              "--server", stack.server_url, "--sign-in", "bob"],
                             env=ui.app_env("handoff-second", {"HANDOFF_PASSWORD": ui.BOB[1]}),
                             capture_output=True, text=True, timeout=60)
