@@ -20,6 +20,7 @@
 
 #include "config.h"
 
+#include <gio/gdesktopappinfo.h>
 #include <glib/gi18n.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -197,6 +198,18 @@ handoff_application_activate (GApplication *app)
   gtk_window_present (window);
 }
 
+/* GNOME Shell shows an org.gtk.Notifications notification only from an app
+ * whose APP_ID.desktop it finds, and refuses the rest; a run from a build
+ * tree has none installed. The freedesktop backend needs no desktop file. */
+static void
+use_fdo_notifications_unless_installed (void)
+{
+  g_autoptr(GDesktopAppInfo) installed = g_desktop_app_info_new (APP_ID ".desktop");
+
+  if (installed == NULL)
+    g_setenv ("GNOTIFICATION_BACKEND", "freedesktop", FALSE);
+}
+
 static int
 handoff_application_handle_local_options (GApplication *app,
                                           GVariantDict *options)
@@ -238,6 +251,8 @@ handoff_application_handle_local_options (GApplication *app,
   if (g_application_get_is_remote (app))
     g_printerr (_("Handoff is already open on this desktop; its window is shown. "
                   "Run with --new-instance to open a second agent workstation.\n"));
+  else
+    use_fdo_notifications_unless_installed ();
   return -1;
 }
 

@@ -23,6 +23,7 @@ config.logDebugToStdOut = False
 config.logDebugToFile = False
 
 BUILD = os.environ["HANDOFF_BUILD_ROOT"]
+APP = os.path.join(BUILD, "src", "app", "handoff")
 ARTIFACTS = os.environ.get("HANDOFF_UI_ARTIFACTS", os.path.join(BUILD, "ui-artifacts"))
 os.makedirs(ARTIFACTS, exist_ok=True)
 
@@ -111,7 +112,7 @@ def start_app(prgname, args, extra_env=None, unique=False):
         args = args + ["--new-instance"]
     env = app_env(prgname, extra_env)
     logf = open(os.path.join(ARTIFACTS, f"{prgname}.log"), "w")
-    proc = subprocess.Popen([os.path.join(BUILD, "src", "app", "handoff")] + args,
+    proc = subprocess.Popen([APP] + args,
                             env=env, stdout=logf, stderr=subprocess.STDOUT)
     _procs.append(proc)
     deadline = time.time() + 30

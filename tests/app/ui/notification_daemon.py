@@ -4,8 +4,9 @@ Run as a script inside the test's D-Bus session, it owns both names GNOME Shell 
 answers the way the Shell does:
 - org.gtk.Notifications (what GLib's "gtk" backend uses when that name has an owner):
   AddNotification(app_id, id, notification) records it if APP_ID.desktop is installed
-  (in $XDG_DATA_DIRS/applications, as the Shell looks the app up; else the call fails with
-  the Shell's "could not be found" and nothing is shown); clicking a button calls
+  (found by GDesktopAppInfo in $XDG_DATA_DIRS/applications with its Exec program, as the
+  Shell looks the app up; else the call fails with the Shell's "could not be found" and
+  nothing is shown); clicking a button calls
   org.freedesktop.Application.ActivateAction(action without "app.", [target], {}) on the bus
   name app_id at the path made from it — so only an application that owns its ID gets it.
 - org.freedesktop.Notifications (GLib's "freedesktop" backend): Notify(...) records it and
@@ -72,9 +73,11 @@ def serve():
         print(json.dumps(fields), flush=True)
 
     def installed(app_id):
-        dirs = [os.environ.get("XDG_DATA_HOME") or os.path.expanduser("~/.local/share")]
-        dirs += (os.environ.get("XDG_DATA_DIRS") or "/usr/local/share:/usr/share").split(":")
-        return any(os.path.exists(os.path.join(d, "applications", app_id + ".desktop")) for d in dirs)
+        # Shell.AppSystem's lookup: GDesktopAppInfo, which also wants the Exec program found.
+        try:
+            return Gio.DesktopAppInfo.new(app_id + ".desktop") is not None
+        except TypeError:   # PyGObject: "constructor returned NULL", not found
+            return False
 
     def gtk_call(conn, sender, path, iface, method, params, invocation):
         if method == "AddNotification":

@@ -15,7 +15,6 @@ org.freedesktop.Notifications in the test's D-Bus session, as the Shell does.
 """
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -35,25 +34,31 @@ def desktop_dir():
     os.makedirs(os.path.join(data, "applications"))
     for name in os.listdir(os.path.join(ui.BUILD, "data")):
         if name.endswith(".desktop"):
-            shutil.copy(os.path.join(ui.BUILD, "data", name), os.path.join(data, "applications"))
+            # Installed, its Exec would be on PATH; here it is the built program.
+            with open(os.path.join(ui.BUILD, "data", name)) as f:
+                text = f.read().replace("Exec=handoff", "Exec=" + ui.APP)
+            with open(os.path.join(data, "applications", name), "w") as f:
+                f.write(text)
     return data
 
 
 def test(stack):
-    daemon = notification_daemon.Daemon(log=ui.log, data_dirs=[desktop_dir()])
+    data = desktop_dir()
+    daemon = notification_daemon.Daemon(log=ui.log, data_dirs=[data])
     try:
-        run(stack, daemon)
+        run(stack, daemon, data)
     finally:
         daemon.close()
 
 
-def run(stack, daemon):
+def run(stack, daemon, data):
+    data_dirs = ":".join([data, os.environ.get("XDG_DATA_DIRS") or "/usr/local/share:/usr/share"])
     alice = ui.start_app("handoff-alice", ["--server", stack.server_url, "--sign-in", "alice"],
-                         {"HANDOFF_PASSWORD": ui.ALICE[1]}, unique=True)
+                         {"HANDOFF_PASSWORD": ui.ALICE[1], "XDG_DATA_DIRS": data_dirs}, unique=True)
     ui.wait_for(alice, contains="You are available", role="label")
 
     # One workstation per desktop: a second plain start shows the open one and says why.
-    second = subprocess.run([os.path.join(ui.BUILD, "src", "app", "handoff"),
+    second = subprocess.run([ui.APP,
                              "--server", stack.server_url, "--sign-in", "bob"],
                             env=ui.app_env("handoff-second", {"HANDOFF_PASSWORD": ui.BOB[1]}),
                             capture_output=True, text=True, timeout=60)
