@@ -5,9 +5,9 @@
  *
  * The agent workstation is unique on a desktop (one agent per desktop, as in
  * real use): it owns its application ID on the session bus, which is where
- * GNOME Shell (org.gtk.Notifications) and the notification portal deliver a
- * notification's "Accept" (org.freedesktop.Application.ActivateAction). A
- * non-unique process owns no name, so that Accept would reach nobody.
+ * GNOME Shell (org.gtk.Notifications) delivers a notification's "Accept"
+ * (org.freedesktop.Application.ActivateAction). A non-unique process owns no
+ * name, so that Accept would reach nobody.
  *
  * The caller's window, and a second agent started with --new-instance (the
  * demo and the tests run two agents side by side), are non-unique. Such an
