@@ -25,7 +25,17 @@ def settings_home():
 
 
 def warnings(app):
-    return [n.name for n in ui.find(app, role="label") if WARNING.fullmatch(n.name or "")]
+    # A label can go while we read the list (the warning slides away and is
+    # cleared): AT-SPI then says "the application no longer exists" for it.
+    names = []
+    for n in ui.find(app, role="label"):
+        try:
+            name = n.name or ""
+        except Exception:
+            continue
+        if WARNING.fullmatch(name):
+            names.append(name)
+    return names
 
 
 def test(stack):
