@@ -43,6 +43,28 @@ print(f"{sys.argv[2]}: {passed} passed, {failed} failed, {skipped} skipped")
 PY
 }
 
+# CI shows only the end of the output, and the plain run's failures scroll away
+# under the sanitized run and the fuzzer: name every failed test once more at
+# the very end, with the last lines it printed.
+report_failures() {
+  local dir
+  for dir in "$@"; do
+    [ -f "$dir/meson-logs/testlog.json" ] || continue
+    python3 - "$dir/meson-logs/testlog.json" "$dir" <<'PY'
+import json, sys
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    if r.get("result") in ("OK", "EXPECTEDFAIL", "SKIP"):
+        continue
+    print(f"=== {sys.argv[2]}: {r.get('name')} {r.get('result')} "
+          f"after {r.get('duration', 0):.0f}s")
+    text = (r.get("stdout") or "") + (r.get("stderr") or "")
+    for tail in text.splitlines()[-25:]:
+        print("  " + tail[:300])
+PY
+  done
+}
+
 run_suites() {
   local dir=$1 label=$2; shift 2
   local rc=0
@@ -82,6 +104,7 @@ cmd_test() {
   configure build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dapp=disabled
   run_suites build-asan "sanitized" --no-suite interop --no-suite ui --no-suite bench || rc=$?
   fuzz_server || { echo "server fuzzing found a problem"; rc=1; }
+  report_failures build build-asan || true
   return $rc
 }
 
