@@ -58,7 +58,7 @@ for line in open(sys.argv[1]):
         continue
     print(f"=== {sys.argv[2]}: {r.get('name')} {r.get('result')} "
           f"after {r.get('duration', 0):.0f}s")
-    text = (r.get("stdout") or "") + (r.get("stderr") or "")
+    text = (r.get("stdout") or "") + "\n" + (r.get("stderr") or "")
     for tail in text.splitlines()[-25:]:
         print("  " + tail[:300])
 PY
