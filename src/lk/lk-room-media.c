@@ -514,6 +514,13 @@ lk_room_media_start (LkRoom  *self,
   g_object_set_data_full (G_OBJECT (self), "lk-unpublish-tasks",
                           g_ptr_array_new_with_free_func (g_object_unref), (GDestroyNotify) g_ptr_array_unref);
   self->pipeline = GST_PIPELINE (gst_object_ref_sink (gst_pipeline_new ("lk-room")));
+  /* Not a device's clock: the microphone and the speakers can then change
+   * mid-call without the pipeline losing its clock, and RTP is timed
+   * against the system clock anyway. The devices follow it. */
+  {
+    g_autoptr(GstClock) clock = gst_system_clock_obtain ();
+    gst_pipeline_use_clock (self->pipeline, clock);
+  }
   g_signal_connect (self->pipeline, "deep-element-added", G_CALLBACK (on_element_added), NULL);
   lk_room_manage_latency (self);
   lk_room_watch_stalls (self, TRUE);
@@ -546,6 +553,7 @@ lk_room_media_start (LkRoom  *self,
       g_set_error (error, LK_ERROR, LK_ERROR_MEDIA, "the audio sink does not take raw audio");
       return FALSE;
     }
+  self->output = resample;
 
   lk_room_media_new_transports (self);
 
@@ -697,5 +705,6 @@ lk_room_media_stop (LkRoom *self)
   lk_room_detach_remote_tracks (self);
   g_hash_table_remove_all (self->mid_attached);
   self->mixer = NULL;
+  self->output = NULL;
   g_clear_object (&self->pipeline);
 }

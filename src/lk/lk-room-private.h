@@ -77,6 +77,7 @@ struct _LkRoom {
   GstPipeline *pipeline;
   guint bus_watch;
   GstElement *mixer;
+  GstElement *output;          /* the pipeline's, feeding the audio sink (lk-room-output.c) */
   LkPeerTransport *publisher;
   LkPeerTransport *subscriber;
   GstWebRTCDataChannel *reliable;

@@ -104,6 +104,12 @@ LkParticipant     *lk_room_lookup_participant      (LkRoom     *self,
 void               lk_room_set_audio_sink          (LkRoom     *self,
                                                     GstElement *sink);
 GstElement        *lk_room_get_audio_sink          (LkRoom *self);
+/* Like lk_room_set_audio_sink, and during a call the mix moves to @sink at
+ * once (the old sink is stopped and dropped): another output device,
+ * mid-call. LK_ERROR_MEDIA when @sink does not take raw audio. */
+gboolean           lk_room_switch_audio_sink       (LkRoom      *self,
+                                                    GstElement  *sink,
+                                                    GError     **error);
 /* The room's pipeline (for debugging: DOT dumps, clock). */
 GstPipeline       *lk_room_get_pipeline            (LkRoom *self);
 

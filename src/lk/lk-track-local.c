@@ -407,3 +407,51 @@ lk_track_set_muted_internal (LkTrack  *self,
     g_object_set (self->volume, "mute", muted, NULL);
   g_object_notify (G_OBJECT (self), "muted");
 }
+
+gboolean
+lk_track_replace_source (LkTrack     *self,
+                         GstElement  *source,
+                         GError     **error)
+{
+  g_autoptr(GstElement) incoming = NULL;
+  GstElement *old, *convert;
+
+  g_return_val_if_fail (LK_IS_TRACK (self) && self->local, FALSE);
+  g_return_val_if_fail (GST_IS_ELEMENT (source), FALSE);
+
+  incoming = gst_object_ref_sink (source);
+  if (self->bin == NULL || self->n_source_elements < 2)
+    {
+      g_set_error (error, LK_ERROR, LK_ERROR_MEDIA, "the track is not playing");
+      return FALSE;
+    }
+  old = g_ptr_array_index (self->elements, 0);
+  convert = g_ptr_array_index (self->elements, 1);
+
+  /* Stopped first, from here: its streaming thread ends, so nothing is
+   * pushed into an unlinked converter (not-linked would end the stream),
+   * and the gap is one device's worth of silence to the others. */
+  gst_element_set_state (old, GST_STATE_NULL);
+  gst_element_unlink (old, convert);
+  gst_bin_remove (self->bin, old);
+  g_ptr_array_index (self->elements, 0) = NULL;
+  gst_object_unref (old);
+
+  gst_element_set_locked_state (incoming, TRUE);
+  gst_bin_add (self->bin, incoming);
+  g_ptr_array_index (self->elements, 0) = gst_object_ref (incoming);
+  if (!gst_element_link (incoming, convert))
+    {
+      /* Left in, stopped: the track sends nothing until the next good
+       * source, and the leave frees it with the rest. */
+      g_set_error (error, LK_ERROR, LK_ERROR_MEDIA, "the new audio source cannot produce raw audio");
+      return FALSE;
+    }
+  gst_element_set_locked_state (incoming, FALSE);
+  if (!gst_element_sync_state_with_parent (incoming))
+    {
+      g_set_error (error, LK_ERROR, LK_ERROR_MEDIA, "the new audio source does not start (audio device?)");
+      return FALSE;
+    }
+  return TRUE;
+}

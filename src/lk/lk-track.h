@@ -32,6 +32,14 @@ gboolean          lk_track_set_muted              (LkTrack  *self,
                                                    gboolean  muted,
                                                    GError  **error);
 
+/* Local tracks only: @source (as for lk_room_publish_audio_async; a floating
+ * reference is taken) replaces the track's source while it is published —
+ * another microphone, mid-call. The others hear the new device at once, on
+ * the same track; taps follow it. */
+gboolean          lk_track_replace_source         (LkTrack     *self,
+                                                   GstElement  *source,
+                                                   GError     **error);
+
 /* A tap: @branch (any GstElement with one always sink pad, usually a bin with
  * a ghost "sink" pad) receives this track's decoded audio as LK_TRACK_TAP_CAPS
  * — for a local track, the microphone before encoding. The branch is added to

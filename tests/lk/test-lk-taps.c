@@ -203,6 +203,59 @@ test_taps_mid_call (void)
   assert_keeps_hearing (a, 660, 2);
 }
 
+/* The agent changes microphone and speakers in the middle of a call: the
+ * other side hears the new microphone on the same track, the mix moves to
+ * the new output, and nothing is left behind by the devices that went. */
+static void
+test_devices_mid_call (void)
+{
+  g_autoptr(HandoffTestLivekit) lk = handoff_test_livekit_start_or_skip (NULL);
+  g_autoptr(LkTestClient) a = NULL;
+  g_autoptr(LkTestClient) b = NULL;
+  g_autoptr(GError) error = NULL;
+  LkTestTap speakers;
+  TapHears h = { &speakers, 660 };
+  GstElement *headset_mic, *new_speakers;
+  LkTrack *mic;
+  guint64 old_sink_total;
+
+  if (lk == NULL)
+    return;
+  a = lk_test_client_new_joined_full ("alice", TRUE, lk, "devices-mid");
+  b = lk_test_client_new_joined ("bob", lk, "devices-mid");
+  mic = lk_test_client_publish_tone (a, 440);
+  lk_test_client_publish_tone (b, 660);
+  g_assert_true (lk_test_client_wait_hears (b, 440, 10));
+  assert_keeps_hearing (a, 660, 1);
+
+  headset_mic = gst_parse_bin_from_description ("audiotestsrc is-live=true wave=sine freq=880 volume=0.4",
+                                                TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_true (lk_track_replace_source (mic, headset_mic, &error));
+  g_assert_no_error (error);
+  g_assert_true (lk_test_client_wait_hears (b, 880, 5));
+  assert_keeps_hearing (b, 880, 2);
+  g_assert_cmpuint (lk_test_client_room_uint (a, "n-rejoins"), ==, 0);
+
+  lk_test_tap_init (&speakers, 0);
+  new_speakers = lk_test_tap_new_branch (&speakers, "audioconvert ! audioresample ! "
+                                                    "audio/x-raw,format=S16LE,channels=1,rate=48000 ! "
+                                                    "appsink name=s sync=true");
+  g_assert_true (lk_room_switch_audio_sink (a->room, new_speakers, &error));
+  g_assert_no_error (error);
+  g_assert_true (lk_test_wait (tap_hears, &h, 5));
+  /* The old sink hears nothing more once the new one plays. */
+  old_sink_total = heard_samples (a);
+  lk_test_sleep (1);
+  g_assert_cmpuint (heard_samples (a), ==, old_sink_total);
+  lk_test_sleep (1);
+  g_assert_true (lk_test_tap_hears (&speakers, 660, 1));
+  assert_keeps_hearing (b, 880, 1);
+
+  lk_test_client_leave_and_check_freed (a);
+  lk_test_tap_clear (&speakers);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -211,5 +264,6 @@ main (int   argc,
   g_test_add_func ("/lk/taps/before-remote", test_taps_before_remote);
   g_test_add_func ("/lk/taps/before-remote-syncing-sink", test_taps_before_remote_sync);
   g_test_add_func ("/lk/taps/mid-call", test_taps_mid_call);
+  g_test_add_func ("/lk/taps/devices-mid-call", test_devices_mid_call);
   return lk_test_run ();
 }
