@@ -27,6 +27,7 @@
 
 #include "handoff-application.h"
 #include "handoff-caller-window.h"
+#include "handoff-audio-devices.h"
 #include "handoff-chat-client.h"
 #include "handoff-secret-store.h"
 #include "handoff-preferences-window.h"
@@ -40,6 +41,8 @@ struct _HandoffApplication
 
   GSettings      *settings;
   HandoffChatClient *chat;
+  HandoffAudioDevices *microphones;
+  HandoffAudioDevices *speakers;
   gboolean        caller_mode;
   char           *server_url;     /* --server: wins over GSettings for this run */
   char           *server_cache;
@@ -76,7 +79,9 @@ preferences_activated (GSimpleAction *action,
 {
   HandoffApplication *self = user_data;
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
-  HandoffPreferencesWindow *prefs = handoff_preferences_window_new (self->settings);
+  HandoffPreferencesWindow *prefs = handoff_preferences_window_new (self->settings,
+                                                                    handoff_application_get_microphones (self),
+                                                                    handoff_application_get_speakers (self));
 
   gtk_window_set_transient_for (GTK_WINDOW (prefs), parent);
   gtk_window_present (GTK_WINDOW (prefs));
@@ -274,6 +279,9 @@ handoff_application_startup (GApplication *app)
 
   G_APPLICATION_CLASS (handoff_application_parent_class)->startup (app);
   handoff_renderer_choose ();
+  /* Listed now, off the main loop, so the first call finds the chosen devices. */
+  handoff_application_get_microphones (self);
+  handoff_application_get_speakers (self);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
@@ -296,6 +304,8 @@ handoff_application_finalize (GObject *object)
 
   g_clear_object (&self->settings);
   g_clear_object (&self->chat);
+  g_clear_object (&self->microphones);
+  g_clear_object (&self->speakers);
   g_free (self->server_url);
   g_free (self->server_cache);
   g_free (self->sign_in_user);
@@ -395,4 +405,22 @@ handoff_application_has_server_override (HandoffApplication *self)
 {
   g_return_val_if_fail (HANDOFF_IS_APPLICATION (self), FALSE);
   return self->server_url != NULL;
+}
+
+HandoffAudioDevices *
+handoff_application_get_microphones (HandoffApplication *self)
+{
+  g_return_val_if_fail (HANDOFF_IS_APPLICATION (self), NULL);
+  if (self->microphones == NULL)
+    self->microphones = handoff_audio_devices_new (HANDOFF_AUDIO_MICROPHONES);
+  return self->microphones;
+}
+
+HandoffAudioDevices *
+handoff_application_get_speakers (HandoffApplication *self)
+{
+  g_return_val_if_fail (HANDOFF_IS_APPLICATION (self), NULL);
+  if (self->speakers == NULL)
+    self->speakers = handoff_audio_devices_new (HANDOFF_AUDIO_SPEAKERS);
+  return self->speakers;
 }

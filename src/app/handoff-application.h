@@ -6,6 +6,7 @@
 
 #include <adwaita.h>
 
+#include "handoff-audio-devices.h"
 #include "handoff-chat-client.h"
 
 G_BEGIN_DECLS
@@ -22,5 +23,9 @@ gboolean            handoff_application_has_server_override (HandoffApplication 
 
 /* One AI client for the app (assistant and summaries). */
 HandoffChatClient  *handoff_application_get_chat_client (HandoffApplication *self);
+
+/* The machine's microphones and speakers (HandoffAudioDevice), kept up to date. */
+HandoffAudioDevices *handoff_application_get_microphones (HandoffApplication *self);
+HandoffAudioDevices *handoff_application_get_speakers    (HandoffApplication *self);
 
 G_END_DECLS

@@ -15,6 +15,7 @@
 #include <math.h>
 
 #include "handoff-assistant-pane.h"
+#include "handoff-audio-chooser.h"
 #include "handoff-call-view.h"
 #include "handoff-lk-media.h"
 #include "handoff-server-client.h"
@@ -37,6 +38,7 @@ struct _HandoffCallView
   GtkButton              *transfer_button;
   GtkLevelBar            *mic_level;
   GtkLevelBar            *speaker_level;
+  HandoffAudioChooser    *audio_chooser;
   GtkRevealer            *watchdog_revealer;
   GtkLabel               *watchdog_label;
   GtkRevealer            *transfer_revealer;
@@ -339,6 +341,7 @@ handoff_call_view_set_call (HandoffCallView    *self,
     }
   g_set_object (&self->call, call);
   handoff_assistant_pane_set_call (self->assistant, call);
+  handoff_audio_chooser_set_call (self->audio_chooser, call);
   self->watchdog_fired = FALSE;
   if (call == NULL)
     {
@@ -518,6 +521,7 @@ handoff_call_view_class_init (HandoffCallViewClass *klass)
 
   g_type_ensure (HANDOFF_TYPE_TRANSCRIPT_VIEW);
   g_type_ensure (HANDOFF_TYPE_ASSISTANT_PANE);
+  g_type_ensure (HANDOFF_TYPE_AUDIO_CHOOSER);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/handoff-call-view.ui");
   gtk_widget_class_bind_template_child (widget_class, HandoffCallView, paned);
@@ -533,6 +537,7 @@ handoff_call_view_class_init (HandoffCallViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HandoffCallView, transfer_button);
   gtk_widget_class_bind_template_child (widget_class, HandoffCallView, mic_level);
   gtk_widget_class_bind_template_child (widget_class, HandoffCallView, speaker_level);
+  gtk_widget_class_bind_template_child (widget_class, HandoffCallView, audio_chooser);
   gtk_widget_class_bind_template_child (widget_class, HandoffCallView, watchdog_revealer);
   gtk_widget_class_bind_template_child (widget_class, HandoffCallView, watchdog_label);
   gtk_widget_class_bind_template_child (widget_class, HandoffCallView, transfer_revealer);
@@ -572,4 +577,14 @@ handoff_call_view_init (HandoffCallView *self)
       g_signal_connect (b, "clicked", G_CALLBACK (on_rate_clicked), self);
       gtk_box_append (self->rating_box, b);
     }
+}
+
+void
+handoff_call_view_set_audio_devices (HandoffCallView     *self,
+                                     GSettings           *settings,
+                                     HandoffAudioDevices *microphones,
+                                     HandoffAudioDevices *speakers)
+{
+  g_return_if_fail (HANDOFF_IS_CALL_VIEW (self));
+  handoff_audio_chooser_setup (self->audio_chooser, settings, microphones, speakers);
 }

@@ -6,6 +6,8 @@
 
 #include <gtk/gtk.h>
 
+#include "handoff-audio-devices.h"
+
 #include "handoff-call-session.h"
 #include "handoff-chat-client.h"
 #include "handoff-transfer-session.h"
@@ -26,5 +28,10 @@ void                handoff_call_view_focus_assistant  (HandoffCallView        *
 void                handoff_call_view_set_chat_client  (HandoffCallView        *self,
                                                         HandoffChatClient      *client,
                                                         GSettings              *settings);
+/* The microphone and speaker menu of the call: choices kept in @settings. */
+void                handoff_call_view_set_audio_devices (HandoffCallView     *self,
+                                                         GSettings           *settings,
+                                                         HandoffAudioDevices *microphones,
+                                                         HandoffAudioDevices *speakers);
 
 G_END_DECLS

@@ -162,7 +162,7 @@ on_call_clicked (HandoffCallerWindow *self)
   gtk_stack_set_visible_child_name (self->stack, "call");
   g_clear_object (&self->client);
   self->client = handoff_server_client_new (handoff_application_get_server_url (self->app));
-  media = handoff_media_factory_create (handoff_application_get_settings (self->app));
+  media = handoff_media_factory_create (self->app);
   caller_id = g_settings_get_string (handoff_application_get_settings (self->app), "caller-id");
   handoff_call_session_place_async (self->client, name, reason, caller_id, media, self->cancellable,
                                     on_placed, g_object_ref (self));

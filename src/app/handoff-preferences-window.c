@@ -1,7 +1,8 @@
 /* handoff-preferences-window.c
  *
  * Settings are bound to GSettings; the AI key goes to the keyring only.
- * Audio devices come from a GstDeviceMonitor, listed by display name.
+ * Audio devices are the application's HandoffAudioDevices lists, kept in
+ * GSettings by display name (the call view's menu shares the keys).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -10,7 +11,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <gst/gst.h>
 #include <string.h>
 
 #include "handoff-preferences-window.h"
@@ -32,8 +32,7 @@ struct _HandoffPreferencesWindow
   AdwPasswordEntryRow *ai_key_row;
 
   GSettings           *settings;
-  GtkStringList       *mics;
-  GtkStringList       *speakers;
+  gboolean             selecting;
 };
 
 G_DEFINE_FINAL_TYPE (HandoffPreferencesWindow, handoff_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -154,40 +153,20 @@ on_clear_music (HandoffPreferencesWindow *self)
   update_music_row (self);
 }
 
+/* The row shows the device the settings name; until the devices are
+ * listed (or while the chosen one is unplugged) the default. */
 static void
-fill_devices (HandoffPreferencesWindow *self)
+select_device (AdwComboRow *row)
 {
-  g_autoptr(GstDeviceMonitor) monitor = gst_device_monitor_new ();
-  GList *devices;
+  HandoffPreferencesWindow *self = HANDOFF_PREFERENCES_WINDOW (gtk_widget_get_root (GTK_WIDGET (row)));
+  HandoffAudioDevices *devices = HANDOFF_AUDIO_DEVICES (adw_combo_row_get_model (row));
+  g_autofree char *key = g_settings_get_string (self->settings, row == self->mic_row ? "microphone" : "speaker");
+  guint position = 0;
 
-  gtk_string_list_append (self->mics, _("System default"));
-  gtk_string_list_append (self->speakers, _("System default"));
-  gst_device_monitor_add_filter (monitor, "Audio/Source", NULL);
-  gst_device_monitor_add_filter (monitor, "Audio/Sink", NULL);
-  /* Probing is quick for PulseAudio/PipeWire and ALSA; no main-loop wait. */
-  devices = gst_device_monitor_get_devices (monitor);
-  for (GList *l = devices; l; l = l->next)
-    {
-      g_autofree char *name = gst_device_get_display_name (l->data);
-      if (gst_device_has_classes (l->data, "Audio/Source"))
-        gtk_string_list_append (self->mics, name);
-      else if (gst_device_has_classes (l->data, "Audio/Sink"))
-        gtk_string_list_append (self->speakers, name);
-    }
-  g_list_free_full (devices, gst_object_unref);
-}
-
-static void
-select_device (AdwComboRow   *row,
-               GtkStringList *list,
-               const char    *name)
-{
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (list));
-
-  adw_combo_row_set_selected (row, 0);
-  for (guint i = 1; name && *name && i < n; i++)
-    if (g_strcmp0 (gtk_string_list_get_string (list, i), name) == 0)
-      adw_combo_row_set_selected (row, i);
+  handoff_audio_devices_find (devices, key, &position);
+  self->selecting = TRUE;
+  adw_combo_row_set_selected (row, position);
+  self->selecting = FALSE;
 }
 
 static void
@@ -195,11 +174,28 @@ on_device_selected (AdwComboRow              *row,
                     GParamSpec               *pspec,
                     HandoffPreferencesWindow *self)
 {
-  GtkStringList *list = row == self->mic_row ? self->mics : self->speakers;
+  g_autoptr(HandoffAudioDevice) device = NULL;
   guint i = adw_combo_row_get_selected (row);
 
+  if (self->selecting || i == GTK_INVALID_LIST_POSITION)
+    return;
+  device = g_list_model_get_item (adw_combo_row_get_model (row), i);
   g_settings_set_string (self->settings, row == self->mic_row ? "microphone" : "speaker",
-                         i == 0 || i == GTK_INVALID_LIST_POSITION ? "" : gtk_string_list_get_string (list, i));
+                         handoff_audio_device_get_key (device));
+}
+
+static void
+bind_devices (HandoffPreferencesWindow *self,
+              AdwComboRow              *row,
+              HandoffAudioDevices      *devices)
+{
+  g_autoptr(GtkExpression) name = gtk_property_expression_new (HANDOFF_TYPE_AUDIO_DEVICE, NULL, "display-name");
+
+  adw_combo_row_set_expression (row, name);
+  adw_combo_row_set_model (row, G_LIST_MODEL (devices));
+  select_device (row);
+  g_signal_connect_object (devices, "items-changed", G_CALLBACK (select_device), row, G_CONNECT_SWAPPED);
+  g_signal_connect (row, "notify::selected", G_CALLBACK (on_device_selected), self);
 }
 
 static void
@@ -214,8 +210,6 @@ handoff_preferences_window_dispose (GObject *object)
   HandoffPreferencesWindow *self = HANDOFF_PREFERENCES_WINDOW (object);
 
   g_clear_object (&self->settings);
-  g_clear_object (&self->mics);
-  g_clear_object (&self->speakers);
   G_OBJECT_CLASS (handoff_preferences_window_parent_class)->dispose (object);
 }
 
@@ -251,12 +245,12 @@ handoff_preferences_window_init (HandoffPreferencesWindow *self)
 }
 
 HandoffPreferencesWindow *
-handoff_preferences_window_new (GSettings *settings)
+handoff_preferences_window_new (GSettings           *settings,
+                                HandoffAudioDevices *microphones,
+                                HandoffAudioDevices *speakers)
 {
   HandoffPreferencesWindow *self = g_object_new (HANDOFF_TYPE_PREFERENCES_WINDOW, NULL);
   g_autofree char *url = g_settings_get_string (settings, "server-url");
-  g_autofree char *mic = g_settings_get_string (settings, "microphone");
-  g_autofree char *speaker = g_settings_get_string (settings, "speaker");
 
   self->settings = g_object_ref (settings);
   gtk_editable_set_text (GTK_EDITABLE (self->server_row), url);
@@ -268,15 +262,8 @@ handoff_preferences_window_new (GSettings *settings)
   adw_combo_row_set_selected (self->backend_row, g_settings_get_enum (settings, "transcription-backend"));
   g_signal_connect_swapped (self->backend_row, "notify::selected", G_CALLBACK (on_backend_selected), self);
 
-  self->mics = gtk_string_list_new (NULL);
-  self->speakers = gtk_string_list_new (NULL);
-  fill_devices (self);
-  adw_combo_row_set_model (self->mic_row, G_LIST_MODEL (self->mics));
-  adw_combo_row_set_model (self->speaker_row, G_LIST_MODEL (self->speakers));
-  select_device (self->mic_row, self->mics, mic);
-  select_device (self->speaker_row, self->speakers, speaker);
-  g_signal_connect (self->mic_row, "notify::selected", G_CALLBACK (on_device_selected), self);
-  g_signal_connect (self->speaker_row, "notify::selected", G_CALLBACK (on_device_selected), self);
+  bind_devices (self, self->mic_row, microphones);
+  bind_devices (self, self->speaker_row, speakers);
   update_music_row (self);
   return self;
 }

@@ -315,7 +315,7 @@ on_accept_transfer (HandoffWindow *self)
     }
   withdraw_notifications (self);
   handoff_transfer_offer_view_set_busy (self->transfer_offer_view, TRUE);
-  media = handoff_media_factory_create (handoff_application_get_settings (self->app));
+  media = handoff_media_factory_create (self->app);
   handoff_transfer_session_accept_async (self->transfer, media, self->cancellable,
                                          on_transfer_accepted, g_object_ref (self));
 }
@@ -389,7 +389,7 @@ handoff_window_accept_call (HandoffWindow *self,
     return;
   withdraw_notifications (self);
   gtk_widget_set_sensitive (GTK_WIDGET (self->offer_page), FALSE);
-  media = handoff_media_factory_create (handoff_application_get_settings (self->app));
+  media = handoff_media_factory_create (self->app);
   if (media)
     handoff_call_session_set_media (self->offer, media);
   handoff_call_session_accept_async (self->offer, self->cancellable, on_call_accepted, g_object_ref (self));
@@ -521,7 +521,7 @@ on_rejoin_clicked (HandoffWindow *self)
 
   if (self->offer == NULL)
     return;
-  media = handoff_media_factory_create (handoff_application_get_settings (self->app));
+  media = handoff_media_factory_create (self->app);
   if (media)
     handoff_call_session_set_media (self->offer, media);
   handoff_call_session_rejoin_async (self->offer, self->cancellable, on_call_accepted, g_object_ref (self));
@@ -727,6 +727,9 @@ handoff_window_new (HandoffApplication *app)
   handoff_analytics_view_set_account (self->analytics_view, self->account);
   handoff_call_view_set_chat_client (self->call_view, handoff_application_get_chat_client (app),
                                      handoff_application_get_settings (app));
+  handoff_call_view_set_audio_devices (self->call_view, handoff_application_get_settings (app),
+                                       handoff_application_get_microphones (app),
+                                       handoff_application_get_speakers (app));
   g_signal_connect (self->account, "event", G_CALLBACK (on_account_event), self);
   handoff_window_connect_account (self);
   show_idle (self);

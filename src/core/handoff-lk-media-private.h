@@ -31,6 +31,8 @@ struct _HandoffLkMedia
 
   LkRoom       *room;
   GstElement   *mic_source;   /* NULL: HANDOFF_AUDIO_SRC or the default */
+  guint         mic_choice;   /* counts the app's choices of microphone */
+  guint         mic_choice_published;  /* the one being (or last) published */
   LkTrack      *mic;
   LkTrack      *music;
   GCancellable *cancellable;

@@ -196,6 +196,13 @@ on_mic_published (GObject      *source,
     }
   if (self->muted)
     lk_track_set_muted (self->mic, TRUE, NULL);
+  /* The agent chose another microphone while we were publishing. */
+  if (self->mic_choice != self->mic_choice_published && self->mic_source != NULL &&
+      !lk_track_replace_source (self->mic, self->mic_source, &error))
+    {
+      g_warning ("The chosen microphone: %s", error->message);
+      g_clear_error (&error);
+    }
   if (!apply_permissions (self, &error))
     g_warning ("Permissions: %s", error->message);
   apply_hearing (self);
@@ -223,6 +230,7 @@ on_room_connected (GObject      *source,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  self->mic_choice_published = self->mic_choice;
   lk_room_publish_audio_async (self->room, "microphone", LK_TRACK_SOURCE_MICROPHONE, self->mic_source,
                                g_task_get_cancellable (task), on_mic_published, g_object_ref (task));
 }
@@ -530,4 +538,45 @@ handoff_lk_media_set_devices (HandoffLkMedia *self,
     }
   if (speaker)
     lk_room_set_audio_sink (self->room, speaker);
+}
+
+gboolean
+handoff_lk_media_use_microphone (HandoffLkMedia  *self,
+                                 GstElement      *microphone,
+                                 GError         **error)
+{
+  g_return_val_if_fail (HANDOFF_IS_LK_MEDIA (self), FALSE);
+
+  if (microphone == NULL)
+    microphone = gst_element_factory_make ("autoaudiosrc", NULL);
+  if (microphone == NULL)
+    {
+      g_set_error (error, LK_ERROR, LK_ERROR_MEDIA, "no default microphone (autoaudiosrc is missing)");
+      return FALSE;
+    }
+  gst_object_ref_sink (microphone);
+  gst_clear_object (&self->mic_source);
+  self->mic_source = microphone;
+  self->mic_choice++;
+  if (self->mic == NULL)
+    return TRUE;
+  self->mic_choice_published = self->mic_choice;
+  return lk_track_replace_source (self->mic, microphone, error);
+}
+
+gboolean
+handoff_lk_media_use_speaker (HandoffLkMedia  *self,
+                              GstElement      *speaker,
+                              GError         **error)
+{
+  g_return_val_if_fail (HANDOFF_IS_LK_MEDIA (self), FALSE);
+
+  if (speaker == NULL)
+    speaker = gst_element_factory_make ("autoaudiosink", NULL);
+  if (speaker == NULL)
+    {
+      g_set_error (error, LK_ERROR, LK_ERROR_MEDIA, "no default speaker (autoaudiosink is missing)");
+      return FALSE;
+    }
+  return lk_room_switch_audio_sink (self->room, speaker, error);
 }

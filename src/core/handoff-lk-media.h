@@ -21,6 +21,16 @@ HandoffLkMedia *handoff_lk_media_new      (void);
 void            handoff_lk_media_set_devices (HandoffLkMedia *self,
                                               GstElement     *microphone,
                                               GstElement     *speaker);
+/* Another device during the call (or before it): @microphone replaces the
+ * published microphone's source, the others hear it on the same track;
+ * @speaker takes the room's mix. NULL: the sound system's default.
+ * Floating references are taken. */
+gboolean        handoff_lk_media_use_microphone (HandoffLkMedia  *self,
+                                                 GstElement      *microphone,
+                                                 GError         **error);
+gboolean        handoff_lk_media_use_speaker    (HandoffLkMedia  *self,
+                                                 GstElement      *speaker,
+                                                 GError         **error);
 /* Transcribes our own microphone with @transcriber (src/stt): segments go to
  * our transcript and, as LiveKit transcription, to the others. Before connecting. */
 void            handoff_lk_media_set_transcriber (HandoffLkMedia     *self,
