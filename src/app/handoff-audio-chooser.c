@@ -20,7 +20,7 @@ typedef struct {
   HandoffAudioChooser *chooser;
   const char *key;             /* the settings key: "microphone" or "speaker" */
   HandoffAudioDevices *devices;
-  GtkCheckButton *group;       /* never shown: makes the rows one radio group */
+  GtkToggleButton *group;      /* never shown: makes the rows one radio group */
   gboolean syncing;
 } Choice;
 
@@ -71,28 +71,50 @@ apply_choice (Choice *choice)
 }
 
 static void
-on_row_toggled (GtkCheckButton *button,
-                Choice         *choice)
+show_check (GtkToggleButton *button,
+            GtkWidget       *check)
 {
-  if (choice->syncing || !gtk_check_button_get_active (button))
+  gtk_widget_set_opacity (check, gtk_toggle_button_get_active (button) ? 1 : 0);
+}
+
+static void
+on_row_toggled (GtkToggleButton *button,
+                Choice          *choice)
+{
+  if (choice->syncing || !gtk_toggle_button_get_active (button))
     return;
   g_settings_set_string (choice->chooser->settings, choice->key,
                          g_object_get_data (G_OBJECT (button), DEVICE_KEY));
 }
 
+/* A flat toggle button with a check mark: a radio row that a screen reader
+ * (GTK 4.8 gives check buttons no action over AT-SPI) can also press. */
 static GtkWidget *
 create_row (gpointer item,
             gpointer user_data)
 {
   Choice *choice = user_data;
   HandoffAudioDevice *device = item;
+  const char *name = handoff_audio_device_get_display_name (device);
   g_autofree char *chosen = g_settings_get_string (choice->chooser->settings, choice->key);
-  GtkWidget *button = gtk_check_button_new_with_label (handoff_audio_device_get_display_name (device));
+  GtkWidget *button = gtk_toggle_button_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *check = gtk_image_new_from_icon_name ("object-select-symbolic");
+  GtkWidget *label = gtk_label_new (name);
 
-  gtk_check_button_set_group (GTK_CHECK_BUTTON (button), choice->group);
-  gtk_check_button_set_active (GTK_CHECK_BUTTON (button),
-                               g_strcmp0 (chosen, handoff_audio_device_get_key (device)) == 0);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_box_append (GTK_BOX (box), check);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_button_set_child (GTK_BUTTON (button), box);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (button), choice->group);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button),
+                                g_strcmp0 (chosen, handoff_audio_device_get_key (device)) == 0);
+  show_check (GTK_TOGGLE_BUTTON (button), check);
   g_object_set_data_full (G_OBJECT (button), DEVICE_KEY, g_strdup (handoff_audio_device_get_key (device)), g_free);
+  g_signal_connect (button, "toggled", G_CALLBACK (show_check), check);
   g_signal_connect (button, "toggled", G_CALLBACK (on_row_toggled), choice);
   return button;
 }
@@ -111,8 +133,8 @@ sync_rows (Choice     *choice,
       GtkWidget *button = gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row));
       gboolean is_chosen = g_strcmp0 (g_object_get_data (G_OBJECT (button), DEVICE_KEY), chosen) == 0;
 
-      if (gtk_check_button_get_active (GTK_CHECK_BUTTON (button)) != is_chosen)
-        gtk_check_button_set_active (GTK_CHECK_BUTTON (button), is_chosen);
+      if (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (button)) != is_chosen)
+        gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), is_chosen);
     }
   choice->syncing = FALSE;
 }
@@ -162,10 +184,10 @@ handoff_audio_chooser_init (HandoffAudioChooser *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->mic.chooser = self;
   self->mic.key = "microphone";
-  self->mic.group = g_object_ref_sink (GTK_CHECK_BUTTON (gtk_check_button_new ()));
+  self->mic.group = g_object_ref_sink (GTK_TOGGLE_BUTTON (gtk_toggle_button_new ()));
   self->speaker.chooser = self;
   self->speaker.key = "speaker";
-  self->speaker.group = g_object_ref_sink (GTK_CHECK_BUTTON (gtk_check_button_new ()));
+  self->speaker.group = g_object_ref_sink (GTK_TOGGLE_BUTTON (gtk_toggle_button_new ()));
 }
 
 void

@@ -198,6 +198,26 @@ def click(app, name, role="push button", timeout=15):
     return node
 
 
+def click_named(app, name, timeout=15):
+    """Clicks the node called `name` that has actions, whatever its role (a menu button's
+    name is on a wrapper; the node that clicks is inside it)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        for n in find(app, name=name):
+            try:
+                # A check button's text is a label inside it: the button clicks.
+                if n.roleName == "label" and n.parent is not None and n.parent.actions:
+                    n = n.parent
+                actions = list(n.actions)
+                if actions:
+                    n.doActionNamed("click" if "click" in actions else actions[0])
+                    return n
+            except Exception as e:   # a node that went while we looked
+                log(f"{name!r}: {n.roleName if n else '?'} not clickable ({e})")
+        time.sleep(0.3)
+    raise AssertionError(f"waited {timeout}s for something to click called {name!r}")
+
+
 def toggle(app, name, timeout=15):
     """Clicks a toggle (GTK 4.8 gives toggle buttons different roles and action names)."""
     deadline = time.time() + timeout

@@ -1,18 +1,26 @@
 """A caller calls; Alice is offered the call, accepts; both windows say so; the level meters
-follow the tones (and silence when muted); the caller hangs up."""
+follow the tones (and silence when muted); Alice changes to her headset (microphone and
+speaker) in the middle of the call and the caller hears the headset's microphone, Alice's
+headset plays the caller; the caller hangs up."""
 import sys
 
 import handoff_ui as ui
+from ui_audio import hears, pcm_sink, power, size
+from ui_pulse import HEADSET, HEADSET_MIC, MIC_HZ, Pulse
 
 
 def test(stack):
+    pulse = Pulse()
     alice = ui.start_app("handoff-alice", ["--server", stack.server_url, "--sign-in", "alice"],
                          {"HANDOFF_PASSWORD": ui.ALICE[1],
-                          "HANDOFF_AUDIO_SRC": "audiotestsrc is-live=true wave=sine freq=550"})
+                          "HANDOFF_AUDIO_SRC": "audiotestsrc is-live=true wave=sine freq=550",
+                          **pulse.env()})
     ui.wait_for(alice, contains="You are available", role="label")
 
+    caller_pcm, caller_sink = pcm_sink("caller")
     caller = ui.start_app("handoff-caller", ["--caller", "--server", stack.server_url],
-                          {"HANDOFF_AUDIO_SRC": "audiotestsrc is-live=true wave=sine freq=440"})
+                          {"HANDOFF_AUDIO_SRC": "audiotestsrc is-live=true wave=sine freq=440",
+                           "HANDOFF_AUDIO_SINK": caller_sink})
     ui.wait_for(caller, name="Talk to Us", role="label")
     # An empty name is refused with a reason.
     ui.click(caller, "Call")
@@ -55,6 +63,31 @@ def test(stack):
     ui.wait_for(caller, name="Talking to Alice Example", role="label", timeout=1)
     ui.toggle(alice, "Mute")
     ui.wait_value(alice, "Microphone level", lambda v: v > 0.5, "back with Alice's tone")
+
+    # Mid-call, Alice puts on her headset: its microphone, then its speaker, from the menu
+    # beside the meters. The caller hears the headset's microphone instead of the 550 Hz one.
+    hears(caller_pcm, size(caller_pcm), 550, MIC_HZ)
+    ui.click_named(alice, "Audio devices")
+    ui.wait_for(alice, name=HEADSET_MIC)
+    ui.shot("agent-audio-devices")   # the menu is a window of its own
+    node = ui.click_named(alice, HEADSET_MIC)
+    ui.log(f"clicked the headset's microphone: a {node.roleName}, actions {list(node.actions)}")
+    hears(caller_pcm, size(caller_pcm), MIC_HZ, 550, timeout=10)
+    ui.click_named(alice, HEADSET)
+    # What the headset plays is the caller's 440 Hz, well above anything else.
+    deadline = ui.time.time() + 10
+    while True:
+        played = pulse.record("headset.monitor", 1.5)
+        p440, p550 = power(played, 440), power(played, 550)
+        rms = (sum(x * x for x in played) / max(len(played), 1)) ** 0.5
+        if rms > 100 and p440 > 10 * p550:
+            ui.log(f"the headset plays the caller: 440 Hz power {p440:.0f} vs {p550:.0f}, rms {rms:.0f}")
+            break
+        if ui.time.time() > deadline:
+            raise AssertionError(f"the headset does not play the caller (440 Hz {p440:.0f}, "
+                                 f"550 Hz {p550:.0f}, rms {rms:.0f})")
+    ui.wait_value(alice, "Speaker level", lambda v: v > 0.3, "still moves with the caller's tone")
+    ui.click_named(alice, "Audio devices")   # closes the menu
 
     ui.click(caller, "Hang Up")
     ui.wait_for(caller, name="Call Ended", role="label")
