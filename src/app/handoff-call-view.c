@@ -326,6 +326,15 @@ fill_previous_calls (HandoffCallView *self)
     }
 }
 
+/* A cloud transcription service that failed (no key, refused, gone) is
+ * replaced by this computer's recogniser; the agent is told once why. */
+static void
+on_transcriber_fallback (HandoffCallView *self,
+                         const char      *reason)
+{
+  toast (self, reason);
+}
+
 void
 handoff_call_view_set_call (HandoffCallView    *self,
                             HandoffCallSession *call)
@@ -342,6 +351,10 @@ handoff_call_view_set_call (HandoffCallView    *self,
   g_set_object (&self->call, call);
   handoff_assistant_pane_set_call (self->assistant, call);
   handoff_audio_chooser_set_call (self->audio_chooser, call);
+  if (call != NULL && HANDOFF_IS_LK_MEDIA (handoff_call_session_get_media (call)) &&
+      handoff_lk_media_get_transcriber (HANDOFF_LK_MEDIA (handoff_call_session_get_media (call))) != NULL)
+    g_signal_connect_object (handoff_lk_media_get_transcriber (HANDOFF_LK_MEDIA (handoff_call_session_get_media (call))),
+                             "fallback", G_CALLBACK (on_transcriber_fallback), self, G_CONNECT_SWAPPED);
   self->watchdog_fired = FALSE;
   if (call == NULL)
     {

@@ -13,9 +13,13 @@
 #include <gio/gio.h>
 #include <gst/gst.h>
 
+#include <string.h>
+
 #include "handoff-application.h"
+#include "handoff-cloud-transcriber.h"
 #include "handoff-lk-media.h"
 #include "handoff-media-factory.h"
+#include "handoff-secret-store.h"
 #include "handoff-transcriber.h"
 
 /* The device chosen in @settings' @key, as a new element; NULL (the
@@ -37,6 +41,46 @@ chosen_element (GSettings           *settings,
       return NULL;
     }
   return handoff_audio_device_create_element (device);
+}
+
+static void
+on_transcription_key (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(HandoffTranscriber) transcriber = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = handoff_secret_store_lookup_finish (HANDOFF_SECRET_STORE (source), result, &error);
+
+  if (key == NULL)
+    {
+      /* The transcriber says so itself (no key: it falls back to this
+       * computer, and the call view tells the agent). */
+      if (error != NULL)
+        g_message ("No transcription key from the keyring: %s", error->message);
+      return;
+    }
+  g_object_set (transcriber, "api-key", key, NULL);
+  memset (key, 0, strlen (key));
+}
+
+/* A cloud transcriber's endpoint from the settings and its key from the
+ * keyring. The lookup is quicker than a join: the key is there before the
+ * first utterance is sent. */
+static void
+configure_cloud (HandoffTranscriber *transcriber,
+                 GSettings          *settings)
+{
+  g_autofree char *url = g_settings_get_string (settings, "transcription-url");
+  g_autofree char *account = NULL;
+
+  if (!HANDOFF_IS_CLOUD_TRANSCRIBER (transcriber))
+    return;
+  if (*url != '\0')
+    g_object_set (transcriber, "base-url", url, NULL);
+  account = handoff_transcriber_key_account (handoff_transcriber_get_backend (transcriber), url);
+  handoff_secret_store_lookup_async (handoff_secret_store_get_default (), HANDOFF_SECRET_STT_KEY, account,
+                                     NULL, on_transcription_key, g_object_ref (transcriber));
 }
 
 HandoffCallMedia *
@@ -62,7 +106,10 @@ handoff_media_factory_create (HandoffApplication *app)
       g_autoptr(HandoffTranscriber) transcriber =
         handoff_transcriber_new (handoff_transcriber_backend_from_settings (settings));
       if (transcriber)
-        handoff_lk_media_set_transcriber (media, transcriber);
+        {
+          configure_cloud (transcriber, settings);
+          handoff_lk_media_set_transcriber (media, transcriber);
+        }
     }
   return HANDOFF_CALL_MEDIA (media);
 }

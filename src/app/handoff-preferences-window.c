@@ -15,6 +15,7 @@
 
 #include "handoff-preferences-window.h"
 #include "handoff-secret-store.h"
+#include "handoff-transcriber.h"
 
 struct _HandoffPreferencesWindow
 {
@@ -26,6 +27,8 @@ struct _HandoffPreferencesWindow
   AdwComboRow         *mic_row;
   AdwComboRow         *speaker_row;
   AdwComboRow         *backend_row;
+  AdwEntryRow         *stt_url_row;
+  AdwPasswordEntryRow *stt_key_row;
   GtkSwitch           *redact_switch;
   AdwEntryRow         *ai_url_row;
   AdwEntryRow         *ai_model_row;
@@ -84,25 +87,45 @@ on_key_removed (GObject      *source,
                                     adw_toast_new (removed ? _("Key removed") : error->message));
 }
 
+/* Saves (or, empty, removes) @row's key under @kind/@account. */
+static void
+apply_key (HandoffPreferencesWindow *self,
+           GtkEditable              *row,
+           const char               *kind,
+           const char               *account)
+{
+  g_autofree char *key = g_strstrip (g_strdup (gtk_editable_get_text (row)));
+  HandoffSecretStore *store = handoff_secret_store_get_default ();
+
+  if (*key == '\0')
+    handoff_secret_store_clear_async (store, kind, account, NULL, on_key_removed, g_object_ref (self));
+  else
+    handoff_secret_store_save_async (store, kind, account, key, NULL, on_key_saved, g_object_ref (self));
+  memset (key, 0, strlen (key));
+  gtk_editable_set_text (row, "");
+}
+
+/* The key of the chosen cloud service at this endpoint; used from the next
+ * call (each call's transcriber looks it up as it starts). */
+static void
+on_stt_key_apply (HandoffPreferencesWindow *self)
+{
+  g_autofree char *url = g_settings_get_string (self->settings, "transcription-url");
+  g_autofree char *account =
+    handoff_transcriber_key_account (handoff_transcriber_backend_from_settings (self->settings), url);
+
+  apply_key (self, GTK_EDITABLE (self->stt_key_row), HANDOFF_SECRET_STT_KEY, account);
+}
+
 /* The running app follows the keyring (handoff_chat_client_follow_secret_store),
  * so the assistant and the summaries use a saved key at once. Applying an
  * empty row removes the key for this endpoint. */
 static void
 on_key_apply (HandoffPreferencesWindow *self)
 {
-  const char *typed = gtk_editable_get_text (GTK_EDITABLE (self->ai_key_row));
-  g_autofree char *key = g_strstrip (g_strdup (typed));
   g_autofree char *url = g_settings_get_string (self->settings, "ai-base-url");
-  HandoffSecretStore *store = handoff_secret_store_get_default ();
 
-  if (*key == '\0')
-    handoff_secret_store_clear_async (store, HANDOFF_SECRET_AI_KEY, url, NULL, on_key_removed,
-                                      g_object_ref (self));
-  else
-    handoff_secret_store_save_async (store, HANDOFF_SECRET_AI_KEY, url, key, NULL, on_key_saved,
-                                     g_object_ref (self));
-  memset (key, 0, strlen (key));
-  gtk_editable_set_text (GTK_EDITABLE (self->ai_key_row), "");
+  apply_key (self, GTK_EDITABLE (self->ai_key_row), HANDOFF_SECRET_AI_KEY, url);
 }
 
 static void
@@ -198,10 +221,21 @@ bind_devices (HandoffPreferencesWindow *self,
   g_signal_connect (row, "notify::selected", G_CALLBACK (on_device_selected), self);
 }
 
+/* The endpoint and key rows only for a service in the cloud. */
+static void
+show_backend (HandoffPreferencesWindow *self)
+{
+  gboolean cloud = handoff_transcriber_backend_from_settings (self->settings) != HANDOFF_TRANSCRIBER_BACKEND_LOCAL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->stt_url_row), cloud);
+  gtk_widget_set_visible (GTK_WIDGET (self->stt_key_row), cloud);
+}
+
 static void
 on_backend_selected (HandoffPreferencesWindow *self)
 {
   g_settings_set_enum (self->settings, "transcription-backend", (int) adw_combo_row_get_selected (self->backend_row));
+  show_backend (self);
 }
 
 static void
@@ -228,12 +262,15 @@ handoff_preferences_window_class_init (HandoffPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HandoffPreferencesWindow, mic_row);
   gtk_widget_class_bind_template_child (widget_class, HandoffPreferencesWindow, speaker_row);
   gtk_widget_class_bind_template_child (widget_class, HandoffPreferencesWindow, backend_row);
+  gtk_widget_class_bind_template_child (widget_class, HandoffPreferencesWindow, stt_url_row);
+  gtk_widget_class_bind_template_child (widget_class, HandoffPreferencesWindow, stt_key_row);
   gtk_widget_class_bind_template_child (widget_class, HandoffPreferencesWindow, redact_switch);
   gtk_widget_class_bind_template_child (widget_class, HandoffPreferencesWindow, ai_url_row);
   gtk_widget_class_bind_template_child (widget_class, HandoffPreferencesWindow, ai_model_row);
   gtk_widget_class_bind_template_child (widget_class, HandoffPreferencesWindow, ai_key_row);
   gtk_widget_class_bind_template_callback (widget_class, on_server_apply);
   gtk_widget_class_bind_template_callback (widget_class, on_key_apply);
+  gtk_widget_class_bind_template_callback (widget_class, on_stt_key_apply);
   gtk_widget_class_bind_template_callback (widget_class, on_choose_music);
   gtk_widget_class_bind_template_callback (widget_class, on_clear_music);
 }
@@ -261,6 +298,8 @@ handoff_preferences_window_new (GSettings           *settings,
   g_settings_bind (settings, "ai-model", self->ai_model_row, "text", G_SETTINGS_BIND_DEFAULT);
   adw_combo_row_set_selected (self->backend_row, g_settings_get_enum (settings, "transcription-backend"));
   g_signal_connect_swapped (self->backend_row, "notify::selected", G_CALLBACK (on_backend_selected), self);
+  g_settings_bind (settings, "transcription-url", self->stt_url_row, "text", G_SETTINGS_BIND_DEFAULT);
+  show_backend (self);
 
   bind_devices (self, self->mic_row, microphones);
   bind_devices (self, self->speaker_row, speakers);

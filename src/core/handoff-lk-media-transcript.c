@@ -149,6 +149,13 @@ handoff_lk_media_start_transcribing (HandoffLkMedia *self)
   handoff_lk_media_tap_transcriber (self, !self->muted);
 }
 
+gpointer
+handoff_lk_media_get_transcriber (HandoffLkMedia *self)
+{
+  g_return_val_if_fail (HANDOFF_IS_LK_MEDIA (self), NULL);
+  return self->transcriber;
+}
+
 void
 handoff_lk_media_set_transcriber (HandoffLkMedia *self,
                                   gpointer        transcriber)

@@ -35,6 +35,8 @@ gboolean        handoff_lk_media_use_speaker    (HandoffLkMedia  *self,
  * our transcript and, as LiveKit transcription, to the others. Before connecting. */
 void            handoff_lk_media_set_transcriber (HandoffLkMedia     *self,
                                                   gpointer            transcriber);
+/* The HandoffTranscriber of our microphone, or NULL. */
+gpointer        handoff_lk_media_get_transcriber (HandoffLkMedia     *self);
 /* The microphone's RMS level (0..1) for a meter; 0 while muted. */
 double          handoff_lk_media_get_mic_level (HandoffLkMedia *self);
 /* Level taps on the remote tracks for handoff_lk_media_get_speaker_level()

@@ -10,6 +10,8 @@ G_BEGIN_DECLS
 
 #define HANDOFF_SECRET_SESSION "session"
 #define HANDOFF_SECRET_AI_KEY  "ai-key"
+/* Account: handoff_transcriber_key_account (backend, endpoint URL). */
+#define HANDOFF_SECRET_STT_KEY "transcription-key"
 
 #define HANDOFF_TYPE_SECRET_STORE (handoff_secret_store_get_type ())
 G_DECLARE_FINAL_TYPE (HandoffSecretStore, handoff_secret_store, HANDOFF, SECRET_STORE, GObject)

@@ -92,3 +92,12 @@ handoff_transcriber_backend_from_string (const char                *name,
       }
   return FALSE;
 }
+
+char *
+handoff_transcriber_key_account (HandoffTranscriberBackend  backend,
+                                 const char                *url)
+{
+  if (url == NULL || *url == '\0')
+    return g_strdup (handoff_transcriber_backend_to_string (backend));
+  return g_strdup_printf ("%s %s", handoff_transcriber_backend_to_string (backend), url);
+}

@@ -98,4 +98,9 @@ void                       handoff_transcriber_fall_back          (HandoffTransc
                                                                    const GError       *reason);
 void                       handoff_transcriber_cloud_done         (HandoffTranscriber *self);
 
+/* Whose key a cloud backend uses, as the keyring names it: one key per
+ * service and endpoint (@url NULL or "": the service's own). */
+char                     *handoff_transcriber_key_account (HandoffTranscriberBackend  backend,
+                                                          const char                *url);
+
 G_END_DECLS

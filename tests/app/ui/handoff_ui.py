@@ -238,12 +238,12 @@ def set_text(app, label, text, timeout=15):
     return node
 
 
-def settings_home(ai_url):
-    """A keyfile GSettings backend whose AI endpoint is ai_url."""
+def settings_home(ai_url, more=""):
+    """A keyfile GSettings backend whose AI endpoint is ai_url, with `more` keyfile lines."""
     home = tempfile.mkdtemp(prefix="handoff-ui-")
     os.makedirs(os.path.join(home, "glib-2.0", "settings"))
     with open(os.path.join(home, "glib-2.0", "settings", "keyfile"), "w") as f:
-        f.write(f"[app/handoff/Handoff]\nai-base-url='{ai_url}'\nai-model='test-model'\n")
+        f.write(f"[app/handoff/Handoff]\nai-base-url='{ai_url}'\nai-model='test-model'\n{more}")
     return home
 
 

@@ -11,24 +11,11 @@ import sys
 import time
 
 import handoff_ui as ui
+from ui_audio import voice
 
 CALLER_SAYS = ("I would like to cancel my order. I have been waiting for a refund for two weeks. "
                "Can I speak to a manager please?")
 ALICE_SAYS = "Please send me a new password. Thank you for your help today."
-
-
-def voice(name, text, lead_s, tail_s=120):
-    """A WAV of espeak-ng speech after lead_s of silence, then tail_s more, so the
-    microphone track stays live for the whole test. Returns a HANDOFF_AUDIO_SRC that
-    plays it at the pace of the clock."""
-    raw = os.path.join(ui.ARTIFACTS, f"{name}-raw.wav")
-    out = os.path.join(ui.ARTIFACTS, f"{name}.wav")
-    subprocess.run(["espeak-ng", "-v", "en-us", "-w", raw, text], check=True)
-    # -R: sox's dither from a fixed seed, so every run hears the same audio.
-    subprocess.run(["sox", "-R", raw, "-r", "16000", "-c", "1", "-b", "16", out,
-                    "pad", str(lead_s), str(tail_s)], check=True)
-    return (f"filesrc location={out} ! wavparse ! audioconvert ! audioresample ! "
-            "audio/x-raw,rate=48000,channels=1 ! clocksync")
 
 
 _views = {}

@@ -4,6 +4,7 @@ the Goertzel power of the expected tone with the other party's tone."""
 import array
 import math
 import os
+import subprocess
 import time
 
 import handoff_ui as ui
@@ -53,3 +54,17 @@ def hears(path, offset, want, other, seconds=2.0, timeout=20):
         time.sleep(1)
     raise AssertionError(f"{os.path.basename(path)} does not hear {want} Hz "
                          f"((power, other's power, rms) after byte {offset}: {last})")
+
+
+def voice(name, text, lead_s, tail_s=120):
+    """A WAV of espeak-ng speech after lead_s of silence, then tail_s more, so the
+    microphone track stays live for the whole test. Returns a HANDOFF_AUDIO_SRC that
+    plays it at the pace of the clock."""
+    raw = os.path.join(ui.ARTIFACTS, f"{name}-raw.wav")
+    out = os.path.join(ui.ARTIFACTS, f"{name}.wav")
+    subprocess.run(["espeak-ng", "-v", "en-us", "-w", raw, text], check=True)
+    # -R: sox's dither from a fixed seed, so every run hears the same audio.
+    subprocess.run(["sox", "-R", raw, "-r", "16000", "-c", "1", "-b", "16", out,
+                    "pad", str(lead_s), str(tail_s)], check=True)
+    return (f"filesrc location={out} ! wavparse ! audioconvert ! audioresample ! "
+            "audio/x-raw,rate=48000,channels=1 ! clocksync")
