@@ -7,6 +7,7 @@ test tone as microphone (caller 440 Hz, Alice 550 Hz, Bob 660 Hz). Carol then
 calls again: the agent's caller card shows the first call with its brief.
 """
 import csv
+import datetime
 import os
 import sys
 
@@ -32,6 +33,16 @@ def click_choice(app, name):
             return
     seen = [(n.roleName, n.name, list(n.actions)) for n in ui.find(app, contains=name, showing=False)]
     raise AssertionError(f"no choice named {name!r}; nodes: {seen}")
+
+
+def chart_figures(node):
+    """The figures of a chart as its accessible description gives them, "label: value, ...",
+    in order (labels may repeat or be empty: the position is kept)."""
+    figures = {}
+    for i, part in enumerate((node.description or "").split(", ")):
+        label, _, value = part.rpartition(": ")
+        figures[label or f"#{i}"] = float(value) if value else 0.0
+    return figures
 
 
 def test(stack):
@@ -141,6 +152,20 @@ def test(stack):
     ui.click(a, "Back to History")
     frame.doActionNamed("win.show-analytics")
     ui.wait_for(a, contains="1 transfer · 100% completed", role="label", timeout=20)
+    # The charts are drawn, and a screen reader reads their figures: one transfer,
+    # completed, today; one call in this hour.
+    charts = {}
+    for title in ("Transfers per day", "Outcomes", "Calls by hour of day (UTC)"):
+        charts[title] = chart_figures(ui.wait_for(a, name=title))
+    ui.log(f"charts: {charts}")
+    if charts["Outcomes"].get("done") != 1 or sum(charts["Outcomes"].values()) != 1:
+        raise AssertionError(f"the outcomes chart says {charts['Outcomes']}")
+    if list(charts["Transfers per day"].values())[-1] != 1 or sum(charts["Transfers per day"].values()) != 1:
+        raise AssertionError(f"the volume chart says {charts['Transfers per day']}")
+    hours = list(charts["Calls by hour of day (UTC)"].values())
+    hour = datetime.datetime.now(datetime.timezone.utc).hour   # (or the one before, at :00)
+    if hours[hour] + hours[hour - 1] < 1:
+        raise AssertionError(f"the hours chart says {charts['Calls by hour of day (UTC)']}")
     ui.shot("a-analytics", a_win)
 
     # Export as CSV through the file chooser, as a person would save it.
