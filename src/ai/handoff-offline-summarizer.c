@@ -217,9 +217,12 @@ strip_opening (const char *sentence)
   return g_steal_pointer (&text);
 }
 
+static char *first_note (const char *notes);
+
 static void
 find_reason (HandoffSummary *summary,
              GPtrArray      *sentences,
+             const char     *notes,
              GHashTable     *used)
 {
   Sentence *first_substantive = NULL;
@@ -261,7 +264,13 @@ find_reason (HandoffSummary *summary,
       handoff_summary_set_reason (summary, head);
     }
   else
-    handoff_summary_set_reason (summary, "The caller has not stated a reason yet.");
+    {
+      /* Only the agent has spoken: the reason the caller gave when calling
+       * (the app's notes) is better than none. */
+      g_autofree char *noted = first_note (notes);
+
+      handoff_summary_set_reason (summary, noted != NULL ? noted : "The caller has not stated a reason yet.");
+    }
 }
 
 static void
@@ -309,6 +318,9 @@ find_sentiment (HandoffSummary *summary,
                                                                                          k)));
         }
     }
+  /* A caller who has not spoken yet has no mood to report. */
+  if (caller_text->len == 0)
+    return;
   if (best == G_N_ELEMENTS (moods))
     handoff_summary_set_sentiment (summary, "calm");
   else
@@ -453,7 +465,7 @@ handoff_offline_summarize (GPtrArray  *utterances,
           HandoffUtterance *u = g_ptr_array_index (utterances, i);
           split_sentences (sentences, u->text, g_hash_table_contains (callers, u->speaker), i);
         }
-      find_reason (summary, sentences, used);
+      find_reason (summary, sentences, notes, used);
       find_sentiment (summary, sentences);
       find_customer (summary, utterances, callers);
     }

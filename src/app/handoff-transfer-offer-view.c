@@ -13,6 +13,7 @@
 
 #include "handoff-segment.h"
 #include "handoff-transcript-view.h"
+#include "handoff-transfer-record.h"
 #include "handoff-transfer-offer-view.h"
 
 enum {
@@ -61,7 +62,6 @@ update (HandoffTransferOfferView *self)
   JsonObject *offer;
   JsonObject *summary = NULL;
   JsonArray *facts = NULL;
-  JsonArray *transcript = NULL;
   g_autofree char *title = NULL;
   const char *caller;
   GString *f;
@@ -107,22 +107,7 @@ update (HandoffTransferOfferView *self)
   g_string_free (f, TRUE);
 
   g_list_store_remove_all (self->segments);
-  if (offer && json_object_has_member (offer, "transcript") &&
-      JSON_NODE_HOLDS_ARRAY (json_object_get_member (offer, "transcript")))
-    transcript = json_object_get_array_member (offer, "transcript");
-  for (guint i = 0; transcript && i < json_array_get_length (transcript); i++)
-    {
-      JsonNode *n = json_array_get_element (transcript, i);
-      g_autoptr(HandoffSegment) seg = NULL;
-      g_autofree char *seg_id = g_strdup_printf ("line-%u", i);
-      JsonObject *o;
-
-      if (!JSON_NODE_HOLDS_OBJECT (n))
-        continue;
-      o = json_node_get_object (n);
-      seg = handoff_segment_new (handoff_json_get_string (o, "speaker", "?"), NULL, seg_id, handoff_json_get_string (o, "text", ""), i, i, TRUE);
-      g_list_store_append (self->segments, seg);
-    }
+  handoff_transfer_transcript_from_json (offer, self->segments);
 }
 
 void

@@ -42,13 +42,14 @@ dup_string (JsonObject *object,
   return value != NULL ? g_strdup (value) : NULL;
 }
 
-static void
-fill_transcript (HandoffTransferRecord *self,
-                 JsonObject            *object)
+void
+handoff_transfer_transcript_from_json (JsonObject *object,
+                                       GListStore *into)
 {
-  JsonNode *node = json_object_get_member (object, "transcript");
+  JsonNode *node = object != NULL ? json_object_get_member (object, "transcript") : NULL;
   JsonArray *lines;
 
+  g_return_if_fail (G_IS_LIST_STORE (into));
   if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
     return;
   lines = json_node_get_array (node);
@@ -64,7 +65,7 @@ fill_transcript (HandoffTransferRecord *self,
       o = json_node_get_object (line);
       segment = handoff_segment_new (handoff_json_get_string (o, "speaker", "?"), NULL, segment_id,
                                      handoff_json_get_string (o, "text", ""), i, i, TRUE);
-      g_list_store_append (self->transcript, segment);
+      g_list_store_append (into, segment);
     }
 }
 
@@ -95,7 +96,7 @@ handoff_transfer_record_new_from_json (JsonObject *object)
     self->summary = g_strdup (handoff_json_get_string (json_node_get_object (summary), "text", ""));
   else
     self->summary = g_strdup ("");
-  fill_transcript (self, object);
+  handoff_transfer_transcript_from_json (object, self->transcript);
   return self;
 }
 

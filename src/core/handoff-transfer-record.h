@@ -35,4 +35,9 @@ guint                  handoff_transfer_record_get_rating        (HandoffTransfe
 /* The transcript sent with the transfer: HandoffSegment items, final. */
 GListModel            *handoff_transfer_record_get_transcript    (HandoffTransferRecord *self);
 
+/* Appends the "transcript" member of a transfer (or of an offer: the same
+ * lines) to @into as final HandoffSegments; nothing when there is none. */
+void                   handoff_transfer_transcript_from_json     (JsonObject            *object,
+                                                                  GListStore            *into);
+
 G_END_DECLS

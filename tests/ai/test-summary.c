@@ -150,6 +150,17 @@ test_offline_deterministic_and_notes (void)
     g_assert_cmpstr (handoff_summary_get_reason (noted), ==, "Charged twice for order ORD-4411");
     g_assert_true (g_str_has_prefix (text, "Reason: Charged twice for order ORD-4411\n"));
     g_assert_null (strstr (text, "Caller:"));
+  }  /* Only the agent has spoken so far: still the reason given when calling,
+   * and no mood made up for a caller who said nothing. */
+  {
+    g_autoptr(GPtrArray) agent_only = handoff_utterances_new ();
+    g_autoptr(HandoffSummary) noted = NULL;
+
+    g_ptr_array_add (agent_only, handoff_utterance_new ("Alice Example", "Please confirm your order number for me.",
+                                                        0, 2));
+    noted = handoff_offline_summarize (agent_only, "Order check", "Carol Jones");
+    g_assert_cmpstr (handoff_summary_get_reason (noted), ==, "Order check");
+    g_assert_null (handoff_summary_get_sentiment (noted));
   }
 }
 

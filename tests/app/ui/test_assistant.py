@@ -9,6 +9,7 @@ and chat completions):
    the same text.
 3. "Summarise So Far" streams: the first words show while the answer is still coming; the
    request carried the transcript.
+4. A transfer to Bob carries the transcript: his offer shows Alice's line before he accepts.
 """
 import http.server
 import json
@@ -154,6 +155,21 @@ def test(stack):
     if EMAIL not in StandIn.chats[-1] or "ORD-4411" not in StandIn.chats[-1]:
         raise AssertionError(f"the transcript was not in the request: {StandIn.chats[-1][:500]}")
     ui.shot("agent-assistant-answer", WIN)
+
+    # 4. The transcript goes with a transfer: Bob's offer shows it, before he accepts.
+    bob = ui.start_app("handoff-bob", ["--server", stack.server_url, "--sign-in", "bob"],
+                       {"HANDOFF_PASSWORD": ui.BOB[1]})
+    ui.wait_for(bob, contains="You are available", role="label")
+    ui.click(alice, "Transfer…")
+    ui.click(alice, "Choose Bob Example", timeout=20)
+    ui.wait_for(alice, role="text", contains="Summary")
+    ui.click(alice, "Send")
+    ui.wait_for(bob, name="Alice Example wants to transfer Carol Jones to you", role="label", timeout=30)
+    ui.wait_for(bob, name=SAID, role="label", timeout=10)
+    ui.log("Bob's offer shows the transcript so far")
+    ui.shot("bob-offer-transcript", "Handoff — Bob Example")
+    ui.click(bob, "Decline Transfer")
+    ui.wait_for(alice, name="Talking to Carol Jones", role="label", timeout=30)
 
     ui.click(caller, "Hang Up")
     ui.wait_for(alice, name="No Call", role="label", timeout=30)
