@@ -215,6 +215,7 @@ handoff_test_livekit_start (const HandoffTestLivekitOptions *options,
   const char *base = g_getenv ("HANDOFF_TEST_TMPDIR");
 
   handoff_test_watchdog_arm ();
+  handoff_test_stacks_on_fatal_log ();
   self->dir = g_build_filename (base ? base : g_get_tmp_dir (), "handoff-lk-XXXXXX", NULL);
   if (g_mkdtemp (self->dir) == NULL)
     {

@@ -8,6 +8,7 @@
 
 #include <gio/gio.h>
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -98,4 +99,26 @@ handoff_test_watchdog_arm (void)
         }
       g_once_init_leave (&armed, 1);
     }
+}
+
+static void
+on_trap (int sig)
+{
+  /* Not async-signal-safe, but this process is ending anyway: a stack is
+   * worth more than a clean death. */
+  g_printerr ("\nfatal log message (signal %d) in process %d; the stack of every thread follows\n",
+              sig, (int) getpid ());
+  handoff_test_print_thread_stacks ();
+  signal (sig, SIG_DFL);
+  raise (sig);
+}
+
+void
+handoff_test_stacks_on_fatal_log (void)
+{
+  struct sigaction action = { 0 };
+
+  action.sa_handler = on_trap;
+  sigemptyset (&action.sa_mask);
+  sigaction (SIGTRAP, &action, NULL);
 }

@@ -18,4 +18,9 @@ void handoff_test_watchdog_arm (void);
 /* Every thread's stack (gdb, attached to this process) on stderr. */
 void handoff_test_print_thread_stacks (void);
 
+/* A fatal critical or warning (G_DEBUG=fatal-criticals: GLib raises
+ * SIGTRAP) prints every thread's stack (gdb) before the process ends, so a
+ * rare one in CI is explained by its log. */
+void handoff_test_stacks_on_fatal_log (void);
+
 G_END_DECLS

@@ -38,6 +38,7 @@
 #include "handoff-call-session.h"
 #include "handoff-lk-media.h"
 #include "handoff-test-audio.h"
+#include "handoff-test-watchdog.h"
 #include "handoff-transfer-session.h"
 #include "lk-room.h"
 
@@ -706,6 +707,7 @@ main (int   argc,
   /* stdout is our line protocol: debug output (G_MESSAGES_DEBUG) goes
    * beside the warnings instead of being lost in it. */
   g_log_writer_default_set_use_stderr (TRUE);
+  handoff_test_stacks_on_fatal_log ();
   gst_init (&argc, &argv);
   if (argc < 2)
     {
