@@ -184,8 +184,12 @@ def one_call(stack, mode, wav):
         time.sleep(2)
         ui.log(f"{mode}: call {placed['call_id']} up; measuring {SECONDS} s")
         figures = measure(SECONDS, app_pid, browser.pid)
-        # Did the transcriber really run? Each segment in the view is headed by its speaker.
-        transcript = len(ui.find(alice, name="agent-alice", role="label"))
+        # Did the transcriber really run? The rows of the transcript list, as a screen
+        # reader counts them (the speakers are labelled by display name, so counting
+        # labels named after the identity found none).
+        view = alice.findChild(lambda n: n.roleName == "list" and n.name == "Transcript",
+                               retry=False, requireResult=False)
+        transcript = len(view.findChildren(lambda n: n.roleName == "list item")) if view else -1
         ui.shot(f"{mode}-call", "Handoff — Alice Example")
         figures["transcript_segments"] = transcript
         figures["load"] = os.getloadavg()
