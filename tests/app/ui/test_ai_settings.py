@@ -12,14 +12,13 @@ a card number and a phone number; the transfer dialog asks the endpoint for a su
 Fails without the app following the keyring (no Authorization header) or the redact
 setting (the card number stays redacted).
 """
-import http.server
 import json
 import os
 import sys
-import threading
 import time
 
 import handoff_ui as ui
+import stand_in
 from dogtail import rawinput
 
 WIN = "Handoff — Alice Example"
@@ -28,26 +27,17 @@ PHONE = "0161 496 0018"
 KEY = "sk-ui-test-0123456789"
 
 
-class Recording(http.server.BaseHTTPRequestHandler):
+class Recording(stand_in.Handler):
     requests = []
 
     def do_POST(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length).decode("utf-8", "replace")
+        body = self.body().decode("utf-8", "replace")
         try:
             text = json.dumps(json.loads(body)["messages"])
         except Exception:
             text = body
         self.requests.append({"authorization": self.headers.get("Authorization"), "text": text})
-        answer = b'{"error":{"message":"stand-in","type":"server_error"}}'
-        self.send_response(500)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(answer)))
-        self.end_headers()
-        self.wfile.write(answer)
-
-    def log_message(self, *args):
-        pass
+        self.send_server_error("stand-in")
 
 
 def wait_request(after, timeout=30):
@@ -74,9 +64,8 @@ def summary_request(alice):
 
 
 def test(stack):
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recording)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    ai_url = f"http://127.0.0.1:{httpd.server_address[1]}/v1"
+    httpd, base = stand_in.serve(Recording)
+    ai_url = base + "/v1"
     env = {"GSETTINGS_BACKEND": "keyfile", "XDG_CONFIG_HOME": ui.settings_home(ai_url)}
 
     alice = ui.start_app("handoff-alice", ["--server", stack.server_url, "--sign-in", "alice"],

@@ -11,15 +11,14 @@ and chat completions):
    request carried the transcript.
 4. A transfer to Bob carries the transcript: his offer shows Alice's line before he accepts.
 """
-import http.server
 import json
 import sys
 import threading
 import time
 
-from dogtail import rawinput
-
 import handoff_ui as ui
+import stand_in
+from dogtail import rawinput
 from ui_audio import voice
 
 WIN = "Handoff — Alice Example"
@@ -29,32 +28,24 @@ EMAIL = "carol.jones@example.com"
 FIRST, REST = "The caller wants to confirm", " order ORD-4411 and her e-mail address."
 
 
-class StandIn(http.server.BaseHTTPRequestHandler):
+class StandIn(stand_in.Handler):
     stt = []                      # Authorization of each transcription request
     chats = []                    # the messages of each chat request
     hold = threading.Event()      # set: a streamed answer stops after its first words...
     release = threading.Event()   # ...until this is set
 
-    def _json(self, code, obj):
-        body = json.dumps(obj).encode()
-        self.send_response(code)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
     def do_POST(self):
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        body = self.body()
         if self.path.endswith("/audio/transcriptions"):
             self.stt.append(self.headers.get("Authorization"))
             if self.headers.get("Authorization") != f"Bearer {KEY}":
-                return self._json(401, {"error": {"message": "bad key"}})
+                return self.send_json(401, {"error": {"message": "bad key"}})
             # One line per call, whatever was said after it.
-            return self._json(200, {"text": SAID if len(self.stt) == 1 else ""})
+            return self.send_json(200, {"text": SAID if len(self.stt) == 1 else ""})
         request = json.loads(body)
         self.chats.append(json.dumps(request.get("messages")))
         if not request.get("stream"):
-            return self._json(200, {"choices": [{"message": {"content": FIRST + REST}}]})
+            return self.send_json(200, {"choices": [{"message": {"content": FIRST + REST}}]})
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.end_headers()
@@ -71,14 +62,10 @@ class StandIn(http.server.BaseHTTPRequestHandler):
         self.wfile.write(b"data: [DONE]\n\n")
         self.wfile.flush()
 
-    def log_message(self, *args):
-        pass
 
 
 def test(stack):
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), StandIn)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd, base = stand_in.serve(StandIn)
     # The cloud transcription is chosen; its endpoint and key are set in Preferences.
     home = ui.settings_home(base + "/v1", "transcription-backend='openai'\n")
     env = {"GSETTINGS_BACKEND": "keyfile", "XDG_CONFIG_HOME": home, "HANDOFF_TRANSCRIBE": "1",

@@ -5,38 +5,27 @@ tiny local HTTP server that answers every request with 500. The transfer dialog 
 say that the AI service failed and that the offline summary is used, and the transfer
 still goes to Bob with that summary.
 """
-import http.server
 import os
 import sys
-import threading
 
 import handoff_ui as ui
+import stand_in
 
 WIN = "Handoff — Alice Example"
 
 
-class Failing(http.server.BaseHTTPRequestHandler):
+class Failing(stand_in.Handler):
     hits = []
 
     def do_POST(self):
         self.hits.append(self.path)
-        length = int(self.headers.get("Content-Length") or 0)
-        self.rfile.read(length)
-        body = b'{"error":{"message":"upstream model crashed","type":"server_error"}}'
-        self.send_response(500)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
+        self.body()
+        self.send_server_error("upstream model crashed")
 
 
 def test(stack):
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Failing)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    ai_url = f"http://127.0.0.1:{httpd.server_address[1]}/v1"
+    httpd, base = stand_in.serve(Failing)
+    ai_url = base + "/v1"
     ui.log(f"AI endpoint answering 500: {ai_url}")
     env = {"GSETTINGS_BACKEND": "keyfile", "XDG_CONFIG_HOME": ui.settings_home(ai_url)}
 
