@@ -129,6 +129,37 @@ def start_app(prgname, args, extra_env=None, unique=False):
     raise AssertionError(f"{prgname} did not appear on the accessibility bus")
 
 
+def start_agent(stack, who, extra_env=None, prgname=None):
+    """An agent's workstation signed in as `who` (ALICE, BOB), once it says it is available."""
+    user, password, _ = who
+    app = start_app(prgname or f"handoff-{user}", ["--server", stack.server_url, "--sign-in", user],
+                    dict(extra_env or {}, HANDOFF_PASSWORD=password))
+    wait_for(app, contains="You are available", role="label", timeout=30)
+    return app
+
+
+def place_call(stack, agent, caller_env=None, name="Carol Jones", reason="Lost parcel", caller=None):
+    """A caller's window calls (`caller`, or a new one as `name` with `reason`), the agent
+    accepts; returns the caller's window once the agent is talking to it."""
+    if caller is None:
+        caller = start_app("handoff-caller", ["--caller", "--server", stack.server_url,
+                                              "--name", name, "--reason", reason], caller_env)
+    click(caller, "Call")
+    wait_for(agent, name=f"Incoming call from {name}", role="label", timeout=30)
+    click(agent, "Accept Call")
+    wait_for(agent, name=f"Talking to {name}", role="label", timeout=30)
+    return caller
+
+
+def send_transfer(agent, to_name):
+    """The transfer dialog: choose `to_name`, send, until the agent waits for the answer."""
+    click(agent, "Transfer…")
+    wait_for(agent, name="Who should take over?", role="label")
+    click(agent, f"Choose {to_name}", timeout=20)
+    click(agent, "Send")
+    wait_for(agent, name=f"Waiting for {to_name} to accept", role="label", timeout=30)
+
+
 def stop_all():
     for p in _procs:
         if p.poll() is None:

@@ -144,13 +144,8 @@ def test(stack):
     ui.shot("agent-assistant-answer", WIN)
 
     # 4. The transcript goes with a transfer: Bob's offer shows it, before he accepts.
-    bob = ui.start_app("handoff-bob", ["--server", stack.server_url, "--sign-in", "bob"],
-                       {"HANDOFF_PASSWORD": ui.BOB[1]})
-    ui.wait_for(bob, contains="You are available", role="label")
-    ui.click(alice, "Transfer…")
-    ui.click(alice, "Choose Bob Example", timeout=20)
-    ui.wait_for(alice, role="text", contains="Summary")
-    ui.click(alice, "Send")
+    bob = ui.start_agent(stack, ui.BOB)
+    ui.send_transfer(alice, "Bob Example")
     ui.wait_for(bob, name="Alice Example wants to transfer Carol Jones to you", role="label", timeout=30)
     ui.wait_for(bob, name=SAID, role="label", timeout=10)
     ui.log("Bob's offer shows the transcript so far")

@@ -95,14 +95,8 @@ def run(stack, daemon, data):
     ui.shot("a-accepted-from-notification", ALICE_WIN)
 
     # A second agent beside her: the transfer offer comes as a freedesktop notification.
-    bob = ui.start_app("handoff-bob", ["--server", stack.server_url, "--sign-in", "bob"],
-                       {"HANDOFF_PASSWORD": ui.BOB[1]})
-    ui.wait_for(bob, contains="You are available", role="label")
-    ui.click(alice, "Transfer…")
-    ui.wait_for(alice, name="Who should take over?", role="label")
-    ui.click(alice, "Choose Bob Example")
-    ui.click(alice, "Send")
-    ui.wait_for(alice, name="Waiting for Bob Example to accept", role="label", timeout=30)
+    bob = ui.start_agent(stack, ui.BOB)
+    ui.send_transfer(alice, "Bob Example")
 
     offer = daemon.wait(lambda e: e["event"] in ("add", "notify") and
                         (e.get("id") == "transfer-offer" or "ransfer" in (e.get("title") or "")),

@@ -44,14 +44,9 @@ def test(stack):
     alice_proc = ui._procs[-1]
     ui.wait_for(alice, contains="You are available", role="label")
     caller_pcm, caller_sink = pcm_sink("caller")
-    caller = ui.start_app("handoff-caller", ["--caller", "--server", stack.server_url,
-                                             "--name", "Carol Jones", "--reason", "Lost parcel"],
-                          {"HANDOFF_AUDIO_SRC": "audiotestsrc is-live=true wave=sine freq=440 volume=0.3",
-                           "HANDOFF_AUDIO_SINK": caller_sink})
-    ui.click(caller, "Call")
-    ui.wait_for(alice, name="Incoming call from Carol Jones", role="label", timeout=30)
-    ui.click(alice, "Accept Call")
-    ui.wait_for(alice, name="Talking to Carol Jones", role="label", timeout=30)
+    caller = ui.place_call(stack, alice,
+                           {"HANDOFF_AUDIO_SRC": "audiotestsrc is-live=true wave=sine freq=440 volume=0.3",
+                            "HANDOFF_AUDIO_SINK": caller_sink})
     answered = time.monotonic()   # the call was answered before this
     ui.wait_for(alice, name="On a call", role="label")
     ui.wait_for(caller, name="Talking to Alice Example", role="label", timeout=30)

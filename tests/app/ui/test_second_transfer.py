@@ -13,24 +13,11 @@ REFUSAL = "A transfer of this call is already running; finish or cancel it first
 
 
 def test(stack):
-    alice = ui.start_app("handoff-alice", ["--server", stack.server_url, "--sign-in", "alice"],
-                         {"HANDOFF_PASSWORD": ui.ALICE[1]})
-    ui.wait_for(alice, contains="You are available", role="label")
-    caller = ui.start_app("handoff-caller", ["--caller", "--server", stack.server_url,
-                                             "--name", "Carol Jones", "--reason", "Lost parcel"])
-    ui.click(caller, "Call")
-    ui.wait_for(alice, name="Incoming call from Carol Jones", role="label", timeout=30)
-    ui.click(alice, "Accept Call")
-    ui.wait_for(alice, name="Talking to Carol Jones", role="label", timeout=30)
-    bob = ui.start_app("handoff-bob", ["--server", stack.server_url, "--sign-in", "bob"],
-                       {"HANDOFF_PASSWORD": ui.BOB[1]})
-    ui.wait_for(bob, contains="You are available", role="label")
+    alice = ui.start_agent(stack, ui.ALICE)
+    caller = ui.place_call(stack, alice)
+    bob = ui.start_agent(stack, ui.BOB)
 
-    ui.click(alice, "Transfer…")
-    ui.wait_for(alice, name="Who should take over?", role="label")
-    ui.click(alice, "Choose Bob Example")
-    ui.click(alice, "Send")
-    ui.wait_for(alice, name="Waiting for Bob Example to accept", role="label", timeout=30)
+    ui.send_transfer(alice, "Bob Example")
     ui.wait_gone(alice, name="Who should take over?", role="label")
 
     # While B is still deciding: refused.

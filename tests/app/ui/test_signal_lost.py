@@ -23,20 +23,13 @@ os.environ["HANDOFF_TEST_LIVEKIT_PROXY_URL"] = proxy.url
 def test(stack):
     proxy.set_target(stack.livekit_url)
     alice_pcm, alice_sink = pcm_sink("alice")
-    alice = ui.start_app("handoff-alice", ["--server", stack.server_url, "--sign-in", "alice"],
-                         {"HANDOFF_PASSWORD": ui.ALICE[1],
-                          "HANDOFF_AUDIO_SRC": "audiotestsrc is-live=true wave=sine freq=550 volume=0.3",
-                          "HANDOFF_AUDIO_SINK": alice_sink})
-    ui.wait_for(alice, contains="You are available", role="label")
+    alice = ui.start_agent(stack, ui.ALICE,
+                           {"HANDOFF_AUDIO_SRC": "audiotestsrc is-live=true wave=sine freq=550 volume=0.3",
+                            "HANDOFF_AUDIO_SINK": alice_sink})
     caller_pcm, caller_sink = pcm_sink("caller")
-    caller = ui.start_app("handoff-caller", ["--caller", "--server", stack.server_url,
-                                             "--name", "Carol Jones", "--reason", "Lost parcel"],
-                          {"HANDOFF_AUDIO_SRC": "audiotestsrc is-live=true wave=sine freq=440 volume=0.3",
-                           "HANDOFF_AUDIO_SINK": caller_sink})
-    ui.click(caller, "Call")
-    ui.wait_for(alice, name="Incoming call from Carol Jones", role="label", timeout=30)
-    ui.click(alice, "Accept Call")
-    ui.wait_for(alice, name="Talking to Carol Jones", role="label", timeout=30)
+    caller = ui.place_call(stack, alice,
+                           {"HANDOFF_AUDIO_SRC": "audiotestsrc is-live=true wave=sine freq=440 volume=0.3",
+                            "HANDOFF_AUDIO_SINK": caller_sink})
     ui.wait_for(caller, name="Talking to Alice Example", role="label", timeout=30)
     hears(caller_pcm, 0, 550, 440)
     ui.shot("a-talking", WIN)

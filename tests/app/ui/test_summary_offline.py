@@ -29,20 +29,10 @@ def test(stack):
     ui.log(f"AI endpoint answering 500: {ai_url}")
     env = {"GSETTINGS_BACKEND": "keyfile", "XDG_CONFIG_HOME": ui.settings_home(ai_url)}
 
-    alice = ui.start_app("handoff-alice", ["--server", stack.server_url, "--sign-in", "alice"],
-                         dict(env, HANDOFF_PASSWORD=ui.ALICE[1]))
-    ui.wait_for(alice, contains="You are available", role="label")
-    caller = ui.start_app("handoff-caller", ["--caller", "--server", stack.server_url,
-                                             "--name", "Carol Jones",
-                                             "--reason", "Charged twice for order ORD-4411"])
-    ui.click(caller, "Call")
-    ui.wait_for(alice, name="Incoming call from Carol Jones", role="label", timeout=30)
-    ui.click(alice, "Accept Call")
-    ui.wait_for(alice, name="Talking to Carol Jones", role="label", timeout=30)
+    alice = ui.start_agent(stack, ui.ALICE, env)
+    caller = ui.place_call(stack, alice, reason="Charged twice for order ORD-4411")
     # Bob signs in only now, so the call was Alice's.
-    bob = ui.start_app("handoff-bob", ["--server", stack.server_url, "--sign-in", "bob"],
-                       {"HANDOFF_PASSWORD": ui.BOB[1]})
-    ui.wait_for(bob, contains="You are available", role="label")
+    bob = ui.start_agent(stack, ui.BOB)
 
     ui.click(alice, "Transfer…")
     ui.wait_for(alice, name="Who should take over?", role="label")
