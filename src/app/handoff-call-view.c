@@ -182,6 +182,18 @@ on_watchdog_revealed (HandoffCallView *self)
     set_label_and_name (self->watchdog_label, NULL);
 }
 
+/* A closed revealer keeps its child in the accessibility tree: a screen
+ * reader would still read the ended transfer's last words. */
+static void
+on_transfer_revealed (HandoffCallView *self)
+{
+  if (!gtk_revealer_get_child_revealed (self->transfer_revealer))
+    {
+      set_label_and_name (self->transfer_label, NULL);
+      gtk_label_set_text (self->wait_label, "");
+    }
+}
+
 /* RMS of speech sits around 0.05-0.3: a square root spreads it over the bar. */
 static double
 meter_value (double rms)
@@ -565,6 +577,7 @@ handoff_call_view_class_init (HandoffCallViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HandoffCallView, assistant);
   gtk_widget_class_bind_template_callback (widget_class, on_hold_toggled);
   gtk_widget_class_bind_template_callback (widget_class, on_watchdog_revealed);
+  gtk_widget_class_bind_template_callback (widget_class, on_transfer_revealed);
   gtk_widget_class_bind_template_callback (widget_class, on_ready_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_connect_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_complete_clicked);

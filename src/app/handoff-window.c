@@ -84,6 +84,23 @@ drop_call (HandoffWindow *self)
   show_idle (self);
 }
 
+/* What the agent is told when a transfer is over, or NULL while it runs. */
+static char *
+transfer_closing_words (HandoffTransferSession *transfer)
+{
+  HandoffTransferState state = handoff_transfer_session_get_state (transfer);
+  gboolean initiator = handoff_transfer_session_get_role (transfer) == HANDOFF_TRANSFER_ROLE_INITIATOR;
+
+  if (state == HANDOFF_TRANSFER_COMPLETED && initiator)
+    return g_strdup_printf (_("Transferred to %s"), handoff_transfer_session_get_peer_name (transfer));
+  if (state != HANDOFF_TRANSFER_ENDED)
+    return NULL;
+  /* A is back with the caller, B back to idle. */
+  return initiator
+    ? g_strdup_printf (_("%s — you are back with the caller"), handoff_transfer_session_get_status_text (transfer))
+    : g_strdup (handoff_transfer_session_get_status_text (transfer));
+}
+
 static void
 on_call_state (HandoffCallSession *call,
                GParamSpec         *pspec,
@@ -95,8 +112,14 @@ on_call_state (HandoffCallSession *call,
   if (state == HANDOFF_CALL_ENDED || state == HANDOFF_CALL_FAILED)
     {
       const char *outcome = handoff_call_session_get_outcome (call);
-      if (g_strcmp0 (outcome, "transferred") == 0)
-        ; /* the transfer toast says it */
+      g_autofree char *closing = self->transfer != NULL && handoff_transfer_session_get_call (self->transfer) == call
+                                 ? transfer_closing_words (self->transfer) : NULL;
+
+      /* The call ends because its transfer did (A completed it; B's was
+       * cancelled or failed): the transfer's words, said here because the
+       * call goes first and takes the transfer's handlers with it. */
+      if (closing != NULL)
+        handoff_window_toast (self, closing);
       else if (g_strcmp0 (outcome, "caller_ended") == 0 || g_strcmp0 (outcome, "caller_left") == 0 ||
                g_strcmp0 (outcome, "caller_hung_up") == 0)
         handoff_window_toast (self, _("The caller hung up"));
@@ -134,15 +157,12 @@ on_transfer_state (HandoffTransferSession *transfer,
 {
   HandoffTransferState state = handoff_transfer_session_get_state (transfer);
   gboolean initiator = handoff_transfer_session_get_role (transfer) == HANDOFF_TRANSFER_ROLE_INITIATOR;
-  const char *outcome = handoff_transfer_session_get_outcome (transfer);
 
   update_actions (self);
   if (state == HANDOFF_TRANSFER_ENDED)
     {
-      /* Said in the toast; A is back with the caller, B back to idle. */
-      g_autofree char *msg = initiator
-        ? g_strdup_printf (_("%s — you are back with the caller"), handoff_transfer_session_get_status_text (transfer))
-        : g_strdup (handoff_transfer_session_get_status_text (transfer));
+      g_autofree char *msg = transfer_closing_words (transfer);
+
       handoff_window_toast (self, msg);
       if (!initiator)
         {
@@ -153,11 +173,10 @@ on_transfer_state (HandoffTransferSession *transfer,
           else if (g_strcmp0 (gtk_stack_get_visible_child_name (self->call_stack), "transfer-offer") == 0)
             show_idle (self);
         }
-      (void) outcome;
     }
   else if (state == HANDOFF_TRANSFER_COMPLETED && initiator)
     {
-      g_autofree char *msg = g_strdup_printf (_("Transferred to %s"), handoff_transfer_session_get_peer_name (transfer));
+      g_autofree char *msg = transfer_closing_words (transfer);
       handoff_window_toast (self, msg);
     }
 }

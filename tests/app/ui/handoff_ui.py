@@ -211,13 +211,16 @@ def wait_for(app, name=None, role=None, contains=None, timeout=20):
                          f"labels showing: {labels[:40]}")
 
 
-def wait_gone(app, name=None, role=None, contains=None, timeout=20):
+def wait_gone(app, name=None, role=None, contains=None, timeout=20, showing=True):
+    """Until no such node is shown (showing=False: none is in the tree at all, which is
+    what a screen reader can still reach)."""
     deadline = time.time() + timeout
     while time.time() < deadline:
-        if not find(app, name=name, role=role, contains=contains):
+        if not find(app, name=name, role=role, contains=contains, showing=showing):
             return
         time.sleep(0.4)
-    raise AssertionError(f"{role or 'node'} {name or contains!r} still shown after {timeout}s")
+    raise AssertionError(f"{role or 'node'} {name or contains!r} still "
+                         f"{'shown' if showing else 'in the tree'} after {timeout}s")
 
 
 def click(app, name, role="push button", timeout=15):

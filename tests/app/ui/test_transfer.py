@@ -124,6 +124,7 @@ def test(stack):
     ui.shot("a-three-way", a_win)
 
     ui.click(a, "Leave Call")
+    ui.wait_for(a, name=f"Transferred to {b_name}", role="label", timeout=15)   # the toast
     ui.wait_for(a, name="No Call", role="label", timeout=30)
     ui.wait_for(b, name="The call is yours", role="label", timeout=30)
     ui.wait_for(b, name="Talking to Carol Jones", role="label")
