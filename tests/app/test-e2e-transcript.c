@@ -19,6 +19,7 @@
 #include "e2e-party-kit.h"
 #include "handoff-transcriber.h"
 #include "handoff-transcript.h"
+#include "lk-test-client.h"
 #include "stt-corpus.h"
 #include "stt-speaker.h"
 
@@ -260,7 +261,7 @@ main (int   argc,
   e2e_kit_init (&argc, &argv, dump_transcripts);
   tmpdir = g_dir_make_tmp ("handoff-e2e-transcript-XXXXXX", NULL);
   g_test_add_func ("/e2e/live-transcript", test_live_transcript);
-  ret = g_test_run ();
+  ret = lk_test_run ();
   {
     g_autoptr(GDir) dir = g_dir_open (tmpdir, 0, NULL);
     const char *name;

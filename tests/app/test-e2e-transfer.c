@@ -37,6 +37,7 @@
 #include "e2e-party-kit.h"
 #include "handoff-test-audio.h"
 #include "lk-room.h"
+#include "lk-test-client.h"
 
 #define RATE 48000
 
@@ -433,5 +434,5 @@ main (int   argc,
     }
   g_test_add_func ("/e2e/warm-transfer-audio", test_warm_transfer_audio);
   g_test_add_func ("/e2e/plain-hold", test_plain_hold);
-  return g_test_run ();
+  return lk_test_run ();
 }
