@@ -26,7 +26,7 @@ struct _HandoffAnalyticsView
   GtkWidget       parent_instance;
 
   GtkWidget      *scroller;
-  GtkDropDown    *range_dropdown;
+  GtkToggleButton *range_buttons[4];  /* 1, 7, 30, 90 days: one is active */
   GtkLabel       *headline_label;
   GtkLabel       *timings_label;
   GtkFlowBox     *charts_box;
@@ -43,10 +43,29 @@ struct _HandoffAnalyticsView
 
 G_DEFINE_FINAL_TYPE (HandoffAnalyticsView, handoff_analytics_view, GTK_TYPE_WIDGET)
 
+/* Which of range_days (and ranges) is chosen. */
+static guint
+range_index (HandoffAnalyticsView *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (self->range_buttons); i++)
+    if (gtk_toggle_button_get_active (self->range_buttons[i]))
+      return i;
+  return 1;
+}
+
 static const char *
 range_param (HandoffAnalyticsView *self)
 {
-  return ranges[MIN (gtk_drop_down_get_selected (self->range_dropdown), G_N_ELEMENTS (ranges) - 1)];
+  return ranges[range_index (self)];
+}
+
+/* Each change toggles two buttons: the one that went off is not a new range. */
+static void
+on_range_toggled (HandoffAnalyticsView *self,
+                  GtkToggleButton      *button)
+{
+  if (gtk_toggle_button_get_active (button))
+    handoff_analytics_view_refresh (self);
 }
 
 static double
@@ -197,7 +216,7 @@ on_volume (GObject      *source,
   g_autoptr(HandoffAnalyticsView) self = user_data;
   g_autoptr(JsonNode) root = NULL;
   JsonArray *arr = NULL;
-  int days = range_days[MIN (gtk_drop_down_get_selected (self->range_dropdown), G_N_ELEMENTS (range_days) - 1)];
+  int days = range_days[range_index (self)];
   int buckets = MAX (days, 1);
   g_autofree double *values = g_new0 (double, buckets);
   g_autofree char **labels = g_new0 (char *, buckets + 1);
@@ -373,7 +392,15 @@ handoff_analytics_view_class_init (HandoffAnalyticsViewClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/handoff-analytics-view.ui");
   gtk_widget_class_bind_template_child (widget_class, HandoffAnalyticsView, scroller);
-  gtk_widget_class_bind_template_child (widget_class, HandoffAnalyticsView, range_dropdown);
+  gtk_widget_class_bind_template_child_full (widget_class, "range_1", FALSE,
+                                             G_STRUCT_OFFSET (HandoffAnalyticsView, range_buttons[0]));
+  gtk_widget_class_bind_template_child_full (widget_class, "range_7", FALSE,
+                                             G_STRUCT_OFFSET (HandoffAnalyticsView, range_buttons[1]));
+  gtk_widget_class_bind_template_child_full (widget_class, "range_30", FALSE,
+                                             G_STRUCT_OFFSET (HandoffAnalyticsView, range_buttons[2]));
+  gtk_widget_class_bind_template_child_full (widget_class, "range_90", FALSE,
+                                             G_STRUCT_OFFSET (HandoffAnalyticsView, range_buttons[3]));
+  gtk_widget_class_bind_template_callback (widget_class, on_range_toggled);
   gtk_widget_class_bind_template_child (widget_class, HandoffAnalyticsView, headline_label);
   gtk_widget_class_bind_template_child (widget_class, HandoffAnalyticsView, timings_label);
   gtk_widget_class_bind_template_child (widget_class, HandoffAnalyticsView, charts_box);
@@ -394,5 +421,4 @@ handoff_analytics_view_init (HandoffAnalyticsView *self)
   gtk_flow_box_append (self->charts_box, GTK_WIDGET (self->outcome_chart));
   gtk_flow_box_append (self->charts_box, GTK_WIDGET (self->quantile_chart));
   gtk_flow_box_append (self->charts_box, GTK_WIDGET (self->hour_chart));
-  g_signal_connect_swapped (self->range_dropdown, "notify::selected", G_CALLBACK (handoff_analytics_view_refresh), self);
 }

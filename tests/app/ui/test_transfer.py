@@ -168,6 +168,21 @@ def test(stack):
     if hours[hour] + hours[hour - 1] < 1:
         raise AssertionError(f"the hours chart says {charts['Calls by hour of day (UTC)']}")
     ui.shot("a-analytics", a_win)
+    # Another range: the charts are drawn again for it (a bar per day), the transfer
+    # still in it.
+    for label, days in (("90 days", 90), ("1 day", 1)):
+        ui.click_named(a, label)
+        deadline = ui.time.time() + 20
+        while len(chart_figures(ui.wait_for(a, name="Transfers per day"))) != days:
+            if ui.time.time() > deadline:
+                raise AssertionError(f"{label}: the volume chart has "
+                                     f"{len(chart_figures(ui.wait_for(a, name='Transfers per day')))} bars")
+            ui.time.sleep(0.5)
+        volume = chart_figures(ui.wait_for(a, name="Transfers per day"))
+        if sum(volume.values()) != 1:
+            raise AssertionError(f"{label}: the volume chart says {volume}")
+        ui.wait_for(a, contains="1 transfer · 100% completed", role="label", timeout=20)
+    ui.log("the ranges 90 days and 1 day each show the transfer")
 
     # Export as CSV through the file chooser, as a person would save it.
     exported = os.path.join(ui.ARTIFACTS, "exported-transfers.csv")
