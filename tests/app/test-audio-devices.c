@@ -42,8 +42,9 @@ start_pulse (void)
   g_autofree char *native = NULL;
   g_autofree char *server = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *program = g_find_program_in_path ("pulseaudio");
 
-  if (g_find_program_in_path ("pulseaudio") == NULL)
+  if (program == NULL)
     return FALSE;
   pulse_dir = g_dir_make_tmp ("handoff-pulse-XXXXXX", &error);
   g_assert_no_error (error);
