@@ -113,7 +113,9 @@ fill_agents (HandoffAnalyticsView *self,
           GtkWidget *l;
 
           if (c == 0)
-            text = g_strdup (handoff_json_get_string (a, "username", handoff_json_get_string (a, "agent_id", "?")));
+            text = g_strdup (handoff_json_get_string (a, "display_name",
+                                                      handoff_json_get_string (a, "username",
+                                                                               handoff_json_get_string (a, "agent_id", "?"))));
           else if (keys[c])
             text = g_strdup_printf ("%" G_GINT64_FORMAT, handoff_json_get_int (a, keys[c], 0));
           else

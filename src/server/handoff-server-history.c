@@ -297,7 +297,7 @@ handoff_route_analytics (HandoffCtx *ctx)
                                       "AS INTEGER) AS hour, count(*) AS n FROM calls "
                                       "WHERE created_at >= ? GROUP BY hour",
                                       g_variant_new ("(x)", since), &error) : NULL;
-  agents = hours ? handoff_store_query (store, "SELECT id, username FROM agents ORDER BY username",
+  agents = hours ? handoff_store_query (store, "SELECT id, username, display_name FROM agents ORDER BY username",
                                         NULL, &error) : NULL;
   if (agents == NULL)
     {
@@ -379,6 +379,7 @@ handoff_route_analytics (HandoffCtx *ctx)
 
       json_object_set_string_member (o, "agent_id", json_object_get_string_member (a, "id"));
       json_object_set_string_member (o, "username", json_object_get_string_member (a, "username"));
+      json_object_set_string_member (o, "display_name", json_object_get_string_member (a, "display_name"));
       json_object_set_int_member (o, "initiated", r->initiated);
       json_object_set_int_member (o, "received", r->received);
       json_object_set_int_member (o, "completed", r->completed);

@@ -129,6 +129,8 @@ test_analytics_figures (void)
 
         if (strcmp (user, "alice") == 0)
           {
+            /* The name people know her by, for the table. */
+            g_assert_cmpstr (json_object_get_string_member (a, "display_name"), ==, "Alice");
             g_assert_cmpint (json_object_get_int_member (a, "initiated"), ==, 6);
             g_assert_cmpint (json_object_get_int_member (a, "completed"), ==, 6);
             g_assert_cmpfloat (json_object_get_double_member (a, "average_rating"), ==, 4.5);
