@@ -12,7 +12,6 @@
 
 #include <gio/gio.h>
 #include <gst/gst.h>
-
 #include <string.h>
 
 #include "handoff-application.h"
