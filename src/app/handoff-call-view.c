@@ -95,13 +95,17 @@ update_transfer (HandoffCallView *self)
   HandoffTransferRole role;
   gboolean active;
 
-  if (self->transfer == NULL)
+  state = self->transfer ? handoff_transfer_session_get_state (self->transfer) : HANDOFF_TRANSFER_IDLE;
+  role = self->transfer ? handoff_transfer_session_get_role (self->transfer) : HANDOFF_TRANSFER_ROLE_INITIATOR;
+  /* A transfer that ended leaves A with the caller: the toast said why, and
+   * a card with nothing left to do would only go stale. */
+  if (self->transfer == NULL || (role == HANDOFF_TRANSFER_ROLE_INITIATOR && state == HANDOFF_TRANSFER_ENDED))
     {
       gtk_revealer_set_reveal_child (self->transfer_revealer, FALSE);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->transfer_button), TRUE);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->hold_button), TRUE);
       return;
     }
-  state = handoff_transfer_session_get_state (self->transfer);
-  role = handoff_transfer_session_get_role (self->transfer);
   active = handoff_transfer_session_is_active (self->transfer);
   gtk_revealer_set_reveal_child (self->transfer_revealer, TRUE);
   set_label_and_name (self->transfer_label, handoff_transfer_session_get_status_text (self->transfer));

@@ -64,6 +64,8 @@ def test(stack):
     # screen reader does not find the ended transfer's status lying around.
     ui.wait_gone(alice, name="Transfer cancelled — you are back with the caller", role="label",
                  timeout=20, showing=False)
+    # Nor does Alice keep a card for a transfer that is over.
+    ui.wait_gone(alice, name="Transfer cancelled", role="label", timeout=10, showing=False)
 
 
 sys.exit(ui.run(test))
