@@ -384,19 +384,26 @@ test_jitter (void)
         break;
     }
   during = clicks_take (&clicks);
-  lk_test_sleep (20);
-  after = clicks_take (&clicks);
-  g_test_message ("clicks in 5 s before the jitter: %u; while the room adapted: %u (latency %u → %u ms); "
-                  "in the next 20 s: %u", clean, during, start_ms, ms, after);
+  g_test_message ("clicks in 5 s before the jitter: %u; while the room adapted: %u (latency %u → %u ms)",
+                  clean, during, start_ms, ms);
   g_assert_cmpuint (ms, >, start_ms);
-  /* The jitter goes on: under load it can grow past the first raise and
-   * be met by another during those 20 s. */
-  if (jitter_latency (b) != ms)
+  /* The jitter goes on: under load (a sanitized build on a busy machine)
+   * it can grow past the first raise and be met by another during the
+   * 20 s. The late packets that called for that raise click too, so
+   * those 20 s say nothing of the latency the room settled on: listen
+   * again at the new one. */
+  for (guint round = 0;; round++)
     {
-      g_test_message ("raised again meanwhile: %u ms", jitter_latency (b));
+      lk_test_sleep (20);
+      after = clicks_take (&clicks);
+      g_test_message ("clicks in the next 20 s at %u ms: %u", ms, after);
+      if (jitter_latency (b) == ms || round == 2)
+        break;
       ms = jitter_latency (b);
+      g_test_message ("raised again meanwhile: %u ms", ms);
     }
   /* The raise reached the playout, and the tone plays on through it. */
+  ms = jitter_latency (b);
   playout = sink_latency (b);
   g_test_message ("playout latency now %.1f ms", playout / 1e6);
   g_assert_cmpuint (playout, >=, (ms + 40) * GST_MSECOND);
