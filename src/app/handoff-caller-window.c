@@ -41,6 +41,7 @@ struct _HandoffCallerWindow
   HandoffCallSession   *call;
   GCancellable         *cancellable;
   GBinding             *mute_binding;
+  gboolean              asked_for_name;
 };
 
 G_DEFINE_FINAL_TYPE (HandoffCallerWindow, handoff_caller_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -139,6 +140,17 @@ on_placed (GObject      *source,
   set_call (self, call);
 }
 
+/* The caller typed a name after being asked for one: the request is answered,
+ * it should not stay on the form as if it were still wrong. */
+static void
+on_name_changed (HandoffCallerWindow *self)
+{
+  if (!self->asked_for_name)
+    return;
+  self->asked_for_name = FALSE;
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
+}
+
 static void
 on_call_clicked (HandoffCallerWindow *self)
 {
@@ -148,11 +160,13 @@ on_call_clicked (HandoffCallerWindow *self)
   g_autofree char *caller_id = NULL;
 
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
+  self->asked_for_name = FALSE;
   if (name[0] == '\0')
     {
       gtk_label_set_text (self->error_label, _("Please enter your name"));
       gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
       gtk_widget_grab_focus (GTK_WIDGET (self->name_row));
+      self->asked_for_name = TRUE;
       return;
     }
   gtk_widget_set_sensitive (GTK_WIDGET (self->call_button), FALSE);
@@ -228,6 +242,7 @@ handoff_caller_window_class_init (HandoffCallerWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HandoffCallerWindow, captions_revealer);
   gtk_widget_class_bind_template_child (widget_class, HandoffCallerWindow, captions);
   gtk_widget_class_bind_template_child (widget_class, HandoffCallerWindow, ended_page);
+  gtk_widget_class_bind_template_callback (widget_class, on_name_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_call_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_hangup_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_again_clicked);

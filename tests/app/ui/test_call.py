@@ -26,6 +26,8 @@ def test(stack):
     ui.click(caller, "Call")
     ui.wait_for(caller, name="Please enter your name", role="label")
     ui.set_text(caller, "Your name", "Carol Jones")
+    # Once a name is typed, the request for one goes away.
+    ui.wait_gone(caller, name="Please enter your name", role="label", timeout=5)
     ui.set_text(caller, "Reason for calling", "I was charged twice for order ORD-4411")
     ui.shot("caller-form", "Call Support")
     ui.click(caller, "Call")
