@@ -414,7 +414,7 @@ test_jitter (void)
    * raised latency does not break the audio up. The bound is the plain
    * build's. Under AddressSanitizer both rooms of this process run a few
    * times slower, and their own late work clicks too (6 in 20 s at a
-   * steady 70 ms, in 2 of ~6 sanitized runs): that run is here for the
+   * steady 70 ms in one CI run, 0–2 in others): that run is here for the
    * memory of the raise, and the figure is printed above. */
 #ifndef __SANITIZE_ADDRESS__
   g_assert_cmpuint (after, <=, 5);
